@@ -1,0 +1,89 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// newFlagSet returns a flag set that reports parse errors as one line
+// (through lcrun's error path) instead of printing the whole usage.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("lcrun "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	_ = stderr
+	return fs
+}
+
+// parseArgs parses flags that may come before, between or after the
+// positional arguments ("lcrun book.txt --ctx 1M -p q"), as users of
+// llama.cpp expect; "--" ends flag parsing.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, fmt.Errorf("flags: %s", flagList(fs))
+			}
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// fs.Parse stops at the first positional argument, or after "--".
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func flagList(fs *flag.FlagSet) string {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, "-"+f.Name) })
+	return strings.Join(names, " ")
+}
+
+// parseCount reads a token count such as 4096, 32K, 128k or 1M (K = 1024,
+// M = 1024*1024, as context sizes are usually quoted).
+func parseCount(s string) (int, error) {
+	t := strings.TrimSpace(s)
+	mult := 1
+	switch {
+	case strings.HasSuffix(t, "K"), strings.HasSuffix(t, "k"):
+		mult, t = 1<<10, t[:len(t)-1]
+	case strings.HasSuffix(t, "M"), strings.HasSuffix(t, "m"):
+		mult, t = 1<<20, t[:len(t)-1]
+	case strings.HasSuffix(t, "G"), strings.HasSuffix(t, "g"):
+		mult, t = 1<<30, t[:len(t)-1]
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/int64(mult) {
+		return 0, fmt.Errorf("%q is not a count (examples: 4096, 32K, 1M)", s)
+	}
+	return int(n) * mult, nil
+}
+
+// countFlag is a flag.Value for counts written as 4096, 128K or 1M.
+type countFlag struct{ n *int }
+
+func (c countFlag) String() string {
+	if c.n == nil {
+		return "0"
+	}
+	return strconv.Itoa(*c.n)
+}
+
+func (c countFlag) Set(s string) error {
+	n, err := parseCount(s)
+	if err != nil {
+		return err
+	}
+	*c.n = n
+	return nil
+}

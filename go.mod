@@ -1,0 +1,3 @@
+module github.com/lcrun/lcrun
+
+go 1.26.8
