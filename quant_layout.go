@@ -1,0 +1,151 @@
+package lcrun
+
+// Block layouts, byte offsets inside one block, as ggml lays them out
+// (ggml-common.h). Multi-byte fields are little-endian; "f16" is IEEE
+// binary16 (F16ToF32). Kernel authors writing fused dot products read the
+// blocks through these constants; Block*Bytes equal DType.BlockBytes.
+//
+// The 32-value formats (QK = 32 values per block):
+//
+//	Q4_0  d f16 | qs[16]: byte j holds value j in its low nibble and value
+//	      j+16 in its high nibble; x = d*(q-8).
+//	Q4_1  d f16 | m f16 | qs[16] as Q4_0; x = d*q + m.
+//	Q5_0  d f16 | qh u32 | qs[16] as Q4_0; bit j of qh is the fifth bit of
+//	      value j (j < 32); x = d*(q-16).
+//	Q5_1  d f16 | m f16 | qh u32 | qs[16]; x = d*q + m.
+//	Q8_0  d f16 | qs int8[32]; x = d*q.
+//	Q8_1  d f16 | s f16 | qs int8[32]; x = d*q, s = d*sum(q) (for dot
+//	      products with Q4_1/Q5_1).
+//
+// The K-quants (QKK = 256 values per super-block). Value e of a block is
+// described in each layout's comment below by h = e/128 (half),
+// c = e/64 (chunk), g = (e%128)/32 (group in a half), l = e%32.
+const (
+	BlockQ4_0Bytes = 18
+	Q4_0OffD       = 0
+	Q4_0OffQs      = 2
+
+	BlockQ4_1Bytes = 20
+	Q4_1OffD       = 0
+	Q4_1OffM       = 2
+	Q4_1OffQs      = 4
+
+	BlockQ5_0Bytes = 22
+	Q5_0OffD       = 0
+	Q5_0OffQh      = 2
+	Q5_0OffQs      = 6
+
+	BlockQ5_1Bytes = 24
+	Q5_1OffD       = 0
+	Q5_1OffM       = 2
+	Q5_1OffQh      = 4
+	Q5_1OffQs      = 8
+
+	BlockQ8_0Bytes = 34
+	Q8_0OffD       = 0
+	Q8_0OffQs      = 2
+
+	BlockQ8_1Bytes = 36
+	Q8_1OffD       = 0
+	Q8_1OffS       = 2
+	Q8_1OffQs      = 4
+)
+
+// Q2_K: scales[16] | qs[64] | d f16 | dmin f16.
+// Sub-block s = e/16 has scale byte scales[s]: low nibble sc, high nibble
+// m. The 2-bit q of value e is (qs[32h+l] >> 2g) & 3 and
+// x = d*sc*q - dmin*m.
+const (
+	BlockQ2_KBytes = 84
+	Q2_KOffScales  = 0
+	Q2_KOffQs      = 16
+	Q2_KOffD       = 80
+	Q2_KOffDmin    = 82
+)
+
+// Q3_K: hmask[32] | qs[64] | scales[12] | d f16.
+// The low two bits of value e are (qs[32h+l] >> 2g) & 3; its third bit is
+// bit 4h+g of hmask[l], and a clear bit means "subtract 4", so
+// q = low - 4*(1-bit) is in -4..3. Sub-block s = e/16 has a 6-bit scale:
+// low four bits from scales[s] (s < 8) or scales[s-8]>>4 (s >= 8), high two
+// bits (scales[8+s%4] >> 2*(s/4)) & 3; sc = that - 32 and x = d*sc*q.
+const (
+	BlockQ3_KBytes = 110
+	Q3_KOffHmask   = 0
+	Q3_KOffQs      = 32
+	Q3_KOffScales  = 96
+	Q3_KOffD       = 108
+)
+
+// Q4_K: d f16 | dmin f16 | scales[12] | qs[128].
+// Sub-block s = e/32 has a 6-bit scale sc and 6-bit min m packed in the
+// 12 scale bytes (see ScaleMinK4). The 4-bit q of value e is
+// qs[32c+l] & 15 for the first 32 values of chunk c and qs[32c+l] >> 4 for
+// the second 32; x = d*sc*q - dmin*m.
+const (
+	BlockQ4_KBytes = 144
+	Q4_KOffD       = 0
+	Q4_KOffDmin    = 2
+	Q4_KOffScales  = 4
+	Q4_KOffQs      = 16
+)
+
+// Q5_K: d f16 | dmin f16 | scales[12] | qh[32] | qs[128].
+// As Q4_K, plus a fifth bit: bit s of qh[l] (s = e/32) adds 16 to q.
+const (
+	BlockQ5_KBytes = 176
+	Q5_KOffD       = 0
+	Q5_KOffDmin    = 2
+	Q5_KOffScales  = 4
+	Q5_KOffQh      = 16
+	Q5_KOffQs      = 48
+)
+
+// Q6_K: ql[128] | qh[64] | scales int8[16] | d f16.
+// The low four bits of value e come from ql[64h + 32*(g&1) + l], low nibble
+// for g < 2, high nibble for g >= 2; the high two bits are
+// (qh[32h+l] >> 2g) & 3. q = that 6-bit value - 32 and
+// x = d*scales[e/16]*q.
+const (
+	BlockQ6_KBytes = 210
+	Q6_KOffQl      = 0
+	Q6_KOffQh      = 128
+	Q6_KOffScales  = 192
+	Q6_KOffD       = 208
+)
+
+// Q8_K: d f32 | qs int8[256] | bsums int16[16].
+// x = d*q; bsums[i] is the sum of qs[16i..16i+15], kept so that dot
+// products with the K-quants can apply the mins once per 16 values.
+const (
+	BlockQ8_KBytes = 292
+	Q8_KOffD       = 0
+	Q8_KOffQs      = 4
+	Q8_KOffBsums   = 260
+)
+
+// ScaleMinK4 unpacks the 6-bit scale and min of sub-block j (0..7) from the
+// 12 scale bytes of a Q4_K or Q5_K block: sub-blocks 0..3 keep their low
+// six bits in bytes j (scale) and j+4 (min); sub-blocks 4..7 keep their low
+// four bits in the nibbles of byte j+4 and their top two bits in the top
+// bits of bytes j-4 (scale) and j (min).
+func ScaleMinK4(j int, scales []byte) (sc, m uint8) {
+	_ = scales[11]
+	if j < 4 {
+		return scales[j] & 63, scales[j+4] & 63
+	}
+	return scales[j+4]&0xf | (scales[j-4]>>6)<<4, scales[j+4]>>4 | (scales[j]>>6)<<4
+}
+
+// scaleQ3K returns the signed 6-bit scale of sub-block s (0..15) of a Q3_K
+// block from its 12 scale bytes.
+func scaleQ3K(s int, scales []byte) int32 {
+	var low uint8
+	if s < 8 {
+		low = scales[s] & 0xf
+	} else {
+		low = scales[s-8] >> 4
+	}
+	high := (scales[8+s%4] >> (2 * (s / 4))) & 3
+	return int32(low|high<<4) - 32
+}
