@@ -13,3 +13,13 @@ func readFile(t testing.TB, path string) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// osReadDir lists the names in dir.
+func osReadDir(dir string) ([]string, error) {
+	es, err := os.ReadDir(dir)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names, err
+}
