@@ -1,0 +1,102 @@
+package lcrun
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// countJob records which worker ran each item.
+type countJob struct {
+	hits    []atomic.Int32
+	workers []atomic.Int32
+}
+
+func (j *countJob) run(w *worker, i int) {
+	j.hits[i].Add(1)
+	j.workers[i].Store(int32(w.id))
+}
+
+func TestPoolParallelRunsEveryItemOnce(t *testing.T) {
+	for _, threads := range []int{1, 2, 3, 4, 8} {
+		p := NewPool(threads)
+		require.Equal(t, threads, p.Threads())
+		for _, n := range []int{0, 1, 2, 3, 7, 100, 1000} {
+			j := &countJob{hits: make([]atomic.Int32, n), workers: make([]atomic.Int32, n)}
+			q := p.acquire()
+			q.parallel(n, j)
+			q.release(p)
+			for i := range n {
+				require.Equal(t, int32(1), j.hits[i].Load(), "threads=%d n=%d item %d", threads, n, i)
+				require.Less(t, j.workers[i].Load(), int32(threads))
+			}
+		}
+		p.Close()
+		p.Close()
+		assert.Equal(t, 1, p.Threads(), "a closed pool runs on the caller only")
+		j := &countJob{hits: make([]atomic.Int32, 5), workers: make([]atomic.Int32, 5)}
+		q := p.acquire()
+		q.parallel(5, j)
+		q.release(p)
+		for i := range 5 {
+			assert.Equal(t, int32(1), j.hits[i].Load())
+		}
+	}
+}
+
+func TestNilPool(t *testing.T) {
+	var p *Pool
+	assert.Equal(t, 1, p.Threads())
+	p.Close()
+	// Concurrent nil-pool callers each get their own serial pool.
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				j := &countJob{hits: make([]atomic.Int32, 10), workers: make([]atomic.Int32, 10)}
+				q := p.acquire()
+				q.parallel(10, j)
+				q.release(p)
+				for i := range 10 {
+					if j.hits[i].Load() != 1 {
+						t.Errorf("item %d ran %d times", i, j.hits[i].Load())
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestScratchReuse(t *testing.T) {
+	var s scratch
+	a := s.floats(0, 100)
+	b := s.floats(0, 50)
+	assert.Same(t, &a[0], &b[0], "a smaller request reuses the buffer")
+	c := s.floats(1, 10)
+	assert.NotSame(t, &a[0], &c[0], "buffers are separate per index")
+	assert.Len(t, s.bytes(1, 7), 7)
+	allocs := testing.AllocsPerRun(100, func() { s.floats(0, 100); s.bytes(1, 7) })
+	assert.Zero(t, allocs)
+}
+
+type noopJob struct{ n atomic.Int64 }
+
+func (j *noopJob) run(_ *worker, i int) { j.n.Add(int64(i)) }
+
+func TestPoolParallelAllocatesNothing(t *testing.T) {
+	p := NewPool(4)
+	defer p.Close()
+	j := &noopJob{}
+	allocs := testing.AllocsPerRun(200, func() {
+		q := p.acquire()
+		q.parallel(64, j)
+		q.release(p)
+	})
+	assert.Zero(t, allocs)
+}
