@@ -114,3 +114,32 @@ func TestQuantizeNoAllocation(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(5, func() { QuantizeRowQ8_0Even(buf, x) }))
 	assert.Zero(t, testing.AllocsPerRun(5, func() { QuantizeRowQ8_K(buf, x) }))
 }
+
+// FuzzDequantize: any type id, value count and bytes give either an error
+// or values, never a panic; and whatever comes out (NaN and Inf included)
+// quantises back without a panic.
+func FuzzDequantize(f *testing.F) {
+	for _, typ := range supportedQuant {
+		bs, bb := typ.BlockSize(), typ.BlockBytes()
+		blk := make([]byte, 2*bb)
+		for i := range blk {
+			blk[i] = byte(i * 37)
+		}
+		f.Add(uint32(typ), 2*bs, blk)
+		f.Add(uint32(typ), bs, blk)
+	}
+	f.Add(uint32(IQ2_XXS), 256, make([]byte, 66))
+	f.Add(uint32(1<<31), 0, []byte{})
+	f.Fuzz(func(t *testing.T, typ uint32, n int, data []byte) {
+		n = int(uint(n) % (1 << 14))
+		dst := make([]float32, n)
+		if err := Dequantize(DType(typ), dst, data); err != nil {
+			return
+		}
+		require.True(t, CanDequantize(DType(typ)))
+		want, err := DType(typ).RowBytes(n)
+		require.NoError(t, err)
+		require.Equal(t, want, len(data))
+		require.NoError(t, Quantize(DType(typ), make([]byte, want), dst))
+	})
+}

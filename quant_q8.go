@@ -54,7 +54,7 @@ func QuantizeRowQ8_0(dst []byte, x []float32) {
 		putF16(b[Q8_0OffD:], d)
 		qs := b[Q8_0OffQs : Q8_0OffQs+QK]
 		for j, v := range xb {
-			qs[j] = byte(cInt8(roundAway(v * id)))
+			qs[j] = byte(roundAwayInt8(v * id))
 		}
 	}
 }
@@ -142,7 +142,7 @@ func quantQ8_1(dst []byte, src []float32) {
 		qs := b[Q8_1OffQs : Q8_1OffQs+QK]
 		var sum int32
 		for j, v := range xb {
-			q := cInt8(roundAway(v * id))
+			q := roundAwayInt8(v * id)
 			qs[j] = byte(q)
 			sum += int32(q)
 		}

@@ -251,3 +251,19 @@ func TestQuantizeNonFinite(t *testing.T) {
 		}
 	})
 }
+
+// roundAwayInt8 is a fast path for (int8_t)roundf(f); check it against
+// the plain definition on halves, near-halves, large and special values.
+func TestRoundAwayInt8(t *testing.T) {
+	ref := func(f float32) int8 { return cInt8(float32(math.Round(float64(f)))) }
+	vals := []float32{0, float32(math.Copysign(0, -1)), 0.5, -0.5, 1.5, -1.5, 126.5, -126.5, 127.49999, 127.5, -128.5,
+		0.49999997, -0.49999997, 1 << 22, 1<<23 - 0.5, 1 << 23, -(1 << 23), 1 << 24, 3e9, -3e9, 1e38,
+		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e-45}
+	r := newTestRand(9)
+	for range 100000 {
+		vals = append(vals, float32(r.NormFloat64()*100), float32(r.IntN(600)-300)/2, math.Nextafter32(float32(r.IntN(600)-300)/2, float32(r.NormFloat64())))
+	}
+	for _, v := range vals {
+		require.Equal(t, ref(v), roundAwayInt8(v), "%g", v)
+	}
+}

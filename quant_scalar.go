@@ -40,8 +40,22 @@ func cInt32(f float32) int32 {
 // cInt8 is C's (int8_t)f on x86-64: the low byte of cInt32.
 func cInt8(f float32) int8 { return int8(cInt32(f)) }
 
-// roundAway is C's roundf: round half away from zero.
-func roundAway(f float32) float32 { return float32(math.Round(float64(f))) }
+// roundAwayInt8 is C's (int8_t)roundf(f) on x86-64: round half away from
+// zero, then the low byte of CVTTSS2SI. It avoids math.Round, which is not
+// an intrinsic, because Q8_0 activation quantisation calls it per value.
+func roundAwayInt8(f float32) int8 {
+	if !(f > -(1<<23) && f < 1<<23) {
+		// NaN, ±Inf, or so large that f is already an integer.
+		return cInt8(f)
+	}
+	r := float32(int32(f)) // truncated; f - r is exact
+	if f-r >= 0.5 {
+		r++
+	} else if r-f >= 0.5 {
+		r--
+	}
+	return int8(int32(r))
+}
 
 // cMax is C's MAX(a, b) macro, a > b ? a : b, whose NaN behaviour (a NaN b
 // is returned, a NaN a is dropped) the reference quantisers inherit.
