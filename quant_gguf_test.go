@@ -88,66 +88,65 @@ func blockBound(t lcrun.DType, blk []byte) func(x float64) float64 {
 	panic("no bound for " + t.String())
 }
 
-func TestRealFilesDequantizeWithinBound(t *testing.T) {
+// eachTwinTensor runs fn, per twin, on every tensor of the quantised file
+// with its raw bytes (legacy flat tensors as one run of blocks) and the
+// F32 twin's values, and checks that the expected number of quantised
+// tensors was seen.
+func eachTwinTensor(t *testing.T, fn func(t *testing.T, ti *gguf.TensorInfo, raw []byte, ref []float32)) {
 	for _, tw := range twins {
 		t.Run(tw.name, func(t *testing.T) {
 			q, ref := openTestdata(t, tw.quant), openTestdata(t, tw.ref)
 			checked := 0
-			for _, ti := range q.Tensors {
+			for i := range q.Tensors {
+				ti := &q.Tensors[i]
 				raw, err := q.RawTensorData(ti.Name)
 				require.NoError(t, err)
-				want := refValues(t, ref, ti.Name, int(ti.Elements()))
-				got := make([]float32, len(want))
-				require.NoError(t, lcrun.Dequantize(ti.Type, got, raw), ti.Name)
-				if ti.Type == lcrun.F32 {
-					assert.Equal(t, want, got, ti.Name)
-					continue
+				if ti.Type != lcrun.F32 {
+					require.Contains(t, tw.types, ti.Type, ti.Name)
+					checked++
 				}
-				require.Contains(t, tw.types, ti.Type, ti.Name)
-				bs, bb := ti.Type.BlockSize(), ti.Type.BlockBytes()
-				for i, x := range want {
-					b := i / bs
-					bound := blockBound(ti.Type, raw[b*bb:(b+1)*bb])(float64(x))
-					err := math.Abs(float64(got[i]) - float64(x))
-					if !(err <= bound) {
-						require.Failf(t, "error above bound", "%s value %d: %g -> %g, error %g > %g", ti.Name, i, x, got[i], err, bound)
-					}
-				}
-				checked++
+				fn(t, ti, raw, refValues(t, ref, ti.Name, int(ti.Elements())))
 			}
 			assert.Equal(t, tw.tensors, checked)
 		})
 	}
 }
 
-func TestRealFilesQuantizeBitExact(t *testing.T) {
-	for _, tw := range twins {
-		t.Run(tw.name, func(t *testing.T) {
-			q, ref := openTestdata(t, tw.quant), openTestdata(t, tw.ref)
-			checked := 0
-			for _, ti := range q.Tensors {
-				if ti.Type == lcrun.F32 {
-					continue
-				}
-				raw, err := q.RawTensorData(ti.Name)
-				require.NoError(t, err)
-				x := refValues(t, ref, ti.Name, int(ti.Elements()))
-				mine := make([]byte, len(raw))
-				require.NoError(t, lcrun.Quantize(ti.Type, mine, x), ti.Name)
-				if !assert.Equal(t, raw, mine, "%s: our %s bytes differ from ggml's", ti.Name, ti.Type) {
-					bb := ti.Type.BlockBytes()
-					for b := 0; b < len(raw); b += bb {
-						if string(raw[b:b+bb]) != string(mine[b:b+bb]) {
-							t.Logf("first differing block %d:\n ggml %x\n ours %x", b/bb, raw[b:b+bb], mine[b:b+bb])
-							break
-						}
-					}
-				}
-				checked++
+func TestRealFilesDequantizeWithinBound(t *testing.T) {
+	eachTwinTensor(t, func(t *testing.T, ti *gguf.TensorInfo, raw []byte, want []float32) {
+		got := make([]float32, len(want))
+		require.NoError(t, lcrun.Dequantize(ti.Type, got, raw), ti.Name)
+		if ti.Type == lcrun.F32 {
+			assert.Equal(t, want, got, ti.Name)
+			return
+		}
+		bs, bb := ti.Type.BlockSize(), ti.Type.BlockBytes()
+		for i, x := range want {
+			b := i / bs
+			bound := blockBound(ti.Type, raw[b*bb:(b+1)*bb])(float64(x))
+			err := math.Abs(float64(got[i]) - float64(x))
+			if !(err <= bound) {
+				require.Failf(t, "error above bound", "%s value %d: %g -> %g, error %g > %g", ti.Name, i, x, got[i], err, bound)
 			}
-			assert.Equal(t, tw.tensors, checked)
-		})
-	}
+		}
+	})
+}
+
+func TestRealFilesQuantizeBitExact(t *testing.T) {
+	eachTwinTensor(t, func(t *testing.T, ti *gguf.TensorInfo, raw []byte, x []float32) {
+		mine := make([]byte, len(raw))
+		require.NoError(t, lcrun.Quantize(ti.Type, mine, x), ti.Name)
+		if assert.Equal(t, raw, mine, "%s: our %s bytes differ from ggml's", ti.Name, ti.Type) {
+			return
+		}
+		bb := ti.Type.BlockBytes()
+		for b := 0; b < len(raw); b += bb {
+			if string(raw[b:b+bb]) != string(mine[b:b+bb]) {
+				t.Logf("first differing block %d:\n ggml %x\n ours %x", b/bb, raw[b:b+bb], mine[b:b+bb])
+				return
+			}
+		}
+	})
 }
 
 // refValues reads the F32 twin of a tensor as float32 values.
