@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var (
+	bpUse  = regexp.MustCompile(`\bBP\b`)
+	ymmUse = regexp.MustCompile(`\bY(1[0-5]|[0-9])\b`)
+)
+
+// lint checks generated assembly for what the house style asks and avo
+// does not guarantee: no function touches BP (the frame pointer), and a
+// function that uses Y registers anywhere runs VZEROUPPER right before
+// every RET, so SSE code after it pays no transition penalty.
+func lint(text string) error {
+	type ret struct {
+		line   int
+		zeroed bool
+	}
+	var fn string
+	var usesY bool
+	var rets []ret
+	flush := func() error {
+		for _, r := range rets {
+			if usesY && !r.zeroed {
+				return fmt.Errorf("line %d: %s returns without VZEROUPPER after using Y registers", r.line, fn)
+			}
+		}
+		return nil
+	}
+	prev := ""
+	for i, line := range strings.Split(text, "\n") {
+		code := line
+		if j := strings.Index(code, "//"); j >= 0 {
+			code = code[:j]
+		}
+		code = strings.TrimSpace(code)
+		if code == "" {
+			continue
+		}
+		if strings.HasPrefix(code, "TEXT ") {
+			if err := flush(); err != nil {
+				return err
+			}
+			fn, usesY, rets = strings.Fields(code)[1], false, nil
+		}
+		if bpUse.MatchString(code) {
+			return fmt.Errorf("line %d: %s uses BP: %s", i+1, fn, code)
+		}
+		usesY = usesY || ymmUse.MatchString(code)
+		if code == "RET" {
+			rets = append(rets, ret{i + 1, prev == "VZEROUPPER"})
+		}
+		prev = code
+	}
+	return flush()
+}

@@ -1,0 +1,70 @@
+//go:build !purego && !noasm
+
+package lcrun
+
+import (
+	"testing"
+)
+
+// The machine's limits, for reading the kernel benchmarks against:
+// BenchmarkFMAPeak is one core's FMA throughput (GFLOP/s; /32 gives the
+// clock in GHz on cores with two 256-bit FMA pipes), BenchmarkMemCopy and
+// BenchmarkMemRead the memory bandwidth a GEMV streaming its weights can
+// at best reach.
+
+func BenchmarkFMAPeak(b *testing.B) {
+	requireAVX2(b)
+	const iters = 1 << 20
+	for b.Loop() {
+		fmaLoopAVX2(iters)
+	}
+	flops := float64(b.N) * iters * 12 * 8 * 2
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// bandwidthBytes is far larger than the last-level cache.
+const bandwidthBytes = 256 << 20
+
+func BenchmarkMemCopy(b *testing.B) {
+	src, dst := make([]byte, bandwidthBytes), make([]byte, bandwidthBytes)
+	for i := range src {
+		src[i] = byte(i)
+	}
+	b.SetBytes(bandwidthBytes)
+	for b.Loop() {
+		copy(dst, src)
+	}
+}
+
+func BenchmarkMemRead(b *testing.B) {
+	requireAVX2(b)
+	src := make([]byte, bandwidthBytes)
+	for i := range src {
+		src[i] = byte(i)
+	}
+	b.SetBytes(bandwidthBytes)
+	var sink uint64
+	for b.Loop() {
+		sink ^= readLoopAVX2(src)
+	}
+	_ = sink
+}
+
+func TestReadLoopAVX2(t *testing.T) {
+	requireAVX2(t)
+	p := make([]byte, 4096)
+	for i := range p {
+		p[i] = byte(i * 7)
+	}
+	var want uint64
+	for i := 0; i < len(p); i += 8 {
+		var w uint64
+		for j := 7; j >= 0; j-- {
+			w = w<<8 | uint64(p[i+j])
+		}
+		want ^= w
+	}
+	if got := readLoopAVX2(p); got != want {
+		t.Fatalf("readLoopAVX2 = %#x, want %#x", got, want)
+	}
+}
