@@ -12,6 +12,14 @@ import (
 // BenchmarkMemRead the memory bandwidth a GEMV streaming its weights can
 // at best reach.
 
+// requireAVX2 skips where the probes cannot run.
+func requireAVX2(b testing.TB) {
+	b.Helper()
+	if !cpu.AVX2FMA {
+		b.Skip("CPU lacks AVX2/FMA/F16C")
+	}
+}
+
 func BenchmarkFMAPeak(b *testing.B) {
 	requireAVX2(b)
 	const iters = 1 << 20
