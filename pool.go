@@ -30,6 +30,10 @@ type Pool struct {
 
 	// Scratch shared by all workers within one kernel call.
 	shared scratch
+
+	// Preallocated job descriptions: starting a call fills one in place,
+	// which is what keeps calls free of allocation.
+	mm matmulJobs
 }
 
 // job is one parallel loop: run(w, i) does item i on worker w.

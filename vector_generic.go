@@ -13,10 +13,11 @@ func dotGeneric(x, y []float32) float32 {
 	var s0, s1, s2, s3 float32
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i] * y[i]
-		s1 += x[i+1] * y[i+1]
-		s2 += x[i+2] * y[i+2]
-		s3 += x[i+3] * y[i+3]
+		xs, ys := x[i:i+4:i+4], y[i:i+4:i+4] // one bounds check per four
+		s0 += xs[0] * ys[0]
+		s1 += xs[1] * ys[1]
+		s2 += xs[2] * ys[2]
+		s3 += xs[3] * ys[3]
 	}
 	for ; i < len(x); i++ {
 		s0 += x[i] * y[i]
@@ -28,10 +29,11 @@ func axpyGeneric(a float32, x, y []float32) {
 	y = y[:len(x)]
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
-		y[i] += a * x[i]
-		y[i+1] += a * x[i+1]
-		y[i+2] += a * x[i+2]
-		y[i+3] += a * x[i+3]
+		xs, ys := x[i:i+4:i+4], y[i:i+4:i+4]
+		ys[0] += a * xs[0]
+		ys[1] += a * xs[1]
+		ys[2] += a * xs[2]
+		ys[3] += a * xs[3]
 	}
 	for ; i < len(x); i++ {
 		y[i] += a * x[i]
@@ -92,10 +94,11 @@ func rmsNormGeneric(dst, x, w []float32, eps float32) {
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
-		s0 += float64(x[i] * x[i])
-		s1 += float64(x[i+1] * x[i+1])
-		s2 += float64(x[i+2] * x[i+2])
-		s3 += float64(x[i+3] * x[i+3])
+		xs := x[i : i+4 : i+4]
+		s0 += float64(xs[0] * xs[0])
+		s1 += float64(xs[1] * xs[1])
+		s2 += float64(xs[2] * xs[2])
+		s3 += float64(xs[3] * xs[3])
 	}
 	for ; i < len(x); i++ {
 		s0 += float64(x[i] * x[i])
