@@ -1,0 +1,97 @@
+package ropescale
+
+import (
+	"math"
+	"testing"
+)
+
+// FuzzNew: any Params give either an error or a Rope whose tables are
+// finite and bounded by the magnitude, at any position and length.
+func FuzzNew(f *testing.F) {
+	f.Add(uint8(YaRN), 128, 10000.0, 4.0, 512, 0, 0.0, 0.0, 0.0, 0.0, 4096, 3000)
+	f.Add(uint8(Dynamic), 64, 10000.0, 2.0, 2048, 0, 0.0, 0.0, 0.0, 0.0, 1<<20, 1<<20)
+	f.Add(uint8(Llama3), 128, 500000.0, 8.0, 8192, 0, 0.0, 0.0, 0.0, 0.0, 100000, 0)
+	f.Add(uint8(NTK), 4, 10000.0, 1e20, 0, 0, 0.0, 0.0, 0.0, 0.0, -5, 0)
+	f.Add(uint8(LongRoPE), 96, 10000.0, 32.0, 4096, 131072, 0.0, 0.0, 0.0, 0.0, 7, 0)
+	f.Add(uint8(YaRN), 8, 2.0, 0.001, 1, 0, 0.5, 3.0, 1.0, 1.0, math.MaxInt32, -1)
+	f.Fuzz(func(t *testing.T, method uint8, dims int, base, factor float64, orig, ctx int, ext, attn, betaFast, betaSlow float64, pos, length int) {
+		if dims > 4096 {
+			dims %= 4096 // keep each run fast; validation of large dims is tested directly
+		}
+		p := Params{Method: Method(method % 8), Dims: dims, FreqBase: base, Factor: factor, OrigCtx: orig, Ctx: ctx,
+			ExtFactor: ext, AttnFactor: attn, BetaFast: betaFast, BetaSlow: betaSlow}
+		if p.Method == LongRoPE && dims > 0 && dims%2 == 0 {
+			p.LongFactors, p.ShortFactors = make([]float32, dims/2), make([]float32, dims/2)
+			for i := range p.LongFactors {
+				p.LongFactors[i], p.ShortFactors[i] = float32(1+i), 1
+			}
+		}
+		r, err := New(p)
+		if err != nil {
+			if r != nil {
+				t.Fatal("a Rope with an error")
+			}
+			return
+		}
+		r = r.ForLength(length)
+		_ = r.Describe()
+		c, s := make([]float32, r.Pairs()), make([]float32, r.Pairs())
+		r.CosSin(pos, c, s)
+		bound := float64(r.Magnitude()) * (1 + 1e-6)
+		for i := range c {
+			if !(math.Abs(float64(c[i])) <= bound && math.Abs(float64(s[i])) <= bound) {
+				t.Fatalf("pair %d: cos %v sin %v beyond magnitude %v (%s)", i, c[i], s[i], r.Magnitude(), r.Describe())
+			}
+		}
+	})
+}
+
+// FuzzOverrides: any flag value is either rejected or gives Params that New
+// accepts or rejects with an error; nothing panics.
+func FuzzOverrides(f *testing.F) {
+	for i := range FlagNames {
+		for _, v := range []string{"4", "0", "-1", "yarn", "1e309", "NaN", " 512 ", ""} {
+			f.Add(uint8(i), v)
+		}
+	}
+	f.Fuzz(func(t *testing.T, flag uint8, value string) {
+		var o Overrides
+		if err := o.Set(FlagNames[int(flag)%len(FlagNames)], value); err != nil {
+			return
+		}
+		p := o.Apply(Params{Method: YaRN, Dims: 64, Factor: 4, OrigCtx: 512})
+		if r, err := New(p); err == nil {
+			c, s := make([]float32, r.Pairs()), make([]float32, r.Pairs())
+			r.CosSin(1000, c, s)
+		}
+	})
+}
+
+// FuzzFromMetadata: arbitrary typed metadata never panics.
+func FuzzFromMetadata(f *testing.F) {
+	f.Add("yarn", 128.0, 10000.0, 4.0, 512.0, 4096.0, uint8(0))
+	f.Add("", 8.0, 0.0, 0.0, 0.0, 0.0, uint8(3))
+	f.Add("longrope", -1.0, 1e300, math.Inf(1), 1e15, 2.5, uint8(1))
+	f.Fuzz(func(t *testing.T, typ string, dims, base, factor, orig, ctx float64, tensorSet uint8) {
+		md := map[string]any{
+			"a.rope.dimension_count": dims, "a.rope.freq_base": float32(base), "a.rope.scaling.factor": factor,
+			"a.rope.scaling.original_context_length": orig, "a.context_length": uint64(math.Abs(ctx)), "a.rope.scaling.type": typ,
+		}
+		ts := map[string][]float32{}
+		if tensorSet&1 != 0 {
+			ts[TensorFreqs] = []float32{1, 2}
+		}
+		if tensorSet&2 != 0 {
+			ts[TensorFactorsLong] = []float32{1, 2}
+			ts[TensorFactorShort] = []float32{1, 2}
+		}
+		p, err := FromMetadata("a", lookup(md), tensors(ts))
+		if err != nil {
+			return
+		}
+		if r, err := New(p); err == nil {
+			c, s := make([]float32, r.Pairs()), make([]float32, r.Pairs())
+			r.CosSin(12345, c, s)
+		}
+	})
+}

@@ -1,0 +1,165 @@
+package ropescale
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func lookup(md map[string]any) func(string) (any, bool) {
+	return func(k string) (any, bool) {
+		v, ok := md[k]
+		return v, ok
+	}
+}
+
+func tensors(ts map[string][]float32) func(string) ([]float32, bool) {
+	return func(name string) ([]float32, bool) {
+		v, ok := ts[name]
+		return v, ok
+	}
+}
+
+func TestFromMetadata(t *testing.T) {
+	ff := []float32{1, 2, 4, 8}
+	long, short := []float32{1, 3, 9, 27}, []float32{1, 1.5, 2, 2.5}
+	base := map[string]any{"llama.rope.dimension_count": uint32(8), "llama.context_length": uint32(4096)}
+	with := func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name string
+		md   map[string]any
+		ts   map[string][]float32
+		want Params
+	}{
+		{"plain", base, nil, Params{Method: None, Dims: 8, OrigCtx: 4096}},
+		{"dims from heads", map[string]any{"llama.embedding_length": int32(64), "llama.attention.head_count": uint32(8)}, nil,
+			Params{Method: None, Dims: 8}},
+		{"dims from key_length", map[string]any{"llama.attention.key_length": uint64(128), "llama.embedding_length": uint32(4096), "llama.attention.head_count": uint32(8)}, nil,
+			Params{Method: None, Dims: 128}},
+		{"base", with("llama.rope.freq_base", float32(500000)), nil, Params{Method: None, Dims: 8, FreqBase: 500000, OrigCtx: 4096}},
+		{"tiny yarn model", with("llama.rope.scaling.type", "yarn", "llama.rope.scaling.factor", float32(4), "llama.rope.scaling.original_context_length", uint32(1024)), nil,
+			Params{Method: YaRN, Dims: 8, Factor: 4, OrigCtx: 1024}},
+		{"yarn betas", with("llama.rope.scaling.type", "yarn", "llama.rope.scaling.factor", float32(4), "llama.rope.scaling.yarn_beta_fast", float32(16), "llama.rope.scaling.yarn_beta_slow", float32(2), "llama.rope.scaling.yarn_ext_factor", float32(0.5)), nil,
+			Params{Method: YaRN, Dims: 8, Factor: 4, OrigCtx: 4096, BetaFast: 16, BetaSlow: 2, ExtFactor: 0.5}},
+		{"yarn ext 0 is linear", with("llama.rope.scaling.type", "yarn", "llama.rope.scaling.factor", float32(4), "llama.rope.scaling.yarn_ext_factor", float32(0)), nil,
+			Params{Method: Linear, Dims: 8, Factor: 4, OrigCtx: 4096}},
+		{"linear", with("llama.rope.scaling.type", "linear", "llama.rope.scaling.factor", float32(2)), nil, Params{Method: Linear, Dims: 8, Factor: 2, OrigCtx: 4096}},
+		{"no type, factor: linear", with("llama.rope.scaling.factor", float64(2)), nil, Params{Method: Linear, Dims: 8, Factor: 2, OrigCtx: 4096}},
+		{"legacy scale_linear", with("llama.rope.scale_linear", float32(2)), nil, Params{Method: Linear, Dims: 8, Factor: 2, OrigCtx: 4096}},
+		{"none ignores factor", with("llama.rope.scaling.type", "none", "llama.rope.scaling.factor", float32(2)), nil, Params{Method: None, Dims: 8, OrigCtx: 4096}},
+		{"attn factor", with("llama.rope.scaling.attn_factor", float32(1.5)), nil, Params{Method: None, Dims: 8, OrigCtx: 4096, AttnFactor: 1.5}},
+		{"llama 3.1", with("llama.rope.freq_base", float32(500000)), map[string][]float32{TensorFreqs: ff},
+			Params{Method: Llama3, Dims: 8, FreqBase: 500000, OrigCtx: 4096, FreqFactors: ff}},
+		{"yarn with rope_freqs", with("llama.rope.scaling.type", "yarn", "llama.rope.scaling.factor", float32(4)), map[string][]float32{TensorFreqs: ff},
+			Params{Method: YaRN, Dims: 8, Factor: 4, OrigCtx: 4096, FreqFactors: ff}},
+		{"phi3 longrope", map[string]any{"phi3.rope.dimension_count": uint32(8), "phi3.context_length": uint32(131072),
+			"phi3.rope.scaling.original_context_length": uint32(4096), "phi3.rope.scaling.attn_factor": float32(1.25)},
+			map[string][]float32{TensorFactorsLong: long, TensorFactorShort: short},
+			Params{Method: LongRoPE, Dims: 8, Factor: 32, OrigCtx: 4096, AttnFactor: 1.25, LongFactors: long, ShortFactors: short}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			arch := "llama"
+			if tc.name == "phi3 longrope" {
+				arch = "phi3"
+			}
+			var tf func(string) ([]float32, bool)
+			if tc.ts != nil {
+				tf = tensors(tc.ts)
+			}
+			p, err := FromMetadata(arch, lookup(tc.md), tf)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, p)
+			_, err = New(p)
+			require.NoError(t, err, "the params make a rope")
+		})
+	}
+}
+
+func TestFromMetadataErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		md   map[string]any
+		msg  string
+	}{
+		{"no dims", map[string]any{}, "rope.dimension_count"},
+		{"heads do not divide", map[string]any{"llama.embedding_length": uint32(65), "llama.attention.head_count": uint32(8)}, "rope.dimension_count"},
+		{"dims string", map[string]any{"llama.rope.dimension_count": "eight"}, "want a count"},
+		{"dims fraction", map[string]any{"llama.rope.dimension_count": float32(8.5)}, "want a count"},
+		{"dims negative", map[string]any{"llama.rope.dimension_count": int32(-8)}, "want a count"},
+		{"base string", map[string]any{"llama.rope.dimension_count": uint32(8), "llama.rope.freq_base": "1e4"}, "want a finite number"},
+		{"type number", map[string]any{"llama.rope.dimension_count": uint32(8), "llama.rope.scaling.type": uint32(2)}, "want a string"},
+		{"type unknown", map[string]any{"llama.rope.dimension_count": uint32(8), "llama.rope.scaling.type": "xpos"}, "unknown RoPE scaling method"},
+		{"factor array", map[string]any{"llama.rope.dimension_count": uint32(8), "llama.rope.scaling.factor": []float32{2}}, "want a finite number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := FromMetadata("llama", lookup(tc.md), nil)
+			require.ErrorContains(t, err, tc.msg)
+		})
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	ff := []float32{1, 2, 4, 8}
+	model := Params{Method: Llama3, Dims: 8, FreqBase: 500000, OrigCtx: 8192, FreqFactors: ff}
+	for _, tc := range []struct {
+		name  string
+		flags [][2]string
+		in    Params
+		want  Params
+	}{
+		{"nothing", nil, model, model},
+		{"yarn over llama3 keeps rope_freqs", [][2]string{{"rope-scaling", "yarn"}, {"rope-scale", "4"}, {"yarn-orig-ctx", "8192"}}, model,
+			Params{Method: YaRN, Dims: 8, FreqBase: 500000, Factor: 4, OrigCtx: 8192, FreqFactors: ff}},
+		{"none drops everything", [][2]string{{"rope-scaling", "none"}}, Params{Method: Linear, Dims: 8, Factor: 4, FreqFactors: ff},
+			Params{Method: None, Dims: 8}},
+		{"scale keeps method", [][2]string{{"rope-scale", "8"}}, Params{Method: YaRN, Dims: 8, Factor: 4, OrigCtx: 512},
+			Params{Method: YaRN, Dims: 8, Factor: 8, OrigCtx: 512}},
+		{"yarn knobs", [][2]string{{"rope-scaling", "YARN"}, {"rope-scale", "2"}, {"yarn-beta-fast", "16"}, {"yarn-beta-slow", "2"}, {"yarn-ext-factor", "0.5"}, {"yarn-attn-factor", "2"}, {"rope-freq-base", "20000"}, {"yarn-orig-ctx", "1024"}},
+			Params{Dims: 8, AttnFactor: 1.5}, Params{Method: YaRN, Dims: 8, Factor: 2, FreqBase: 20000, OrigCtx: 1024, BetaFast: 16, BetaSlow: 2, ExtFactor: 0.5, AttnFactor: 3}},
+		{"yarn ext 0 is linear", [][2]string{{"rope-scaling", "yarn"}, {"rope-scale", "4"}, {"yarn-ext-factor", "0"}}, Params{Dims: 8},
+			Params{Method: Linear, Dims: 8, Factor: 4}},
+		{"attn factor over longrope default", [][2]string{{"yarn-attn-factor", "2"}},
+			Params{Method: LongRoPE, Dims: 8, Factor: 32, OrigCtx: 4096, LongFactors: ff, ShortFactors: ff},
+			Params{Method: LongRoPE, Dims: 8, Factor: 32, OrigCtx: 4096, LongFactors: ff, ShortFactors: ff, AttnFactor: 2 * longRoPEAttnFactor(32, 4096)}},
+		{"switching away from longrope drops its factors", [][2]string{{"rope-scaling", "linear"}},
+			Params{Method: LongRoPE, Dims: 8, Factor: 32, OrigCtx: 4096, LongFactors: ff, ShortFactors: ff},
+			Params{Method: Linear, Dims: 8, Factor: 32, OrigCtx: 4096}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var o Overrides
+			for _, f := range tc.flags {
+				require.NoError(t, o.Set(f[0], f[1]))
+			}
+			require.Equal(t, tc.want, o.Apply(tc.in))
+		})
+	}
+	for _, tc := range []struct{ name, value, msg string }{
+		{"rope-scaling", "fast", "unknown RoPE scaling method"},
+		{"rope-scale", "x", "not a number"},
+		{"rope-scale", "0", "above 0"},
+		{"rope-scale", "-4", "above 0"},
+		{"rope-scale", "NaN", "not a number"},
+		{"rope-scale", "Inf", "not a number"},
+		{"rope-freq-base", "", "not a number"},
+		{"yarn-orig-ctx", "512.5", "positive token count"},
+		{"yarn-orig-ctx", "0", "positive token count"},
+		{"yarn-ext-factor", "-1", "above 0"},
+		{"yarn-beta-fast", "0", "above 0"},
+		{"rope-magic", "1", "unknown RoPE flag"},
+	} {
+		var o Overrides
+		require.ErrorContains(t, o.Set(tc.name, tc.value), tc.msg, "--%s %q", tc.name, tc.value)
+	}
+	for _, n := range FlagNames {
+		require.NotEmpty(t, FlagUsage[n], n)
+	}
+}
