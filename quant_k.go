@@ -4,11 +4,17 @@ package lcrun
 // llama-quantize takes without an importance matrix): the same searches
 // (quant_ksearch.go), the same rounding of sub-block scales to 4, 6 or 8
 // bits, the same re-quantisation of the values against the rounded
-// scales, and the same packing. They are written to be bit-exact with that
-// C code compiled without FP contraction (ggml-base's default build); a
-// build that fuses multiply-adds can differ in the last bit of a search's
-// error sums and so, rarely, in a chosen level. The tests hold them to the
-// error bounds of their formats, not to llama.cpp's bytes.
+// scales, and the same packing, with every product rounded before it is
+// added. That makes them bit-exact with that C code compiled without FP
+// contraction, which is how ggml-base (where llama-quantize's quantisers
+// live) is built: checked once, byte for byte, against the C functions
+// compiled with gcc -O2 -ffp-contract=off, on all the test distributions
+// (no block differed). Compiled with -march=native and contraction, the C
+// code itself gives other bytes in a few to most blocks, because fused
+// multiply-adds change the searches' error sums. The repository's tests
+// hold these quantisers to their formats' error bounds and to fixed
+// digests (quant_determinism_test.go); no K-quant file made by ggml is in
+// testdata to compare with.
 
 // packScaleMinK4 stores 6-bit scale ls and min lm of sub-block j (0..7)
 // into the 12 scale bytes of a Q4_K/Q5_K block (the inverse of
