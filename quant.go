@@ -70,8 +70,11 @@ func Dequantize(t DType, dst []float32, src []byte) error {
 // Quantize narrows the float32 values of src to type t into dst. len(src)
 // must be a whole number of blocks of t and len(dst) exactly
 // t.RowBytes(len(src)). Each type's quantiser says how it relates to
-// ggml's reference quantiser (quantize_row_*_ref): Q8_0, Q4_0, Q4_1, Q5_0,
-// Q5_1, Q8_1 and Q8_K follow it operation for operation.
+// ggml's reference quantiser (quantize_row_*_ref): all of them follow it
+// operation for operation. Q8_0, Q4_0 and F16 reproduce ggml-made files in
+// testdata byte for byte (quant_gguf_test.go); every quantised type was
+// also checked once against the C functions built with gcc on x86-64,
+// Inf and NaN inputs included, with no byte differing.
 func Quantize(t DType, dst []byte, src []float32) error {
 	c := codecOf(t)
 	if c.quant == nil {
