@@ -55,38 +55,29 @@ func dequantQ3_K(dst []float32, src []byte) {
 }
 
 func dequantQ4_K(dst []float32, src []byte) {
+	dequantKScaleMin(dst, src, BlockQ4_KBytes, -1, Q4_KOffQs)
+}
+
+func dequantQ5_K(dst []float32, src []byte) {
+	dequantKScaleMin(dst, src, BlockQ5_KBytes, Q5_KOffQh, Q5_KOffQs)
+}
+
+// dequantKScaleMin expands Q4_K (offQh < 0) and Q5_K blocks: both start
+// with d, dmin and 12 scale bytes, and Q5_K adds a fifth bit per value.
+func dequantKScaleMin(dst []float32, src []byte, blockBytes, offQh, offQs int) {
+	var noHigh [32]byte
 	for i := range len(dst) / QKK {
-		b := src[i*BlockQ4_KBytes : (i+1)*BlockQ4_KBytes]
+		b := src[i*blockBytes : (i+1)*blockBytes]
 		y := dst[i*QKK : (i+1)*QKK]
 		d := f16At(b[Q4_KOffD:])
 		dmin := f16At(b[Q4_KOffDmin:])
 		scales := b[Q4_KOffScales : Q4_KOffScales+12]
-		for c := range QKK / 64 {
-			q := b[Q4_KOffQs+32*c : Q4_KOffQs+32*c+32]
-			sc, m := ScaleMinK4(2*c, scales)
-			d1, m1 := d*float32(sc), dmin*float32(m)
-			sc, m = ScaleMinK4(2*c+1, scales)
-			d2, m2 := d*float32(sc), dmin*float32(m)
-			lo := y[64*c : 64*c+32]
-			hi := y[64*c+32 : 64*c+64]
-			for l := range lo {
-				lo[l] = float32(d1*float32(q[l]&0xf)) - m1
-				hi[l] = float32(d2*float32(q[l]>>4)) - m2
-			}
+		qh := noHigh[:]
+		if offQh >= 0 {
+			qh = b[offQh : offQh+32]
 		}
-	}
-}
-
-func dequantQ5_K(dst []float32, src []byte) {
-	for i := range len(dst) / QKK {
-		b := src[i*BlockQ5_KBytes : (i+1)*BlockQ5_KBytes]
-		y := dst[i*QKK : (i+1)*QKK]
-		d := f16At(b[Q5_KOffD:])
-		dmin := f16At(b[Q5_KOffDmin:])
-		scales := b[Q5_KOffScales : Q5_KOffScales+12]
-		qh := b[Q5_KOffQh : Q5_KOffQh+32]
 		for c := range QKK / 64 {
-			q := b[Q5_KOffQs+32*c : Q5_KOffQs+32*c+32]
+			q := b[offQs+32*c : offQs+32*c+32]
 			sc, m := ScaleMinK4(2*c, scales)
 			d1, m1 := d*float32(sc), dmin*float32(m)
 			sc, m = ScaleMinK4(2*c+1, scales)

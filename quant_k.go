@@ -112,13 +112,10 @@ func quantQ3_K(dst []byte, src []float32) {
 	for i := range len(src) / QKK {
 		x := src[i*QKK : (i+1)*QKK]
 		b := dst[i*BlockQ3_KBytes : (i+1)*BlockQ3_KBytes]
-		var maxScale, amax float32
 		for j := range QKK / 16 {
 			scales[j] = searchScaleQ3(4, x[16*j:16*j+16], L8[16*j:16*j+16])
-			if a := absf(scales[j]); a > amax {
-				amax, maxScale = a, scales[j]
-			}
 		}
+		maxScale, _ := signedAbsMax(scales[:])
 		sc := b[Q3_KOffScales : Q3_KOffScales+12]
 		clear(sc)
 		if maxScale != 0 {
@@ -264,13 +261,10 @@ func quantQ6_K(dst []byte, src []float32) {
 	for i := range len(src) / QKK {
 		x := src[i*QKK : (i+1)*QKK]
 		b := dst[i*BlockQ6_KBytes : (i+1)*BlockQ6_KBytes]
-		var maxScale, maxAbs float32
 		for j := range QKK / 16 {
 			scales[j] = searchScaleSigned(32, x[16*j:16*j+16], L[16*j:16*j+16])
-			if a := absf(scales[j]); a > maxAbs {
-				maxAbs, maxScale = a, scales[j]
-			}
 		}
+		maxScale, maxAbs := signedAbsMax(scales[:])
 		if maxAbs < groupMaxEps {
 			clear(b)
 			continue

@@ -105,12 +105,7 @@ func searchScaleMin(nmax int32, x, weights []float32, L, laux []uint8, rmin, rde
 func searchScaleSigned(nmax int32, x []float32, L []int8) float32 {
 	n := len(x)
 	L = L[:n]
-	var amax, xmax float32
-	for _, v := range x {
-		if a := absf(v); a > amax {
-			amax, xmax = a, v
-		}
-	}
+	xmax, amax := signedAbsMax(x)
 	if amax < groupMaxEps {
 		clear(L)
 		return 0
@@ -159,12 +154,7 @@ func searchScaleSigned(nmax int32, x []float32, L []int8) float32 {
 func searchScaleQ3(nmax int32, x []float32, L []int8) float32 {
 	n := len(x)
 	L = L[:n]
-	var amax, xmax float32
-	for _, v := range x {
-		if a := absf(v); a > amax {
-			amax, xmax = a, v
-		}
-	}
+	xmax, amax := signedAbsMax(x)
 	if amax < groupMaxEps {
 		clear(L)
 		return 0

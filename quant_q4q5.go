@@ -30,12 +30,9 @@ func quantQ4_0(dst []byte, src []float32) {
 	for i := range len(src) / QK {
 		xb := src[i*QK : (i+1)*QK]
 		b := dst[i*BlockQ4_0Bytes : (i+1)*BlockQ4_0Bytes]
-		max := signedAbsMax(xb)
+		max, _ := signedAbsMax(xb)
 		d := max / -8
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		id := inverse(d)
 		putF16(b[Q4_0OffD:], d)
 		qs := b[Q4_0OffQs : Q4_0OffQs+QK/2]
 		for j := range qs {
@@ -46,16 +43,32 @@ func quantQ4_0(dst []byte, src []float32) {
 	}
 }
 
-// signedAbsMax returns the value of largest magnitude, the first one on
-// ties; NaNs never win (ggml's "if (amax < fabsf(v))").
-func signedAbsMax(x []float32) float32 {
-	var amax, max float32
+// inverse is ggml's "d ? 1.0f/d : 0.0f" (NaN counts as non-zero).
+func inverse(d float32) float32 {
+	if d != 0 {
+		return 1 / d
+	}
+	return 0
+}
+
+// minStep is the scale of the min/max formats (Q4_1, Q5_1): the block's
+// minimum and d = (max-min)/levels with its inverse.
+func minStep(xb []float32, levels float32) (lo, d, id float32) {
+	lo, hi := minMax(xb)
+	d = (hi - lo) / levels
+	return lo, d, inverse(d)
+}
+
+// signedAbsMax returns the value of largest magnitude (the first one on
+// ties; NaNs never win, as in ggml's "if (amax < fabsf(v))") and that
+// magnitude.
+func signedAbsMax(x []float32) (max, amax float32) {
 	for _, v := range x {
 		if a := absf(v); amax < a {
 			amax, max = a, v
 		}
 	}
-	return max
+	return max, amax
 }
 
 // minMax is ggml's min/max scan starting from ±FLT_MAX; NaNs never win.
@@ -91,12 +104,7 @@ func quantQ4_1(dst []byte, src []float32) {
 	for i := range len(src) / QK {
 		xb := src[i*QK : (i+1)*QK]
 		b := dst[i*BlockQ4_1Bytes : (i+1)*BlockQ4_1Bytes]
-		lo, hi := minMax(xb)
-		d := (hi - lo) / 15
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		lo, d, id := minStep(xb, 15)
 		putF16(b[Q4_1OffD:], d)
 		putF16(b[Q4_1OffM:], lo)
 		qs := b[Q4_1OffQs : Q4_1OffQs+QK/2]
@@ -130,12 +138,9 @@ func quantQ5_0(dst []byte, src []float32) {
 	for i := range len(src) / QK {
 		xb := src[i*QK : (i+1)*QK]
 		b := dst[i*BlockQ5_0Bytes : (i+1)*BlockQ5_0Bytes]
-		max := signedAbsMax(xb)
+		max, _ := signedAbsMax(xb)
 		d := max / -16
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		id := inverse(d)
 		putF16(b[Q5_0OffD:], d)
 		qs := b[Q5_0OffQs : Q5_0OffQs+QK/2]
 		var qh uint32
@@ -170,12 +175,7 @@ func quantQ5_1(dst []byte, src []float32) {
 	for i := range len(src) / QK {
 		xb := src[i*QK : (i+1)*QK]
 		b := dst[i*BlockQ5_1Bytes : (i+1)*BlockQ5_1Bytes]
-		lo, hi := minMax(xb)
-		d := (hi - lo) / 31
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		lo, d, id := minStep(xb, 31)
 		putF16(b[Q5_1OffD:], d)
 		putF16(b[Q5_1OffM:], lo)
 		qs := b[Q5_1OffQs : Q5_1OffQs+QK/2]

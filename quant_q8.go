@@ -7,12 +7,18 @@ import (
 
 // Q8_0 and Q8_1: 32 int8 values and an f16 scale per block.
 
-func dequantQ8_0(dst []float32, src []byte) {
+func dequantQ8_0(dst []float32, src []byte) { dequantInt8x32(dst, src, BlockQ8_0Bytes, Q8_0OffQs) }
+
+func dequantQ8_1(dst []float32, src []byte) { dequantInt8x32(dst, src, BlockQ8_1Bytes, Q8_1OffQs) }
+
+// dequantInt8x32 expands blocks of an f16 d at offset 0 and 32 int8 q at
+// offQs (Q8_0, Q8_1): x = q*d.
+func dequantInt8x32(dst []float32, src []byte, blockBytes, offQs int) {
 	for i := range len(dst) / QK {
-		b := src[i*BlockQ8_0Bytes : (i+1)*BlockQ8_0Bytes]
+		b := src[i*blockBytes : (i+1)*blockBytes]
 		y := dst[i*QK : (i+1)*QK]
-		d := f16At(b[Q8_0OffD:])
-		qs := b[Q8_0OffQs : Q8_0OffQs+QK]
+		d := f16At(b)
+		qs := b[offQs : offQs+QK]
 		for j := range y {
 			y[j] = float32(int8(qs[j])) * d
 		}
@@ -43,21 +49,28 @@ func QuantizeRowQ8_0(dst []byte, x []float32) {
 	for i := range nb {
 		xb := x[i*QK : (i+1)*QK]
 		b := dst[i*BlockQ8_0Bytes : (i+1)*BlockQ8_0Bytes]
-		var amax float32
-		for _, v := range xb {
-			amax = cMax(amax, absf(v))
-		}
-		d := amax / 127
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		d, _ := quantInt8x32(b[Q8_0OffQs:Q8_0OffQs+QK], xb)
 		putF16(b[Q8_0OffD:], d)
-		qs := b[Q8_0OffQs : Q8_0OffQs+QK]
-		for j, v := range xb {
-			qs[j] = byte(roundAwayInt8(v * id))
-		}
 	}
+}
+
+// quantInt8x32 is the body of ggml's Q8_0/Q8_1 reference quantisers for
+// one block: it writes the 32 q and returns d (not yet rounded to f16) and
+// the sum of the q.
+func quantInt8x32(qs []byte, xb []float32) (d float32, sum int32) {
+	qs, xb = qs[:QK], xb[:QK]
+	var amax float32
+	for _, v := range xb {
+		amax = cMax(amax, absf(v))
+	}
+	d = amax / 127
+	id := inverse(d)
+	for j, v := range xb {
+		q := roundAwayInt8(v * id)
+		qs[j] = byte(q)
+		sum += int32(q)
+	}
+	return d, sum
 }
 
 // QuantizeRowQ8_0Even is the Q8_0 activation quantiser of llama.cpp's
@@ -114,41 +127,13 @@ func saturateInt8(r float64) int8 {
 	return int8(r)
 }
 
-func dequantQ8_1(dst []float32, src []byte) {
-	for i := range len(dst) / QK {
-		b := src[i*BlockQ8_1Bytes : (i+1)*BlockQ8_1Bytes]
-		y := dst[i*QK : (i+1)*QK]
-		d := f16At(b[Q8_1OffD:])
-		qs := b[Q8_1OffQs : Q8_1OffQs+QK]
-		for j := range y {
-			y[j] = float32(int8(qs[j])) * d
-		}
-	}
-}
-
 // quantQ8_1 follows ggml's quantize_row_q8_1_ref: Q8_0's quantisation plus
 // s = f16(sum(q) * d).
 func quantQ8_1(dst []byte, src []float32) {
 	for i := range len(src) / QK {
-		xb := src[i*QK : (i+1)*QK]
 		b := dst[i*BlockQ8_1Bytes : (i+1)*BlockQ8_1Bytes]
-		var amax float32
-		for _, v := range xb {
-			amax = cMax(amax, absf(v))
-		}
-		d := amax / 127
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		d, sum := quantInt8x32(b[Q8_1OffQs:Q8_1OffQs+QK], src[i*QK:(i+1)*QK])
 		putF16(b[Q8_1OffD:], d)
-		qs := b[Q8_1OffQs : Q8_1OffQs+QK]
-		var sum int32
-		for j, v := range xb {
-			q := roundAwayInt8(v * id)
-			qs[j] = byte(q)
-			sum += int32(q)
-		}
 		putF16(b[Q8_1OffS:], float32(sum)*d)
 	}
 }
@@ -192,12 +177,7 @@ func QuantizeRowQ8_K(dst []byte, x []float32) {
 		b := dst[i*BlockQ8_KBytes : (i+1)*BlockQ8_KBytes]
 		qs := b[Q8_KOffQs : Q8_KOffQs+QKK]
 		bsums := b[Q8_KOffBsums : Q8_KOffBsums+QKK/16*2]
-		var amax, max float32
-		for _, v := range xb {
-			if a := absf(v); a > amax {
-				amax, max = a, v
-			}
-		}
+		max, amax := signedAbsMax(xb)
 		if amax == 0 {
 			clear(b)
 			continue
