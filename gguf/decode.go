@@ -85,9 +85,9 @@ func (d *decoder) count(what string) (uint64, error) {
 
 // bytes reads a length-prefixed byte string without copying it.
 func (d *decoder) bytes(what string) ([]byte, error) {
-	n, err := d.count(what + " length")
+	n, err := d.count(what)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("length of %w", err)
 	}
 	if err := d.need(n, what); err != nil {
 		return nil, err
@@ -123,8 +123,8 @@ func (d *decoder) value(t Type, depth int) (Value, error) {
 		s, err := d.str("string")
 		return Value{typ: t, x: s}, err
 	}
-	if err := d.need(uint64(t.fixedSize()), t.String()+" value"); err != nil {
-		return Value{}, err
+	if d.left() < t.fixedSize() {
+		return Value{}, d.need(uint64(t.fixedSize()), t.String()+" value")
 	}
 	b := d.b[d.off:]
 	d.off += t.fixedSize()
@@ -186,6 +186,10 @@ func (d *decoder) array(depth int) (Value, error) {
 		return Value{}, fmt.Errorf("array at byte %d claims %d elements of type %s, more than the %d bytes left can hold: truncated or corrupt file", start, n, elem, d.left())
 	}
 	v := Value{typ: TypeArray, elem: elem}
+	if n == 0 {
+		v.x = emptyArrays[elem]
+		return v, nil
+	}
 	switch elem {
 	case TypeString:
 		v.x, err = d.strings(int(n))
@@ -201,6 +205,16 @@ func (d *decoder) array(depth int) (Value, error) {
 		v.x, err = d.numbers(elem, int(n))
 	}
 	return v, err
+}
+
+// emptyArrays holds an empty slice of each element type, already in an
+// interface, so that empty arrays (which a hostile file can pack at 8
+// bytes each) cost no allocation beyond their Value.
+var emptyArrays = map[Type]any{
+	TypeUint8: []uint8{}, TypeInt8: []int8{}, TypeUint16: []uint16{}, TypeInt16: []int16{},
+	TypeUint32: []uint32{}, TypeInt32: []int32{}, TypeFloat32: []float32{}, TypeBool: []bool{},
+	TypeString: []string{}, TypeArray: []Value{}, TypeUint64: []uint64{}, TypeInt64: []int64{},
+	TypeFloat64: []float64{},
 }
 
 // numbers reads n fixed-size elements (already known to fit).

@@ -14,8 +14,10 @@
 // Hostile files: every count, length, offset and size is checked against
 // the bytes that remain, with overflow-safe arithmetic, before anything is
 // allocated or read, so a file can make Open allocate at most a small
-// multiple of its header's size, and no tensor can point outside its file
-// or overlap another.
+// multiple of its header's size (tests hold it under 10x; the worst case
+// is a header packed with tiny keys), no tensor can point outside its file
+// or overlap another, and names from the file reach error messages quoted
+// and cut short, so an error stays one line.
 //
 // Legacy tensors: quantizers of 2023 stored some tensors whose rows are not
 // a whole number of blocks (tinyllamas-stories-260k-q8_0.gguf's ffn_down,

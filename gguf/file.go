@@ -124,19 +124,24 @@ func newFile(parts []*part) (*File, error) {
 		Alignment:   h.alignment,
 		KV:          h.kv,
 		kvIndex:     h.kvIndex,
+		Tensors:     h.tensors,
+		tensorIndex: h.tensorIndex,
 		parts:       parts,
-		tensorIndex: map[string]int{},
+	}
+	if len(parts) == 1 {
+		return f, nil
 	}
 	total := 0
 	for _, p := range parts {
 		total += len(p.hdr.tensors)
 	}
 	f.Tensors = make([]TensorInfo, 0, total)
+	f.tensorIndex = make(map[string]int, total)
 	for i, p := range parts {
 		for _, t := range p.hdr.tensors {
 			if _, dup := f.tensorIndex[t.Name]; dup {
 				f.Close()
-				return nil, fmt.Errorf("%s: tensor %q is also in an earlier part", p.path, t.Name)
+				return nil, fmt.Errorf("%s: tensor %s is also in an earlier part", p.path, quoted(t.Name))
 			}
 			t.part = i
 			f.tensorIndex[t.Name] = len(f.Tensors)
@@ -197,7 +202,7 @@ func (f *File) Tensor(name string) (*TensorInfo, bool) {
 func (f *File) TensorData(name string) ([]byte, error) {
 	t, ok := f.Tensor(name)
 	if !ok {
-		return nil, fmt.Errorf("tensor %q: not in the file", name)
+		return nil, fmt.Errorf("tensor %s: not in the file", quoted(name))
 	}
 	if t.Err != nil {
 		return nil, t.Err
@@ -211,7 +216,7 @@ func (f *File) TensorData(name string) ([]byte, error) {
 func (f *File) RawTensorData(name string) ([]byte, error) {
 	t, ok := f.Tensor(name)
 	if !ok {
-		return nil, fmt.Errorf("tensor %q: not in the file", name)
+		return nil, fmt.Errorf("tensor %s: not in the file", quoted(name))
 	}
 	return f.data(t)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math/bits"
-	"strconv"
 
 	"github.com/lcrun/lcrun"
 )
@@ -23,7 +22,8 @@ type header struct {
 	version    uint32
 	kv         []KeyValue
 	kvIndex    map[string]int
-	tensors    []TensorInfo
+	tensors     []TensorInfo
+	tensorIndex map[string]int
 	alignment  int
 	dataOffset int // start of the data section (may equal len(b) when there is no data)
 }
@@ -67,20 +67,20 @@ func parseHeader(b []byte) (*header, error) {
 	h.kv = make([]KeyValue, nKV)
 	h.kvIndex = make(map[string]int, nKV)
 	for i := range h.kv {
-		key, err := d.str("metadata key " + strconv.Itoa(i))
+		key, err := d.str("key")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("metadata entry %d: %w", i, err)
 		}
 		if _, dup := h.kvIndex[key]; dup {
-			return nil, fmt.Errorf("metadata key %q appears twice", key)
+			return nil, fmt.Errorf("metadata key %s appears twice", quoted(key))
 		}
-		t, err := d.typ(key + ": value type")
+		t, err := d.typ("value type")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", shownKey(key), err)
 		}
 		v, err := d.value(t, 0)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
+			return nil, fmt.Errorf("%s: %w", shownKey(key), err)
 		}
 		h.kv[i] = KeyValue{Key: key, Value: v}
 		h.kvIndex[key] = i
@@ -117,51 +117,51 @@ func parseHeader(b []byte) (*header, error) {
 
 func (h *header) readTensorInfos(d *decoder, n int) error {
 	h.tensors = make([]TensorInfo, n)
-	names := make(map[string]bool, n)
+	h.tensorIndex = make(map[string]int, n)
 	// One backing array for every tensor's dims: one allocation, not n.
 	dims := make([]uint64, 0, n*MaxDims)
 	for i := range h.tensors {
 		t := &h.tensors[i]
-		name, err := d.str("tensor " + strconv.Itoa(i) + " name")
+		name, err := d.str("name")
 		if err != nil {
-			return err
+			return fmt.Errorf("tensor %d: %w", i, err)
 		}
-		if names[name] {
-			return fmt.Errorf("tensor %q appears twice", name)
+		if _, dup := h.tensorIndex[name]; dup {
+			return fmt.Errorf("tensor %s appears twice", quoted(name))
 		}
-		names[name] = true
+		h.tensorIndex[name] = i
 		t.Name = name
-		nd, err := d.u32(name + ": dimension count")
+		nd, err := d.u32("dimension count")
 		if err != nil {
-			return err
+			return fmt.Errorf("tensor %s: %w", quoted(name), err)
 		}
 		if nd > MaxDims {
-			return fmt.Errorf("tensor %q has %d dimensions, more than %d", name, nd, MaxDims)
+			return fmt.Errorf("tensor %s has %d dimensions, more than %d", quoted(name), nd, MaxDims)
 		}
 		start := len(dims)
 		for j := 0; j < int(nd); j++ {
-			e, err := d.count(name + ": dimension")
+			e, err := d.count("dimension")
 			if err != nil {
-				return err
+				return fmt.Errorf("tensor %s: %w", quoted(name), err)
 			}
 			dims = append(dims, e)
 		}
 		t.Dims = dims[start:len(dims):len(dims)]
-		typ, err := d.u32(name + ": type")
+		typ, err := d.u32("type")
 		if err != nil {
-			return err
+			return fmt.Errorf("tensor %s: %w", quoted(name), err)
 		}
 		t.Type = lcrun.DType(typ)
-		if t.Offset, err = d.u64(name + ": offset"); err != nil {
-			return err
+		if t.Offset, err = d.u64("offset"); err != nil {
+			return fmt.Errorf("tensor %s: %w", quoted(name), err)
 		}
 		size, flat, err := tensorSize(t.Type, t.Dims)
 		if err != nil {
-			return fmt.Errorf("tensor %q: %w", name, err)
+			return fmt.Errorf("tensor %s: %w", quoted(name), err)
 		}
 		t.Size = int64(size)
 		if flat != nil {
-			t.Err = fmt.Errorf("tensor %q: %w", name, flat)
+			t.Err = fmt.Errorf("tensor %s: %w", quoted(name), flat)
 		}
 	}
 	return nil

@@ -17,7 +17,7 @@ type KeyError struct {
 	Problem string
 }
 
-func (e *KeyError) Error() string { return e.Key + ": " + e.Problem }
+func (e *KeyError) Error() string { return shownKey(e.Key) + ": " + e.Problem }
 
 // Is makes errors.Is(err, ErrMissing) true for a missing key.
 func (e *KeyError) Is(target error) bool {

@@ -90,10 +90,10 @@ func checkExtents(ts []TensorInfo, dataLen uint64, align uint64) error {
 	for i := range ts {
 		t := &ts[i]
 		if t.Offset%align != 0 {
-			return fmt.Errorf("tensor %q: offset %d is not a multiple of the alignment %d", t.Name, t.Offset, align)
+			return fmt.Errorf("tensor %s: offset %d is not a multiple of the alignment %d", quoted(t.Name), t.Offset, align)
 		}
 		if t.Offset > dataLen || uint64(t.Size) > dataLen-t.Offset {
-			return fmt.Errorf("tensor %q: %d bytes at data offset %d run past the end of the file (data section %d bytes): truncated or corrupt file", t.Name, t.Size, t.Offset, dataLen)
+			return fmt.Errorf("tensor %s: %d bytes at data offset %d run past the end of the file (data section %d bytes): truncated or corrupt file", quoted(t.Name), t.Size, t.Offset, dataLen)
 		}
 		if t.Size > 0 {
 			order = append(order, i)
@@ -103,7 +103,7 @@ func checkExtents(ts []TensorInfo, dataLen uint64, align uint64) error {
 	for k := 1; k < len(order); k++ {
 		prev, cur := &ts[order[k-1]], &ts[order[k]]
 		if prev.Offset+uint64(prev.Size) > cur.Offset {
-			return fmt.Errorf("tensors %q and %q overlap", prev.Name, cur.Name)
+			return fmt.Errorf("tensors %s and %s overlap", quoted(prev.Name), quoted(cur.Name))
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package gguf
 import (
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 )
 
@@ -58,7 +57,7 @@ func (v Value) Kind() string {
 func (v Value) String() string {
 	if v.typ != TypeArray {
 		if s, ok := v.x.(string); ok {
-			return strconv.Quote(s)
+			return quoted(s)
 		}
 		return fmt.Sprint(v.x)
 	}
@@ -74,7 +73,7 @@ func (v Value) String() string {
 		e := rv.Index(i).Interface()
 		switch e := e.(type) {
 		case string:
-			b.WriteString(strconv.Quote(e))
+			b.WriteString(quoted(e))
 		case Value:
 			b.WriteString(e.String())
 		default:

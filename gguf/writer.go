@@ -90,7 +90,7 @@ func (w *Writer) Delete(key string) {
 // copying it until the file is written.
 func (w *Writer) AddTensor(name string, typ lcrun.DType, dims []uint64, data []byte) error {
 	if name == "" || len(name) > MaxNameLen {
-		return fmt.Errorf("gguf: tensor name %q: want 1 to %d bytes", name, MaxNameLen)
+		return fmt.Errorf("gguf: tensor name %s: want 1 to %d bytes", quoted(name), MaxNameLen)
 	}
 	if _, dup := w.tensorIndex[name]; dup {
 		return fmt.Errorf("gguf: tensor %q added twice", name)
