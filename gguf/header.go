@@ -19,13 +19,13 @@ const KeyAlignment = "general.alignment"
 
 // header is everything a file says before its tensor data.
 type header struct {
-	version    uint32
-	kv         []KeyValue
-	kvIndex    map[string]int
+	version     uint32
+	kv          []KeyValue
+	kvIndex     map[string]int
 	tensors     []TensorInfo
 	tensorIndex map[string]int
-	alignment  int
-	dataOffset int // start of the data section (may equal len(b) when there is no data)
+	alignment   int
+	dataOffset  int // start of the data section (may equal len(b) when there is no data)
 }
 
 // parseHeader reads and checks the header of a whole file held in b.
