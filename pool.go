@@ -33,7 +33,8 @@ type Pool struct {
 
 	// Preallocated job descriptions: starting a call fills one in place,
 	// which is what keeps calls free of allocation.
-	mm matmulJobs
+	mm   matmulJobs
+	attn attentionJob
 }
 
 // job is one parallel loop: run(w, i) does item i on worker w.
