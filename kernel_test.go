@@ -97,7 +97,7 @@ func forEachImpl(t *testing.T, f func(t *testing.T)) {
 func TestKernelsNamesEverySlot(t *testing.T) {
 	k := Kernels()
 	require.Len(t, k, len(registry))
-	for _, name := range []string{"dot", "axpy", "rmsnorm", "exp_sum", "rope"} {
+	for _, name := range []string{"dot", "axpy", "rmsnorm", "exp_sum", "rope", "matmul_f32", "matmul_q4_0", "matmul_q6_k", "attention_pv", "ssm_scan", "ssm_scan2", "ssm_conv"} {
 		assert.Contains(t, k, name)
 	}
 	for name, impl := range k {

@@ -35,6 +35,7 @@ type Pool struct {
 	// which is what keeps calls free of allocation.
 	mm   matmulJobs
 	attn attentionJob
+	ssm  ssmJob
 }
 
 // job is one parallel loop: run(w, i) does item i on worker w.
