@@ -1,6 +1,7 @@
 package gguf
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"path/filepath"
@@ -300,4 +301,58 @@ func TestOpenBytesMatchesOpen(t *testing.T) {
 	require.NoError(t, fb.Close())
 	_, err = fb.TensorData("token_embd.weight")
 	assert.ErrorIs(t, err, ErrClosed)
+}
+
+func TestFileType(t *testing.T) {
+	cases := []struct {
+		file    string
+		id      uint64
+		guessed bool
+		ok      bool
+	}{
+		{"stories260K.gguf", 0, true, true},
+		{"tinyllamas-stories-260k-q8_0.gguf", 7, false, true},
+		{"llama-2-tiny-random.gguf", 1, false, true},
+		{"golden/models/llama-tiny-q4_0.gguf", 2, false, true},
+	}
+	for _, c := range cases {
+		f, err := Open(filepath.Join(testdata, c.file))
+		require.NoError(t, err)
+		id, guessed, ok, err := f.FileType()
+		require.NoError(t, err)
+		assert.Equal(t, []any{c.id, c.guessed, c.ok}, []any{id, guessed, ok}, c.file)
+		assert.Equal(t, map[uint64]string{0: "ALL_F32", 1: "MOSTLY_F16", 2: "MOSTLY_Q4_0", 7: "MOSTLY_Q8_0"}[c.id], FileTypeName(id))
+		f.Close()
+	}
+	// Guessing: the commonest tensor type wins; nothing to guess from
+	// without tensors.
+	w := NewWriter()
+	for i, typ := range []lcrun.DType{lcrun.Q4_K, lcrun.F32, lcrun.Q4_K} {
+		size, _, _ := tensorSize(typ, []uint64{256})
+		require.NoError(t, w.AddTensor(string(rune('a'+i)), typ, []uint64{256}, make([]byte, size)))
+	}
+	var buf bytes.Buffer
+	_, err := w.WriteTo(&buf)
+	require.NoError(t, err)
+	f, err := OpenBytes(buf.Bytes())
+	require.NoError(t, err)
+	id, guessed, ok, err := f.FileType()
+	require.NoError(t, err)
+	assert.Equal(t, []any{uint64(15), true, true}, []any{id, guessed, ok})
+	assert.Equal(t, "MOSTLY_Q4_K_M", FileTypeName(id))
+	assert.Equal(t, "UNKNOWN_99", FileTypeName(99))
+	empty, err := OpenBytes(newRaw(3, 0, 0).b)
+	require.NoError(t, err)
+	_, _, ok, err = empty.FileType()
+	assert.NoError(t, err)
+	assert.False(t, ok)
+	bad := NewWriter()
+	bad.SetString(KeyFileType, "q8_0")
+	buf.Reset()
+	_, err = bad.WriteTo(&buf)
+	require.NoError(t, err)
+	f, err = OpenBytes(buf.Bytes())
+	require.NoError(t, err)
+	_, _, _, err = f.FileType()
+	assert.EqualError(t, err, "general.file_type: is string, want integer")
 }
