@@ -292,7 +292,9 @@ func jsonFloat(f float64, x any) any {
 
 func (m *modelInfo) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	line := func(k string, format string, a ...any) { fmt.Fprintf(tw, "%s\t"+format+"\n", append([]any{k}, a...)...) }
+	line := func(k string, format string, a ...any) {
+		fmt.Fprintf(tw, "%s\t"+format+"\n", append([]any{k}, a...)...)
+	}
 	file := m.File
 	if m.Parts > 1 {
 		file += fmt.Sprintf(" (+%d more parts)", m.Parts-1)
