@@ -1,0 +1,45 @@
+package lcrun
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkAttention: causal prefill of s = 4096 tokens at head_dim 64
+// (one head, one thread: the fraction-of-peak figure) and decode
+// of one query against a 4096-token cache (32 heads over 8 KV heads, 1 and
+// 2 threads), per KV type and implementation. GFLOP/s counts 4*d flops per
+// visible (query, key) pair: q.k and p.v, as a dense kernel would do them.
+func BenchmarkAttention(b *testing.B) {
+	type shape struct {
+		name                      string
+		nq, nk, heads, kvHeads, t int
+	}
+	for _, sh := range []shape{
+		{"prefill4096", 4096, 4096, 1, 1, 1},
+		{"decode4096", 1, 4096, 32, 8, 1},
+		{"decode4096", 1, 4096, 32, 8, 2},
+	} {
+		for _, kv := range []DType{F32, F16, Q8_0} {
+			c := attnCase{nq: sh.nq, nk: sh.nk, heads: sh.heads, kvHeads: sh.kvHeads, d: 64, kvType: kv}
+			q, qpos, k, v, kpos, prm := c.setup(b, 1)
+			out := make([]float32, sh.nq*sh.heads*64)
+			pairs := 0
+			for _, qp := range qpos {
+				pairs += int(qp) + 1
+			}
+			for _, impl := range kernelImpls() {
+				b.Run(fmt.Sprintf("%s/%v/t=%d/impl=%s", sh.name, kv, sh.t, impl), func(b *testing.B) {
+					defer useKernels(impl)()
+					p := NewPool(sh.t)
+					defer p.Close()
+					for b.Loop() {
+						p.Attention(out, q, qpos, k, v, kpos, sh.nk, prm)
+					}
+					flop := 4 * 64 * float64(pairs) * float64(sh.heads)
+					b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}
