@@ -226,70 +226,41 @@ func (d *decoder) numbers(t Type, n int) (any, error) {
 	case TypeUint8:
 		return append([]uint8(nil), b...), nil
 	case TypeInt8:
-		out := make([]int8, n)
-		for i := range out {
-			out[i] = int8(b[i])
-		}
-		return out, nil
+		return decodeAll(b, n, 1, func(b []byte) int8 { return int8(b[0]) }), nil
 	case TypeBool:
-		out := make([]bool, n)
-		for i := range out {
-			if b[i] > 1 {
-				return nil, fmt.Errorf("bool array element %d at byte %d is %d, not 0 or 1", i, d.off-len(b)+i, b[i])
+		for i, x := range b {
+			if x > 1 {
+				return nil, fmt.Errorf("bool array element %d at byte %d is %d, not 0 or 1", i, d.off-len(b)+i, x)
 			}
-			out[i] = b[i] == 1
 		}
-		return out, nil
+		return decodeAll(b, n, 1, func(b []byte) bool { return b[0] == 1 }), nil
 	case TypeUint16:
-		out := make([]uint16, n)
-		for i := range out {
-			out[i] = le.Uint16(b[2*i:])
-		}
-		return out, nil
+		return decodeAll(b, n, 2, le.Uint16), nil
 	case TypeInt16:
-		out := make([]int16, n)
-		for i := range out {
-			out[i] = int16(le.Uint16(b[2*i:]))
-		}
-		return out, nil
+		return decodeAll(b, n, 2, func(b []byte) int16 { return int16(le.Uint16(b)) }), nil
 	case TypeUint32:
-		out := make([]uint32, n)
-		for i := range out {
-			out[i] = le.Uint32(b[4*i:])
-		}
-		return out, nil
+		return decodeAll(b, n, 4, le.Uint32), nil
 	case TypeInt32:
-		out := make([]int32, n)
-		for i := range out {
-			out[i] = int32(le.Uint32(b[4*i:]))
-		}
-		return out, nil
+		return decodeAll(b, n, 4, func(b []byte) int32 { return int32(le.Uint32(b)) }), nil
 	case TypeFloat32:
-		out := make([]float32, n)
-		for i := range out {
-			out[i] = math.Float32frombits(le.Uint32(b[4*i:]))
-		}
-		return out, nil
+		return decodeAll(b, n, 4, func(b []byte) float32 { return math.Float32frombits(le.Uint32(b)) }), nil
 	case TypeUint64:
-		out := make([]uint64, n)
-		for i := range out {
-			out[i] = le.Uint64(b[8*i:])
-		}
-		return out, nil
+		return decodeAll(b, n, 8, le.Uint64), nil
 	case TypeInt64:
-		out := make([]int64, n)
-		for i := range out {
-			out[i] = int64(le.Uint64(b[8*i:]))
-		}
-		return out, nil
+		return decodeAll(b, n, 8, func(b []byte) int64 { return int64(le.Uint64(b)) }), nil
 	case TypeFloat64:
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = math.Float64frombits(le.Uint64(b[8*i:]))
-		}
-		return out, nil
+		return decodeAll(b, n, 8, func(b []byte) float64 { return math.Float64frombits(le.Uint64(b)) }), nil
 	}
 	return nil, fmt.Errorf("array of %s is not a number array", t)
+}
+
+// decodeAll decodes n elements of size bytes each.
+func decodeAll[T any](b []byte, n, size int, get func([]byte) T) []T {
+	out := make([]T, n)
+	for i := range out {
+		out[i] = get(b[i*size:])
+	}
+	return out
 }
 
 // strings reads n length-prefixed strings. A first pass checks every

@@ -126,37 +126,37 @@ func TestSplitBroken(t *testing.T) {
 	})
 	t.Run("tensor count", func(t *testing.T) {
 		paths := write(t)
-		h, err := parseHeader(readFile(t, paths[0]))
-		require.NoError(t, err)
-		w := NewWriter()
-		for _, kv := range h.kv {
-			w.put(kv.Key, kv.Value)
-		}
+		w := partWriter(t, paths[0])
 		w.put(KeySplitTensorsCount, mustValue(int32(47)))
-		for _, ti := range h.tensors {
-			data, _ := orig.TensorData(ti.Name)
-			require.NoError(t, w.AddTensor(ti.Name, ti.Type, ti.Dims, data))
-		}
 		require.NoError(t, w.WriteFile(paths[0]))
-		_, err = Open(paths[0])
+		_, err := Open(paths[0])
 		assert.ErrorContains(t, err, "split.tensors.count is 47 but the 3 parts hold 48 tensors")
 	})
 	t.Run("duplicate tensor", func(t *testing.T) {
 		paths := write(t)
 		// Part 2 again, under part 3's name and number.
-		h, err := parseHeader(readFile(t, paths[1]))
-		require.NoError(t, err)
-		w := NewWriter()
+		w := partWriter(t, paths[1])
 		w.put(KeySplitNo, mustValue(uint16(2)))
-		w.put(KeySplitCount, mustValue(uint16(3)))
-		for _, ti := range h.tensors {
-			data, _ := orig.TensorData(ti.Name)
-			require.NoError(t, w.AddTensor(ti.Name, ti.Type, ti.Dims, data))
-		}
 		require.NoError(t, w.WriteFile(paths[2]))
-		_, err = Open(paths[0])
+		_, err := Open(paths[0])
 		assert.ErrorContains(t, err, "is also in an earlier part")
 	})
+}
+
+// partWriter loads one part of a split set into a Writer, to be changed
+// and written back.
+func partWriter(t *testing.T, path string) *Writer {
+	b := readFile(t, path)
+	h, err := parseHeader(b)
+	require.NoError(t, err)
+	w := NewWriter()
+	for _, kv := range h.kv {
+		w.put(kv.Key, kv.Value)
+	}
+	for _, ti := range h.tensors {
+		require.NoError(t, w.AddTensor(ti.Name, ti.Type, ti.Dims, b[ti.fileOff:ti.fileOff+ti.Size]))
+	}
+	return w
 }
 
 // TestSplitPartsCarryAlignment: a set written with a non-default alignment
