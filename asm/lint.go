@@ -8,11 +8,14 @@ import (
 
 var (
 	bpUse  = regexp.MustCompile(`\bBP\b`)
+	avx512 = regexp.MustCompile(`\b([XY](1[6-9]|2[0-9]|3[01])|Z[0-9]+|K[0-7])\b`)
 	ymmUse = regexp.MustCompile(`\bY(1[0-5]|[0-9])\b`)
 )
 
 // lint checks generated assembly for what the house style asks and avo
-// does not guarantee: no function touches BP (the frame pointer), and a
+// does not guarantee: no function touches BP (the frame pointer) or an
+// AVX-512 register (avo's allocator spills into Y16-Y31 when a function
+// needs more than 16 vectors, which AVX2 CPUs cannot run), and a
 // function that uses Y registers anywhere runs VZEROUPPER right before
 // every RET, so SSE code after it pays no transition penalty.
 func lint(text string) error {
@@ -49,6 +52,9 @@ func lint(text string) error {
 		}
 		if bpUse.MatchString(code) {
 			return fmt.Errorf("line %d: %s uses BP: %s", i+1, fn, code)
+		}
+		if avx512.MatchString(code) {
+			return fmt.Errorf("line %d: %s uses an AVX-512 register: %s", i+1, fn, code)
 		}
 		usesY = usesY || ymmUse.MatchString(code)
 		if code == "RET" {

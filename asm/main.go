@@ -20,6 +20,7 @@ import (
 var sets = map[string]func(){
 	"probe":  probeKernels,
 	"vector": vectorKernels,
+	"matmul": matmulKernels,
 }
 
 func main() {
