@@ -21,6 +21,7 @@ var sets = map[string]func(){
 	"probe":  probeKernels,
 	"vector": vectorKernels,
 	"matmul": matmulKernels,
+	"quant":  quantKernels,
 }
 
 func main() {

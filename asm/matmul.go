@@ -45,18 +45,7 @@ func floatTile(name, welem string, wsize int, widen func(m Op, dst VecVirtual)) 
 	TESTQ(cols, cols)
 	JZ(LabelRef("done"))
 
-	// Row pointers; rows past the last repeat it.
-	ldw := Load(Param("ldw"), GP64())
-	SHLQ(U8(log2(wsize)), ldw)
-	var wp [floatMR]Register
-	wp[0] = Load(Param("w").Base(), GP64())
-	for i := 1; i < floatMR; i++ {
-		wp[i] = GP64()
-		MOVQ(wp[i-1], wp[i])
-		ADDQ(ldw, wp[i])
-		CMPQ(rows, U32(i+1))
-		CMOVQLT(wp[i-1], wp[i])
-	}
+	wp := rowPointers(rows, wsize)
 	ldx := Load(Param("ldx"), GP64())
 	SHLQ(U8(2), ldx)
 	var xp [floatNR]Register
@@ -70,10 +59,10 @@ func floatTile(name, welem string, wsize int, widen func(m Op, dst VecVirtual)) 
 	CMPQ(cols, U32(2))
 	JB(LabelRef("cols1"))
 	JE(LabelRef("cols2"))
-	floatTilePath(3, wp[:], xp[:], wsize, widen)
+	floatTilePath(3, wp, xp[:], wsize, widen)
 	for nr := 1; nr < floatNR; nr++ {
 		Label(fmt.Sprintf("cols%d", nr))
-		floatTilePath(nr, wp[:], xp[:nr], wsize, widen)
+		floatTilePath(nr, wp, xp[:nr], wsize, widen)
 	}
 	Label("done")
 	ret()
@@ -168,11 +157,18 @@ func floatTilePath(nr int, wp, xp []Register, wsize int, widen func(Op, VecVirtu
 	for j := range sums {
 		sums[j] = fold4(acc[0][0][j], acc[0][1][j], acc[0][2][j], acc[0][3][j])
 	}
+	storeColumns(pre, sums)
+}
+
+// storeColumns writes the folded sums of a 4-row tile, column j at
+// dst + j*ldd, under a mask when the tile has fewer than 4 rows, and
+// returns from the function.
+func storeColumns(pre string, sums []VecVirtual) {
 	dst := Load(Param("dst").Base(), GP64())
 	ldd := Load(Param("ldd"), GP64())
 	SHLQ(U8(2), ldd)
 	rows := Load(Param("rows"), GP64())
-	CMPQ(rows, U32(floatMR))
+	CMPQ(rows, U32(4))
 	JB(LabelRef(pre + "partial"))
 	for j, v := range sums {
 		if j > 0 {
@@ -190,6 +186,26 @@ func floatTilePath(nr int, wp, xp []Register, wsize int, widen func(Op, VecVirtu
 		VMASKMOVPS(v.AsX(), rmask.AsX(), Mem{Base: dst})
 	}
 	ret()
+}
+
+// rowPointers loads the pointers to the 4 W rows of a tile (row stride
+// ldw elements of wsize bytes); rows past the last repeat it, so a tile
+// of fewer rows runs the same code and drops those results at the store.
+func rowPointers(rows Register, wsize int) []Register {
+	ldw := Load(Param("ldw"), GP64())
+	if wsize > 1 {
+		SHLQ(U8(log2(wsize)), ldw)
+	}
+	wp := make([]Register, 4)
+	wp[0] = Load(Param("w").Base(), GP64())
+	for i := 1; i < len(wp); i++ {
+		wp[i] = GP64()
+		MOVQ(wp[i-1], wp[i])
+		ADDQ(ldw, wp[i])
+		CMPQ(rows, U32(i+1))
+		CMOVQLT(wp[i-1], wp[i])
+	}
+	return wp
 }
 
 // fold4 returns [sum(a0) sum(a1) sum(a2) sum(a3)] in the low 4 lanes.

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// Block layouts (quant_layout.go in the root package).
+const (
+	q8_0Bytes = 34 // f16 d, 32 int8
+	q4_0Bytes = 18 // f16 d, 16 bytes of nibbles (values l and l+16 in byte l)
+	qsOff     = 2
+)
+
+// quantKernels are the tiles of the 32-value block formats against Q8_0
+// activations: 4 rows of W by up to 2 activation rows, one accumulator
+// per pair. Per block, the integer dot of 32 int8 pairs is
+//
+//	VPMADDUBSW(|w|, x*sign(w)) -> 16 int16, VPMADDWD(., 1) -> 8 int32
+//
+// which is exact as long as x is in [-127, 127] (the activation quantiser
+// never writes -128): |w| <= 128 times |x| <= 127, two per int16, stays
+// below 32767. Converted to float and FMAed with d_w*d_x into the pair's
+// accumulator; the 8 scale products of a block are computed together
+// (4 row scales times each column's) and broadcast from the stack.
+func quantKernels() {
+	quantTile("matmulQ8_0AVX2", q8_0Bytes, func(w Mem) VecVirtual {
+		v := YMM()
+		VMOVDQU(w, v)
+		return v
+	})
+	quantTile("matmulQ4_0AVX2", q4_0Bytes, func(w Mem) VecVirtual {
+		lo, hi := XMM(), XMM()
+		VMOVDQU(w, lo)
+		VPSRLW(U8(4), lo, hi)
+		v := YMM()
+		VINSERTI128(U8(1), hi, lo.AsY(), v)
+		VPAND(splat32("nibbles", 0x0f0f0f0f), v, v)
+		VPSUBB(splat32("eights", 0x08080808), v, v)
+		return v
+	})
+}
+
+const quantNR = 2
+
+// quantTile emits a tile for W blocks of wBlock bytes whose 32 values
+// load returns as signed bytes (given the memory of the block's qs).
+func quantTile(name string, wBlock int, load func(w Mem) VecVirtual) {
+	TEXT(name, NOSPLIT, "func(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)")
+	scales := AllocLocal(4 * 4 * quantNR) // [col][row] float32 d_w*d_x
+	rows := Load(Param("rows"), GP64())
+	cols := Load(Param("cols"), GP64())
+	TESTQ(rows, rows)
+	JZ(LabelRef("done"))
+	TESTQ(cols, cols)
+	JZ(LabelRef("done"))
+	wp := rowPointers(rows, 1)
+	xp := make([]Register, quantNR)
+	xp[0] = Load(Param("x").Base(), GP64())
+	ldx := Load(Param("ldx"), GP64())
+	xp[1] = GP64()
+	LEAQ(Mem{Base: xp[0], Index: ldx, Scale: 1}, xp[1])
+	CMPQ(cols, U32(2))
+	JB(LabelRef("cols1"))
+	quantTilePath(2, wBlock, wp, xp, scales, load)
+	Label("cols1")
+	quantTilePath(1, wBlock, wp, xp[:1], scales, load)
+	Label("done")
+	ret()
+}
+
+func quantTilePath(nr, wBlock int, wp, xp []Register, scales Mem, load func(Mem) VecVirtual) {
+	pre := fmt.Sprintf("c%d_", nr)
+	acc := make([][]VecVirtual, 4) // [row][col]
+	for i := range acc {
+		acc[i] = zeros(nr)
+	}
+	ones := YMM()
+	VMOVDQU(splat32("ones16", 0x00010001), ones)
+	nb := Load(Param("k"), GP64())
+	SHRQ(U8(5), nb)
+	Label(pre + "block")
+	TESTQ(nb, nb)
+	JZ(LabelRef(pre + "store"))
+
+	// Scale products d_w[i]*d_x[j] into the stack table.
+	dw := XMM()
+	h := GP32()
+	MOVWLZX(Mem{Base: wp[0]}, h)
+	VMOVD(h, dw)
+	for i := 1; i < 4; i++ {
+		VPINSRW(U8(i), Mem{Base: wp[i]}, dw, dw)
+	}
+	VCVTPH2PS(dw, dw)
+	for j := range xp {
+		dx := XMM()
+		VPBROADCASTW(Mem{Base: xp[j]}, dx)
+		VCVTPH2PS(dx, dx)
+		VMULPS(dw, dx, dx)
+		VMOVUPS(dx, scales.Offset(16*j))
+	}
+
+	xv := make([]VecVirtual, nr)
+	for j := range xv {
+		xv[j] = YMM()
+		VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, xv[j])
+	}
+	for i := 0; i < 4; i++ {
+		wv := load(Mem{Base: wp[i], Disp: qsOff})
+		aw := YMM()
+		VPSIGNB(wv, wv, aw) // |w|
+		for j := range xv {
+			p := YMM()
+			VPSIGNB(wv, xv[j], p) // x*sign(w)
+			VPMADDUBSW(p, aw, p)
+			VPMADDWD(ones, p, p)
+			VCVTDQ2PS(p, p)
+			sc := YMM()
+			VBROADCASTSS(scales.Offset(16*j+4*i), sc)
+			VFMADD231PS(sc, p, acc[i][j])
+		}
+	}
+	for _, p := range wp {
+		ADDQ(U32(wBlock), p)
+	}
+	for _, p := range xp {
+		ADDQ(U32(q8_0Bytes), p)
+	}
+	DECQ(nb)
+	JMP(LabelRef(pre + "block"))
+
+	Label(pre + "store")
+	sums := make([]VecVirtual, nr)
+	for j := range sums {
+		sums[j] = fold4(acc[0][j], acc[1][j], acc[2][j], acc[3][j])
+	}
+	storeColumns(pre, sums)
+}
