@@ -1,0 +1,56 @@
+package lcrun
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Benchmarks of MatMul per weight type and implementation
+// (impl=generic, impl=avx2, ...): the GEMM of the peak figure
+// (1024^3, one thread), the prefill shape of a 110M llama (768x768 weights
+// by 512 tokens) and the 4096x4096 decode GEMV, whose GB/s (weight bytes
+// read per second) is to be read against BenchmarkMemRead/BenchmarkMemCopy.
+
+func BenchmarkMatMul(b *testing.B) {
+	type shape struct {
+		name             string
+		rows, cols, n, t int
+		types            []DType
+	}
+	all := []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K}
+	shapes := []shape{
+		{"gemm1024", 1024, 1024, 1024, 1, []DType{F32, F16, Q8_0, Q4_0}},
+		{"prefill768x512", 768, 768, 512, 1, all},
+		{"gemv4096", 4096, 4096, 1, 1, all},
+		{"gemv4096", 4096, 4096, 1, 2, all},
+	}
+	r := newRand(11)
+	for _, sh := range shapes {
+		x := randVec(r, sh.n*sh.cols, 0, 1)
+		dst := make([]float32, sh.n*sh.rows)
+		for _, typ := range sh.types {
+			w, _ := randMatrix(b, r, typ, sh.rows, sh.cols, 0)
+			for _, impl := range kernelImpls() {
+				name := fmt.Sprintf("%s/%v/t=%d/impl=%s", sh.name, typ, sh.t, impl)
+				b.Run(name, func(b *testing.B) {
+					defer useKernels(impl)()
+					p := NewPool(sh.t)
+					defer p.Close()
+					b.SetBytes(int64(len(w.Data)))
+					clock := startCPUClock(b)
+					calls := 0
+					for b.Loop() {
+						p.MatMul(dst, w, x, sh.n)
+						calls++
+					}
+					gflop := 2 * float64(sh.rows*sh.cols*sh.n) * float64(calls) / 1e9
+					b.ReportMetric(gflop/b.Elapsed().Seconds(), "GFLOP/s")
+					if sh.t == 1 {
+						clock.report(b, gflop, "GFLOP/cpu-s")
+						clock.report(b, float64(len(w.Data))*float64(calls)/1e9, "GB/cpu-s")
+					}
+				})
+			}
+		}
+	}
+}
