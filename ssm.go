@@ -48,13 +48,7 @@ func (p *Pool) SSMScan(y, h, x, dt, A, B, C, D []float32, T, dInner, dState int)
 	if D != nil && len(D) < dInner {
 		panic("lcrun: SSMScan: D shorter than dInner")
 	}
-	pp := p.acquire()
-	defer pp.release(p)
-	j := &pp.ssm
-	*j = ssmJob{kind: ssmKindScan, y: y, h: h, x: x, dt: dt, A: A, B: B, C: C, D: D, T: T, n: dInner, dState: dState}
-	j.per = ssmChunk(dInner, pp.threads, 8)
-	pp.parallel((dInner+j.per-1)/j.per, j)
-	*j = ssmJob{}
+	p.runSSM(ssmJob{kind: ssmKindScan, y: y, h: h, x: x, dt: dt, A: A, B: B, C: C, D: D, T: T, n: dInner, dState: dState}, 8)
 }
 
 // SSMScan2 is the Mamba-2 scan on one thread: nHead heads of headDim,
@@ -79,14 +73,8 @@ func (p *Pool) SSMScan2(y, h, x, dt, A, B, C, D []float32, T, nHead, headDim, dS
 	if D != nil && len(D) < nHead {
 		panic("lcrun: SSMScan2: D shorter than nHead")
 	}
-	pp := p.acquire()
-	defer pp.release(p)
-	j := &pp.ssm
-	*j = ssmJob{kind: ssmKindScan2, y: y, h: h, x: x, dt: dt, A: A, B: B, C: C, D: D, T: T, n: nHead,
-		dState: dState, headDim: headDim, nGroup: nGroup}
-	j.per = ssmChunk(nHead, pp.threads, 1)
-	pp.parallel((nHead+j.per-1)/j.per, j)
-	*j = ssmJob{}
+	p.runSSM(ssmJob{kind: ssmKindScan2, y: y, h: h, x: x, dt: dt, A: A, B: B, C: C, D: D, T: T, n: nHead,
+		dState: dState, headDim: headDim, nGroup: nGroup}, 1)
 }
 
 // SSMConv is the causal depthwise conv1d with carried state on one
@@ -110,13 +98,19 @@ func (p *Pool) SSMConv(y, state, x, w, b []float32, T, dInner, dConv int) {
 	if b != nil && len(b) < dInner {
 		panic("lcrun: SSMConv: b shorter than dInner")
 	}
+	p.runSSM(ssmJob{kind: ssmKindConv, y: y, h: state, x: x, B: w, D: b, T: T, n: dInner, dState: dConv}, 8)
+}
+
+// runSSM runs j over its n channels (heads), split into items of a
+// multiple of align giving about four items per thread.
+func (p *Pool) runSSM(j ssmJob, align int) {
 	pp := p.acquire()
 	defer pp.release(p)
-	j := &pp.ssm
-	*j = ssmJob{kind: ssmKindConv, y: y, h: state, x: x, B: w, D: b, T: T, n: dInner, dState: dConv}
-	j.per = ssmChunk(dInner, pp.threads, 8)
-	pp.parallel((dInner+j.per-1)/j.per, j)
-	*j = ssmJob{}
+	pp.ssm = j
+	per := (j.n + 4*pp.threads - 1) / (4 * pp.threads)
+	pp.ssm.per = max(1, min((per+align-1)/align*align, j.n))
+	pp.parallel((j.n+pp.ssm.per-1)/pp.ssm.per, &pp.ssm)
+	pp.ssm = ssmJob{}
 }
 
 // checkLens reports the first slice shorter than it must be.
@@ -130,14 +124,6 @@ func checkLens(op string, T, a, b int, have, want []int) error {
 		}
 	}
 	return nil
-}
-
-// ssmChunk picks how many channels (or heads) one work item takes: a
-// multiple of align giving about four items per thread.
-func ssmChunk(n, threads, align int) int {
-	per := (n + 4*threads - 1) / (4 * threads)
-	per = (per + align - 1) / align * align
-	return max(1, min(per, n))
 }
 
 const (
