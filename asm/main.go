@@ -22,6 +22,7 @@ var sets = map[string]func(){
 	"vector": vectorKernels,
 	"matmul": matmulKernels,
 	"quant":  quantKernels,
+	"quantk": kQuantKernels,
 }
 
 func main() {

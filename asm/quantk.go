@@ -1,0 +1,285 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// Super-block layouts (quant_layout.go in the root package).
+const (
+	q8KBytes     = 292 // f32 d, 256 int8 qs, 16 int16 bsums (sums of 16 qs)
+	q8KQs        = 4
+	q8KBsums     = 260
+	q4KBytes     = 144 // f16 d, f16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles
+	q4KDmin      = 2
+	q4KScales    = 4
+	q4KQs        = 16
+	q6KBytes     = 210 // 128 bytes low nibbles, 64 bytes high 2 bits, 16 int8 scales, f16 d
+	q6KQh        = 128
+	q6KScales    = 192
+	q6KD         = 208
+	kQuantTileNR = 2
+)
+
+// kQuantKernels are the K-quant tiles against Q8_K activations: 4 rows of
+// W by up to 2 activation rows. Each row's super-block is unpacked once
+// and met with both activation rows. Weights are unsigned (nibbles for
+// Q4_K, 6-bit values for Q6_K), so VPMADDUBSW(q, x) needs no sign trick
+// and cannot saturate (2*63*128 < 32767); each 16-bit pair sum is then
+// multiplied by its sub-block scale with VPMADDWD and added into a 32-bit
+// sum per pair, exactly as the twins' integer sums. The offsets (Q4_K's
+// mins, Q6_K's -32) come from the activations' bsums.
+func kQuantKernels() {
+	kQuantTile("matmulQ4_KAVX2", q4KBytes, q4KRow)
+	kQuantTile("matmulQ6_KAVX2", q6KBytes, q6KRow)
+}
+
+// kRowFunc emits the work of one W row's super-block against the columns'
+// Q8_K super-blocks: integer sums into sumi (one per column), then the
+// float accumulation into acc (one per column).
+type kRowFunc func(pre string, w Register, xp []Register, acc []VecVirtual)
+
+func kQuantTile(name string, wBlock int, row kRowFunc) {
+	TEXT(name, NOSPLIT, "func(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)")
+	rows := Load(Param("rows"), GP64())
+	cols := Load(Param("cols"), GP64())
+	TESTQ(rows, rows)
+	JZ(LabelRef("done"))
+	TESTQ(cols, cols)
+	JZ(LabelRef("done"))
+	wp := rowPointers(rows, 1)
+	xp := make([]Register, kQuantTileNR)
+	xp[0] = Load(Param("x").Base(), GP64())
+	ldx := Load(Param("ldx"), GP64())
+	xp[1] = GP64()
+	LEAQ(Mem{Base: xp[0], Index: ldx, Scale: 1}, xp[1])
+	CMPQ(cols, U32(2))
+	JB(LabelRef("cols1"))
+	kQuantPath(2, wBlock, wp, xp, row)
+	Label("cols1")
+	kQuantPath(1, wBlock, wp, xp[:1], row)
+	Label("done")
+	ret()
+}
+
+func kQuantPath(nr, wBlock int, wp, xp []Register, row kRowFunc) {
+	pre := fmt.Sprintf("c%d_", nr)
+	acc := make([][]VecVirtual, 4) // [row][col]
+	for i := range acc {
+		acc[i] = zeros(nr)
+	}
+	nb := Load(Param("k"), GP64())
+	SHRQ(U8(8), nb)
+	Label(pre + "block")
+	TESTQ(nb, nb)
+	JZ(LabelRef(pre + "store"))
+	for i := range wp {
+		row(fmt.Sprintf("%sr%d_", pre, i), wp[i], xp, acc[i])
+	}
+	for _, p := range wp {
+		ADDQ(U32(wBlock), p)
+	}
+	for _, p := range xp {
+		ADDQ(U32(q8KBytes), p)
+	}
+	DECQ(nb)
+	JMP(LabelRef(pre + "block"))
+
+	Label(pre + "store")
+	sums := make([]VecVirtual, nr)
+	for j := range sums {
+		sums[j] = fold4(acc[0][j], acc[1][j], acc[2][j], acc[3][j])
+	}
+	storeColumns(pre, sums)
+}
+
+// q4KRow: sub-block s (0..7) of 32 values has 6-bit scale sc_s and min
+// m_s; its values are the low (s even) or high nibbles of qs[32*(s/2):].
+//
+//	acc += x.d*d * sum_s sc_s*(q.x)_s - x.d*dmin * sum_s m_s*(bsums[2s]+bsums[2s+1])
+func q4KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+	// The 12 scale bytes as three words a, b, c:
+	//	sc0..3 = a & 63, m0..3 = b & 63,
+	//	sc4..7 = c&15 | (a>>6)<<4, m4..7 = c>>4 | (b>>6)<<4 (per byte).
+	a, b, c, t := GP32(), GP32(), GP32(), GP32()
+	MOVL(Mem{Base: w, Disp: q4KScales}, a)
+	MOVL(Mem{Base: w, Disp: q4KScales + 4}, b)
+	MOVL(Mem{Base: w, Disp: q4KScales + 8}, c)
+	scales, mins := XMM(), XMM()
+	// high scales: c&0x0f0f0f0f | (a>>2)&0x30303030
+	MOVL(a, t)
+	SHRL(U8(2), t)
+	ANDL(U32(0x30303030), t)
+	scHi := GP32()
+	MOVL(c, scHi)
+	ANDL(U32(0x0f0f0f0f), scHi)
+	ORL(t, scHi)
+	ANDL(U32(0x3f3f3f3f), a)
+	VMOVD(a, scales)
+	VPINSRD(U8(1), scHi, scales, scales)
+	// Scales as 8 words in both 128-bit lanes, for VPSHUFB broadcasts.
+	sc16 := YMM()
+	VPMOVZXBW(scales, scales)
+	VINSERTI128(U8(1), scales, scales.AsY(), sc16)
+
+	sumi := zeros(len(xp))
+	for chunk := 0; chunk < 4; chunk++ {
+		raw := YMM()
+		VMOVDQU(Mem{Base: w, Disp: q4KQs + 32*chunk}, raw)
+		for half := 0; half < 2; half++ {
+			s := 2*chunk + half
+			q := YMM()
+			if half == 0 {
+				VPAND(splat32("nibbles", 0x0f0f0f0f), raw, q)
+			} else {
+				VPSRLW(U8(4), raw, q)
+				VPAND(splat32("nibbles", 0x0f0f0f0f), q, q)
+			}
+			sc := YMM()
+			VPSHUFB(wordBroadcast(s), sc16, sc)
+			for j, x := range xp {
+				p := YMM()
+				VPMADDUBSW(Mem{Base: x, Disp: q8KQs + 32*s}, q, p)
+				VPMADDWD(sc, p, p)
+				VPADDD(p, sumi[j], sumi[j])
+			}
+		}
+	}
+
+	// Mins (kept in b and c while the vectors were busy) as 16 words
+	// m0 m0 m1 m1 ... m7 m7, against the 16 bsums.
+	// high mins: (c>>4)&0x0f0f0f0f | (b>>2)&0x30303030
+	MOVL(b, t)
+	SHRL(U8(2), t)
+	ANDL(U32(0x30303030), t)
+	SHRL(U8(4), c)
+	ANDL(U32(0x0f0f0f0f), c)
+	ORL(t, c)
+	ANDL(U32(0x3f3f3f3f), b)
+	VMOVD(b, mins)
+	VPINSRD(U8(1), c, mins, mins)
+	m16 := YMM()
+	VPMOVZXBW(mins, mins)
+	hi := XMM()
+	VPUNPCKHWD(mins, mins, hi)
+	VPUNPCKLWD(mins, mins, mins)
+	VINSERTI128(U8(1), hi, mins.AsY(), m16)
+
+	// d and dmin as floats in lanes 0 and 1.
+	dd := XMM()
+	VMOVD(Mem{Base: w}, dd) // d, dmin: the block's first 4 bytes
+	VCVTPH2PS(dd, dd)
+	for j, x := range xp {
+		summ := YMM()
+		VPMADDWD(Mem{Base: x, Disp: q8KBsums}, m16, summ)
+		s := XMM()
+		VBROADCASTSS(Mem{Base: x}, s)
+		VMULPS(dd, s, s) // x.d*d, x.d*dmin
+		s1, s2 := YMM(), YMM()
+		VBROADCASTSS(s, s1)
+		VMOVSHDUP(s, s)
+		VBROADCASTSS(s, s2)
+		VCVTDQ2PS(sumi[j], sumi[j])
+		VCVTDQ2PS(summ, summ)
+		VFMADD231PS(s1, sumi[j], acc[j])
+		VFNMADD231PS(s2, summ, acc[j])
+	}
+}
+
+// q6KRow: value 128h + 32g + l (h < 2, g < 4, l < 32) is
+//
+//	(ql[64h + 32(g&1) + l] >> 4(g>>1)) & 15 | ((qh[32h + l] >> 2g) & 3) << 4
+//
+// minus 32, in sub-block 8h + 2g + l/16 of int8 scale sc.
+//
+//	acc += x.d*d * (sum_s sc_s*(q.x)_s - 32 * sum_s sc_s*bsums[s])
+func q6KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+	scales := XMM()
+	VMOVDQU(Mem{Base: w, Disp: q6KScales}, scales)
+	sumi := zeros(len(xp))
+	for h := 0; h < 2; h++ {
+		for g := 0; g < 4; g++ {
+			q := YMM()
+			VMOVDQU(Mem{Base: w, Disp: 64*h + 32*(g&1)}, q)
+			if g >= 2 {
+				VPSRLW(U8(4), q, q)
+			}
+			VPAND(splat32("nibbles", 0x0f0f0f0f), q, q)
+			hb := YMM()
+			VMOVDQU(Mem{Base: w, Disp: q6KQh + 32*h}, hb)
+			// bits 2g, 2g+1 of each qh byte to bits 4, 5 (word shifts:
+			// what crosses into the next byte is masked off)
+			switch shift := 4 - 2*g; {
+			case shift > 0:
+				VPSLLW(U8(shift), hb, hb)
+			case shift < 0:
+				VPSRLW(U8(-shift), hb, hb)
+			}
+			VPAND(splat32("q6k_hi", 0x30303030), hb, hb)
+			VPOR(hb, q, q)
+			// sub-block scales: bytes 0..7 <- sc[8h+2g], 8..15 <- sc[8h+2g+1]
+			sc8 := XMM()
+			VPSHUFB(pairBroadcast(8*h+2*g), scales, sc8)
+			sc := YMM()
+			VPMOVSXBW(sc8, sc)
+			for j, x := range xp {
+				p := YMM()
+				VPMADDUBSW(Mem{Base: x, Disp: q8KQs + 128*h + 32*g}, q, p)
+				VPMADDWD(sc, p, p)
+				VPADDD(p, sumi[j], sumi[j])
+			}
+		}
+	}
+	sc16 := YMM()
+	VPMOVSXBW(scales, sc16)
+	d, h := XMM(), GP32()
+	MOVWLZX(Mem{Base: w, Disp: q6KD}, h)
+	VMOVD(h, d)
+	VCVTPH2PS(d, d)
+	for j, x := range xp {
+		corr := YMM()
+		VPMADDWD(Mem{Base: x, Disp: q8KBsums}, sc16, corr)
+		VPSLLD(U8(5), corr, corr)
+		VPSUBD(corr, sumi[j], sumi[j])
+		s := XMM()
+		VMULSS(Mem{Base: x}, d, s)
+		s1 := YMM()
+		VBROADCASTSS(s, s1)
+		VCVTDQ2PS(sumi[j], sumi[j])
+		VFMADD231PS(s1, sumi[j], acc[j])
+	}
+}
+
+// wordBroadcast is the VPSHUFB control that copies 16-bit word s of each
+// 128-bit lane to all of that lane's words.
+func wordBroadcast(s int) Mem {
+	name := fmt.Sprintf("word_bcast%d", s)
+	if m, ok := consts[name]; ok {
+		return m
+	}
+	m := GLOBL(name, RODATA|NOPTR)
+	for i := 0; i < 32; i += 2 {
+		DATA(i, U8(2*s))
+		DATA(i+1, U8(2*s+1))
+	}
+	consts[name] = m
+	return m
+}
+
+// pairBroadcast is the VPSHUFB control giving byte a in bytes 0..7 and
+// byte a+1 in bytes 8..15.
+func pairBroadcast(a int) Mem {
+	name := fmt.Sprintf("pair_bcast%d", a)
+	if m, ok := consts[name]; ok {
+		return m
+	}
+	m := GLOBL(name, RODATA|NOPTR)
+	for i := 0; i < 16; i++ {
+		DATA(i, U8(a+i/8))
+	}
+	consts[name] = m
+	return m
+}
