@@ -33,11 +33,15 @@ func BenchmarkAttention(b *testing.B) {
 					defer useKernels(impl)()
 					p := NewPool(sh.t)
 					defer p.Close()
+					clock := startCPUClock(b)
 					for b.Loop() {
 						p.Attention(out, q, qpos, k, v, kpos, sh.nk, prm)
 					}
-					flop := 4 * 64 * float64(pairs) * float64(sh.heads)
-					b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					gflop := 4 * 64 * float64(pairs) * float64(sh.heads) * float64(b.N) / 1e9
+					b.ReportMetric(gflop/b.Elapsed().Seconds(), "GFLOP/s")
+					if sh.t == 1 {
+						clock.report(b, gflop, "GFLOP/cpu-s")
+					}
 				})
 			}
 		}

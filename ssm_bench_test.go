@@ -23,10 +23,15 @@ func BenchmarkSSM(b *testing.B) {
 						defer useKernels(impl)()
 						p := NewPool(threads)
 						defer p.Close()
+						clock := startCPUClock(b)
 						for b.Loop() {
 							f(p)
 						}
-						b.ReportMetric(float64(T)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+						tokens := float64(T) * float64(b.N)
+						b.ReportMetric(tokens/b.Elapsed().Seconds(), "tokens/s")
+						if threads == 1 {
+							clock.report(b, tokens, "tokens/cpu-s")
+						}
 					})
 				}
 				run("scan_d1536_s16", func(p *Pool) {
