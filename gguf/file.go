@@ -12,7 +12,9 @@ import (
 // available). A split set (name-00001-of-00003.gguf ...) opens as one File.
 //
 // A File is safe for concurrent readers. Slices it returns share its
-// memory: do not modify them, and do not use tensor data after Close.
+// memory: do not modify them, and do not use tensor data after Close. As
+// with any memory-mapped loader, a file truncated by another process while
+// mapped faults when the lost pages are read.
 type File struct {
 	Version   uint32
 	Alignment int
