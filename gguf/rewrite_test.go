@@ -5,20 +5,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // copyToWriter puts every key and tensor of f into a new Writer.
 func copyToWriter(t testing.TB, f *File) *Writer {
-	w := NewWriter()
-	for _, kv := range f.KV {
-		require.NoError(t, w.Set(kv.Key, kv.Value))
-	}
-	for _, ti := range f.Tensors {
-		data, err := f.TensorData(ti.Name)
-		require.NoError(t, err)
-		require.NoError(t, w.AddTensor(ti.Name, ti.Type, ti.Dims, data))
-	}
+	w, err := NewWriterFrom(f)
+	require.NoError(t, err)
 	return w
 }
 
@@ -52,4 +46,12 @@ func TestRewriteIsByteIdentical(t *testing.T) {
 			require.True(t, bytes.Equal(orig, got), "bytes differ")
 		})
 	}
+}
+
+func TestNewWriterFromRefusesLegacyTensors(t *testing.T) {
+	f, err := Open(filepath.Join(testdata, "tinyllamas-stories-260k-q8_0.gguf"))
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = NewWriterFrom(f)
+	assert.ErrorContains(t, err, `"blk.0.ffn_down.weight": Q8_0 rows of 172 values`)
 }

@@ -36,6 +36,27 @@ func NewWriter() *Writer {
 	return &Writer{kvIndex: map[string]int{}, tensorIndex: map[string]int{}, version: 3}
 }
 
+// NewWriterFrom starts a Writer with every key and tensor of f, in f's
+// order, to change and write again (a rewrite of a ggml-written file gives
+// the same bytes). The tensor data stays f's: keep f open until written.
+func NewWriterFrom(f *File) (*Writer, error) {
+	w := NewWriter()
+	for _, kv := range f.KV {
+		w.put(kv.Key, kv.Value)
+	}
+	for i := range f.Tensors {
+		t := &f.Tensors[i]
+		data, err := f.TensorData(t.Name)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.AddTensor(t.Name, t.Type, t.Dims, data); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
 // Set sets key to a value of any type ValueOf accepts. Setting a key again
 // replaces its value and keeps its place. (A bad general.alignment is
 // reported by WriteTo.)

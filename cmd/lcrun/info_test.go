@@ -117,15 +117,8 @@ func TestInfoSplitSet(t *testing.T) {
 	f, err := gguf.Open(filepath.Join(testdata, "stories260K.gguf"))
 	require.NoError(t, err)
 	defer f.Close()
-	w := gguf.NewWriter()
-	for _, kv := range f.KV {
-		require.NoError(t, w.Set(kv.Key, kv.Value))
-	}
-	for _, ti := range f.Tensors {
-		data, err := f.TensorData(ti.Name)
-		require.NoError(t, err)
-		require.NoError(t, w.AddTensor(ti.Name, ti.Type, ti.Dims, data))
-	}
+	w, err := gguf.NewWriterFrom(f)
+	require.NoError(t, err)
 	paths, err := w.WriteSplit(filepath.Join(t.TempDir(), "s"), gguf.SplitOptions{MaxTensors: 20})
 	require.NoError(t, err)
 	code, out, errOut := runLcrun("info", paths[1], "--json")
