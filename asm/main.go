@@ -18,11 +18,12 @@ import (
 
 // sets maps a -set name to the generator of its functions.
 var sets = map[string]func(){
-	"probe":  probeKernels,
-	"vector": vectorKernels,
-	"matmul": matmulKernels,
-	"quant":  quantKernels,
-	"quantk": kQuantKernels,
+	"probe":     probeKernels,
+	"vector":    vectorKernels,
+	"matmul":    matmulKernels,
+	"quant":     quantKernels,
+	"quantk":    kQuantKernels,
+	"attention": attentionKernels,
 }
 
 func main() {
