@@ -24,6 +24,7 @@ var sets = map[string]func(){
 	"quant":     quantKernels,
 	"quantk":    kQuantKernels,
 	"attention": attentionKernels,
+	"ssm":       ssmKernels,
 }
 
 func main() {

@@ -1,0 +1,131 @@
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+)
+
+// ssmKernels are the pieces of the Mamba-1 selective scan (the ssm_scan
+// slot of the root package's ssm.go): a vector softplus for the step sizes
+// of a block of tokens and channels, and the scan of one channel over a
+// run of tokens, its state row dState wide (a multiple of 8).
+func ssmKernels() {
+	softplus()
+	scanChannel()
+}
+
+// Coefficients of log1p(z) = 2s*(1 + u*(c0 + c1 u + c2 u^2 + c3 u^3)),
+// s = z/(2+z), u = s^2 <= 1/9 for z in [0, 1]: 2*atanh(s) as a
+// least-squares fit reweighted toward minimax (relative error 4.6e-9).
+const (
+	log1pC0 = 0.33333206
+	log1pC1 = 0.20010847
+	log1pC2 = 0.1399939
+	log1pC3 = 0.1401363
+)
+
+// softplus emits dst[i] = log(1 + exp(x[i])) as max(x, 0) + log1p(exp(-|x|)),
+// which never overflows and keeps relative accuracy for very negative x,
+// and x itself above 20 (where the two agree in float32), as ggml.
+func softplus() {
+	TEXT("softplusAVX2", NOSPLIT, "func(dst, x []float32)")
+	n, ptrs := sliceArgs("dst", "x")
+	c := loadExpConsts()
+	streamLoop("f", n, ptrs, 1, func(l lanes, _ int) {
+		x := l.load(1)
+		negAbs := YMM()
+		VORPS(splat32("sign", 0x80000000), x, negAbs) // -|x|
+		z := expPS(c, negAbs)
+		s := YMM()
+		VADDPS(splatF32("two", 2), z, s)
+		VDIVPS(s, z, s) // z/(2+z)
+		u := YMM()
+		VMULPS(s, s, u)
+		q := YMM()
+		VMOVUPS(splatF32("log1p_c3", log1pC3), q)
+		VFMADD213PS(splatF32("log1p_c2", log1pC2), u, q)
+		VFMADD213PS(splatF32("log1p_c1", log1pC1), u, q)
+		VFMADD213PS(splatF32("log1p_c0", log1pC0), u, q)
+		VFMADD213PS(splatF32("one", 1), u, q) // 1 + u*q
+		VADDPS(s, s, s)
+		VMULPS(s, q, q) // log1p(z)
+		pos := YMM()
+		VXORPS(pos, pos, pos)
+		VMAXPS(pos, x, pos) // max(x, 0); NaN x gives 0 here but q is NaN
+		VADDPS(pos, q, q)
+		big := YMM()
+		VCMPPS(U8(0x1e), splatF32("twenty", 20), x, big) // x > 20 (GT_OQ)
+		VBLENDVPS(big, x, q, q)
+		l.store(q, 0)
+	})
+	ret()
+}
+
+// scanChannel emits the scan of one channel: for t < T, with dt = dtp[t*ldp]
+// (already softplus'd) and xv = x[t*ld],
+//
+//	h[n] = h[n]*exp(dt*a[n]) + B[t*dState+n]*(xv*dt)
+//	y[t*ld] = sum_n h[n]*C[t*dState+n] + dcoef*xv
+func scanChannel() {
+	TEXT("scanChannelAVX2", NOSPLIT, "func(y, x, dtp []float32, ld, ldp int, h, a, B, C []float32, T, dState int, dcoef float32)")
+	T := Load(Param("T"), GP64())
+	TESTQ(T, T)
+	JZ(LabelRef("done"))
+	yp := Load(Param("y").Base(), GP64())
+	xp := Load(Param("x").Base(), GP64())
+	dp := Load(Param("dtp").Base(), GP64())
+	ld := Load(Param("ld"), GP64())
+	SHLQ(U8(2), ld)
+	ldp := Load(Param("ldp"), GP64())
+	SHLQ(U8(2), ldp)
+	bp := Load(Param("B").Base(), GP64())
+	cp := Load(Param("C").Base(), GP64())
+	c := loadExpConsts()
+	dcoef := XMM()
+	Load(Param("dcoef"), dcoef)
+
+	Label("token")
+	dtv, xv := XMM(), XMM()
+	VMOVSS(Mem{Base: dp}, dtv)
+	VMOVSS(Mem{Base: xp}, xv)
+	dt, xdt := YMM(), YMM()
+	VBROADCASTSS(dtv, dt)
+	VMULSS(dtv, xv, dtv) // x*dt
+	VBROADCASTSS(dtv, xdt)
+	acc := YMM()
+	VXORPS(acc, acc, acc)
+
+	hp := Load(Param("h").Base(), GP64())
+	ap := Load(Param("a").Base(), GP64())
+	nvec := Load(Param("dState"), GP64())
+	SHRQ(U8(3), nvec)
+	off := GP64()
+	XORQ(off, off)
+	Label("state")
+	e := YMM()
+	VMULPS(Mem{Base: ap, Index: off, Scale: 1}, dt, e)
+	e = expPS(c, e)
+	bx := YMM()
+	VMULPS(Mem{Base: bp, Index: off, Scale: 1}, xdt, bx)
+	hv := YMM()
+	VMOVUPS(Mem{Base: hp, Index: off, Scale: 1}, hv)
+	VFMADD231PS(hv, e, bx) // h*exp(dt*a) + b*x*dt
+	VMOVUPS(bx, Mem{Base: hp, Index: off, Scale: 1})
+	VFMADD231PS(Mem{Base: cp, Index: off, Scale: 1}, bx, acc)
+	ADDQ(U32(32), off)
+	DECQ(nvec)
+	JNZ(LabelRef("state"))
+
+	y := hsum(acc)
+	VFMADD231SS(dcoef, xv, y) // + D*x
+	VMOVSS(y, Mem{Base: yp})
+	ADDQ(off, bp) // off = dState*4 now
+	ADDQ(off, cp)
+	ADDQ(ld, xp)
+	ADDQ(ld, yp)
+	ADDQ(ldp, dp)
+	DECQ(T)
+	JNZ(LabelRef("token"))
+	Label("done")
+	ret()
+}

@@ -1,0 +1,74 @@
+//go:build !purego && !noasm
+
+package lcrun
+
+// AVX2 Mamba-1 scan (the ssm_scan slot of ssm.go): the step sizes of a
+// block of channels and tokens go through a vector softplus into a stack
+// buffer, then each channel walks the block's tokens with its state row
+// in 8-lane vectors and a vector exp (ssm_amd64.s, from asm/ssm.go).
+
+func init() {
+	if !cpu.AVX2FMA {
+		return
+	}
+	ssmScanK.register("avx2", ssmScanAVX2)
+}
+
+// Blocking of the scan: scanChannels channels by as many tokens as fill
+// scanBuf softplus'd step sizes (32 tokens), so each channel's call covers
+// enough tokens to amortise it while the B and C rows it reads stay in L1.
+const (
+	scanChannels = 64
+	scanBuf      = 2048
+)
+
+func ssmScanAVX2(y, h, x, dt, A, B, C, D []float32, T, dInner, dState, d0, d1 int) {
+	if dState == 0 || dState%8 != 0 {
+		ssmScanGeneric(y, h, x, dt, A, B, C, D, T, dInner, dState, d0, d1)
+		return
+	}
+	var sp [scanBuf]float32
+	for c0 := d0; c0 < d1; c0 += scanChannels {
+		nc := min(scanChannels, d1-c0)
+		tb := scanBuf / nc
+		for t0 := 0; t0 < T; t0 += tb {
+			nt := min(tb, T-t0)
+			for t := range nt {
+				softplusAVX2(sp[t*nc:][:nc], dt[(t0+t)*dInner+c0:][:nc])
+			}
+			for d := c0; d < c0+nc; d++ {
+				var dc float32
+				if D != nil {
+					dc = D[d]
+				}
+				o := t0*dInner + d
+				scanChannelAVX2(y[o:], x[o:], sp[d-c0:], dInner, nc,
+					h[d*dState:][:dState], A[d*dState:][:dState], B[t0*dState:], C[t0*dState:], nt, dState, dc)
+			}
+		}
+	}
+}
+
+// softplusAVX2 computes, with x at least as long as dst:
+//
+//	for i := range dst { dst[i] = softplus(x[i]) }
+//
+// (softplus as in ssm_generic.go; within a few ulp of it).
+//
+//go:noescape
+func softplusAVX2(dst, x []float32)
+
+// scanChannelAVX2 computes, for dState a positive multiple of 8:
+//
+//	for t := 0; t < T; t++ {
+//		dt, xv := dtp[t*ldp], x[t*ld]
+//		var s float32
+//		for n := 0; n < dState; n++ {
+//			h[n] = h[n]*expf(dt*a[n]) + B[t*dState+n]*(xv*dt)
+//			s += h[n] * C[t*dState+n]
+//		}
+//		y[t*ld] = s + dcoef*xv
+//	}
+//
+//go:noescape
+func scanChannelAVX2(y, x, dtp []float32, ld, ldp int, h, a, B, C []float32, T, dState int, dcoef float32)
