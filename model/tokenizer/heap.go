@@ -1,0 +1,52 @@
+package tokenizer
+
+// A binary min-heap over merge candidates. container/heap would box every
+// element in an interface; the merge loops push millions of them.
+
+type mergeHeap[T any] struct {
+	items []T
+	less  func(a, b *T) bool
+}
+
+func (h *mergeHeap[T]) reset() { h.items = h.items[:0] }
+
+func (h *mergeHeap[T]) push(x T) {
+	h.items = append(h.items, x)
+	i := len(h.items) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h.less(&h.items[i], &h.items[parent]) {
+			break
+		}
+		h.items[i], h.items[parent] = h.items[parent], h.items[i]
+		i = parent
+	}
+}
+
+func (h *mergeHeap[T]) pop() (T, bool) {
+	var zero T
+	n := len(h.items)
+	if n == 0 {
+		return zero, false
+	}
+	top := h.items[0]
+	n--
+	h.items[0] = h.items[n]
+	h.items = h.items[:n]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < n && h.less(&h.items[l], &h.items[m]) {
+			m = l
+		}
+		if r < n && h.less(&h.items[r], &h.items[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h.items[i], h.items[m] = h.items[m], h.items[i]
+		i = m
+	}
+	return top, true
+}

@@ -1,0 +1,147 @@
+package tokenizer
+
+import "fmt"
+
+// preTokenizer names a BPE pre-tokenizer: the sequence of splitting steps
+// llama.cpp runs for a value of tokenizer.ggml.pre.
+type preTokenizer int
+
+const (
+	preDefault preTokenizer = iota
+	preGPT2
+	preLlama3
+	preQwen2
+	preDeepseekLLM
+	preDeepseekCoder
+	preFalcon
+	preStarcoder
+)
+
+// choosePreTokenizer maps tokenizer.ggml.pre to a pre-tokenizer and the
+// flags llama.cpp sets with it.
+func (t *Tokenizer) choosePreTokenizer(pre string) error {
+	switch pre {
+	case "", "default":
+		t.bpePre = preDefault
+	case "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de",
+		"a.x-4.0", "mellum", "modern-bert", "exaone4", "mpt", "olmo", "jais":
+		t.bpePre = preGPT2
+	case "trillion", "granite-docling":
+		t.bpePre = preGPT2
+		t.cleanSpaces = false
+	case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "jina-v5-nano":
+		t.bpePre = preLlama3
+		t.ignoreMerges = true
+		t.addBOS = true
+	case "dbrx", "smaug-bpe":
+		t.bpePre = preLlama3
+	case "qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2":
+		t.bpePre = preQwen2
+		t.cleanSpaces = false
+	case "stablelm2", "megrez":
+		t.bpePre = preQwen2
+	case "deepseek-llm":
+		t.bpePre = preDeepseekLLM
+		t.cleanSpaces = false
+	case "deepseek-coder":
+		t.bpePre = preDeepseekCoder
+		t.cleanSpaces = false
+	case "falcon":
+		t.bpePre = preFalcon
+	case "starcoder", "refact", "codeshell", "exaone", "minerva-7b", "mellum2":
+		t.bpePre = preStarcoder
+	case "command-r", "smollm":
+		t.bpePre = preStarcoder
+		t.cleanSpaces = false
+	default:
+		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
+	}
+	return nil
+}
+
+// splitStep refines a partition of the codepoints: it receives one segment
+// [a, b) and appends the end positions of its pieces.
+type splitStep func(s *segmenter, a, b int, ends []int) []int
+
+// steps lists, per pre-tokenizer, the regular expressions llama.cpp applies
+// one after the other (each to every piece the previous ones produced).
+func (p preTokenizer) steps() []splitStep {
+	switch p {
+	case preGPT2:
+		return []splitStep{splitGPT2}
+	case preLlama3:
+		return []splitStep{splitLlama3}
+	case preQwen2:
+		return []splitStep{matching(matchQwen2)}
+	case preDeepseekLLM:
+		return []splitStep{
+			matching(matchNewline),
+			matching(matchDeepseekLetters),
+			matching(matchDeepseekPunct),
+			splitTrailingSpace,
+			matching(matchCJK),
+			matching(matchNumberRun),
+		}
+	case preDeepseekCoder:
+		return []splitStep{
+			matching(matchNewline),
+			matching(matchSpaceLetters),
+			matching(matchSpacePunct),
+			matching(matchCJK),
+			matching(matchNumber),
+		}
+	case preFalcon:
+		return []splitStep{matching(matchFalconPunct), splitGPT2, matching(matchDigitTriple)}
+	case preStarcoder:
+		return []splitStep{matching(matchNumber), splitGPT2}
+	}
+	return []splitStep{matching(matchDefaultPunct), splitGPT2, matching(matchNumberRun), matching(matchDigitTriple)}
+}
+
+// segmenter holds one text fragment as codepoints with their classes.
+type segmenter struct {
+	cpts  []rune
+	flags []cptFlags
+	a, b  int // the segment being split
+}
+
+func (s *segmenter) reset(cpts []rune) {
+	s.cpts = cpts
+	s.flags = s.flags[:0]
+	for _, r := range cpts {
+		s.flags = append(s.flags, flagsOf(r))
+	}
+}
+
+// cpt and flag read inside the current segment; outside it they return -1
+// and 0, like llama.cpp's OUT_OF_RANGE guards.
+func (s *segmenter) cpt(i int) rune {
+	if i < s.a || i >= s.b {
+		return -1
+	}
+	return s.cpts[i]
+}
+
+func (s *segmenter) flag(i int) cptFlags {
+	if i < s.a || i >= s.b {
+		return 0
+	}
+	return s.flags[i]
+}
+
+// split runs the steps over cpts and returns the piece end positions.
+func (s *segmenter) split(steps []splitStep, cpts []rune, ends, scratch []int) []int {
+	s.reset(cpts)
+	ends = append(ends[:0], len(cpts))
+	for _, step := range steps {
+		scratch = scratch[:0]
+		start := 0
+		for _, end := range ends {
+			s.a, s.b = start, end
+			scratch = step(s, start, end, scratch)
+			start = end
+		}
+		ends, scratch = scratch, ends
+	}
+	return ends
+}
