@@ -59,6 +59,17 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	return nil
 }
 
+// gpt2Newlines reports whether the pre-tokenizer treats a newline run with
+// GPT-2's "\s+(?!\S)": all but the last newline form one word, the last
+// one another.
+func (p preTokenizer) gpt2Newlines() bool {
+	switch p {
+	case preDefault, preGPT2, preFalcon, preStarcoder:
+		return true
+	}
+	return false
+}
+
 // splitStep refines a partition of the codepoints: it receives one segment
 // [a, b) and appends the end positions of its pieces.
 type splitStep func(s *segmenter, a, b int, ends []int) []int

@@ -18,19 +18,20 @@ type fragment struct {
 // we find every occurrence of every special token in one pass over a trie and
 // then replay that order, which gives the same partition.
 type specialMatcher struct {
-	order []int32 // special token ids, longest text first
-	rank  []int   // rank[id] = position in order, for ids in order
-	trie  trie
-	texts []string
-	attrs []attr
+	order  []int32 // special token ids, longest text first
+	rank   []int   // rank[id] = position in order, for ids in order
+	trie   trie
+	attrs  []attr
+	maxLen int // longest special token text, in bytes
 }
 
 func newSpecialMatcher(t *Tokenizer, order []int32) *specialMatcher {
-	m := &specialMatcher{order: order, texts: t.tokens, attrs: t.attrs}
+	m := &specialMatcher{order: order, attrs: t.attrs}
 	m.rank = make([]int, len(t.tokens))
 	for i, id := range order {
 		m.rank[id] = i
 		m.trie.insert(t.tokens[id], id)
+		m.maxLen = max(m.maxLen, len(t.tokens[id]))
 	}
 	return m
 }
@@ -124,26 +125,46 @@ func isCSpace(b byte) bool { return b == ' ' || b >= '\t' && b <= '\r' }
 func (m *specialMatcher) find(text string, parseSpecial bool) []occurrence {
 	var occ []occurrence
 	for i := 0; i < len(text); i++ {
-		if !m.trie.starts(text[i]) {
-			continue
+		occ = matchesAt(m, text, i, parseSpecial, occ)
+	}
+	return occ
+}
+
+// matchesAt appends the eligible special tokens that start at text[i].
+func matchesAt[S string | []byte](m *specialMatcher, text S, i int, parseSpecial bool, occ []occurrence) []occurrence {
+	if !m.trie.starts(text[i]) {
+		return occ
+	}
+	node := 0
+	for j := i; j < len(text); j++ {
+		if node = m.trie.child(node, text[j]); node < 0 {
+			break
 		}
-		node := 0
-		for j := i; j < len(text); j++ {
-			node = m.trie.child(node, text[j])
-			if node < 0 {
-				break
-			}
-			id := m.trie.nodes[node].id
-			if id < 0 {
-				continue
-			}
-			if !parseSpecial && m.attrs[id]&(attrControl|attrUnknown) != 0 {
-				continue
-			}
+		if id := m.trie.nodes[node].id; id >= 0 && m.eligible(id, parseSpecial) {
 			occ = append(occ, occurrence{rank: m.rank[id], start: i, end: j + 1})
 		}
 	}
 	return occ
+}
+
+// eligible reports whether a special token takes part in partitioning:
+// control and unknown tokens only when special text is parsed.
+func (m *specialMatcher) eligible(id int32, parseSpecial bool) bool {
+	return parseSpecial || m.attrs[id]&(attrControl|attrUnknown) == 0
+}
+
+// overlaps reports whether an eligible special token occurs in text across
+// any byte of [lo, hi).
+func (m *specialMatcher) overlaps(text []byte, lo, hi int, parseSpecial bool) bool {
+	var occ [8]occurrence
+	for i := max(0, lo-m.maxLen+1); i < hi && i < len(text); i++ {
+		for _, o := range matchesAt(m, text, i, parseSpecial, occ[:0]) {
+			if o.end > lo {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // trie is a byte trie over the special token texts.

@@ -18,6 +18,10 @@ type spmModel struct {
 	// boundary "X|▁" if a token contains X▁, so where X is not in this set
 	// the text can be cut and merged piecewise with an identical result.
 	beforeMark map[string]bool
+
+	// newlineBefore marks the bytes Y for which some token contains "\nY":
+	// Stream does not cut between such a newline and Y.
+	newlineBefore [256]bool
 }
 
 func newSPMModel(t *Tokenizer) *spmModel {
@@ -35,6 +39,9 @@ func newSPMModel(t *Tokenizer) *spmModel {
 	}
 	for _, tok := range t.tokens {
 		for k := 1; k < len(tok); k++ {
+			if tok[k-1] == '\n' {
+				m.newlineBefore[tok[k]] = true
+			}
 			if !strings.HasPrefix(tok[k:], spaceMark) {
 				continue
 			}

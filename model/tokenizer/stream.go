@@ -1,0 +1,153 @@
+package tokenizer
+
+import (
+	"errors"
+	"io"
+)
+
+// Stream tokenises text read from an io.Reader without holding all of it:
+// it reads chunks, encodes up to the last safe cut point and keeps the rest
+// for the next round. The concatenated output equals Encode on the whole
+// text.
+//
+// Cuts are made only in a run of newlines "X\n...\nY" with X and Y printable
+// ASCII other than space. For those, every pre-tokenizer ends a word inside
+// the run in a way that does not depend on what follows Y: the llama3/qwen2
+// patterns keep the whole run as one word (cut before Y); GPT-2's
+// "\s+(?!\S)" gives the run's last newline a word of its own (cut before
+// that newline when the run is longer than one); the deepseek pre-tokenizers
+// split every newline off. In addition no special token may overlap the
+// cut, and for SentencePiece vocabularies no token may contain "\nY" and no
+// multi-byte character may straddle the cut. Text without such a point (one
+// endless line, or lines that all start with a space) is buffered until one
+// appears or the input ends: memory grows, the result stays exact.
+type Stream struct {
+	t            *Tokenizer
+	r            io.Reader
+	e            *encoder
+	addSpecial   bool
+	parseSpecial bool
+
+	// ChunkSize is how many bytes each read asks for (default 1 MiB).
+	ChunkSize int
+
+	buf         []byte
+	scanned     int  // cut points below this were already ruled out
+	prevSpecial bool // the text so far ended with a special token (or is empty)
+	started     bool
+	eof, done   bool
+}
+
+// NewStream tokenises r; addSpecial and parseSpecial mean what they mean for
+// Encode.
+func (t *Tokenizer) NewStream(r io.Reader, addSpecial, parseSpecial bool) *Stream {
+	return &Stream{t: t, r: r, e: t.newEncoder(), addSpecial: addSpecial, parseSpecial: parseSpecial,
+		ChunkSize: 1 << 20, prevSpecial: true}
+}
+
+// Next returns the ids of the next part of the input. At the end it returns
+// io.EOF (with no ids); a read error is returned as is.
+func (s *Stream) Next() ([]int32, error) {
+	for !s.done {
+		if cut := s.findCut(); cut > 0 {
+			ids := s.encode(string(s.buf[:cut]))
+			s.buf = s.buf[:copy(s.buf, s.buf[cut:])]
+			s.scanned = 0
+			return ids, nil
+		}
+		if s.eof {
+			ids := s.encode(string(s.buf))
+			s.buf = s.buf[:0]
+			if s.addSpecial && s.t.addEOS {
+				ids = append(ids, s.t.special.eos)
+			}
+			s.done = true
+			return ids, nil
+		}
+		if err := s.fill(); err != nil {
+			return nil, err
+		}
+	}
+	return nil, io.EOF
+}
+
+// EncodeReader tokenises everything r yields, chunk by chunk.
+func (t *Tokenizer) EncodeReader(r io.Reader, addSpecial, parseSpecial bool) ([]int32, error) {
+	s := t.NewStream(r, addSpecial, parseSpecial)
+	var out []int32
+	for {
+		ids, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, ids...)
+	}
+}
+
+func (s *Stream) encode(text string) []int32 {
+	var ids []int32
+	if !s.started {
+		s.started = true
+		if s.addSpecial && s.t.addBOS {
+			ids = append(ids, s.t.special.bos)
+		}
+	}
+	ids, s.prevSpecial = s.e.encode(text, s.parseSpecial, s.prevSpecial, ids)
+	return ids
+}
+
+// fill reads up to one chunk.
+func (s *Stream) fill() error {
+	size := s.ChunkSize
+	if size <= 0 {
+		size = 1 << 20
+	}
+	s.buf = append(s.buf, make([]byte, size)...)
+	have := len(s.buf) - size
+	n, err := io.ReadFull(s.r, s.buf[have:])
+	s.buf = s.buf[:have+n]
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		s.eof = true
+	case err != nil:
+		return err
+	}
+	return nil
+}
+
+// findCut returns the last safe cut point in the buffer, or 0.
+func (s *Stream) findCut() int {
+	b := s.buf
+	lo := max(s.scanned-s.t.specials.maxLen-2, 2)
+	defer func() { s.scanned = len(b) }()
+	for y := len(b) - 1; y >= lo; y-- {
+		if b[y-1] != '\n' || !printable(b[y]) {
+			continue
+		}
+		r0 := y - 1
+		for r0 > 0 && b[r0-1] == '\n' {
+			r0--
+		}
+		if r0 == 0 || !printable(b[r0-1]) {
+			continue
+		}
+		cut := y
+		if s.t.kind == kindSPM {
+			if s.t.spm.newlineBefore[b[y]] || y >= 3 && b[y-3] >= 0x80 {
+				continue
+			}
+		} else if s.t.bpePre.gpt2Newlines() && y-r0 >= 2 {
+			cut = y - 1
+		}
+		if s.t.specials.overlaps(b, cut-1, cut+1, s.parseSpecial) {
+			continue
+		}
+		return cut
+	}
+	return 0
+}
+
+func printable(c byte) bool { return c > ' ' && c < 0x7F }
