@@ -59,13 +59,23 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	return nil
 }
 
-// gpt2Newlines reports whether the pre-tokenizer treats a newline run with
-// GPT-2's "\s+(?!\S)": all but the last newline form one word, the last
-// one another.
-func (p preTokenizer) gpt2Newlines() bool {
+// lastNewlineAlone reports whether, in a run of two or more newlines
+// followed by the printable ASCII byte y, the pre-tokenizer makes the last
+// newline a word of its own (GPT-2's "\s+(?!\S)"). That holds when the
+// GPT-2 step sees y after the run: not when an earlier step has already cut
+// y off (digits for starcoder, punctuation for falcon and default), since
+// then the run ends its segment and stays one word.
+func (p preTokenizer) lastNewlineAlone(y byte) bool {
+	f := flagsOf(rune(y))
 	switch p {
-	case preDefault, preGPT2, preFalcon, preStarcoder:
+	case preGPT2:
 		return true
+	case preStarcoder:
+		return !f.number()
+	case preFalcon:
+		return !f.punct() && !isOneOf(rune(y), "$+<=>^~|`")
+	case preDefault:
+		return !f.punct() && !isOneOf(rune(y), "$+<=>^~|")
 	}
 	return false
 }

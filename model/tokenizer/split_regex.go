@@ -195,7 +195,10 @@ func splitTrailingSpace(s *segmenter, a, b int, ends []int) []int {
 	if p > a && p < b {
 		ends = append(ends, p)
 	}
-	return append(ends, b)
+	if b > a {
+		ends = append(ends, b)
+	}
+	return ends
 }
 
 // matchQwen2 stands for

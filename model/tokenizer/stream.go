@@ -14,8 +14,10 @@ import (
 // ASCII other than space. For those, every pre-tokenizer ends a word inside
 // the run in a way that does not depend on what follows Y: the llama3/qwen2
 // patterns keep the whole run as one word (cut before Y); GPT-2's
-// "\s+(?!\S)" gives the run's last newline a word of its own (cut before
-// that newline when the run is longer than one); the deepseek pre-tokenizers
+// "\s+(?!\S)" gives the run's last newline a word of its own when the GPT-2
+// step sees Y after the run (cut before that newline if the run is longer
+// than one) and keeps the run whole when an earlier step already split Y
+// off (cut before Y); the deepseek pre-tokenizers
 // split every newline off. In addition no special token may overlap the
 // cut, and for SentencePiece vocabularies no token may contain "\nY" and no
 // multi-byte character may straddle the cut. Text without such a point (one
@@ -139,7 +141,7 @@ func (s *Stream) findCut() int {
 			if s.t.spm.newlineBefore[b[y]] || y >= 3 && b[y-3] >= 0x80 {
 				continue
 			}
-		} else if s.t.bpePre.gpt2Newlines() && y-r0 >= 2 {
+		} else if y-r0 >= 2 && s.t.bpePre.lastNewlineAlone(b[y]) {
 			cut = y - 1
 		}
 		if s.t.specials.overlaps(b, cut-1, cut+1, s.parseSpecial) {
