@@ -2,13 +2,16 @@ package tokenizer
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
 
+	"github.com/lcrun/lcrun/gguf"
 	"github.com/stretchr/testify/require"
 )
 
@@ -58,7 +61,7 @@ func TestStreamEqualsWhole(t *testing.T) {
 					got = append(got, ids...)
 					parts++
 				}
-				require.Equal(t, want, got, "%s/%s parse=%v", name, textName, parse)
+				requireSameIDs(t, want, got, "%s/%s parse=%v", name, textName, parse)
 				if textName != "noise" {
 					require.Greater(t, parts, 2, "%s/%s: the stream should have cut somewhere", name, textName)
 				}
@@ -74,4 +77,42 @@ func TestEncodeReaderError(t *testing.T) {
 	ids, err := tk.EncodeReader(bytes.NewReader(nil), false, false)
 	require.NoError(t, err)
 	require.Empty(t, ids)
+}
+
+// TestStreamSpecialAcrossNewline: a user-defined token containing a newline
+// must keep the stream from cutting inside it.
+func TestStreamSpecialAcrossNewline(t *testing.T) {
+	for _, name := range []string{"gpt-2", "llama-spm"} {
+		f, err := gguf.Open(vocabPath(name))
+		require.NoError(t, err)
+		v, err := VocabFromGGUF(f)
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		v.Tokens = append(slices.Clip(v.Tokens), "x\ny")
+		v.Types = append(slices.Clip(v.Types), TypeUserDefined)
+		if v.Scores != nil {
+			v.Scores = append(slices.Clip(v.Scores), 0)
+		}
+		tk, err := New(v)
+		require.NoError(t, err)
+		special := int32(len(v.Tokens) - 1)
+		text := strings.Repeat("ab.\nax\nyz\n", 400)
+		want := tk.Encode(text, true, false)
+		require.Contains(t, want, special)
+		got, err := streamAll(tk, text, 64, false)
+		require.NoError(t, err)
+		requireSameIDs(t, want, got, "%s", name)
+	}
+}
+
+// requireSameIDs compares id lists, reporting the first difference only.
+func requireSameIDs(t *testing.T, want, got []int32, msg string, args ...any) {
+	t.Helper()
+	n := min(len(want), len(got))
+	for i := range n {
+		if want[i] != got[i] {
+			require.Failf(t, "ids differ", "at %d: want %v, got %v; %s", i, want[i:min(i+8, len(want))], got[i:min(i+8, len(got))], fmt.Sprintf(msg, args...))
+		}
+	}
+	require.Equal(t, len(want), len(got), fmt.Sprintf(msg, args...))
 }
