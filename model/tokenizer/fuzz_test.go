@@ -73,3 +73,57 @@ func equalIDs(a, b []int32) bool {
 	}
 	return true
 }
+
+// FuzzNew builds small arbitrary vocabularies (odd token types, merges that
+// name unknown strings, out-of-range special ids, every pre-tokenizer) and
+// checks that New either refuses them or yields a tokenizer whose Encode,
+// Stream and Decode neither panic nor emit ids outside the vocabulary.
+func FuzzNew(f *testing.F) {
+	f.Add([]byte("\x00\x01a\x00b\x00ab\x00<s>\x00\xe2\x96\x81\x00<0x41>"), "ab a<s>b\n\nA")
+	f.Add([]byte("\x01\x02Ġ\x00t\x00Ġt\x00he\x00\n\x00x\ny"), "the t\n\nx\ny 12")
+	f.Add([]byte("\x03\x07\x00\x00\x00"), "")
+	pres := []string{"", "default", "gpt-2", "llama-bpe", "qwen2", "deepseek-llm", "deepseek-coder", "falcon", "starcoder", "mpt", "bogus"}
+	f.Fuzz(func(t *testing.T, spec []byte, text string) {
+		if len(spec) < 2 || len(spec) > 4096 {
+			return
+		}
+		v := Vocab{Model: "llama", Pre: pres[int(spec[1])%len(pres)], SpecialIDs: map[string]uint32{}}
+		if spec[0]&1 != 0 {
+			v.Model = "gpt2"
+		}
+		for i, tok := range strings.Split(string(spec[2:]), "\x00") {
+			v.Tokens = append(v.Tokens, tok)
+			v.Types = append(v.Types, TokenType(len(tok)+i)%8)
+			v.Scores = append(v.Scores, float32(len(tok)*3-i))
+			if i > 0 {
+				v.Merges = append(v.Merges, v.Tokens[i-1]+" "+tok)
+			}
+		}
+		for i, key := range specialKeys {
+			v.SpecialIDs[key] = uint32(int(spec[0]) * (i + 1) % (len(v.Tokens) + 3))
+		}
+		yes := spec[0]&2 != 0
+		v.AddBOS, v.AddEOS, v.AddSpacePrefix = &yes, &yes, &yes
+		tk, err := New(v)
+		if err != nil {
+			return
+		}
+		for _, parse := range []bool{false, true} {
+			ids := tk.Encode(text, true, parse)
+			for _, i := range ids {
+				if i < 0 || int(i) >= tk.VocabSize() {
+					t.Fatalf("id %d out of range", i)
+				}
+			}
+			got, err := streamAll(tk, text, 3, parse)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equalIDs(got, ids) {
+				t.Fatalf("parse=%v: stream %v != whole %v", parse, got, ids)
+			}
+			_ = tk.Decode(ids)
+			_ = tk.Detokenize(ids, true, true)
+		}
+	})
+}
