@@ -2,6 +2,7 @@ package tokenizer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -123,8 +124,8 @@ func newBPEState() *bpeState {
 func (m *bpeModel) encodeFragment(e *encoder, text string, out []int32) []int32 {
 	st := e.bpe
 	var canon string
-	st.cpts, canon = decodeCodepoints(text, st.cpts[:0])
-	st.offs = st.offs[:0]
+	st.cpts, canon = decodeCodepoints(text, slices.Grow(st.cpts[:0], len(text)))
+	st.offs = slices.Grow(st.offs[:0], len(st.cpts)+1)
 	off := 0
 	for _, r := range st.cpts {
 		st.offs = append(st.offs, off)
@@ -144,6 +145,14 @@ func (m *bpeModel) encodeFragment(e *encoder, text string, out []int32) []int32 
 
 // merge applies the ranked merges to one word given as raw bytes.
 func (m *bpeModel) merge(e *encoder, word string, out []int32) []int32 {
+	if len(word) > maxMergeLen {
+		// Symbol positions are int32. No real text has a 1 GiB word;
+		// merging it in pieces keeps us from overflowing on one.
+		for len(word) > maxMergeLen {
+			out = m.merge(e, word[:maxMergeLen], out)
+			word = word[maxMergeLen:]
+		}
+	}
 	if m.rawTok != nil {
 		if id, ok := m.rawTok[word]; ok {
 			return append(out, id)

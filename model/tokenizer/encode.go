@@ -13,7 +13,7 @@ func (t *Tokenizer) Encode(text string, addSpecial, parseSpecial bool) []int32 {
 	if addSpecial && t.addBOS {
 		out = append(out, t.special.bos)
 	}
-	out, _ = e.encode(text, parseSpecial, true, out)
+	out = e.encodeLarge(text, parseSpecial, out)
 	if addSpecial && t.addEOS {
 		out = append(out, t.special.eos)
 	}
@@ -50,6 +50,34 @@ func (t *Tokenizer) newEncoder() *encoder {
 		e.bpe = newBPEState()
 	}
 	return e
+}
+
+// largeChunk is the size above which Encode works through the text in
+// pieces of about this size, cut where Stream would cut: the result is the
+// same and the scratch memory stays bounded.
+const largeChunk = 1 << 20
+
+func (e *encoder) encodeLarge(text string, parseSpecial bool, out []int32) []int32 {
+	return e.encodeChunked(text, parseSpecial, largeChunk, out)
+}
+
+func (e *encoder) encodeChunked(text string, parseSpecial bool, chunk int, out []int32) []int32 {
+	prevSpecial := true
+	for len(text) > 2*chunk {
+		cut := 0
+		for y := chunk; y < len(text) && cut == 0; y++ {
+			if c, ok := cutBefore(e.t, text, y, parseSpecial); ok {
+				cut = c
+			}
+		}
+		if cut == 0 {
+			break
+		}
+		out, prevSpecial = e.encode(text[:cut], parseSpecial, prevSpecial, out)
+		text = text[cut:]
+	}
+	out, _ = e.encode(text, parseSpecial, prevSpecial, out)
+	return out
 }
 
 // encode appends the tokens of text. prevSpecial says whether the text

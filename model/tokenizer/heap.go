@@ -1,5 +1,9 @@
 package tokenizer
 
+// maxMergeLen bounds the text one merge run works on, so that symbol
+// positions fit the int32 fields of the merge state.
+const maxMergeLen = 1 << 30
+
 // A binary min-heap over merge candidates. container/heap would box every
 // element in an interface; the merge loops push millions of them.
 

@@ -1,6 +1,9 @@
 package tokenizer
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // preTokenizer names a BPE pre-tokenizer: the sequence of splitting steps
 // llama.cpp runs for a value of tokenizer.ggml.pre.
@@ -128,7 +131,7 @@ type segmenter struct {
 
 func (s *segmenter) reset(cpts []rune) {
 	s.cpts = cpts
-	s.flags = s.flags[:0]
+	s.flags = slices.Grow(s.flags[:0], len(cpts))
 	for _, r := range cpts {
 		s.flags = append(s.flags, flagsOf(r))
 	}

@@ -153,9 +153,9 @@ func (m *specialMatcher) eligible(id int32, parseSpecial bool) bool {
 	return parseSpecial || m.attrs[id]&(attrControl|attrUnknown) == 0
 }
 
-// overlaps reports whether an eligible special token occurs in text across
-// any byte of [lo, hi).
-func (m *specialMatcher) overlaps(text []byte, lo, hi int, parseSpecial bool) bool {
+// overlapsSpecial reports whether an eligible special token occurs in text
+// across any byte of [lo, hi).
+func overlapsSpecial[S string | []byte](m *specialMatcher, text S, lo, hi int, parseSpecial bool) bool {
 	var occ [8]occurrence
 	for i := max(0, lo-m.maxLen+1); i < hi && i < len(text); i++ {
 		for _, o := range matchesAt(m, text, i, parseSpecial, occ[:0]) {

@@ -100,6 +100,16 @@ func (m *spmModel) encodeFragment(e *encoder, text string, out []int32) []int32 
 // characters and repeatedly join the adjacent pair whose joined text is the
 // best-scoring token, then emit tokens, spelling leftovers as byte tokens.
 func (m *spmModel) merge(e *encoder, text string, out []int32) []int32 {
+	for len(text) > maxMergeLen {
+		// Symbol positions are int32; see bpeModel.merge. Cut at a
+		// character boundary.
+		cut := maxMergeLen
+		for cut > maxMergeLen-4 && text[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		out = m.merge(e, text[:cut], out)
+		text = text[cut:]
+	}
 	st := e.spm
 	syms := st.syms[:0]
 	for offs := 0; offs < len(text); {

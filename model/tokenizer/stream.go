@@ -126,30 +126,38 @@ func (s *Stream) findCut() int {
 	lo := max(s.scanned-s.t.specials.maxLen-2, 2)
 	defer func() { s.scanned = len(b) }()
 	for y := len(b) - 1; y >= lo; y-- {
-		if b[y-1] != '\n' || !printable(b[y]) {
-			continue
+		if cut, ok := cutBefore(s.t, b, y, s.parseSpecial); ok {
+			return cut
 		}
-		r0 := y - 1
-		for r0 > 0 && b[r0-1] == '\n' {
-			r0--
-		}
-		if r0 == 0 || !printable(b[r0-1]) {
-			continue
-		}
-		cut := y
-		if s.t.kind == kindSPM {
-			if s.t.spm.newlineBefore[b[y]] || y >= 3 && b[y-3] >= 0x80 {
-				continue
-			}
-		} else if y-r0 >= 2 && s.t.bpePre.lastNewlineAlone(b[y]) {
-			cut = y - 1
-		}
-		if s.t.specials.overlaps(b, cut-1, cut+1, s.parseSpecial) {
-			continue
-		}
-		return cut
 	}
 	return 0
+}
+
+// cutBefore checks the cut rule (see Stream) for the newline run that ends
+// right before text[y], returning where to cut.
+func cutBefore[S string | []byte](t *Tokenizer, text S, y int, parseSpecial bool) (int, bool) {
+	if y < 2 || y >= len(text) || text[y-1] != '\n' || !printable(text[y]) {
+		return 0, false
+	}
+	r0 := y - 1
+	for r0 > 0 && text[r0-1] == '\n' {
+		r0--
+	}
+	if r0 == 0 || !printable(text[r0-1]) {
+		return 0, false
+	}
+	cut := y
+	if t.kind == kindSPM {
+		if t.spm.newlineBefore[text[y]] || y >= 3 && text[y-3] >= 0x80 {
+			return 0, false
+		}
+	} else if y-r0 >= 2 && t.bpePre.lastNewlineAlone(text[y]) {
+		cut = y - 1
+	}
+	if overlapsSpecial(t.specials, text, cut-1, cut+1, parseSpecial) {
+		return 0, false
+	}
+	return cut, true
 }
 
 func printable(c byte) bool { return c > ' ' && c < 0x7F }

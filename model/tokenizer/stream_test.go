@@ -116,3 +116,19 @@ func requireSameIDs(t *testing.T, want, got []int32, msg string, args ...any) {
 	}
 	require.Equal(t, len(want), len(got), fmt.Sprintf(msg, args...))
 }
+
+// TestEncodeChunkedEqualsWhole: Encode cuts texts over 2 MiB into pieces
+// the way Stream does; with a small piece size the ids stay the same.
+func TestEncodeChunkedEqualsWhole(t *testing.T) {
+	texts := streamTexts(t)
+	for _, name := range vocabNames {
+		tk := load(t, vocabPath(name))
+		for textName, text := range texts {
+			for _, parse := range []bool{false, true} {
+				want, _ := tk.newEncoder().encode(text, parse, true, nil)
+				got := tk.newEncoder().encodeChunked(text, parse, 1000, nil)
+				requireSameIDs(t, want, got, "%s/%s parse=%v", name, textName, parse)
+			}
+		}
+	}
+}
