@@ -103,13 +103,11 @@ type bpeBigram struct {
 
 // bpeState is the scratch space of one encoder.
 type bpeState struct {
-	seg     segmenter
-	cpts    []rune
-	offs    []int // byte offset of each codepoint in the canonical text
-	ends    []int
-	scratch []int
-	syms    []bpeSymbol
-	heap    mergeHeap[bpeBigram]
+	seg  segmenter
+	cpts []rune
+	offs []int // byte offset of each codepoint in the canonical text
+	syms []bpeSymbol
+	heap mergeHeap[bpeBigram]
 }
 
 func newBPEState() *bpeState {
@@ -132,9 +130,8 @@ func (m *bpeModel) encodeFragment(e *encoder, text string, out []int32) []int32 
 		off += encodedLen(r)
 	}
 	st.offs = append(st.offs, off)
-	st.ends = st.seg.split(m.steps, st.cpts, st.ends, st.scratch)
 	start := 0
-	for _, end := range st.ends {
+	for _, end := range st.seg.split(m.steps, st.cpts) {
 		if end > start {
 			out = e.cached(canon[st.offs[start]:st.offs[end]], out, m.merge)
 		}

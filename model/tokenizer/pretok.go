@@ -122,11 +122,14 @@ func (p preTokenizer) steps() []splitStep {
 	return []splitStep{matching(matchDefaultPunct), splitGPT2, matching(matchNumberRun), matching(matchDigitTriple)}
 }
 
-// segmenter holds one text fragment as codepoints with their classes.
+// segmenter holds one text fragment as codepoints with their classes, and
+// the buffers the split steps write piece ends to.
 type segmenter struct {
 	cpts  []rune
 	flags []cptFlags
 	a, b  int // the segment being split
+
+	ends, scratch []int
 }
 
 func (s *segmenter) reset(cpts []rune) {
@@ -153,19 +156,20 @@ func (s *segmenter) flag(i int) cptFlags {
 	return s.flags[i]
 }
 
-// split runs the steps over cpts and returns the piece end positions.
-func (s *segmenter) split(steps []splitStep, cpts []rune, ends, scratch []int) []int {
+// split runs the steps over cpts and returns the piece end positions (valid
+// until the next call).
+func (s *segmenter) split(steps []splitStep, cpts []rune) []int {
 	s.reset(cpts)
-	ends = append(ends[:0], len(cpts))
+	s.ends = append(s.ends[:0], len(cpts))
 	for _, step := range steps {
-		scratch = scratch[:0]
+		out := s.scratch[:0]
 		start := 0
-		for _, end := range ends {
+		for _, end := range s.ends {
 			s.a, s.b = start, end
-			scratch = step(s, start, end, scratch)
+			out = step(s, start, end, out)
 			start = end
 		}
-		ends, scratch = scratch, ends
+		s.ends, s.scratch = out, s.ends
 	}
-	return ends
+	return s.ends
 }

@@ -14,7 +14,7 @@ import (
 func pieces(steps []splitStep, text string) []string {
 	var s segmenter
 	cpts, _ := decodeCodepoints(text, nil)
-	ends := s.split(steps, cpts, nil, nil)
+	ends := s.split(steps, cpts)
 	var out []string
 	start := 0
 	for _, e := range ends {
@@ -223,4 +223,15 @@ func deepseekLetterClass() string {
 		}
 	}
 	return b.String()
+}
+
+func TestRangesSorted(t *testing.T) {
+	for _, ranges := range [][][2]rune{cjkRanges, deepseekPunctRanges, deepseekLetterRanges} {
+		for i := range ranges {
+			require.LessOrEqual(t, ranges[i][0], ranges[i][1])
+			if i > 0 {
+				require.LessOrEqual(t, ranges[i-1][0], ranges[i][0])
+			}
+		}
+	}
 }

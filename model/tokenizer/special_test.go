@@ -144,3 +144,18 @@ func TestCleanSpaces(t *testing.T) {
 		assert.Equal(t, want, string(cleanSpaces([]byte(in))), "%q", in)
 	}
 }
+
+// TestConcurrentEncode: one Tokenizer serves several goroutines (run with
+// -race to check the sharing).
+func TestConcurrentEncode(t *testing.T) {
+	tk := load(t, vocabPath("deepseek-llm"))
+	text := "Hello world, 123 你好!\n\nSecond line."
+	want := tk.Encode(text, true, false)
+	done := make(chan []int32)
+	for range 4 {
+		go func() { done <- tk.Encode(text, true, false) }()
+	}
+	for range 4 {
+		assert.Equal(t, want, <-done)
+	}
+}

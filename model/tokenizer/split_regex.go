@@ -125,14 +125,46 @@ func isOneOf(r rune, set string) bool {
 	return false
 }
 
-// inRanges tests a literal bracket expression; see the note on '\v' above.
-func inRanges(s *segmenter, i int, ranges [][2]rune) bool {
-	c := s.cpts[i]
-	if c >= 0x80 && s.flags[i].space() {
-		return false
+// runeSet is a literal bracket expression: a table for ASCII, sorted
+// ranges above.
+type runeSet struct {
+	ascii  [128]bool
+	ranges [][2]rune
+}
+
+func newRuneSet(ranges [][2]rune) *runeSet {
+	rs := &runeSet{ranges: ranges}
+	for c := range rs.ascii {
+		rs.ascii[c] = rs.inRanges(rune(c))
 	}
-	for _, r := range ranges {
-		if c >= r[0] && c <= r[1] {
+	return rs
+}
+
+// has tests codepoint i of the segment; see the note on '\v' above.
+func (rs *runeSet) has(s *segmenter, i int) bool {
+	c := s.cpts[i]
+	if c < 0x80 {
+		return rs.ascii[c]
+	}
+	return !s.flags[i].space() && rs.inRanges(c)
+}
+
+// inRanges finds the last range starting at or before c; the ranges do not
+// overlap except cjkRanges' two, which share 0x4E00, so looking one further
+// back is enough.
+func (rs *runeSet) inRanges(c rune) bool {
+	ranges := rs.ranges
+	lo, hi := 0, len(ranges)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if ranges[mid][0] <= c {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for j := lo - 1; j >= 0 && j >= lo-2; j-- {
+		if c <= ranges[j][1] {
 			return true
 		}
 	}
@@ -141,28 +173,32 @@ func inRanges(s *segmenter, i int, ranges [][2]rune) bool {
 
 // matchCJK: [一-龥ࠀ-一가-퟿]+
 func matchCJK(s *segmenter, p int) int {
-	in := func(s *segmenter, i int) bool { return inRanges(s, i, cjkRanges) }
-	if in(s, p) {
-		return runOf(s, p, in)
+	if cjkSet.has(s, p) {
+		return runOf(s, p, cjkSet.has)
 	}
 	return -1
 }
 
-var cjkRanges = [][2]rune{{0x4E00, 0x9FA5}, {0x0800, 0x4E00}, {0xAC00, 0xD7FF}}
+var (
+	cjkRanges         = [][2]rune{{0x0800, 0x4E00}, {0x4E00, 0x9FA5}, {0xAC00, 0xD7FF}}
+	cjkSet            = newRuneSet(cjkRanges)
+	deepseekPunctSet  = newRuneSet(deepseekPunctRanges)
+	deepseekLetterSet = newRuneSet(deepseekLetterRanges)
+)
 
 // matchDeepseekLetters: \s?[A-Za-zµÀ-ÖØ-öø-ƺ...𞤀-𞥃]+ (deepseek-llm's list of
 // cased-letter ranges).
 func matchDeepseekLetters(s *segmenter, p int) int {
-	return optSpaceRun(s, p, func(s *segmenter, i int) bool { return inRanges(s, i, deepseekLetterRanges) })
+	return optSpaceRun(s, p, deepseekLetterSet.has)
 }
 
 // matchDeepseekPunct: \s?[!-/:-~！-／：-～‘-‟　-。]+
 func matchDeepseekPunct(s *segmenter, p int) int {
-	return optSpaceRun(s, p, func(s *segmenter, i int) bool { return inRanges(s, i, deepseekPunctRanges) })
+	return optSpaceRun(s, p, deepseekPunctSet.has)
 }
 
 var deepseekPunctRanges = [][2]rune{
-	{0x21, 0x2F}, {0x3A, 0x7E}, {0xFF01, 0xFF0F}, {0xFF1A, 0xFF5E}, {0x2018, 0x201F}, {0x3000, 0x3002},
+	{0x21, 0x2F}, {0x3A, 0x7E}, {0x2018, 0x201F}, {0x3000, 0x3002}, {0xFF01, 0xFF0F}, {0xFF1A, 0xFF5E},
 }
 
 var deepseekLetterRanges = [][2]rune{

@@ -18,6 +18,7 @@ type spmModel struct {
 	// boundary "X|▁" if a token contains X▁, so where X is not in this set
 	// the text can be cut and merged piecewise with an identical result.
 	beforeMark map[string]bool
+	endsMark   [256]bool // last bytes of the strings in beforeMark, a quick filter
 
 	// newlineBefore marks the bytes Y for which some token contains "\nY":
 	// Stream does not cut between such a newline and Y.
@@ -48,6 +49,7 @@ func newSPMModel(t *Tokenizer) *spmModel {
 			for w := 1; w <= 4 && w <= k; w++ {
 				m.beforeMark[tok[k-w:k]] = true
 			}
+			m.endsMark[tok[k-1]] = true
 		}
 	}
 	return m
@@ -86,7 +88,8 @@ func (m *spmModel) encodeFragment(e *encoder, text string, out []int32) []int32 
 	chunkStart, prevStart := 0, -1
 	for i := 0; i < len(text); {
 		n := min(utf8Len(text[i]), len(text)-i)
-		if prevStart >= 0 && n == len(spaceMark) && text[i:i+n] == spaceMark && !m.beforeMark[text[prevStart:i]] {
+		if prevStart >= 0 && n == len(spaceMark) && text[i:i+n] == spaceMark &&
+			(!m.endsMark[text[i-1]] || !m.beforeMark[text[prevStart:i]]) {
 			out = e.cached(text[chunkStart:i], out, m.merge)
 			chunkStart = i
 		}
