@@ -89,13 +89,6 @@ func newBPEModel(t *Tokenizer, merges []string, pre preTokenizer) (*bpeModel, er
 	return m, nil
 }
 
-// bpeSymbol is a run of the word's raw bytes that merging has produced.
-type bpeSymbol struct {
-	start, n   int32
-	prev, next int32
-	sym        int32
-}
-
 type bpeBigram struct {
 	rank, left, right int32
 	lsym, rsym, sym   int32
@@ -103,11 +96,12 @@ type bpeBigram struct {
 
 // bpeState is the scratch space of one encoder.
 type bpeState struct {
-	seg  segmenter
-	cpts []rune
-	offs []int // byte offset of each codepoint in the canonical text
-	syms []bpeSymbol
-	heap mergeHeap[bpeBigram]
+	seg    segmenter
+	cpts   []rune
+	offs   []int // byte offset of each codepoint in the canonical text
+	syms   []textRun
+	symIDs []int32 // the interned string of each run
+	heap   mergeHeap[bpeBigram]
 }
 
 func newBPEState() *bpeState {
@@ -156,9 +150,10 @@ func (m *bpeModel) merge(e *encoder, word string, out []int32) []int32 {
 		}
 	}
 	st := e.bpe
-	syms := st.syms[:0]
+	syms, ids := st.syms[:0], st.symIDs[:0]
 	for i := 0; i < len(word); i++ {
-		syms = append(syms, bpeSymbol{start: int32(i), n: 1, prev: int32(i) - 1, next: int32(i) + 1, sym: m.byteSym[word[i]]})
+		syms = appendRun(syms, i, 1)
+		ids = append(ids, m.byteSym[word[i]])
 	}
 	if len(syms) == 0 {
 		return out
@@ -169,7 +164,7 @@ func (m *bpeModel) merge(e *encoder, word string, out []int32) []int32 {
 		if left < 0 || right < 0 {
 			return
 		}
-		ls, rs := syms[left].sym, syms[right].sym
+		ls, rs := ids[left], ids[right]
 		if ls < 0 || rs < 0 {
 			return
 		}
@@ -185,30 +180,25 @@ func (m *bpeModel) merge(e *encoder, word string, out []int32) []int32 {
 		if !ok {
 			break
 		}
-		l, r := &syms[bg.left], &syms[bg.right]
-		if l.n == 0 || r.n == 0 || l.sym != bg.lsym || r.sym != bg.rsym {
+		l, r := syms[bg.left], syms[bg.right]
+		if l.n == 0 || r.n == 0 || ids[bg.left] != bg.lsym || ids[bg.right] != bg.rsym {
 			continue // stale: a side changed since this pair was queued
 		}
-		l.n += r.n
-		l.sym = bg.sym
-		r.n = 0
-		l.next = r.next
-		if r.next >= 0 {
-			syms[r.next].prev = bg.left
-		}
+		joinRuns(syms, bg.left, bg.right)
+		ids[bg.left] = bg.sym
 		tryAdd(l.prev, bg.left)
-		tryAdd(bg.left, l.next)
+		tryAdd(bg.left, syms[bg.left].next)
 	}
 	for i := int32(0); i != -1; i = syms[i].next {
-		s := syms[i]
-		if s.sym >= 0 && m.symTok[s.sym] >= 0 {
-			out = append(out, m.symTok[s.sym])
+		s, sym := syms[i], ids[i]
+		if sym >= 0 && m.symTok[sym] >= 0 {
+			out = append(out, m.symTok[sym])
 			continue
 		}
 		for j := s.start; j < s.start+s.n; j++ {
 			out = append(out, m.fallback[word[j]]...)
 		}
 	}
-	st.syms = syms
+	st.syms, st.symIDs = syms, ids
 	return out
 }

@@ -44,21 +44,31 @@ func splitGPT2(s *segmenter, a, b int, ends []int) []int {
 			ends = append(ends, pos)
 			continue
 		}
-		ws := 0
-		for s.flag(pos + ws).space() {
-			ws++
-		}
-		switch {
-		case ws > 1 && pos+ws < b: // \s+(?!\S): leave the last space to the next word
-			pos += ws - 1
-		case ws > 0:
-			pos += ws
-		default:
-			pos++
-		}
+		pos = max(spaceRunEnd(s, pos, false), pos+1)
 		ends = append(ends, pos)
 	}
 	return ends
+}
+
+// spaceRunEnd is the end of the word the whitespace at p forms under
+// \s+(?!\S)|\s+ — with newlines set, under \s*[\r\n]+|\s+(?!\S)|\s+ — or p
+// if there is no whitespace at p. \s+(?!\S) leaves the last space of a run
+// to the word after it; \s*[\r\n]+ backtracks to the run's last newline.
+func spaceRunEnd(s *segmenter, p int, newlines bool) int {
+	end, lastNewline := p, -1
+	for s.flag(end).space() {
+		if r := s.cpts[end]; newlines && (r == '\r' || r == '\n') {
+			lastNewline = end
+		}
+		end++
+	}
+	switch {
+	case lastNewline >= 0:
+		return lastNewline + 1
+	case end-p >= 2 && end < s.b:
+		return end - 1
+	}
+	return end
 }
 
 // isContraction3 matches the 3-character contractions 're, 've and 'll.
@@ -134,23 +144,7 @@ func splitLlama3(s *segmenter, a, b int, ends []int) []int {
 			ends = append(ends, pos)
 			continue
 		}
-		ws, lastNewline := 0, 0
-		for s.flag(pos + ws).space() {
-			if r := s.cpts[pos+ws]; r == '\r' || r == '\n' {
-				lastNewline = pos + ws + 1
-			}
-			ws++
-		}
-		switch {
-		case lastNewline > 0: // \s*[\r\n]+
-			pos = lastNewline
-		case ws > 1 && pos+ws < b: // \s+(?!\S)
-			pos += ws - 1
-		case ws > 0:
-			pos += ws
-		default:
-			pos++
-		}
+		pos = max(spaceRunEnd(s, pos, true), pos+1)
 		ends = append(ends, pos)
 	}
 	return ends

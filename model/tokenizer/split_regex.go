@@ -273,21 +273,7 @@ func matchQwen2(s *segmenter, p int) int {
 		}
 		return q
 	}
-	end, lastNewline := p, -1
-	for end < s.b && s.flags[end].space() {
-		if r := s.cpts[end]; r == '\r' || r == '\n' {
-			lastNewline = end
-		}
-		end++
-	}
-	switch {
-	case lastNewline >= 0: // \s*[\r\n]+ backtracks to the last newline of the run
-		return lastNewline + 1
-	case end == s.b: // \s+(?!\S) at the end of the segment
-		return end
-	case end-p >= 2: // \s+(?!\S) gives back the last space
-		return end - 1
-	case end > p: // \s+
+	if end := spaceRunEnd(s, p, true); end > p {
 		return end
 	}
 	return -1

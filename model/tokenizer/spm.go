@@ -55,12 +55,6 @@ func newSPMModel(t *Tokenizer) *spmModel {
 	return m
 }
 
-// spmSymbol is a run of the text that merging has produced so far.
-type spmSymbol struct {
-	start, n   int32
-	prev, next int32
-}
-
 // spmBigram is a merge candidate: the symbols left and right joined form a
 // token with the given score.
 type spmBigram struct {
@@ -71,7 +65,7 @@ type spmBigram struct {
 
 // spmState is the scratch space of one merge run.
 type spmState struct {
-	syms []spmSymbol
+	syms []textRun
 	heap mergeHeap[spmBigram]
 }
 
@@ -117,8 +111,7 @@ func (m *spmModel) merge(e *encoder, text string, out []int32) []int32 {
 	syms := st.syms[:0]
 	for offs := 0; offs < len(text); {
 		n := min(utf8Len(text[offs]), len(text)-offs)
-		i := int32(len(syms))
-		syms = append(syms, spmSymbol{start: int32(offs), n: int32(n), prev: i - 1, next: i + 1})
+		syms = appendRun(syms, offs, n)
 		offs += n
 	}
 	if len(syms) == 0 {
@@ -145,18 +138,13 @@ func (m *spmModel) merge(e *encoder, text string, out []int32) []int32 {
 		if !ok {
 			break
 		}
-		l, r := &syms[bg.left], &syms[bg.right]
+		l, r := syms[bg.left], syms[bg.right]
 		if l.n == 0 || r.n == 0 || l.n+r.n != bg.size {
 			continue // one side was merged away since this pair was queued
 		}
-		l.n += r.n
-		r.n = 0
-		l.next = r.next
-		if r.next >= 0 {
-			syms[r.next].prev = bg.left
-		}
+		joinRuns(syms, bg.left, bg.right)
 		tryAdd(l.prev, bg.left)
-		tryAdd(bg.left, l.next)
+		tryAdd(bg.left, syms[bg.left].next)
 	}
 	for i := int32(0); i != -1; i = syms[i].next {
 		s := syms[i]

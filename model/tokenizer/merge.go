@@ -4,6 +4,29 @@ package tokenizer
 // positions fit the int32 fields of the merge state.
 const maxMergeLen = 1 << 30
 
+// textRun is a stretch of the text that merging has produced so far. Runs
+// form a doubly linked list in text order; a run merged into its left
+// neighbour is emptied (n == 0) and unlinked.
+type textRun struct{ start, n, prev, next int32 }
+
+// appendRun adds the run [start, start+n) to the end of the list; the
+// caller marks the last run's next as -1 when the list is complete.
+func appendRun(runs []textRun, start, n int) []textRun {
+	i := int32(len(runs))
+	return append(runs, textRun{start: int32(start), n: int32(n), prev: i - 1, next: i + 1})
+}
+
+// joinRuns merges run right into its left neighbour left.
+func joinRuns(runs []textRun, left, right int32) {
+	l, r := &runs[left], &runs[right]
+	l.n += r.n
+	r.n = 0
+	l.next = r.next
+	if r.next >= 0 {
+		runs[r.next].prev = left
+	}
+}
+
 // A binary min-heap over merge candidates. container/heap would box every
 // element in an interface; the merge loops push millions of them.
 
