@@ -58,28 +58,26 @@ func flagsOf(r rune) cptFlags {
 	return classify(r)
 }
 
+// categories maps each general category to its flag, in the order llama.cpp
+// would find a codepoint in them (each codepoint is in at most one).
+var categories = []struct {
+	table *unicode.RangeTable
+	flag  cptFlags
+}{
+	{unicode.L, flagLetter}, {unicode.N, flagNumber}, {unicode.Z, flagSeparator}, {unicode.M, flagMark},
+	{unicode.P, flagPunctuation}, {unicode.S, flagSymbol}, {unicode.C, flagControl},
+}
+
 func classify(r rune) cptFlags {
 	if r < 0 || r >= maxCodepoint {
 		return flagUndefined
 	}
-	var f cptFlags
-	switch {
-	case unicode.Is(unicode.L, r):
-		f = flagLetter
-	case unicode.Is(unicode.N, r):
-		f = flagNumber
-	case unicode.Is(unicode.Z, r):
-		f = flagSeparator
-	case unicode.Is(unicode.M, r):
-		f = flagMark
-	case unicode.Is(unicode.P, r):
-		f = flagPunctuation
-	case unicode.Is(unicode.S, r):
-		f = flagSymbol
-	case unicode.Is(unicode.C, r):
-		f = flagControl
-	default:
-		f = flagUndefined
+	f := flagUndefined // unassigned
+	for _, c := range categories {
+		if unicode.Is(c.table, r) {
+			f = c.flag
+			break
+		}
 	}
 	if unicode.Is(unicode.White_Space, r) {
 		f |= flagWhitespace
