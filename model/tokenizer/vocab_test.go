@@ -55,3 +55,34 @@ func TestGoldenStory(t *testing.T) {
 		})
 	}
 }
+
+// TestGoldenModelTokens: the token files that drive the logits, RoPE-scaling
+// and perplexity goldens are prefixes of ref-tokenize's output for story-a
+// with BOS; our Encode must reproduce them.
+func TestGoldenModelTokens(t *testing.T) {
+	golden := filepath.Join(testdata, "golden")
+	story := readText(t, filepath.Join(golden, "text", "story-a.txt"))
+	cases := []struct{ model, tokens, text string }{
+		{filepath.Join(testdata, "stories260K.gguf"), "logits/stories260K.tokens", story},
+		{filepath.Join(testdata, "stories260K.gguf"), "ropescale/stories260K-2048.tokens", story},
+		// llama-perplexity reads the file like -f: one trailing newline dropped.
+		{filepath.Join(testdata, "stories260K.gguf"), "ppl/stories260K-story-a.tokens", strings.TrimSuffix(story, "\n")},
+	}
+	for _, m := range []string{"llama-tiny-f32", "llama-tiny-f16", "llama-tiny-q8_0", "llama-tiny-q4_0", "llama-tiny-yarn",
+		"mamba-tiny-f32", "mamba-tiny-q8_0", "mamba2-tiny-f32", "mamba2-tiny-g2-f32"} {
+		cases = append(cases, struct{ model, tokens, text string }{
+			filepath.Join(golden, "models", m+".gguf"), "logits/" + m + ".tokens", story})
+	}
+	for _, c := range cases {
+		t.Run(c.tokens, func(t *testing.T) {
+			tk := load(t, c.model)
+			want := parseIDs(t, readText(t, filepath.Join(golden, c.tokens)))
+			got := tk.Encode(c.text, true, false)
+			if strings.HasPrefix(c.tokens, "ppl/") {
+				require.Len(t, got, len(want), "the perplexity file holds the whole text")
+			}
+			require.GreaterOrEqual(t, len(got), len(want))
+			require.Equal(t, want, got[:len(want)])
+		})
+	}
+}
