@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func matmulF32AVX2(dst []float32, ldd int, w []float32, ldw int, x []float32, ldx int, k int, rows int, cols int)
-// Requires: AVX, CMOV, FMA3
+// Requires: AVX, CMOV, FMA3, MMX+
 TEXT ·matmulF32AVX2(SB), NOSPLIT, $0-120
 	MOVQ    rows+104(FP), AX
 	MOVQ    cols+112(FP), CX
@@ -212,12 +212,19 @@ cols1:
 	VXORPS Y7, Y7, Y7
 	MOVQ   k+96(FP), AX
 	XORQ   CX, CX
+	MOVQ   ldw+56(FP), R9
+	SHLQ   $0x04, R9
 
 c1_wide:
-	MOVQ        CX, R9
-	ADDQ        $0x00000010, R9
-	CMPQ        R9, AX
+	MOVQ        CX, R10
+	ADDQ        $0x00000010, R10
+	CMPQ        R10, AX
 	JA          c1_single
+	LEAQ        (R9)(CX*4), R11
+	PREFETCHT0  (BX)(R11*1)
+	PREFETCHT0  (SI)(R11*1)
+	PREFETCHT0  (DI)(R11*1)
+	PREFETCHT0  (R8)(R11*1)
 	VMOVUPS     (DX)(CX*4), Y8
 	VMOVUPS     (BX)(CX*4), Y9
 	VFMADD231PS Y8, Y9, Y0
@@ -236,13 +243,13 @@ c1_wide:
 	VFMADD231PS Y8, Y9, Y6
 	VMOVUPS     32(R8)(CX*4), Y9
 	VFMADD231PS Y8, Y9, Y7
-	MOVQ        R9, CX
+	MOVQ        R10, CX
 	JMP         c1_wide
 
 c1_single:
-	MOVQ        CX, R9
-	ADDQ        $0x00000008, R9
-	CMPQ        R9, AX
+	MOVQ        CX, R10
+	ADDQ        $0x00000008, R10
+	CMPQ        R10, AX
 	JA          c1_tail
 	VMOVUPS     (DX)(CX*4), Y8
 	VMOVUPS     (BX)(CX*4), Y9
@@ -253,7 +260,7 @@ c1_single:
 	VFMADD231PS Y8, Y9, Y2
 	VMOVUPS     (R8)(CX*4), Y9
 	VFMADD231PS Y8, Y9, Y3
-	MOVQ        R9, CX
+	MOVQ        R10, CX
 
 c1_tail:
 	SUBQ        CX, AX
@@ -449,7 +456,7 @@ DATA tailmask<>+60(SB)/4, $0x00000000
 GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 
 // func matmulF16AVX2(dst []float32, ldd int, w []uint16, ldw int, x []float32, ldx int, k int, rows int, cols int)
-// Requires: AVX, CMOV, F16C, FMA3
+// Requires: AVX, CMOV, F16C, FMA3, MMX+
 TEXT ·matmulF16AVX2(SB), NOSPLIT, $0-120
 	MOVQ    rows+104(FP), AX
 	MOVQ    cols+112(FP), CX
@@ -945,12 +952,19 @@ cols1:
 	VXORPS Y7, Y7, Y7
 	MOVQ   k+96(FP), AX
 	XORQ   CX, CX
+	MOVQ   ldw+56(FP), R9
+	SHLQ   $0x03, R9
 
 c1_wide:
-	MOVQ        CX, R9
-	ADDQ        $0x00000010, R9
-	CMPQ        R9, AX
+	MOVQ        CX, R10
+	ADDQ        $0x00000010, R10
+	CMPQ        R10, AX
 	JA          c1_single
+	LEAQ        (R9)(CX*2), R11
+	PREFETCHT0  (BX)(R11*1)
+	PREFETCHT0  (SI)(R11*1)
+	PREFETCHT0  (DI)(R11*1)
+	PREFETCHT0  (R8)(R11*1)
 	VMOVUPS     (DX)(CX*4), Y8
 	VCVTPH2PS   (BX)(CX*2), Y9
 	VFMADD231PS Y8, Y9, Y0
@@ -969,13 +983,13 @@ c1_wide:
 	VFMADD231PS Y8, Y9, Y6
 	VCVTPH2PS   16(R8)(CX*2), Y9
 	VFMADD231PS Y8, Y9, Y7
-	MOVQ        R9, CX
+	MOVQ        R10, CX
 	JMP         c1_wide
 
 c1_single:
-	MOVQ        CX, R9
-	ADDQ        $0x00000008, R9
-	CMPQ        R9, AX
+	MOVQ        CX, R10
+	ADDQ        $0x00000008, R10
+	CMPQ        R10, AX
 	JA          c1_tail
 	VMOVUPS     (DX)(CX*4), Y8
 	VCVTPH2PS   (BX)(CX*2), Y9
@@ -986,7 +1000,7 @@ c1_single:
 	VFMADD231PS Y8, Y9, Y2
 	VCVTPH2PS   (R8)(CX*2), Y9
 	VFMADD231PS Y8, Y9, Y3
-	MOVQ        R9, CX
+	MOVQ        R10, CX
 
 c1_tail:
 	SUBQ       CX, AX
@@ -1454,7 +1468,7 @@ done:
 	RET
 
 // func matmulBF16AVX2(dst []float32, ldd int, w []uint16, ldw int, x []float32, ldx int, k int, rows int, cols int)
-// Requires: AVX, AVX2, CMOV, FMA3
+// Requires: AVX, AVX2, CMOV, FMA3, MMX+
 TEXT ·matmulBF16AVX2(SB), NOSPLIT, $0-120
 	MOVQ    rows+104(FP), AX
 	MOVQ    cols+112(FP), CX
@@ -1974,12 +1988,19 @@ cols1:
 	VXORPS Y7, Y7, Y7
 	MOVQ   k+96(FP), AX
 	XORQ   CX, CX
+	MOVQ   ldw+56(FP), R9
+	SHLQ   $0x03, R9
 
 c1_wide:
-	MOVQ        CX, R9
-	ADDQ        $0x00000010, R9
-	CMPQ        R9, AX
+	MOVQ        CX, R10
+	ADDQ        $0x00000010, R10
+	CMPQ        R10, AX
 	JA          c1_single
+	LEAQ        (R9)(CX*2), R11
+	PREFETCHT0  (BX)(R11*1)
+	PREFETCHT0  (SI)(R11*1)
+	PREFETCHT0  (DI)(R11*1)
+	PREFETCHT0  (R8)(R11*1)
 	VMOVUPS     (DX)(CX*4), Y8
 	VPMOVZXWD   (BX)(CX*2), Y9
 	VPSLLD      $0x10, Y9, Y9
@@ -2006,13 +2027,13 @@ c1_wide:
 	VPMOVZXWD   16(R8)(CX*2), Y9
 	VPSLLD      $0x10, Y9, Y9
 	VFMADD231PS Y8, Y9, Y7
-	MOVQ        R9, CX
+	MOVQ        R10, CX
 	JMP         c1_wide
 
 c1_single:
-	MOVQ        CX, R9
-	ADDQ        $0x00000008, R9
-	CMPQ        R9, AX
+	MOVQ        CX, R10
+	ADDQ        $0x00000008, R10
+	CMPQ        R10, AX
 	JA          c1_tail
 	VMOVUPS     (DX)(CX*4), Y8
 	VPMOVZXWD   (BX)(CX*2), Y9
@@ -2027,7 +2048,7 @@ c1_single:
 	VPMOVZXWD   (R8)(CX*2), Y9
 	VPSLLD      $0x10, Y9, Y9
 	VFMADD231PS Y8, Y9, Y3
-	MOVQ        R9, CX
+	MOVQ        R10, CX
 
 c1_tail:
 	SUBQ       CX, AX

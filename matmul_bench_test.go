@@ -8,8 +8,10 @@ import (
 // Benchmarks of MatMul per weight type and implementation
 // (impl=generic, impl=avx2, ...): the GEMM of the issue's peak figure
 // (1024^3, one thread), the prefill shape of a 110M llama (768x768 weights
-// by 512 tokens) and the 4096x4096 decode GEMV, whose GB/s (weight bytes
-// read per second) is to be read against BenchmarkMemRead/BenchmarkMemCopy.
+// by 512 tokens), the 4096x4096 decode GEMV of the issue (its quantised
+// forms fit in a 32 MiB L3) and a 16384x4096 one that streams from DRAM;
+// their GB/s (weight bytes read per second) is to be read against
+// BenchmarkMemRead and BenchmarkMemCopy.
 
 func BenchmarkMatMul(b *testing.B) {
 	type shape struct {
@@ -23,6 +25,8 @@ func BenchmarkMatMul(b *testing.B) {
 		{"prefill768x512", 768, 768, 512, 1, all},
 		{"gemv4096", 4096, 4096, 1, 1, all},
 		{"gemv4096", 4096, 4096, 1, 2, all},
+		{"gemv16384x4096", 16384, 4096, 1, 1, []DType{Q8_0, Q4_0}},
+		{"gemv16384x4096", 16384, 4096, 1, 2, []DType{Q8_0, Q4_0}},
 	}
 	r := newRand(11)
 	for _, sh := range shapes {

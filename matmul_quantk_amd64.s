@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func matmulQ4_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
-// Requires: AVX, AVX2, CMOV, F16C, FMA3
+// Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
 TEXT ·matmulQ4_KAVX2(SB), NOSPLIT, $0-120
 	MOVQ    rows+104(FP), AX
 	MOVQ    cols+112(FP), CX
@@ -587,22 +587,36 @@ cols1:
 	VXORPS Y3, Y3, Y3
 	MOVQ   k+96(FP), CX
 	SHRQ   $0x08, CX
+	MOVQ   ldw+56(FP), DX
+	SHLQ   $0x02, DX
 
 c1_block:
 	TESTQ        CX, CX
 	JZ           c1_store
-	MOVL         4(BX), DX
-	MOVL         8(BX), R9
-	MOVL         12(BX), R10
-	MOVL         DX, R11
-	SHRL         $0x02, R11
-	ANDL         $0x30303030, R11
-	MOVL         R10, R12
-	ANDL         $0x0f0f0f0f, R12
-	ORL          R11, R12
-	ANDL         $0x3f3f3f3f, DX
-	VMOVD        DX, X4
-	VPINSRD      $0x01, R12, X4, X4
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	PREFETCHT0   64(BX)(DX*1)
+	PREFETCHT0   64(SI)(DX*1)
+	PREFETCHT0   64(DI)(DX*1)
+	PREFETCHT0   64(R8)(DX*1)
+	PREFETCHT0   128(BX)(DX*1)
+	PREFETCHT0   128(SI)(DX*1)
+	PREFETCHT0   128(DI)(DX*1)
+	PREFETCHT0   128(R8)(DX*1)
+	MOVL         4(BX), R9
+	MOVL         8(BX), R10
+	MOVL         12(BX), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X4
+	VPINSRD      $0x01, R13, X4, X4
 	VPMOVZXBW    X4, X4
 	VINSERTI128  $0x01, X4, Y4, Y5
 	VXORPS       Y6, Y6, Y6
@@ -654,15 +668,15 @@ c1_block:
 	VPMADDUBSW   228(AX), Y7, Y7
 	VPMADDWD     Y5, Y7, Y7
 	VPADDD       Y7, Y6, Y6
-	MOVL         R9, R11
-	SHRL         $0x02, R11
-	ANDL         $0x30303030, R11
-	SHRL         $0x04, R10
-	ANDL         $0x0f0f0f0f, R10
-	ORL          R11, R10
-	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R10, X4, X4
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X4
+	VPINSRD      $0x01, R11, X4, X4
 	VPMOVZXBW    X4, X4
 	VPUNPCKHWD   X4, X4, X5
 	VPUNPCKLWD   X4, X4, X4
@@ -679,18 +693,18 @@ c1_block:
 	VCVTDQ2PS    Y5, Y5
 	VFMADD231PS  Y8, Y6, Y0
 	VFNMADD231PS Y7, Y5, Y0
-	MOVL         4(SI), DX
-	MOVL         8(SI), R9
-	MOVL         12(SI), R10
-	MOVL         DX, R11
-	SHRL         $0x02, R11
-	ANDL         $0x30303030, R11
-	MOVL         R10, R12
-	ANDL         $0x0f0f0f0f, R12
-	ORL          R11, R12
-	ANDL         $0x3f3f3f3f, DX
-	VMOVD        DX, X4
-	VPINSRD      $0x01, R12, X4, X4
+	MOVL         4(SI), R9
+	MOVL         8(SI), R10
+	MOVL         12(SI), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X4
+	VPINSRD      $0x01, R13, X4, X4
 	VPMOVZXBW    X4, X4
 	VINSERTI128  $0x01, X4, Y4, Y5
 	VXORPS       Y6, Y6, Y6
@@ -742,15 +756,15 @@ c1_block:
 	VPMADDUBSW   228(AX), Y7, Y7
 	VPMADDWD     Y5, Y7, Y7
 	VPADDD       Y7, Y6, Y6
-	MOVL         R9, R11
-	SHRL         $0x02, R11
-	ANDL         $0x30303030, R11
-	SHRL         $0x04, R10
-	ANDL         $0x0f0f0f0f, R10
-	ORL          R11, R10
-	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R10, X4, X4
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X4
+	VPINSRD      $0x01, R11, X4, X4
 	VPMOVZXBW    X4, X4
 	VPUNPCKHWD   X4, X4, X5
 	VPUNPCKLWD   X4, X4, X4
@@ -767,18 +781,18 @@ c1_block:
 	VCVTDQ2PS    Y5, Y5
 	VFMADD231PS  Y8, Y6, Y1
 	VFNMADD231PS Y7, Y5, Y1
-	MOVL         4(DI), DX
-	MOVL         8(DI), R9
-	MOVL         12(DI), R10
-	MOVL         DX, R11
-	SHRL         $0x02, R11
-	ANDL         $0x30303030, R11
-	MOVL         R10, R12
-	ANDL         $0x0f0f0f0f, R12
-	ORL          R11, R12
-	ANDL         $0x3f3f3f3f, DX
-	VMOVD        DX, X4
-	VPINSRD      $0x01, R12, X4, X4
+	MOVL         4(DI), R9
+	MOVL         8(DI), R10
+	MOVL         12(DI), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X4
+	VPINSRD      $0x01, R13, X4, X4
 	VPMOVZXBW    X4, X4
 	VINSERTI128  $0x01, X4, Y4, Y5
 	VXORPS       Y6, Y6, Y6
@@ -830,15 +844,15 @@ c1_block:
 	VPMADDUBSW   228(AX), Y7, Y7
 	VPMADDWD     Y5, Y7, Y7
 	VPADDD       Y7, Y6, Y6
-	MOVL         R9, R11
-	SHRL         $0x02, R11
-	ANDL         $0x30303030, R11
-	SHRL         $0x04, R10
-	ANDL         $0x0f0f0f0f, R10
-	ORL          R11, R10
-	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R10, X4, X4
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X4
+	VPINSRD      $0x01, R11, X4, X4
 	VPMOVZXBW    X4, X4
 	VPUNPCKHWD   X4, X4, X5
 	VPUNPCKLWD   X4, X4, X4
@@ -855,18 +869,18 @@ c1_block:
 	VCVTDQ2PS    Y5, Y5
 	VFMADD231PS  Y8, Y6, Y2
 	VFNMADD231PS Y7, Y5, Y2
-	MOVL         4(R8), DX
-	MOVL         8(R8), R9
-	MOVL         12(R8), R10
-	MOVL         DX, R11
-	SHRL         $0x02, R11
-	ANDL         $0x30303030, R11
-	MOVL         R10, R12
-	ANDL         $0x0f0f0f0f, R12
-	ORL          R11, R12
-	ANDL         $0x3f3f3f3f, DX
-	VMOVD        DX, X4
-	VPINSRD      $0x01, R12, X4, X4
+	MOVL         4(R8), R9
+	MOVL         8(R8), R10
+	MOVL         12(R8), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X4
+	VPINSRD      $0x01, R13, X4, X4
 	VPMOVZXBW    X4, X4
 	VINSERTI128  $0x01, X4, Y4, Y5
 	VXORPS       Y6, Y6, Y6
@@ -918,15 +932,15 @@ c1_block:
 	VPMADDUBSW   228(AX), Y7, Y7
 	VPMADDWD     Y5, Y7, Y7
 	VPADDD       Y7, Y6, Y6
-	MOVL         R9, R11
-	SHRL         $0x02, R11
-	ANDL         $0x30303030, R11
-	SHRL         $0x04, R10
-	ANDL         $0x0f0f0f0f, R10
-	ORL          R11, R10
-	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R10, X4, X4
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X4
+	VPINSRD      $0x01, R11, X4, X4
 	VPMOVZXBW    X4, X4
 	VPUNPCKHWD   X4, X4, X5
 	VPUNPCKLWD   X4, X4, X4
@@ -1280,7 +1294,7 @@ DATA tailmask<>+60(SB)/4, $0x00000000
 GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 
 // func matmulQ6_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
-// Requires: AVX, AVX2, CMOV, F16C, FMA3
+// Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
 TEXT ·matmulQ6_KAVX2(SB), NOSPLIT, $0-120
 	MOVQ    rows+104(FP), AX
 	MOVQ    cols+112(FP), CX
@@ -1910,10 +1924,28 @@ cols1:
 	VXORPS Y3, Y3, Y3
 	MOVQ   k+96(FP), CX
 	SHRQ   $0x08, CX
+	MOVQ   ldw+56(FP), DX
+	SHLQ   $0x02, DX
 
 c1_block:
 	TESTQ        CX, CX
 	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	PREFETCHT0   64(BX)(DX*1)
+	PREFETCHT0   64(SI)(DX*1)
+	PREFETCHT0   64(DI)(DX*1)
+	PREFETCHT0   64(R8)(DX*1)
+	PREFETCHT0   128(BX)(DX*1)
+	PREFETCHT0   128(SI)(DX*1)
+	PREFETCHT0   128(DI)(DX*1)
+	PREFETCHT0   128(R8)(DX*1)
+	PREFETCHT0   192(BX)(DX*1)
+	PREFETCHT0   192(SI)(DX*1)
+	PREFETCHT0   192(DI)(DX*1)
+	PREFETCHT0   192(R8)(DX*1)
 	VMOVDQU      192(BX), X4
 	VXORPS       Y5, Y5, Y5
 	VMOVDQU      (BX), Y6
@@ -2007,8 +2039,8 @@ c1_block:
 	VPMADDWD     Y7, Y6, Y6
 	VPADDD       Y6, Y5, Y5
 	VPMOVSXBW    X4, Y4
-	MOVWLZX      208(BX), DX
-	VMOVD        DX, X6
+	MOVWLZX      208(BX), R9
+	VMOVD        R9, X6
 	VCVTPH2PS    X6, X6
 	VPMADDWD     260(AX), Y4, Y4
 	VPSLLD       $0x05, Y4, Y4
@@ -2110,8 +2142,8 @@ c1_block:
 	VPMADDWD     Y7, Y6, Y6
 	VPADDD       Y6, Y5, Y5
 	VPMOVSXBW    X4, Y4
-	MOVWLZX      208(SI), DX
-	VMOVD        DX, X6
+	MOVWLZX      208(SI), R9
+	VMOVD        R9, X6
 	VCVTPH2PS    X6, X6
 	VPMADDWD     260(AX), Y4, Y4
 	VPSLLD       $0x05, Y4, Y4
@@ -2213,8 +2245,8 @@ c1_block:
 	VPMADDWD     Y7, Y6, Y6
 	VPADDD       Y6, Y5, Y5
 	VPMOVSXBW    X4, Y4
-	MOVWLZX      208(DI), DX
-	VMOVD        DX, X6
+	MOVWLZX      208(DI), R9
+	VMOVD        R9, X6
 	VCVTPH2PS    X6, X6
 	VPMADDWD     260(AX), Y4, Y4
 	VPSLLD       $0x05, Y4, Y4
@@ -2316,8 +2348,8 @@ c1_block:
 	VPMADDWD     Y7, Y6, Y6
 	VPADDD       Y6, Y5, Y5
 	VPMOVSXBW    X4, Y4
-	MOVWLZX      208(R8), DX
-	VMOVD        DX, X6
+	MOVWLZX      208(R8), R9
+	VMOVD        R9, X6
 	VCVTPH2PS    X6, X6
 	VPMADDWD     260(AX), Y4, Y4
 	VPSLLD       $0x05, Y4, Y4

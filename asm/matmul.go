@@ -105,12 +105,21 @@ func floatTilePath(nr int, wp, xp []Register, wsize int, widen func(Op, VecVirtu
 			}
 		}
 	}
+	var ahead Register
+	if nr == 1 {
+		ahead = nextTileOffset(wsize)
+	}
 	end := GP64()
 	Label(pre + "wide")
 	MOVQ(idx, end)
 	ADDQ(U32(16), end)
 	CMPQ(end, k)
 	JA(LabelRef(pre + "single"))
+	if nr == 1 {
+		at := GP64()
+		LEAQ(Mem{Base: ahead, Index: idx, Scale: uint8(wsize)}, at)
+		prefetchNextTile(wp, at, 16*wsize)
+	}
 	step(0, 0)
 	step(sets-1, 8)
 	MOVQ(end, idx)
@@ -206,6 +215,29 @@ func rowPointers(rows Register, wsize int) []Register {
 		CMOVQLT(wp[i-1], wp[i])
 	}
 	return wp
+}
+
+// nextTileOffset is the byte distance from a row of W to the same place
+// in the next tile's row (4 rows on; ldw counts elements of wsize
+// bytes), for prefetchNextTile.
+func nextTileOffset(wsize int) Register {
+	ahead := Load(Param("ldw"), GP64())
+	SHLQ(U8(2+log2(wsize)), ahead)
+	return ahead
+}
+
+// prefetchNextTile asks for the bytes the next tile will read where the
+// current one reads span bytes from each row pointer. A GEMV reads every
+// row once, in short streams (one tile of rows at a time), which the
+// hardware prefetchers pick up too late; fetching one tile ahead keeps
+// the memory busy while this tile computes (about 3.5x on a DRAM-sized
+// Q8_0 matrix). Prefetches past the matrix are harmless hints.
+func prefetchNextTile(wp []Register, ahead Register, span int) {
+	for off := 0; off < span; off += 64 {
+		for _, p := range wp {
+			PREFETCHT0(Mem{Base: p, Index: ahead, Scale: 1, Disp: off})
+		}
+	}
 }
 
 // fold4 returns [sum(a0) sum(a1) sum(a2) sum(a3)] in the low 4 lanes.

@@ -17,29 +17,32 @@ const (
 
 // quantKernels are the tiles of the 32-value block formats against Q8_0
 // activations: 4 rows of W by up to 2 activation rows, one accumulator
-// per pair. Per block, the integer dot of 32 int8 pairs is
+// per pair. Per block, the integer dot of 32 int8 pairs is, for Q8_0,
 //
 //	VPMADDUBSW(|w|, x*sign(w)) -> 16 int16, VPMADDWD(., 1) -> 8 int32
 //
 // which is exact as long as x is in [-127, 127] (the activation quantiser
 // never writes -128): |w| <= 128 times |x| <= 127, two per int16, stays
-// below 32767. Converted to float and FMAed with d_w*d_x into the pair's
-// accumulator; the 8 scale products of a block are computed together
-// (4 row scales times each column's) and broadcast from the stack.
+// below 32767. Q4_0's nibbles q are unsigned, so they go straight in:
+// VPMADDUBSW(q, x) - VPMADDUBSW(8, x) is the dot with q-8, the second
+// term computed once per activation block (all exact in int16: at most
+// 2*15*128 and 2*8*128). The int32 sums are converted to float and FMAed
+// with d_w*d_x into the pair's accumulator; the 8 scale products of a
+// block are computed together (4 row scales times each column's) and
+// broadcast from the stack.
 func quantKernels() {
-	quantTile("matmulQ8_0AVX2", q8_0Bytes, func(w Mem) VecVirtual {
+	quantTile("matmulQ8_0AVX2", q8_0Bytes, 0, func(w Mem) VecVirtual {
 		v := YMM()
 		VMOVDQU(w, v)
 		return v
 	})
-	quantTile("matmulQ4_0AVX2", q4_0Bytes, func(w Mem) VecVirtual {
+	quantTile("matmulQ4_0AVX2", q4_0Bytes, 8, func(w Mem) VecVirtual {
 		lo, hi := XMM(), XMM()
 		VMOVDQU(w, lo)
 		VPSRLW(U8(4), lo, hi)
 		v := YMM()
 		VINSERTI128(U8(1), hi, lo.AsY(), v)
 		VPAND(splat32("nibbles", 0x0f0f0f0f), v, v)
-		VPSUBB(splat32("eights", 0x08080808), v, v)
 		return v
 	})
 }
@@ -47,8 +50,9 @@ func quantKernels() {
 const quantNR = 2
 
 // quantTile emits a tile for W blocks of wBlock bytes whose 32 values
-// load returns as signed bytes (given the memory of the block's qs).
-func quantTile(name string, wBlock int, load func(w Mem) VecVirtual) {
+// load returns (given the memory of the block's qs): signed bytes when
+// offset is 0, else unsigned bytes standing for value+offset.
+func quantTile(name string, wBlock, offset int, load func(w Mem) VecVirtual) {
 	TEXT(name, NOSPLIT, "func(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)")
 	scales := AllocLocal(4 * 4 * quantNR) // [col][row] float32 d_w*d_x
 	rows := Load(Param("rows"), GP64())
@@ -65,14 +69,14 @@ func quantTile(name string, wBlock int, load func(w Mem) VecVirtual) {
 	LEAQ(Mem{Base: xp[0], Index: ldx, Scale: 1}, xp[1])
 	CMPQ(cols, U32(2))
 	JB(LabelRef("cols1"))
-	quantTilePath(2, wBlock, wp, xp, scales, load)
+	quantTilePath(2, wBlock, offset, wp, xp, scales, load)
 	Label("cols1")
-	quantTilePath(1, wBlock, wp, xp[:1], scales, load)
+	quantTilePath(1, wBlock, offset, wp, xp[:1], scales, load)
 	Label("done")
 	ret()
 }
 
-func quantTilePath(nr, wBlock int, wp, xp []Register, scales Mem, load func(Mem) VecVirtual) {
+func quantTilePath(nr, wBlock, offset int, wp, xp []Register, scales Mem, load func(Mem) VecVirtual) {
 	pre := fmt.Sprintf("c%d_", nr)
 	acc := make([][]VecVirtual, 4) // [row][col]
 	for i := range acc {
@@ -80,11 +84,23 @@ func quantTilePath(nr, wBlock int, wp, xp []Register, scales Mem, load func(Mem)
 	}
 	ones := YMM()
 	VMOVDQU(splat32("ones16", 0x00010001), ones)
+	var offs VecVirtual
+	if offset != 0 {
+		offs = YMM()
+		VMOVDQU(splat32(fmt.Sprintf("bytes%d", offset), uint32(offset)*0x01010101), offs)
+	}
 	nb := Load(Param("k"), GP64())
 	SHRQ(U8(5), nb)
+	var ahead Register
+	if nr == 1 {
+		ahead = nextTileOffset(1)
+	}
 	Label(pre + "block")
 	TESTQ(nb, nb)
 	JZ(LabelRef(pre + "store"))
+	if nr == 1 {
+		prefetchNextTile(wp, ahead, wBlock)
+	}
 
 	// Scale products d_w[i]*d_x[j] into the stack table.
 	dw := XMM()
@@ -103,25 +119,10 @@ func quantTilePath(nr, wBlock int, wp, xp []Register, scales Mem, load func(Mem)
 		VMOVUPS(dx, scales.Offset(16*j))
 	}
 
-	xv := make([]VecVirtual, nr)
-	for j := range xv {
-		xv[j] = YMM()
-		VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, xv[j])
-	}
-	for i := 0; i < 4; i++ {
-		wv := load(Mem{Base: wp[i], Disp: qsOff})
-		aw := YMM()
-		VPSIGNB(wv, wv, aw) // |w|
-		for j := range xv {
-			p := YMM()
-			VPSIGNB(wv, xv[j], p) // x*sign(w)
-			VPMADDUBSW(p, aw, p)
-			VPMADDWD(ones, p, p)
-			VCVTDQ2PS(p, p)
-			sc := YMM()
-			VBROADCASTSS(scales.Offset(16*j+4*i), sc)
-			VFMADD231PS(sc, p, acc[i][j])
-		}
+	if offset == 0 {
+		signedBlock(wp, xp, acc, ones, scales, load)
+	} else {
+		offsetBlock(wp, xp, acc, ones, offs, scales, load)
 	}
 	for _, p := range wp {
 		ADDQ(U32(wBlock), p)
@@ -138,4 +139,53 @@ func quantTilePath(nr, wBlock int, wp, xp []Register, scales Mem, load func(Mem)
 		sums[j] = fold4(acc[0][j], acc[1][j], acc[2][j], acc[3][j])
 	}
 	storeColumns(pre, sums)
+}
+
+// signedBlock is one block of signed weights: the sign trick per pair.
+func signedBlock(wp, xp []Register, acc [][]VecVirtual, ones VecVirtual, scales Mem, load func(Mem) VecVirtual) {
+	xv := make([]VecVirtual, len(xp))
+	for j := range xv {
+		xv[j] = YMM()
+		VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, xv[j])
+	}
+	for i := range wp {
+		wv := load(Mem{Base: wp[i], Disp: qsOff})
+		aw := YMM()
+		VPSIGNB(wv, wv, aw) // |w|
+		for j := range xv {
+			p := YMM()
+			VPSIGNB(wv, xv[j], p) // x*sign(w)
+			VPMADDUBSW(p, aw, p)
+			blockFMA(p, ones, scales, i, j, acc[i][j])
+		}
+	}
+}
+
+// offsetBlock is one block of unsigned weights standing for q - offset:
+// the offset's part, VPMADDUBSW(offs, x), once per activation block.
+func offsetBlock(wp, xp []Register, acc [][]VecVirtual, ones, offs VecVirtual, scales Mem, load func(Mem) VecVirtual) {
+	corr := make([]VecVirtual, len(xp))
+	for j := range corr {
+		corr[j] = YMM()
+		VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, offs, corr[j])
+	}
+	for i := range wp {
+		q := load(Mem{Base: wp[i], Disp: qsOff})
+		for j := range xp {
+			p := YMM()
+			VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, q, p)
+			VPSUBW(corr[j], p, p)
+			blockFMA(p, ones, scales, i, j, acc[i][j])
+		}
+	}
+}
+
+// blockFMA finishes a pair's block: 16 int16 pair sums in p to 8 int32,
+// to float, times d_w[i]*d_x[j] into acc.
+func blockFMA(p, ones VecVirtual, scales Mem, i, j int, acc VecVirtual) {
+	VPMADDWD(ones, p, p)
+	VCVTDQ2PS(p, p)
+	sc := YMM()
+	VBROADCASTSS(scales.Offset(16*j+4*i), sc)
+	VFMADD231PS(sc, p, acc)
 }

@@ -73,9 +73,16 @@ func kQuantPath(nr, wBlock int, wp, xp []Register, row kRowFunc) {
 	}
 	nb := Load(Param("k"), GP64())
 	SHRQ(U8(8), nb)
+	var ahead Register
+	if nr == 1 {
+		ahead = nextTileOffset(1)
+	}
 	Label(pre + "block")
 	TESTQ(nb, nb)
 	JZ(LabelRef(pre + "store"))
+	if nr == 1 {
+		prefetchNextTile(wp, ahead, wBlock)
+	}
 	for i := range wp {
 		row(fmt.Sprintf("%sr%d_", pre, i), wp[i], xp, acc[i])
 	}
