@@ -38,12 +38,7 @@ const (
 // float32 in dst.
 func floatTile(name, welem string, wsize int, widen func(m Op, dst VecVirtual)) {
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(dst []float32, ldd int, w []%s, ldw int, x []float32, ldx int, k, rows, cols int)", welem))
-	rows := Load(Param("rows"), GP64())
-	cols := Load(Param("cols"), GP64())
-	TESTQ(rows, rows)
-	JZ(LabelRef("done"))
-	TESTQ(cols, cols)
-	JZ(LabelRef("done"))
+	rows, cols := tileShape()
 
 	wp := rowPointers(rows, wsize)
 	ldx := Load(Param("ldx"), GP64())
@@ -195,6 +190,74 @@ func storeColumns(pre string, sums []VecVirtual) {
 		VMASKMOVPS(v.AsX(), rmask.AsX(), Mem{Base: dst})
 	}
 	ret()
+}
+
+// tileShape loads a tile's rows and cols, jumping to "done" (which the
+// caller places before its last ret) when either is 0.
+func tileShape() (rows, cols Register) {
+	rows = Load(Param("rows"), GP64())
+	cols = Load(Param("cols"), GP64())
+	TESTQ(rows, rows)
+	JZ(LabelRef("done"))
+	TESTQ(cols, cols)
+	JZ(LabelRef("done"))
+	return rows, cols
+}
+
+// twoColumnTile emits a quantised tile of 4 W rows by up to 2 activation
+// rows (byte slices, strides in bytes): the row pointers, then path for
+// two activation rows and for one.
+func twoColumnTile(name string, path func(nr int, wp, xp []Register)) {
+	TEXT(name, NOSPLIT, "func(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)")
+	rows, cols := tileShape()
+	wp := rowPointers(rows, 1)
+	xp := make([]Register, 2)
+	xp[0] = Load(Param("x").Base(), GP64())
+	ldx := Load(Param("ldx"), GP64())
+	xp[1] = GP64()
+	LEAQ(Mem{Base: xp[0], Index: ldx, Scale: 1}, xp[1])
+	CMPQ(cols, U32(2))
+	JB(LabelRef("cols1"))
+	path(2, wp, xp)
+	Label("cols1")
+	path(1, wp, xp[:1])
+	Label("done")
+	ret()
+}
+
+// blockLoop emits a quantised tile path's loop over the k/values blocks
+// of its rows (wBlock bytes a W block, xBlock an activation block):
+// block emits the work of one block into acc [row][col], then the sums
+// are folded and stored. A GEMV (one column) prefetches the next tile.
+func blockLoop(pre string, values, wBlock, xBlock int, wp, xp []Register, acc [][]VecVirtual, block func()) {
+	nb := Load(Param("k"), GP64())
+	SHRQ(U8(log2(values)), nb)
+	var ahead Register
+	if len(xp) == 1 {
+		ahead = nextTileOffset(1)
+	}
+	Label(pre + "block")
+	TESTQ(nb, nb)
+	JZ(LabelRef(pre + "store"))
+	if len(xp) == 1 {
+		prefetchNextTile(wp, ahead, wBlock)
+	}
+	block()
+	for _, p := range wp {
+		ADDQ(U32(wBlock), p)
+	}
+	for _, p := range xp {
+		ADDQ(U32(xBlock), p)
+	}
+	DECQ(nb)
+	JMP(LabelRef(pre + "block"))
+
+	Label(pre + "store")
+	sums := make([]VecVirtual, len(xp))
+	for j := range sums {
+		sums[j] = fold4(acc[0][j], acc[1][j], acc[2][j], acc[3][j])
+	}
+	storeColumns(pre, sums)
 }
 
 // rowPointers loads the pointers to the 4 W rows of a tile (row stride

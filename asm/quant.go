@@ -47,33 +47,18 @@ func quantKernels() {
 	})
 }
 
-const quantNR = 2
-
 // quantTile emits a tile for W blocks of wBlock bytes whose 32 values
 // load returns (given the memory of the block's qs): signed bytes when
 // offset is 0, else unsigned bytes standing for value+offset.
 func quantTile(name string, wBlock, offset int, load func(w Mem) VecVirtual) {
-	TEXT(name, NOSPLIT, "func(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)")
-	scales := AllocLocal(4 * 4 * quantNR) // [col][row] float32 d_w*d_x
-	rows := Load(Param("rows"), GP64())
-	cols := Load(Param("cols"), GP64())
-	TESTQ(rows, rows)
-	JZ(LabelRef("done"))
-	TESTQ(cols, cols)
-	JZ(LabelRef("done"))
-	wp := rowPointers(rows, 1)
-	xp := make([]Register, quantNR)
-	xp[0] = Load(Param("x").Base(), GP64())
-	ldx := Load(Param("ldx"), GP64())
-	xp[1] = GP64()
-	LEAQ(Mem{Base: xp[0], Index: ldx, Scale: 1}, xp[1])
-	CMPQ(cols, U32(2))
-	JB(LabelRef("cols1"))
-	quantTilePath(2, wBlock, offset, wp, xp, scales, load)
-	Label("cols1")
-	quantTilePath(1, wBlock, offset, wp, xp[:1], scales, load)
-	Label("done")
-	ret()
+	var scales *Mem // [col][row] float32 d_w*d_x, one table for both paths
+	twoColumnTile(name, func(nr int, wp, xp []Register) {
+		if scales == nil {
+			m := AllocLocal(4 * 4 * 2)
+			scales = &m
+		}
+		quantTilePath(nr, wBlock, offset, wp, xp, *scales, load)
+	})
 }
 
 func quantTilePath(nr, wBlock, offset int, wp, xp []Register, scales Mem, load func(Mem) VecVirtual) {
@@ -89,20 +74,19 @@ func quantTilePath(nr, wBlock, offset int, wp, xp []Register, scales Mem, load f
 		offs = YMM()
 		VMOVDQU(splat32(fmt.Sprintf("bytes%d", offset), uint32(offset)*0x01010101), offs)
 	}
-	nb := Load(Param("k"), GP64())
-	SHRQ(U8(5), nb)
-	var ahead Register
-	if nr == 1 {
-		ahead = nextTileOffset(1)
-	}
-	Label(pre + "block")
-	TESTQ(nb, nb)
-	JZ(LabelRef(pre + "store"))
-	if nr == 1 {
-		prefetchNextTile(wp, ahead, wBlock)
-	}
+	blockLoop(pre, 32, wBlock, q8_0Bytes, wp, xp, acc, func() {
+		blockScales(wp, xp, scales)
+		if offset == 0 {
+			signedBlock(wp, xp, acc, ones, scales, load)
+		} else {
+			offsetBlock(wp, xp, acc, ones, offs, scales, load)
+		}
+	})
+}
 
-	// Scale products d_w[i]*d_x[j] into the stack table.
+// blockScales puts the block's scale products d_w[i]*d_x[j] in the stack
+// table: the 4 row scales widened together, times each column's.
+func blockScales(wp, xp []Register, scales Mem) {
 	dw := XMM()
 	h := GP32()
 	MOVWLZX(Mem{Base: wp[0]}, h)
@@ -118,27 +102,6 @@ func quantTilePath(nr, wBlock, offset int, wp, xp []Register, scales Mem, load f
 		VMULPS(dw, dx, dx)
 		VMOVUPS(dx, scales.Offset(16*j))
 	}
-
-	if offset == 0 {
-		signedBlock(wp, xp, acc, ones, scales, load)
-	} else {
-		offsetBlock(wp, xp, acc, ones, offs, scales, load)
-	}
-	for _, p := range wp {
-		ADDQ(U32(wBlock), p)
-	}
-	for _, p := range xp {
-		ADDQ(U32(q8_0Bytes), p)
-	}
-	DECQ(nb)
-	JMP(LabelRef(pre + "block"))
-
-	Label(pre + "store")
-	sums := make([]VecVirtual, nr)
-	for j := range sums {
-		sums[j] = fold4(acc[0][j], acc[1][j], acc[2][j], acc[3][j])
-	}
-	storeColumns(pre, sums)
 }
 
 // signedBlock is one block of signed weights: the sign trick per pair.

@@ -10,18 +10,17 @@ import (
 
 // Super-block layouts (quant_layout.go in the root package).
 const (
-	q8KBytes     = 292 // f32 d, 256 int8 qs, 16 int16 bsums (sums of 16 qs)
-	q8KQs        = 4
-	q8KBsums     = 260
-	q4KBytes     = 144 // f16 d, f16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles
-	q4KDmin      = 2
-	q4KScales    = 4
-	q4KQs        = 16
-	q6KBytes     = 210 // 128 bytes low nibbles, 64 bytes high 2 bits, 16 int8 scales, f16 d
-	q6KQh        = 128
-	q6KScales    = 192
-	q6KD         = 208
-	kQuantTileNR = 2
+	q8KBytes  = 292 // f32 d, 256 int8 qs, 16 int16 bsums (sums of 16 qs)
+	q8KQs     = 4
+	q8KBsums  = 260
+	q4KBytes  = 144 // f16 d, f16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles
+	q4KDmin   = 2
+	q4KScales = 4
+	q4KQs     = 16
+	q6KBytes  = 210 // 128 bytes low nibbles, 64 bytes high 2 bits, 16 int8 scales, f16 d
+	q6KQh     = 128
+	q6KScales = 192
+	q6KD      = 208
 )
 
 // kQuantKernels are the K-quant tiles against Q8_K activations: 4 rows of
@@ -43,64 +42,18 @@ func kQuantKernels() {
 type kRowFunc func(pre string, w Register, xp []Register, acc []VecVirtual)
 
 func kQuantTile(name string, wBlock int, row kRowFunc) {
-	TEXT(name, NOSPLIT, "func(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)")
-	rows := Load(Param("rows"), GP64())
-	cols := Load(Param("cols"), GP64())
-	TESTQ(rows, rows)
-	JZ(LabelRef("done"))
-	TESTQ(cols, cols)
-	JZ(LabelRef("done"))
-	wp := rowPointers(rows, 1)
-	xp := make([]Register, kQuantTileNR)
-	xp[0] = Load(Param("x").Base(), GP64())
-	ldx := Load(Param("ldx"), GP64())
-	xp[1] = GP64()
-	LEAQ(Mem{Base: xp[0], Index: ldx, Scale: 1}, xp[1])
-	CMPQ(cols, U32(2))
-	JB(LabelRef("cols1"))
-	kQuantPath(2, wBlock, wp, xp, row)
-	Label("cols1")
-	kQuantPath(1, wBlock, wp, xp[:1], row)
-	Label("done")
-	ret()
-}
-
-func kQuantPath(nr, wBlock int, wp, xp []Register, row kRowFunc) {
-	pre := fmt.Sprintf("c%d_", nr)
-	acc := make([][]VecVirtual, 4) // [row][col]
-	for i := range acc {
-		acc[i] = zeros(nr)
-	}
-	nb := Load(Param("k"), GP64())
-	SHRQ(U8(8), nb)
-	var ahead Register
-	if nr == 1 {
-		ahead = nextTileOffset(1)
-	}
-	Label(pre + "block")
-	TESTQ(nb, nb)
-	JZ(LabelRef(pre + "store"))
-	if nr == 1 {
-		prefetchNextTile(wp, ahead, wBlock)
-	}
-	for i := range wp {
-		row(fmt.Sprintf("%sr%d_", pre, i), wp[i], xp, acc[i])
-	}
-	for _, p := range wp {
-		ADDQ(U32(wBlock), p)
-	}
-	for _, p := range xp {
-		ADDQ(U32(q8KBytes), p)
-	}
-	DECQ(nb)
-	JMP(LabelRef(pre + "block"))
-
-	Label(pre + "store")
-	sums := make([]VecVirtual, nr)
-	for j := range sums {
-		sums[j] = fold4(acc[0][j], acc[1][j], acc[2][j], acc[3][j])
-	}
-	storeColumns(pre, sums)
+	twoColumnTile(name, func(nr int, wp, xp []Register) {
+		pre := fmt.Sprintf("c%d_", nr)
+		acc := make([][]VecVirtual, 4) // [row][col]
+		for i := range acc {
+			acc[i] = zeros(nr)
+		}
+		blockLoop(pre, 256, wBlock, q8KBytes, wp, xp, acc, func() {
+			for i := range wp {
+				row(fmt.Sprintf("%sr%d_", pre, i), wp[i], xp, acc[i])
+			}
+		})
+	})
 }
 
 // q4KRow: sub-block s (0..7) of 32 values has 6-bit scale sc_s and min
