@@ -2,16 +2,19 @@
 
 package lcrun
 
-// AVX2 Mamba-1 scan (the ssm_scan slot of ssm.go): the step sizes of a
+// AVX2 selective scans (the ssm_scan and ssm_scan2 slots of ssm.go; the
+// asm in ssm_amd64.s, from asm/ssm.go). Mamba-1: the step sizes of a
 // block of channels and tokens go through a vector softplus into a stack
 // buffer, then each channel walks the block's tokens with its state row
-// in 8-lane vectors and a vector exp (ssm_amd64.s, from asm/ssm.go).
+// in 8-lane vectors and a vector exp. Mamba-2: per head, a block of tokens
+// with the head's state (headDim x dState) kept hot, one call per token.
 
 func init() {
 	if !cpu.AVX2FMA {
 		return
 	}
 	ssmScanK.register("avx2", ssmScanAVX2)
+	ssmScan2K.register("avx2", ssmScan2AVX2)
 }
 
 // Blocking of the scan: scanChannels channels by as many tokens as fill
@@ -48,6 +51,63 @@ func ssmScanAVX2(y, h, x, dt, A, B, C, D []float32, T, dInner, dState, d0, d1 in
 		}
 	}
 }
+
+// scan2Tokens is how many tokens of the Mamba-2 scan one head walks before
+// the next head's state is brought in; scan2Buf holds their step sizes for
+// up to scan2Buf/scan2Tokens heads.
+const (
+	scan2Tokens = 16
+	scan2Buf    = 1024
+)
+
+func ssmScan2AVX2(y, h, x, dt, A, B, C, D []float32, T, nHead, headDim, dState, nGroup, h0, h1 int) {
+	if dState == 0 || dState%8 != 0 {
+		ssmScan2Generic(y, h, x, dt, A, B, C, D, T, nHead, headDim, dState, nGroup, h0, h1)
+		return
+	}
+	inner := nHead * headDim
+	perGroup := nHead / nGroup
+	var sp [scan2Buf]float32
+	const heads = scan2Buf / scan2Tokens
+	for c0 := h0; c0 < h1; c0 += heads {
+		nc := min(heads, h1-c0)
+		for t0 := 0; t0 < T; t0 += scan2Tokens {
+			nt := min(scan2Tokens, T-t0)
+			for t := range nt {
+				softplusAVX2(sp[t*nc:][:nc], dt[(t0+t)*nHead+c0:][:nc])
+			}
+			for hd := c0; hd < c0+nc; hd++ {
+				var dc float32
+				if D != nil {
+					dc = D[hd]
+				}
+				g := hd / perGroup
+				hs := h[hd*headDim*dState:][:headDim*dState]
+				for t := t0; t < t0+nt; t++ {
+					dtv := sp[(t-t0)*nc+hd-c0]
+					o := t*inner + hd*headDim
+					bc := (t*nGroup + g) * dState
+					scan2HeadAVX2(y[o:][:headDim], x[o:][:headDim], hs, B[bc:][:dState], C[bc:][:dState],
+						headDim, dState, expf(dtv*A[hd]), dtv, dc)
+				}
+			}
+		}
+	}
+}
+
+// scan2HeadAVX2 computes, for dState a multiple of 8:
+//
+//	for p := 0; p < headDim; p++ {
+//		var s float32
+//		for n := 0; n < dState; n++ {
+//			h[p*dState+n] = h[p*dState+n]*da + B[n]*(x[p]*dt)
+//			s += h[p*dState+n] * C[n]
+//		}
+//		y[p] = s + dcoef*x[p]
+//	}
+//
+//go:noescape
+func scan2HeadAVX2(y, x, h, B, C []float32, headDim, dState int, da, dt, dcoef float32)
 
 // softplusAVX2 computes, with x at least as long as dst:
 //

@@ -455,3 +455,76 @@ state:
 done:
 	VZEROUPPER
 	RET
+
+// func scan2HeadAVX2(y []float32, x []float32, h []float32, B []float32, C []float32, headDim int, dState int, da float32, dt float32, dcoef float32)
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·scan2HeadAVX2(SB), NOSPLIT, $0-148
+	MOVQ         headDim+120(FP), AX
+	TESTQ        AX, AX
+	JZ           done
+	MOVQ         y_base+0(FP), CX
+	MOVQ         x_base+24(FP), DX
+	MOVQ         h_base+48(FP), BX
+	MOVSS        da+136(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVSS        dt+140(FP), X1
+	MOVSS        dcoef+144(FP), X2
+
+row:
+	VMOVSS       (DX), X3
+	VMULSS       X1, X3, X4
+	VBROADCASTSS X4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	MOVQ         B_base+72(FP), SI
+	MOVQ         C_base+96(FP), DI
+	MOVQ         dState+128(FP), R8
+	SHRQ         $0x03, R8
+	XORQ         R9, R9
+
+state2:
+	CMPQ        R8, $0x00000002
+	JB          state1
+	VMULPS      (SI)(R9*1), Y4, Y7
+	VMOVUPS     (BX)(R9*1), Y8
+	VFMADD231PS Y8, Y0, Y7
+	VMOVUPS     Y7, (BX)(R9*1)
+	VFMADD231PS (DI)(R9*1), Y7, Y5
+	VMULPS      32(SI)(R9*1), Y4, Y7
+	VMOVUPS     32(BX)(R9*1), Y8
+	VFMADD231PS Y8, Y0, Y7
+	VMOVUPS     Y7, 32(BX)(R9*1)
+	VFMADD231PS 32(DI)(R9*1), Y7, Y6
+	ADDQ        $0x00000040, R9
+	SUBQ        $0x00000002, R8
+	JMP         state2
+
+state1:
+	TESTQ       R8, R8
+	JZ          sum
+	VMULPS      (SI)(R9*1), Y4, Y4
+	VMOVUPS     (BX)(R9*1), Y7
+	VFMADD231PS Y7, Y0, Y4
+	VMOVUPS     Y4, (BX)(R9*1)
+	VFMADD231PS (DI)(R9*1), Y4, Y5
+	ADDQ        $0x00000020, R9
+
+sum:
+	VADDPS       Y6, Y5, Y5
+	VEXTRACTF128 $0x01, Y5, X4
+	VADDPS       X4, X5, X5
+	VMOVHLPS     X5, X4, X4
+	VADDPS       X4, X5, X5
+	VMOVSHDUP    X5, X4
+	VADDSS       X4, X5, X5
+	VFMADD231SS  X2, X3, X5
+	VMOVSS       X5, (CX)
+	ADDQ         R9, BX
+	ADDQ         $0x00000004, DX
+	ADDQ         $0x00000004, CX
+	DECQ         AX
+	JNZ          row
+
+done:
+	VZEROUPPER
+	RET

@@ -3,15 +3,18 @@ package main
 import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
 )
 
-// ssmKernels are the pieces of the Mamba-1 selective scan (the ssm_scan
-// slot of the root package's ssm.go): a vector softplus for the step sizes
-// of a block of tokens and channels, and the scan of one channel over a
-// run of tokens, its state row dState wide (a multiple of 8).
+// ssmKernels are the pieces of the selective scans (the ssm_scan and
+// ssm_scan2 slots of the root package's ssm.go): a vector softplus for the
+// step sizes of a block of tokens and channels, the Mamba-1 scan of one
+// channel over a run of tokens, its state row dState wide (a multiple of
+// 8), and one token of the Mamba-2 scan of one head.
 func ssmKernels() {
 	softplus()
 	scanChannel()
+	scan2Head()
 }
 
 // Coefficients of log1p(z) = 2s*(1 + u*(c0 + c1 u + c2 u^2 + c3 u^3)),
@@ -128,4 +131,78 @@ func scanChannel() {
 	JNZ(LabelRef("token"))
 	Label("done")
 	ret()
+}
+
+// scan2Head emits one token of the Mamba-2 scan for one head: with the
+// head's decay da = exp(dt*A) and step dt, for p < headDim,
+//
+//	h[p][n] = h[p][n]*da + B[n]*(x[p]*dt)
+//	y[p] = sum_n h[p][n]*C[n] + dcoef*x[p]
+func scan2Head() {
+	TEXT("scan2HeadAVX2", NOSPLIT, "func(y, x, h, B, C []float32, headDim, dState int, da, dt, dcoef float32)")
+	rows := Load(Param("headDim"), GP64())
+	TESTQ(rows, rows)
+	JZ(LabelRef("done"))
+	yp := Load(Param("y").Base(), GP64())
+	xp := Load(Param("x").Base(), GP64())
+	hp := Load(Param("h").Base(), GP64())
+	da := broadcastParam("da")
+	dtv, dcoef := XMM(), XMM()
+	Load(Param("dt"), dtv)
+	Load(Param("dcoef"), dcoef)
+
+	Label("row")
+	xv, xdtv := XMM(), XMM()
+	VMOVSS(Mem{Base: xp}, xv)
+	VMULSS(dtv, xv, xdtv)
+	xdt := YMM()
+	VBROADCASTSS(xdtv, xdt)
+	acc := zeros(2)
+	bp := Load(Param("B").Base(), GP64())
+	cp := Load(Param("C").Base(), GP64())
+	nvec := Load(Param("dState"), GP64())
+	SHRQ(U8(3), nvec)
+	off := GP64()
+	XORQ(off, off)
+	// Two vectors of state per iteration into two accumulators (dState/8
+	// odd: the last one alone).
+	Label("state2")
+	CMPQ(nvec, U32(2))
+	JB(LabelRef("state1"))
+	for v := 0; v < 2; v++ {
+		scan2Vector(hp, bp, cp, off, 32*v, da, xdt, acc[v])
+	}
+	ADDQ(U32(64), off)
+	SUBQ(U32(2), nvec)
+	JMP(LabelRef("state2"))
+	Label("state1")
+	TESTQ(nvec, nvec)
+	JZ(LabelRef("sum"))
+	scan2Vector(hp, bp, cp, off, 0, da, xdt, acc[0])
+	ADDQ(U32(32), off)
+	Label("sum")
+	VADDPS(acc[1], acc[0], acc[0])
+	y := hsum(acc[0])
+	VFMADD231SS(dcoef, xv, y)
+	VMOVSS(y, Mem{Base: yp})
+	ADDQ(off, hp) // off = dState*4
+	ADDQ(U32(4), xp)
+	ADDQ(U32(4), yp)
+	DECQ(rows)
+	JNZ(LabelRef("row"))
+	Label("done")
+	ret()
+}
+
+// scan2Vector updates 8 state values at hp+off+disp and adds their
+// products with C into acc.
+func scan2Vector(hp, bp, cp, off Register, disp int, da, xdt, acc VecVirtual) {
+	at := func(base Register) Mem { return Mem{Base: base, Index: off, Scale: 1, Disp: disp} }
+	s := YMM()
+	VMULPS(at(bp), xdt, s)
+	hv := YMM()
+	VMOVUPS(at(hp), hv)
+	VFMADD231PS(hv, da, s) // h*da + B*x*dt
+	VMOVUPS(s, at(hp))
+	VFMADD231PS(at(cp), s, acc)
 }
