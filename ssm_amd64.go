@@ -8,6 +8,8 @@ package lcrun
 // buffer, then each channel walks the block's tokens with its state row
 // in 8-lane vectors and a vector exp. Mamba-2: per head, a block of tokens
 // with the head's state (headDim x dState) kept hot, one call per token.
+// Convolution (width 4): 8 channels side by side, their taps and window
+// transposed into lanes here.
 
 func init() {
 	if !cpu.AVX2FMA {
@@ -15,6 +17,40 @@ func init() {
 	}
 	ssmScanK.register("avx2", ssmScanAVX2)
 	ssmScan2K.register("avx2", ssmScan2AVX2)
+	ssmConvK.register("avx2", ssmConvAVX2)
+}
+
+func ssmConvAVX2(y, state, x, w, b []float32, T, dInner, dConv, d0, d1 int) {
+	if dConv != 4 {
+		ssmConvGeneric(y, state, x, w, b, T, dInner, dConv, d0, d1)
+		return
+	}
+	var wt [4 * 8]float32 // tap i of channel l at i*8+l
+	var st [3 * 8]float32 // window
+	var bias [8]float32
+	d := d0
+	for ; d+8 <= d1; d += 8 {
+		for l := range 8 {
+			for i := range 4 {
+				wt[i*8+l] = w[(d+l)*4+i]
+			}
+			for j := range 3 {
+				st[j*8+l] = state[(d+l)*3+j]
+			}
+			if b != nil {
+				bias[l] = b[d+l]
+			}
+		}
+		convGroupAVX2(y[d:], x[d:], dInner, wt[:], st[:], bias[:], T)
+		for l := range 8 {
+			for j := range 3 {
+				state[(d+l)*3+j] = st[j*8+l]
+			}
+		}
+	}
+	if d < d1 {
+		ssmConvGeneric(y, state, x, w, b, T, dInner, dConv, d, d1)
+	}
 }
 
 // Blocking of the scan: scanChannels channels by as many tokens as fill
@@ -108,6 +144,18 @@ func ssmScan2AVX2(y, h, x, dt, A, B, C, D []float32, T, nHead, headDim, dState, 
 //
 //go:noescape
 func scan2HeadAVX2(y, x, h, B, C []float32, headDim, dState int, da, dt, dcoef float32)
+
+// convGroupAVX2 computes, for the 8 channels l < 8 at x[l], y[l] (row
+// stride ld), taps wt[i*8+l], window st[j*8+l] (updated) and bias[l]:
+//
+//	for t := 0; t < T; t++ {
+//		xt := x[t*ld+l]
+//		y[t*ld+l] = st[l]*wt[l] + st[8+l]*wt[8+l] + st[16+l]*wt[16+l] + xt*wt[24+l] + bias[l]
+//		st[l], st[8+l], st[16+l] = st[8+l], st[16+l], xt
+//	}
+//
+//go:noescape
+func convGroupAVX2(y, x []float32, ld int, wt, st, bias []float32, T int)
 
 // softplusAVX2 computes, with x at least as long as dst:
 //

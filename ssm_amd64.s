@@ -528,3 +528,48 @@ sum:
 done:
 	VZEROUPPER
 	RET
+
+// func convGroupAVX2(y []float32, x []float32, ld int, wt []float32, st []float32, bias []float32, T int)
+// Requires: AVX, FMA3
+TEXT ·convGroupAVX2(SB), NOSPLIT, $0-136
+	MOVQ    wt_base+56(FP), AX
+	MOVQ    st_base+80(FP), CX
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	VMOVUPS 64(CX), Y6
+	MOVQ    bias_base+104(FP), AX
+	VMOVUPS (AX), Y7
+	MOVQ    T+128(FP), AX
+	MOVQ    y_base+0(FP), DX
+	MOVQ    x_base+24(FP), BX
+	MOVQ    ld+48(FP), SI
+	SHLQ    $0x02, SI
+
+token:
+	TESTQ       AX, AX
+	JZ          done
+	VMOVUPS     (BX), Y8
+	VMULPS      Y0, Y4, Y4
+	VFMADD231PS Y1, Y5, Y4
+	VFMADD231PS Y2, Y6, Y4
+	VFMADD231PS Y3, Y8, Y4
+	VADDPS      Y7, Y4, Y4
+	VMOVUPS     Y4, (DX)
+	VMOVAPS     Y5, Y4
+	VMOVAPS     Y6, Y5
+	VMOVAPS     Y8, Y6
+	ADDQ        SI, BX
+	ADDQ        SI, DX
+	DECQ        AX
+	JMP         token
+
+done:
+	VMOVUPS Y4, (CX)
+	VMOVUPS Y5, 32(CX)
+	VMOVUPS Y6, 64(CX)
+	VZEROUPPER
+	RET

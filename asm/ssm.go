@@ -10,11 +10,13 @@ import (
 // ssm_scan2 slots of the root package's ssm.go): a vector softplus for the
 // step sizes of a block of tokens and channels, the Mamba-1 scan of one
 // channel over a run of tokens, its state row dState wide (a multiple of
-// 8), and one token of the Mamba-2 scan of one head.
+// 8), one token of the Mamba-2 scan of one head, and (the ssm_conv slot)
+// the width-4 convolution of 8 channels at a time.
 func ssmKernels() {
 	softplus()
 	scanChannel()
 	scan2Head()
+	convGroup()
 }
 
 // Coefficients of log1p(z) = 2s*(1 + u*(c0 + c1 u + c2 u^2 + c3 u^3)),
@@ -205,4 +207,59 @@ func scan2Vector(hp, bp, cp, off Register, disp int, da, xdt, acc VecVirtual) {
 	VFMADD231PS(hv, da, s) // h*da + B*x*dt
 	VMOVUPS(s, at(hp))
 	VFMADD231PS(at(cp), s, acc)
+}
+
+// convGroup emits the causal depthwise convolution of width 4 for 8
+// channels side by side (lane l = channel l): wt[i] holds tap i of the 8
+// channels, st[0..2] the 8 channels' previous three inputs, which the
+// call updates; for t < T,
+//
+//	y[t*ld+l] = st0[l]*wt0[l] + st1[l]*wt1[l] + st2[l]*wt2[l] + x[t*ld+l]*wt3[l] + bias[l]
+//
+// then the window slides by one input.
+func convGroup() {
+	TEXT("convGroupAVX2", NOSPLIT, "func(y, x []float32, ld int, wt, st, bias []float32, T int)")
+	wt := Load(Param("wt").Base(), GP64())
+	st := Load(Param("st").Base(), GP64())
+	taps := make([]VecVirtual, 4)
+	for i := range taps {
+		taps[i] = YMM()
+		VMOVUPS(Mem{Base: wt, Disp: 32 * i}, taps[i])
+	}
+	win := make([]VecVirtual, 3)
+	for i := range win {
+		win[i] = YMM()
+		VMOVUPS(Mem{Base: st, Disp: 32 * i}, win[i])
+	}
+	bias := YMM()
+	VMOVUPS(Mem{Base: Load(Param("bias").Base(), GP64())}, bias)
+	T := Load(Param("T"), GP64())
+	yp := Load(Param("y").Base(), GP64())
+	xp := Load(Param("x").Base(), GP64())
+	ld := Load(Param("ld"), GP64())
+	SHLQ(U8(2), ld)
+	Label("token")
+	TESTQ(T, T)
+	JZ(LabelRef("done"))
+	xt := YMM()
+	VMOVUPS(Mem{Base: xp}, xt)
+	acc := YMM()
+	VMULPS(taps[0], win[0], acc) // in tap order, bias last, as the twin sums
+	VFMADD231PS(taps[1], win[1], acc)
+	VFMADD231PS(taps[2], win[2], acc)
+	VFMADD231PS(taps[3], xt, acc)
+	VADDPS(bias, acc, acc)
+	VMOVUPS(acc, Mem{Base: yp})
+	VMOVAPS(win[1], win[0])
+	VMOVAPS(win[2], win[1])
+	VMOVAPS(xt, win[2])
+	ADDQ(ld, xp)
+	ADDQ(ld, yp)
+	DECQ(T)
+	JMP(LabelRef("token"))
+	Label("done")
+	for i := range win {
+		VMOVUPS(win[i], Mem{Base: st, Disp: 32 * i})
+	}
+	ret()
 }
