@@ -47,11 +47,17 @@ TEXT ·matmulQ8_0AVX2(SB), NOSPLIT, $32-120
 c2_block:
 	TESTQ        CX, CX
 	JZ           c2_store
-	MOVWLZX      (BX), R9
-	VMOVD        R9, X9
-	VPINSRW      $0x01, (SI), X9, X9
-	VPINSRW      $0x02, (DI), X9, X9
-	VPINSRW      $0x03, (R8), X9, X9
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X9
 	VCVTPH2PS    X9, X9
 	VPBROADCASTW (AX), X10
 	VCVTPH2PS    X10, X10
@@ -179,11 +185,17 @@ c1_block:
 	PREFETCHT0   (SI)(DX*1)
 	PREFETCHT0   (DI)(DX*1)
 	PREFETCHT0   (R8)(DX*1)
-	MOVWLZX      (BX), R9
-	VMOVD        R9, X5
-	VPINSRW      $0x01, (SI), X5, X5
-	VPINSRW      $0x02, (DI), X5, X5
-	VPINSRW      $0x03, (R8), X5, X5
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X5
 	VCVTPH2PS    X5, X5
 	VPBROADCASTW (AX), X6
 	VCVTPH2PS    X6, X6
@@ -322,19 +334,25 @@ TEXT ·matmulQ4_0AVX2(SB), NOSPLIT, $32-120
 	VXORPS  Y5, Y5, Y5
 	VXORPS  Y6, Y6, Y6
 	VXORPS  Y7, Y7, Y7
-	VMOVDQU ones16<>+0(SB), Y8
-	VMOVDQU bytes8<>+0(SB), Y9
+	VMOVDQU bytes8<>+0(SB), Y8
+	VMOVDQU ones16<>+0(SB), Y9
 	MOVQ    k+96(FP), CX
 	SHRQ    $0x05, CX
 
 c2_block:
 	TESTQ        CX, CX
 	JZ           c2_store
-	MOVWLZX      (BX), R9
-	VMOVD        R9, X10
-	VPINSRW      $0x01, (SI), X10, X10
-	VPINSRW      $0x02, (DI), X10, X10
-	VPINSRW      $0x03, (R8), X10, X10
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X10
 	VCVTPH2PS    X10, X10
 	VPBROADCASTW (AX), X11
 	VCVTPH2PS    X11, X11
@@ -344,21 +362,21 @@ c2_block:
 	VCVTPH2PS    X11, X11
 	VMULPS       X10, X11, X11
 	VMOVUPS      X11, 16(SP)
-	VPMADDUBSW   2(AX), Y9, Y10
-	VPMADDUBSW   2(DX), Y9, Y11
+	VPMADDUBSW   2(AX), Y8, Y10
+	VPMADDUBSW   2(DX), Y8, Y11
 	VMOVDQU      2(BX), X12
 	VPSRLW       $0x04, X12, X13
 	VINSERTI128  $0x01, X13, Y12, Y13
 	VPAND        nibbles<>+0(SB), Y13, Y13
 	VPMADDUBSW   2(AX), Y13, Y14
 	VPSUBW       Y10, Y14, Y14
-	VPMADDWD     Y8, Y14, Y14
+	VPMADDWD     Y9, Y14, Y14
 	VCVTDQ2PS    Y14, Y14
 	VBROADCASTSS (SP), Y15
 	VFMADD231PS  Y15, Y14, Y0
 	VPMADDUBSW   2(DX), Y13, Y13
 	VPSUBW       Y11, Y13, Y13
-	VPMADDWD     Y8, Y13, Y13
+	VPMADDWD     Y9, Y13, Y13
 	VCVTDQ2PS    Y13, Y13
 	VBROADCASTSS 16(SP), Y14
 	VFMADD231PS  Y14, Y13, Y1
@@ -368,13 +386,13 @@ c2_block:
 	VPAND        nibbles<>+0(SB), Y13, Y13
 	VPMADDUBSW   2(AX), Y13, Y14
 	VPSUBW       Y10, Y14, Y14
-	VPMADDWD     Y8, Y14, Y14
+	VPMADDWD     Y9, Y14, Y14
 	VCVTDQ2PS    Y14, Y14
 	VBROADCASTSS 4(SP), Y15
 	VFMADD231PS  Y15, Y14, Y2
 	VPMADDUBSW   2(DX), Y13, Y13
 	VPSUBW       Y11, Y13, Y13
-	VPMADDWD     Y8, Y13, Y13
+	VPMADDWD     Y9, Y13, Y13
 	VCVTDQ2PS    Y13, Y13
 	VBROADCASTSS 20(SP), Y14
 	VFMADD231PS  Y14, Y13, Y3
@@ -384,13 +402,13 @@ c2_block:
 	VPAND        nibbles<>+0(SB), Y13, Y13
 	VPMADDUBSW   2(AX), Y13, Y14
 	VPSUBW       Y10, Y14, Y14
-	VPMADDWD     Y8, Y14, Y14
+	VPMADDWD     Y9, Y14, Y14
 	VCVTDQ2PS    Y14, Y14
 	VBROADCASTSS 8(SP), Y15
 	VFMADD231PS  Y15, Y14, Y4
 	VPMADDUBSW   2(DX), Y13, Y13
 	VPSUBW       Y11, Y13, Y13
-	VPMADDWD     Y8, Y13, Y13
+	VPMADDWD     Y9, Y13, Y13
 	VCVTDQ2PS    Y13, Y13
 	VBROADCASTSS 24(SP), Y14
 	VFMADD231PS  Y14, Y13, Y5
@@ -400,13 +418,13 @@ c2_block:
 	VPAND        nibbles<>+0(SB), Y13, Y13
 	VPMADDUBSW   2(AX), Y13, Y14
 	VPSUBW       Y10, Y14, Y14
-	VPMADDWD     Y8, Y14, Y14
+	VPMADDWD     Y9, Y14, Y14
 	VCVTDQ2PS    Y14, Y14
 	VBROADCASTSS 12(SP), Y10
 	VFMADD231PS  Y10, Y14, Y6
 	VPMADDUBSW   2(DX), Y13, Y10
 	VPSUBW       Y11, Y10, Y10
-	VPMADDWD     Y8, Y10, Y10
+	VPMADDWD     Y9, Y10, Y10
 	VCVTDQ2PS    Y10, Y10
 	VBROADCASTSS 28(SP), Y11
 	VFMADD231PS  Y11, Y10, Y7
@@ -457,8 +475,8 @@ cols1:
 	VXORPS  Y1, Y1, Y1
 	VXORPS  Y2, Y2, Y2
 	VXORPS  Y3, Y3, Y3
-	VMOVDQU ones16<>+0(SB), Y4
-	VMOVDQU bytes8<>+0(SB), Y5
+	VMOVDQU bytes8<>+0(SB), Y4
+	VMOVDQU ones16<>+0(SB), Y5
 	MOVQ    k+96(FP), CX
 	SHRQ    $0x05, CX
 	MOVQ    ldw+56(FP), DX
@@ -471,24 +489,30 @@ c1_block:
 	PREFETCHT0   (SI)(DX*1)
 	PREFETCHT0   (DI)(DX*1)
 	PREFETCHT0   (R8)(DX*1)
-	MOVWLZX      (BX), R9
-	VMOVD        R9, X6
-	VPINSRW      $0x01, (SI), X6, X6
-	VPINSRW      $0x02, (DI), X6, X6
-	VPINSRW      $0x03, (R8), X6, X6
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X6
 	VCVTPH2PS    X6, X6
 	VPBROADCASTW (AX), X7
 	VCVTPH2PS    X7, X7
 	VMULPS       X6, X7, X7
 	VMOVUPS      X7, (SP)
-	VPMADDUBSW   2(AX), Y5, Y6
+	VPMADDUBSW   2(AX), Y4, Y6
 	VMOVDQU      2(BX), X7
 	VPSRLW       $0x04, X7, X8
 	VINSERTI128  $0x01, X8, Y7, Y8
 	VPAND        nibbles<>+0(SB), Y8, Y8
 	VPMADDUBSW   2(AX), Y8, Y8
 	VPSUBW       Y6, Y8, Y8
-	VPMADDWD     Y4, Y8, Y8
+	VPMADDWD     Y5, Y8, Y8
 	VCVTDQ2PS    Y8, Y8
 	VBROADCASTSS (SP), Y9
 	VFMADD231PS  Y9, Y8, Y0
@@ -498,7 +522,7 @@ c1_block:
 	VPAND        nibbles<>+0(SB), Y8, Y8
 	VPMADDUBSW   2(AX), Y8, Y8
 	VPSUBW       Y6, Y8, Y8
-	VPMADDWD     Y4, Y8, Y8
+	VPMADDWD     Y5, Y8, Y8
 	VCVTDQ2PS    Y8, Y8
 	VBROADCASTSS 4(SP), Y9
 	VFMADD231PS  Y9, Y8, Y1
@@ -508,7 +532,7 @@ c1_block:
 	VPAND        nibbles<>+0(SB), Y8, Y8
 	VPMADDUBSW   2(AX), Y8, Y8
 	VPSUBW       Y6, Y8, Y8
-	VPMADDWD     Y4, Y8, Y8
+	VPMADDWD     Y5, Y8, Y8
 	VCVTDQ2PS    Y8, Y8
 	VBROADCASTSS 8(SP), Y9
 	VFMADD231PS  Y9, Y8, Y2
@@ -518,7 +542,7 @@ c1_block:
 	VPAND        nibbles<>+0(SB), Y8, Y8
 	VPMADDUBSW   2(AX), Y8, Y8
 	VPSUBW       Y6, Y8, Y8
-	VPMADDWD     Y4, Y8, Y8
+	VPMADDWD     Y5, Y8, Y8
 	VCVTDQ2PS    Y8, Y8
 	VBROADCASTSS 12(SP), Y6
 	VFMADD231PS  Y6, Y8, Y3
@@ -577,3 +601,546 @@ DATA nibbles<>+20(SB)/4, $0x0f0f0f0f
 DATA nibbles<>+24(SB)/4, $0x0f0f0f0f
 DATA nibbles<>+28(SB)/4, $0x0f0f0f0f
 GLOBL nibbles<>(SB), RODATA|NOPTR, $32
+
+// func matmulQ8_0VNNI(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
+// Requires: AVX, AVX2, AVX512VL, AVX512VNNI, CMOV, F16C, FMA3, MMX+
+TEXT ·matmulQ8_0VNNI(SB), NOSPLIT, $32-120
+	MOVQ    rows+104(FP), AX
+	MOVQ    cols+112(FP), CX
+	TESTQ   AX, AX
+	JZ      done
+	TESTQ   CX, CX
+	JZ      done
+	MOVQ    ldw+56(FP), DX
+	MOVQ    w_base+32(FP), BX
+	MOVQ    BX, SI
+	ADDQ    DX, SI
+	CMPQ    AX, $0x00000002
+	CMOVQLT BX, SI
+	MOVQ    SI, DI
+	ADDQ    DX, DI
+	CMPQ    AX, $0x00000003
+	CMOVQLT SI, DI
+	MOVQ    DI, R8
+	ADDQ    DX, R8
+	CMPQ    AX, $0x00000004
+	CMOVQLT DI, R8
+	MOVQ    x_base+64(FP), AX
+	MOVQ    ldx+88(FP), DX
+	LEAQ    (AX)(DX*1), DX
+	CMPQ    CX, $0x00000002
+	JB      cols1
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+
+c2_block:
+	TESTQ        CX, CX
+	JZ           c2_store
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X8
+	VCVTPH2PS    X8, X8
+	VPBROADCASTW (AX), X9
+	VCVTPH2PS    X9, X9
+	VMULPS       X8, X9, X9
+	VMOVUPS      X9, (SP)
+	VPBROADCASTW (DX), X9
+	VCVTPH2PS    X9, X9
+	VMULPS       X8, X9, X9
+	VMOVUPS      X9, 16(SP)
+	VMOVDQU      2(AX), Y8
+	VMOVDQU      2(DX), Y9
+	VMOVDQU      2(BX), Y10
+	VPSIGNB      Y10, Y10, Y11
+	VPSIGNB      Y10, Y8, Y12
+	VPXOR        Y13, Y13, Y13
+	VPDPBUSD     Y12, Y11, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS (SP), Y12
+	VFMADD231PS  Y12, Y13, Y0
+	VPSIGNB      Y10, Y9, Y10
+	VPXOR        Y12, Y12, Y12
+	VPDPBUSD     Y10, Y11, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 16(SP), Y10
+	VFMADD231PS  Y10, Y12, Y1
+	VMOVDQU      2(SI), Y10
+	VPSIGNB      Y10, Y10, Y11
+	VPSIGNB      Y10, Y8, Y12
+	VPXOR        Y13, Y13, Y13
+	VPDPBUSD     Y12, Y11, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 4(SP), Y12
+	VFMADD231PS  Y12, Y13, Y2
+	VPSIGNB      Y10, Y9, Y10
+	VPXOR        Y12, Y12, Y12
+	VPDPBUSD     Y10, Y11, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 20(SP), Y10
+	VFMADD231PS  Y10, Y12, Y3
+	VMOVDQU      2(DI), Y10
+	VPSIGNB      Y10, Y10, Y11
+	VPSIGNB      Y10, Y8, Y12
+	VPXOR        Y13, Y13, Y13
+	VPDPBUSD     Y12, Y11, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 8(SP), Y12
+	VFMADD231PS  Y12, Y13, Y4
+	VPSIGNB      Y10, Y9, Y10
+	VPXOR        Y12, Y12, Y12
+	VPDPBUSD     Y10, Y11, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 24(SP), Y10
+	VFMADD231PS  Y10, Y12, Y5
+	VMOVDQU      2(R8), Y10
+	VPSIGNB      Y10, Y10, Y11
+	VPSIGNB      Y10, Y8, Y8
+	VPXOR        Y12, Y12, Y12
+	VPDPBUSD     Y8, Y11, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 12(SP), Y8
+	VFMADD231PS  Y8, Y12, Y6
+	VPSIGNB      Y10, Y9, Y8
+	VPXOR        Y9, Y9, Y9
+	VPDPBUSD     Y8, Y11, Y9
+	VCVTDQ2PS    Y9, Y9
+	VBROADCASTSS 28(SP), Y8
+	VFMADD231PS  Y8, Y9, Y7
+	ADDQ         $0x00000022, BX
+	ADDQ         $0x00000022, SI
+	ADDQ         $0x00000022, DI
+	ADDQ         $0x00000022, R8
+	ADDQ         $0x00000022, AX
+	ADDQ         $0x00000022, DX
+	DECQ         CX
+	JMP          c2_block
+
+c2_store:
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X0
+	VHADDPS      Y3, Y1, Y1
+	VHADDPS      Y7, Y5, Y5
+	VHADDPS      Y5, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), DX
+	CMPQ         DX, $0x00000004
+	JB           c2_partial
+	VMOVUPS      X0, (AX)
+	ADDQ         CX, AX
+	VMOVUPS      X1, (AX)
+	VZEROUPPER
+	RET
+
+c2_partial:
+	LEAQ       tailmask<>+0(SB), BX
+	NEGQ       DX
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS X0, X2, (AX)
+	ADDQ       CX, AX
+	VMASKMOVPS X1, X2, (AX)
+	VZEROUPPER
+	RET
+
+cols1:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   k+96(FP), CX
+	SHRQ   $0x05, CX
+	MOVQ   ldw+56(FP), DX
+	SHLQ   $0x02, DX
+
+c1_block:
+	TESTQ        CX, CX
+	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X4
+	VCVTPH2PS    X4, X4
+	VPBROADCASTW (AX), X5
+	VCVTPH2PS    X5, X5
+	VMULPS       X4, X5, X5
+	VMOVUPS      X5, (SP)
+	VMOVDQU      2(AX), Y4
+	VMOVDQU      2(BX), Y5
+	VPSIGNB      Y5, Y5, Y6
+	VPSIGNB      Y5, Y4, Y5
+	VPXOR        Y7, Y7, Y7
+	VPDPBUSD     Y5, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VBROADCASTSS (SP), Y5
+	VFMADD231PS  Y5, Y7, Y0
+	VMOVDQU      2(SI), Y5
+	VPSIGNB      Y5, Y5, Y6
+	VPSIGNB      Y5, Y4, Y5
+	VPXOR        Y7, Y7, Y7
+	VPDPBUSD     Y5, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VBROADCASTSS 4(SP), Y5
+	VFMADD231PS  Y5, Y7, Y1
+	VMOVDQU      2(DI), Y5
+	VPSIGNB      Y5, Y5, Y6
+	VPSIGNB      Y5, Y4, Y5
+	VPXOR        Y7, Y7, Y7
+	VPDPBUSD     Y5, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VBROADCASTSS 8(SP), Y5
+	VFMADD231PS  Y5, Y7, Y2
+	VMOVDQU      2(R8), Y5
+	VPSIGNB      Y5, Y5, Y6
+	VPSIGNB      Y5, Y4, Y4
+	VPXOR        Y5, Y5, Y5
+	VPDPBUSD     Y4, Y6, Y5
+	VCVTDQ2PS    Y5, Y5
+	VBROADCASTSS 12(SP), Y4
+	VFMADD231PS  Y4, Y5, Y3
+	ADDQ         $0x00000022, BX
+	ADDQ         $0x00000022, SI
+	ADDQ         $0x00000022, DI
+	ADDQ         $0x00000022, R8
+	ADDQ         $0x00000022, AX
+	DECQ         CX
+	JMP          c1_block
+
+c1_store:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), CX
+	CMPQ         CX, $0x00000004
+	JB           c1_partial
+	VMOVUPS      X0, (AX)
+	VZEROUPPER
+	RET
+
+c1_partial:
+	LEAQ       tailmask<>+0(SB), DX
+	NEGQ       CX
+	VMOVDQU    32(DX)(CX*4), Y1
+	VMASKMOVPS X0, X1, (AX)
+	VZEROUPPER
+	RET
+
+done:
+	VZEROUPPER
+	RET
+
+// func matmulQ4_0VNNI(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
+// Requires: AVX, AVX2, AVX512VL, AVX512VNNI, CMOV, F16C, FMA3, MMX+
+TEXT ·matmulQ4_0VNNI(SB), NOSPLIT, $32-120
+	MOVQ    rows+104(FP), AX
+	MOVQ    cols+112(FP), CX
+	TESTQ   AX, AX
+	JZ      done
+	TESTQ   CX, CX
+	JZ      done
+	MOVQ    ldw+56(FP), DX
+	MOVQ    w_base+32(FP), BX
+	MOVQ    BX, SI
+	ADDQ    DX, SI
+	CMPQ    AX, $0x00000002
+	CMOVQLT BX, SI
+	MOVQ    SI, DI
+	ADDQ    DX, DI
+	CMPQ    AX, $0x00000003
+	CMOVQLT SI, DI
+	MOVQ    DI, R8
+	ADDQ    DX, R8
+	CMPQ    AX, $0x00000004
+	CMOVQLT DI, R8
+	MOVQ    x_base+64(FP), AX
+	MOVQ    ldx+88(FP), DX
+	LEAQ    (AX)(DX*1), DX
+	CMPQ    CX, $0x00000002
+	JB      cols1
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	VMOVDQU bytes8<>+0(SB), Y8
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+
+c2_block:
+	TESTQ        CX, CX
+	JZ           c2_store
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X9
+	VCVTPH2PS    X9, X9
+	VPBROADCASTW (AX), X10
+	VCVTPH2PS    X10, X10
+	VMULPS       X9, X10, X10
+	VMOVUPS      X10, (SP)
+	VPBROADCASTW (DX), X10
+	VCVTPH2PS    X10, X10
+	VMULPS       X9, X10, X10
+	VMOVUPS      X10, 16(SP)
+	VPXOR        Y10, Y10, Y10
+	VPDPBUSD     2(AX), Y8, Y10
+	VPXOR        Y9, Y9, Y9
+	VPSUBD       Y10, Y9, Y9
+	VPXOR        Y12, Y12, Y12
+	VPDPBUSD     2(DX), Y8, Y12
+	VPXOR        Y10, Y10, Y10
+	VPSUBD       Y12, Y10, Y10
+	VMOVDQU      2(BX), X11
+	VPSRLW       $0x04, X11, X12
+	VINSERTI128  $0x01, X12, Y11, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQA      Y9, Y13
+	VPDPBUSD     2(AX), Y12, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS (SP), Y14
+	VFMADD231PS  Y14, Y13, Y0
+	VMOVDQA      Y10, Y13
+	VPDPBUSD     2(DX), Y12, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 16(SP), Y12
+	VFMADD231PS  Y12, Y13, Y1
+	VMOVDQU      2(SI), X11
+	VPSRLW       $0x04, X11, X12
+	VINSERTI128  $0x01, X12, Y11, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQA      Y9, Y13
+	VPDPBUSD     2(AX), Y12, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 4(SP), Y14
+	VFMADD231PS  Y14, Y13, Y2
+	VMOVDQA      Y10, Y13
+	VPDPBUSD     2(DX), Y12, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 20(SP), Y12
+	VFMADD231PS  Y12, Y13, Y3
+	VMOVDQU      2(DI), X11
+	VPSRLW       $0x04, X11, X12
+	VINSERTI128  $0x01, X12, Y11, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQA      Y9, Y13
+	VPDPBUSD     2(AX), Y12, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 8(SP), Y14
+	VFMADD231PS  Y14, Y13, Y4
+	VMOVDQA      Y10, Y13
+	VPDPBUSD     2(DX), Y12, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 24(SP), Y12
+	VFMADD231PS  Y12, Y13, Y5
+	VMOVDQU      2(R8), X11
+	VPSRLW       $0x04, X11, X12
+	VINSERTI128  $0x01, X12, Y11, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQA      Y9, Y9
+	VPDPBUSD     2(AX), Y12, Y9
+	VCVTDQ2PS    Y9, Y9
+	VBROADCASTSS 12(SP), Y13
+	VFMADD231PS  Y13, Y9, Y6
+	VMOVDQA      Y10, Y9
+	VPDPBUSD     2(DX), Y12, Y9
+	VCVTDQ2PS    Y9, Y9
+	VBROADCASTSS 28(SP), Y10
+	VFMADD231PS  Y10, Y9, Y7
+	ADDQ         $0x00000012, BX
+	ADDQ         $0x00000012, SI
+	ADDQ         $0x00000012, DI
+	ADDQ         $0x00000012, R8
+	ADDQ         $0x00000022, AX
+	ADDQ         $0x00000022, DX
+	DECQ         CX
+	JMP          c2_block
+
+c2_store:
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X0
+	VHADDPS      Y3, Y1, Y1
+	VHADDPS      Y7, Y5, Y5
+	VHADDPS      Y5, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), DX
+	CMPQ         DX, $0x00000004
+	JB           c2_partial
+	VMOVUPS      X0, (AX)
+	ADDQ         CX, AX
+	VMOVUPS      X1, (AX)
+	VZEROUPPER
+	RET
+
+c2_partial:
+	LEAQ       tailmask<>+0(SB), BX
+	NEGQ       DX
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS X0, X2, (AX)
+	ADDQ       CX, AX
+	VMASKMOVPS X1, X2, (AX)
+	VZEROUPPER
+	RET
+
+cols1:
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU bytes8<>+0(SB), Y4
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
+
+c1_block:
+	TESTQ        CX, CX
+	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X5
+	VCVTPH2PS    X5, X5
+	VPBROADCASTW (AX), X6
+	VCVTPH2PS    X6, X6
+	VMULPS       X5, X6, X6
+	VMOVUPS      X6, (SP)
+	VPXOR        Y6, Y6, Y6
+	VPDPBUSD     2(AX), Y4, Y6
+	VPXOR        Y5, Y5, Y5
+	VPSUBD       Y6, Y5, Y5
+	VMOVDQU      2(BX), X7
+	VPSRLW       $0x04, X7, X6
+	VINSERTI128  $0x01, X6, Y7, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VMOVDQA      Y5, Y8
+	VPDPBUSD     2(AX), Y6, Y8
+	VCVTDQ2PS    Y8, Y8
+	VBROADCASTSS (SP), Y6
+	VFMADD231PS  Y6, Y8, Y0
+	VMOVDQU      2(SI), X7
+	VPSRLW       $0x04, X7, X6
+	VINSERTI128  $0x01, X6, Y7, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VMOVDQA      Y5, Y8
+	VPDPBUSD     2(AX), Y6, Y8
+	VCVTDQ2PS    Y8, Y8
+	VBROADCASTSS 4(SP), Y6
+	VFMADD231PS  Y6, Y8, Y1
+	VMOVDQU      2(DI), X7
+	VPSRLW       $0x04, X7, X6
+	VINSERTI128  $0x01, X6, Y7, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VMOVDQA      Y5, Y8
+	VPDPBUSD     2(AX), Y6, Y8
+	VCVTDQ2PS    Y8, Y8
+	VBROADCASTSS 8(SP), Y6
+	VFMADD231PS  Y6, Y8, Y2
+	VMOVDQU      2(R8), X7
+	VPSRLW       $0x04, X7, X6
+	VINSERTI128  $0x01, X6, Y7, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VMOVDQA      Y5, Y5
+	VPDPBUSD     2(AX), Y6, Y5
+	VCVTDQ2PS    Y5, Y5
+	VBROADCASTSS 12(SP), Y6
+	VFMADD231PS  Y6, Y5, Y3
+	ADDQ         $0x00000012, BX
+	ADDQ         $0x00000012, SI
+	ADDQ         $0x00000012, DI
+	ADDQ         $0x00000012, R8
+	ADDQ         $0x00000022, AX
+	DECQ         CX
+	JMP          c1_block
+
+c1_store:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), CX
+	CMPQ         CX, $0x00000004
+	JB           c1_partial
+	VMOVUPS      X0, (AX)
+	VZEROUPPER
+	RET
+
+c1_partial:
+	LEAQ       tailmask<>+0(SB), DX
+	NEGQ       CX
+	VMOVDQU    32(DX)(CX*4), Y1
+	VMASKMOVPS X0, X1, (AX)
+	VZEROUPPER
+	RET
+
+done:
+	VZEROUPPER
+	RET

@@ -30,13 +30,18 @@ const (
 // with d_w*d_x into the pair's accumulator; the 8 scale products of a
 // block are computed together (4 row scales times each column's) and
 // broadcast from the stack.
+//
+// The VNNI forms do each pair's VPMADDUBSW+VPMADDWD as one VPDPBUSD
+// (EVEX-encoded on Y0-Y15: AVX512_VNNI with AVX512VL), which sums four
+// products straight into int32, so nothing can saturate; Q4_0's offset
+// term starts the accumulator instead of being subtracted.
 func quantKernels() {
-	quantTile("matmulQ8_0AVX2", q8_0Bytes, 0, func(w Mem) VecVirtual {
+	q8 := func(w Mem) VecVirtual {
 		v := YMM()
 		VMOVDQU(w, v)
 		return v
-	})
-	quantTile("matmulQ4_0AVX2", q4_0Bytes, 8, func(w Mem) VecVirtual {
+	}
+	q4 := func(w Mem) VecVirtual {
 		lo, hi := XMM(), XMM()
 		VMOVDQU(w, lo)
 		VPSRLW(U8(4), lo, hi)
@@ -44,56 +49,170 @@ func quantKernels() {
 		VINSERTI128(U8(1), hi, lo.AsY(), v)
 		VPAND(splat32("nibbles", 0x0f0f0f0f), v, v)
 		return v
-	})
+	}
+	quantTile("matmulQ8_0AVX2", q8_0Bytes, func() blockDot { return &signedDot{load: q8} })
+	quantTile("matmulQ4_0AVX2", q4_0Bytes, func() blockDot { return &offsetDot{load: q4, offset: 8} })
+	quantTile("matmulQ8_0VNNI", q8_0Bytes, func() blockDot { return &signedDot{load: q8, vnni: true} })
+	quantTile("matmulQ4_0VNNI", q4_0Bytes, func() blockDot { return &offsetDot{load: q4, offset: 8, vnni: true} })
 }
 
-// quantTile emits a tile for W blocks of wBlock bytes whose 32 values
-// load returns (given the memory of the block's qs): signed bytes when
-// offset is 0, else unsigned bytes standing for value+offset.
-func quantTile(name string, wBlock, offset int, load func(w Mem) VecVirtual) {
+// blockDot emits the integer dot products of one block of a tile: setup
+// once per tile path, block once per block (before the pairs), row once
+// per W row, then pair for (row i, column j) returns 8 int32 lanes whose
+// sum is the block's integer dot.
+type blockDot interface {
+	setup()
+	block(xp []Register)
+	row(i int, w Mem)
+	pair(i, j int, x Mem) VecVirtual
+}
+
+// signedDot: weights as signed bytes, the sign trick per pair.
+type signedDot struct {
+	load     func(Mem) VecVirtual
+	vnni     bool
+	ones     VecVirtual
+	xv       []VecVirtual
+	wv, absw VecVirtual
+}
+
+func (d *signedDot) setup() {
+	if !d.vnni {
+		d.ones = YMM()
+		VMOVDQU(splat32("ones16", 0x00010001), d.ones)
+	}
+}
+
+func (d *signedDot) block(xp []Register) {
+	d.xv = make([]VecVirtual, len(xp))
+	for j := range xp {
+		d.xv[j] = YMM()
+		VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, d.xv[j])
+	}
+}
+
+func (d *signedDot) row(_ int, w Mem) {
+	d.wv = d.load(w)
+	d.absw = YMM()
+	VPSIGNB(d.wv, d.wv, d.absw)
+}
+
+func (d *signedDot) pair(_, j int, _ Mem) VecVirtual {
+	s, p := YMM(), YMM()
+	VPSIGNB(d.wv, d.xv[j], s) // x*sign(w)
+	if d.vnni {
+		VPXOR(p, p, p)
+		VPDPBUSD(s, d.absw, p)
+		return p
+	}
+	VPMADDUBSW(s, d.absw, p)
+	VPMADDWD(d.ones, p, p)
+	return p
+}
+
+// offsetDot: weights as unsigned bytes standing for q - offset.
+type offsetDot struct {
+	load   func(Mem) VecVirtual
+	offset int
+	vnni   bool
+	ones   VecVirtual
+	offs   VecVirtual
+	corr   []VecVirtual // per column: the offset's part (VNNI: its negation)
+	q      VecVirtual
+}
+
+func (d *offsetDot) setup() {
+	d.offs = YMM()
+	VMOVDQU(splat32(fmt.Sprintf("bytes%d", d.offset), uint32(d.offset)*0x01010101), d.offs)
+	if !d.vnni {
+		d.ones = YMM()
+		VMOVDQU(splat32("ones16", 0x00010001), d.ones)
+	}
+}
+
+func (d *offsetDot) block(xp []Register) {
+	d.corr = make([]VecVirtual, len(xp))
+	for j := range xp {
+		x := Mem{Base: xp[j], Disp: qsOff}
+		c := YMM()
+		if d.vnni {
+			s := YMM()
+			VPXOR(s, s, s)
+			VPDPBUSD(x, d.offs, s)
+			VPXOR(c, c, c)
+			VPSUBD(s, c, c) // -offset*sum(x)
+		} else {
+			VPMADDUBSW(x, d.offs, c)
+		}
+		d.corr[j] = c
+	}
+}
+
+func (d *offsetDot) row(_ int, w Mem) { d.q = d.load(w) }
+
+func (d *offsetDot) pair(_, j int, x Mem) VecVirtual {
+	p := YMM()
+	if d.vnni {
+		VMOVDQA(d.corr[j], p)
+		VPDPBUSD(x, d.q, p)
+		return p
+	}
+	VPMADDUBSW(x, d.q, p)
+	VPSUBW(d.corr[j], p, p)
+	VPMADDWD(d.ones, p, p)
+	return p
+}
+
+// quantTile emits a tile for W blocks of wBlock bytes, the integer dots
+// done the way newDot's blockDot does them.
+func quantTile(name string, wBlock int, newDot func() blockDot) {
 	var scales *Mem // [col][row] float32 d_w*d_x, one table for both paths
 	twoColumnTile(name, func(nr int, wp, xp []Register) {
 		if scales == nil {
 			m := AllocLocal(4 * 4 * 2)
 			scales = &m
 		}
-		quantTilePath(nr, wBlock, offset, wp, xp, *scales, load)
+		quantTilePath(nr, wBlock, wp, xp, *scales, newDot())
 	})
 }
 
-func quantTilePath(nr, wBlock, offset int, wp, xp []Register, scales Mem, load func(Mem) VecVirtual) {
+func quantTilePath(nr, wBlock int, wp, xp []Register, scales Mem, dot blockDot) {
 	pre := fmt.Sprintf("c%d_", nr)
 	acc := make([][]VecVirtual, 4) // [row][col]
 	for i := range acc {
 		acc[i] = zeros(nr)
 	}
-	ones := YMM()
-	VMOVDQU(splat32("ones16", 0x00010001), ones)
-	var offs VecVirtual
-	if offset != 0 {
-		offs = YMM()
-		VMOVDQU(splat32(fmt.Sprintf("bytes%d", offset), uint32(offset)*0x01010101), offs)
-	}
+	dot.setup()
 	blockLoop(pre, 32, wBlock, q8_0Bytes, wp, xp, acc, func() {
 		blockScales(wp, xp, scales)
-		if offset == 0 {
-			signedBlock(wp, xp, acc, ones, scales, load)
-		} else {
-			offsetBlock(wp, xp, acc, ones, offs, scales, load)
+		dot.block(xp)
+		for i := range wp {
+			dot.row(i, Mem{Base: wp[i], Disp: qsOff})
+			for j := range xp {
+				p := dot.pair(i, j, Mem{Base: xp[j], Disp: qsOff})
+				VCVTDQ2PS(p, p)
+				sc := YMM()
+				VBROADCASTSS(scales.Offset(16*j+4*i), sc)
+				VFMADD231PS(sc, p, acc[i][j])
+			}
 		}
 	})
 }
 
 // blockScales puts the block's scale products d_w[i]*d_x[j] in the stack
-// table: the 4 row scales widened together, times each column's.
+// table: the 4 row scales widened together, times each column's. The
+// four halves are gathered with integer loads and shifts, which run on
+// the integer ports while the vector ports are busy with the block.
 func blockScales(wp, xp []Register, scales Mem) {
-	dw := XMM()
-	h := GP32()
-	MOVWLZX(Mem{Base: wp[0]}, h)
-	VMOVD(h, dw)
+	halves, h := GP64(), GP64()
+	MOVWQZX(Mem{Base: wp[0]}, halves)
 	for i := 1; i < 4; i++ {
-		VPINSRW(U8(i), Mem{Base: wp[i]}, dw, dw)
+		MOVWQZX(Mem{Base: wp[i]}, h)
+		SHLQ(U8(16*i), h)
+		ORQ(h, halves)
 	}
+	dw := XMM()
+	VMOVQ(halves, dw)
 	VCVTPH2PS(dw, dw)
 	for j := range xp {
 		dx := XMM()
@@ -102,53 +221,4 @@ func blockScales(wp, xp []Register, scales Mem) {
 		VMULPS(dw, dx, dx)
 		VMOVUPS(dx, scales.Offset(16*j))
 	}
-}
-
-// signedBlock is one block of signed weights: the sign trick per pair.
-func signedBlock(wp, xp []Register, acc [][]VecVirtual, ones VecVirtual, scales Mem, load func(Mem) VecVirtual) {
-	xv := make([]VecVirtual, len(xp))
-	for j := range xv {
-		xv[j] = YMM()
-		VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, xv[j])
-	}
-	for i := range wp {
-		wv := load(Mem{Base: wp[i], Disp: qsOff})
-		aw := YMM()
-		VPSIGNB(wv, wv, aw) // |w|
-		for j := range xv {
-			p := YMM()
-			VPSIGNB(wv, xv[j], p) // x*sign(w)
-			VPMADDUBSW(p, aw, p)
-			blockFMA(p, ones, scales, i, j, acc[i][j])
-		}
-	}
-}
-
-// offsetBlock is one block of unsigned weights standing for q - offset:
-// the offset's part, VPMADDUBSW(offs, x), once per activation block.
-func offsetBlock(wp, xp []Register, acc [][]VecVirtual, ones, offs VecVirtual, scales Mem, load func(Mem) VecVirtual) {
-	corr := make([]VecVirtual, len(xp))
-	for j := range corr {
-		corr[j] = YMM()
-		VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, offs, corr[j])
-	}
-	for i := range wp {
-		q := load(Mem{Base: wp[i], Disp: qsOff})
-		for j := range xp {
-			p := YMM()
-			VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, q, p)
-			VPSUBW(corr[j], p, p)
-			blockFMA(p, ones, scales, i, j, acc[i][j])
-		}
-	}
-}
-
-// blockFMA finishes a pair's block: 16 int16 pair sums in p to 8 int32,
-// to float, times d_w[i]*d_x[j] into acc.
-func blockFMA(p, ones VecVirtual, scales Mem, i, j int, acc VecVirtual) {
-	VPMADDWD(ones, p, p)
-	VCVTDQ2PS(p, p)
-	sc := YMM()
-	VBROADCASTSS(scales.Offset(16*j+4*i), sc)
-	VFMADD231PS(sc, p, acc)
 }
