@@ -36,7 +36,7 @@ func BenchmarkMatMul(b *testing.B) {
 			// Made by the first sub-benchmark the -bench pattern selects,
 			// so filtered-out shapes cost nothing.
 			var w Matrix
-			for _, impl := range kernelImpls() {
+			for _, impl := range matmulSlot(typ).implNames() {
 				name := fmt.Sprintf("%s/%v/t=%d/impl=%s", sh.name, typ, sh.t, impl)
 				b.Run(name, func(b *testing.B) {
 					if w.Data == nil {
@@ -62,4 +62,27 @@ func BenchmarkMatMul(b *testing.B) {
 			}
 		}
 	}
+}
+
+// matmulSlot is the tile slot MatMul uses for weights of type t (the float
+// tile for types that are dequantised first), for benchmarking only the
+// implementations it has.
+func matmulSlot(t DType) slot {
+	switch t {
+	case F32:
+		return matmulF32K
+	case F16:
+		return matmulF16K
+	case BF16:
+		return matmulBF16K
+	case Q8_0:
+		return matmulQ8_0K
+	case Q4_0:
+		return matmulQ4_0K
+	case Q4_K:
+		return matmulQ4_KK
+	case Q6_K:
+		return matmulQ6_KK
+	}
+	return matmulF32K
 }

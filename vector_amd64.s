@@ -648,60 +648,87 @@ TEXT ·rmsNormAVX2(SB), NOSPLIT, $0-76
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 
 sum_wide:
-	CMPQ         AX, $0x00000010
-	JB           sum_single
-	VMOVUPS      (CX), Y4
-	VMULPS       Y4, Y4, Y4
-	VCVTPS2PD    X4, Y5
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y5, Y0, Y0
-	VADDPD       Y4, Y1, Y1
-	VMOVUPS      32(CX), Y4
-	VMULPS       Y4, Y4, Y4
-	VCVTPS2PD    X4, Y5
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y5, Y2, Y2
-	VADDPD       Y4, Y3, Y3
-	ADDQ         $0x00000040, CX
-	SUBQ         $0x00000010, AX
-	JMP          sum_wide
+	CMPQ      AX, $0x00000020
+	JB        sum_single
+	VMOVUPS   (CX), X8
+	VMULPS    X8, X8, X8
+	VCVTPS2PD X8, Y8
+	VMOVUPS   16(CX), X9
+	VMULPS    X9, X9, X9
+	VCVTPS2PD X9, Y9
+	VADDPD    Y8, Y0, Y0
+	VADDPD    Y9, Y1, Y1
+	VMOVUPS   32(CX), X8
+	VMULPS    X8, X8, X8
+	VCVTPS2PD X8, Y8
+	VMOVUPS   48(CX), X9
+	VMULPS    X9, X9, X9
+	VCVTPS2PD X9, Y9
+	VADDPD    Y8, Y2, Y2
+	VADDPD    Y9, Y3, Y3
+	VMOVUPS   64(CX), X8
+	VMULPS    X8, X8, X8
+	VCVTPS2PD X8, Y8
+	VMOVUPS   80(CX), X9
+	VMULPS    X9, X9, X9
+	VCVTPS2PD X9, Y9
+	VADDPD    Y8, Y4, Y4
+	VADDPD    Y9, Y5, Y5
+	VMOVUPS   96(CX), X8
+	VMULPS    X8, X8, X8
+	VCVTPS2PD X8, Y8
+	VMOVUPS   112(CX), X9
+	VMULPS    X9, X9, X9
+	VCVTPS2PD X9, Y9
+	VADDPD    Y8, Y6, Y6
+	VADDPD    Y9, Y7, Y7
+	ADDQ      $0x00000080, CX
+	SUBQ      $0x00000020, AX
+	JMP       sum_wide
 
 sum_single:
-	CMPQ         AX, $0x00000008
-	JB           sum_tail
-	VMOVUPS      (CX), Y4
-	VMULPS       Y4, Y4, Y4
-	VCVTPS2PD    X4, Y5
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y5, Y0, Y0
-	VADDPD       Y4, Y1, Y1
-	ADDQ         $0x00000020, CX
-	SUBQ         $0x00000008, AX
-	JMP          sum_single
+	CMPQ      AX, $0x00000008
+	JB        sum_tail
+	VMOVUPS   (CX), X8
+	VMULPS    X8, X8, X8
+	VCVTPS2PD X8, Y8
+	VMOVUPS   16(CX), X9
+	VMULPS    X9, X9, X9
+	VCVTPS2PD X9, Y9
+	VADDPD    Y8, Y0, Y0
+	VADDPD    Y9, Y1, Y1
+	ADDQ      $0x00000020, CX
+	SUBQ      $0x00000008, AX
+	JMP       sum_single
 
 sum_tail:
 	TESTQ        AX, AX
 	JZ           sum_done
 	LEAQ         tailmask<>+0(SB), DX
 	NEGQ         AX
-	VMOVDQU      32(DX)(AX*4), Y4
-	VMASKMOVPS   (CX), Y4, Y4
-	VMULPS       Y4, Y4, Y4
-	VCVTPS2PD    X4, Y5
-	VEXTRACTF128 $0x01, Y4, X4
-	VCVTPS2PD    X4, Y4
-	VADDPD       Y5, Y0, Y0
-	VADDPD       Y4, Y1, Y1
+	VMOVDQU      32(DX)(AX*4), Y8
+	VMASKMOVPS   (CX), Y8, Y9
+	VMULPS       Y9, Y9, Y9
+	VCVTPS2PD    X9, Y8
+	VEXTRACTF128 $0x01, Y9, X9
+	VCVTPS2PD    X9, Y9
+	VADDPD       Y8, Y0, Y0
+	VADDPD       Y9, Y1, Y1
 
 sum_done:
 	VADDPD       Y1, Y0, Y0
 	VADDPD       Y3, Y2, Y2
+	VADDPD       Y5, Y4, Y4
+	VADDPD       Y7, Y6, Y6
 	VADDPD       Y2, Y0, Y0
+	VADDPD       Y6, Y4, Y4
+	VADDPD       Y4, Y0, Y0
 	VEXTRACTF128 $0x01, Y0, X1
 	VADDPD       X1, X0, X0
 	VUNPCKHPD    X0, X0, X1
@@ -710,12 +737,12 @@ sum_done:
 	VXORPS       X1, X1, X1
 	VCVTSI2SDQ   AX, X1, X1
 	VDIVSD       X1, X0, X0
-	VCVTSD2SS    X0, X6, X6
+	VCVTSD2SS    X0, X10, X10
 	MOVSS        eps+72(FP), X0
-	VADDSS       X0, X6, X6
-	VSQRTSS      X6, X6, X6
+	VADDSS       X0, X10, X10
+	VSQRTSS      X10, X10, X10
 	VMOVSS       one<>+0(SB), X0
-	VDIVSS       X6, X0, X0
+	VDIVSS       X10, X0, X0
 	VBROADCASTSS X0, Y0
 	MOVQ         dst_len+8(FP), AX
 	MOVQ         dst_base+0(FP), CX

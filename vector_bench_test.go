@@ -14,28 +14,29 @@ func BenchmarkVector(b *testing.B) {
 	r := newRand(9)
 	type kernel struct {
 		name    string
+		slot    slot
 		streams int // float32 slices read or written per element
 		run     func(x, y, dst []float32)
 	}
 	kernels := []kernel{
-		{"dot", 2, func(x, y, _ []float32) { Dot(x, y) }},
-		{"axpy", 3, func(x, y, _ []float32) { Axpy(0.5, x, y) }},
-		{"scale", 2, func(x, _, _ []float32) { Scale(1.0001, x) }},
-		{"add", 3, func(x, y, d []float32) { Add(d, x, y) }},
-		{"mul", 3, func(x, y, d []float32) { Mul(d, x, y) }},
-		{"max", 1, func(x, _, _ []float32) { maxK.fn(x) }},
-		{"exp_sum", 2, func(x, _, d []float32) { copy(d, x); expSumK.fn(d, 4) }},
-		{"rmsnorm", 4, func(x, y, d []float32) { RMSNorm(d, x, y, 1e-5) }},
-		{"silu", 2, func(x, _, d []float32) { SiLU(d, x) }},
-		{"gelu", 2, func(x, _, d []float32) { GELU(d, x) }},
-		{"swiglu", 3, func(x, y, d []float32) { SwiGLU(d, x, y) }},
-		{"rope", 4, func(x, y, d []float32) { RoPE(d, x[:len(x)/2], y[:len(x)/2], false) }},
-		{"rope_neox", 4, func(x, y, d []float32) { RoPE(d, x[:len(x)/2], y[:len(x)/2], true) }},
+		{"dot", dotK, 2, func(x, y, _ []float32) { Dot(x, y) }},
+		{"axpy", axpyK, 3, func(x, y, _ []float32) { Axpy(0.5, x, y) }},
+		{"scale", scaleK, 2, func(x, _, _ []float32) { Scale(1.0001, x) }},
+		{"add", addK, 3, func(x, y, d []float32) { Add(d, x, y) }},
+		{"mul", mulK, 3, func(x, y, d []float32) { Mul(d, x, y) }},
+		{"max", maxK, 1, func(x, _, _ []float32) { maxK.fn(x) }},
+		{"exp_sum", expSumK, 2, func(x, _, d []float32) { copy(d, x); expSumK.fn(d, 4) }},
+		{"rmsnorm", rmsNormK, 4, func(x, y, d []float32) { RMSNorm(d, x, y, 1e-5) }},
+		{"silu", siluK, 2, func(x, _, d []float32) { SiLU(d, x) }},
+		{"gelu", geluK, 2, func(x, _, d []float32) { GELU(d, x) }},
+		{"swiglu", swigluK, 3, func(x, y, d []float32) { SwiGLU(d, x, y) }},
+		{"rope", ropeK, 4, func(x, y, d []float32) { RoPE(d, x[:len(x)/2], y[:len(x)/2], false) }},
+		{"rope_neox", ropeK, 4, func(x, y, d []float32) { RoPE(d, x[:len(x)/2], y[:len(x)/2], true) }},
 	}
 	for _, k := range kernels {
 		for _, n := range []int{768, 8192, 65536} {
 			x, y, d := randVec(r, n, 0, 1), randVec(r, n, 0, 1), randVec(r, n, 0, 1)
-			for _, impl := range kernelImpls() {
+			for _, impl := range k.slot.implNames() {
 				b.Run(fmt.Sprintf("%s/n=%d/impl=%s", k.name, n, impl), func(b *testing.B) {
 					defer useKernels(impl)()
 					b.SetBytes(int64(4 * n * k.streams))

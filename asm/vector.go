@@ -143,20 +143,36 @@ func expSum() {
 func rmsNorm() {
 	TEXT("rmsNormAVX2", NOSPLIT, "func(dst, x, w []float32, eps float32)")
 	n, ptrs := sliceArgs("x")
-	acc := zeros(accumulators)
-	streamLoop("sum", n, ptrs, accumulators/2, func(l lanes, i int) {
-		x := l.load(0)
-		VMULPS(x, x, x)
+	const unroll = 4
+	acc := zeros(2 * unroll)
+	streamLoop("sum", n, ptrs, unroll, func(l lanes, i int) {
+		// Squares in float32, then widened: whole vectors as two halves
+		// straight from memory, the masked tail through one register.
 		lo, hi := YMM(), YMM()
-		VCVTPS2PD(x.AsX(), lo)
-		VEXTRACTF128(U8(1), x, hi.AsX())
-		VCVTPS2PD(hi.AsX(), hi)
+		if l.mask == nil {
+			for h, d := range []VecVirtual{lo, hi} {
+				m := l.at(0)
+				m.Disp += 16 * h
+				x := XMM()
+				VMOVUPS(m, x)
+				VMULPS(x, x, x)
+				VCVTPS2PD(x, d)
+			}
+		} else {
+			x := l.load(0)
+			VMULPS(x, x, x)
+			VCVTPS2PD(x.AsX(), lo)
+			VEXTRACTF128(U8(1), x, hi.AsX())
+			VCVTPS2PD(hi.AsX(), hi)
+		}
 		VADDPD(lo, acc[2*i], acc[2*i])
 		VADDPD(hi, acc[2*i+1], acc[2*i+1])
 	})
-	VADDPD(acc[1], acc[0], acc[0])
-	VADDPD(acc[3], acc[2], acc[2])
-	VADDPD(acc[2], acc[0], acc[0])
+	for step := 1; step < len(acc); step *= 2 {
+		for i := 0; i+step < len(acc); i += 2 * step {
+			VADDPD(acc[i+step], acc[i], acc[i])
+		}
+	}
 	sum := hsumPD(acc[0])
 
 	// s = 1 / float32(sqrt(float32(sum/n) + eps))
