@@ -4,8 +4,8 @@ package lcrun
 
 // AVX2 attention inner loop (the attention_pv slot of attention.go): the
 // driver below walks tiles of 6 probability rows by 16 output columns,
-// each done by pvTileAVX2, and rows left over (all of them in a decode
-// step without grouped heads) one at a time with pvRowAVX2
+// each done by pvTileAVX2, and the last one or two rows (all of them in a
+// decode step without grouped heads) one at a time with pvRowAVX2
 // (attention_amd64.s, from asm/attention.go). Scores use the matmul_f32
 // tile, widening uses f16_to_f32.
 
@@ -20,10 +20,13 @@ func attentionPVAVX2(o []float32, ldo int, p []float32, ldp int, v []float32, ld
 	if nk == 0 {
 		return
 	}
+	// Six rows at a time; three to five left over still go through the
+	// tile (repeating its last row beats the one-row kernel's loads), one
+	// or two through pvRowAVX2.
 	r := 0
-	for ; r+6 <= rows; r += 6 {
+	for ; rows-r >= 3; r += 6 {
 		for c := 0; c < d; c += 16 {
-			pvTileAVX2(o[r*ldo+c:], ldo, p[r*ldp:], ldp, v[c:], ldv, 6, nk, min(16, d-c))
+			pvTileAVX2(o[r*ldo+c:], ldo, p[r*ldp:], ldp, v[c:], ldv, min(6, rows-r), nk, min(16, d-c))
 		}
 	}
 	for ; r < rows; r++ {
