@@ -66,7 +66,7 @@ func (kv *KV) Put(slot int, x []float32) {
 			f32ToF16K.fn(bytesAs[uint16](dst), src)
 		case Q8_0:
 			copy(kv.padded, src)
-			QuantizeRowQ8_0Even(dst, kv.padded)
+			quantizeQ8_0K.fn(dst, kv.padded)
 		}
 	}
 }
@@ -92,12 +92,15 @@ func (kv *KV) widen(dst []float32, ld, h, j0, j1 int) []float32 {
 	case F16:
 		f16ToF32K.fn(dst[:n], bytesAs[uint16](src))
 	case Q8_0:
-		if err := Dequantize(Q8_0, dst[:n], src); err != nil {
-			panic("lcrun: KV: " + err.Error()) // rows are whole blocks by construction
-		}
+		dequantQ8_0K.fn(dst[:n], src) // rows are whole blocks by construction
 	}
 	return dst[:n]
 }
+
+// dequantQ8_0K widens Q8_0 blocks as Dequantize(Q8_0, ...): for each block
+// b of src, dst[32b+i] = float32(int8(q[i])) * f16(d), len(dst) a multiple
+// of 32 and src holding that many blocks.
+var dequantQ8_0K = newKernel("dequant_q8_0", dequantQ8_0)
 
 // ld is the stride of the float32 rows widen produces.
 func (kv *KV) ld() int { return kv.paddedDim }

@@ -26,6 +26,11 @@ func quantTile(t DType) (tile[byte, byte], DType) {
 	panic("lcrun: no quantised tile for " + t.String())
 }
 
+// quantizeQ8_0K quantises rows to Q8_0 bit for bit as QuantizeRowQ8_0Even
+// (len(x) a multiple of 32, dst at least RowBytes): the activations of the
+// Q8_0/Q4_0 tiles and the rows of a Q8_0 KV cache.
+var quantizeQ8_0K = newKernel("quantize_q8_0", QuantizeRowQ8_0Even)
+
 // quantizeActivations quantises the n rows of x (k values each) to act in
 // the pool's shared scratch, one row per work item, the way llama.cpp's
 // x86 build does: Q8_0 with 127/amax and ties to even, Q8_K as its
@@ -34,7 +39,7 @@ func (p *Pool) quantizeActivations(act DType, x []float32, n, k int) []byte {
 	rb, _ := act.RowBytes(k)
 	j := &p.mm.actq
 	j.xq, j.x, j.k, j.rb = p.shared.bytes(0, n*rb), x, k, rb
-	j.quant = QuantizeRowQ8_0Even
+	j.quant = quantizeQ8_0K.fn
 	if act == Q8_K {
 		j.quant = QuantizeRowQ8_K
 	}

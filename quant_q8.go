@@ -115,11 +115,12 @@ func QuantizeRowQ8_0Even(dst []byte, x []float32) {
 }
 
 // saturateInt8 is what VCVTPS2DQ followed by VPACKSSDW and VPACKSSWB make
-// of an already rounded value: NaN and out-of-range values become
+// of an already rounded value: NaN and values out of int32's range (either
+// sign: x*id is +-Inf when amax is subnormal and 127/amax overflows) become
 // math.MinInt32 first, then everything is clamped to int8.
 func saturateInt8(r float64) int8 {
 	switch {
-	case r != r || r < -128:
+	case r != r || r < -128 || r >= 1<<31:
 		return -128
 	case r > 127:
 		return 127

@@ -25,6 +25,7 @@ var sets = map[string]func(){
 	"quantk":    kQuantKernels,
 	"attention": attentionKernels,
 	"ssm":       ssmKernels,
+	"q8":        q8Kernels,
 }
 
 func main() {
