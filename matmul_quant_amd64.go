@@ -2,8 +2,6 @@
 
 package lcrun
 
-import "github.com/klauspost/cpuid/v2"
-
 // AVX2 tiles of the quantised weight formats (the tile slots of
 // matmul_quant.go), 4 rows of W by 2 activation rows, generated into
 // matmul_quant_amd64.s (Q8_0, Q4_0: asm/quant.go) and
@@ -17,14 +15,6 @@ func init() {
 	matmulQ4_0K.register("avx2", tile[byte, byte]{4, 2, matmulQ4_0AVX2})
 	matmulQ4_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ4_KAVX2})
 	matmulQ6_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ6_KAVX2})
-
-	// The same Q8_0/Q4_0 tiles with VPDPBUSD (EVEX-encoded on Y
-	// registers), where the CPU has AVX-512 VNNI: one instruction per
-	// block pair instead of VPMADDUBSW+VPMADDWD.
-	if cpuid.CPU.Supports(cpuid.AVX512VNNI, cpuid.AVX512VL) {
-		matmulQ8_0K.register("avx512vnni", tile[byte, byte]{4, 2, matmulQ8_0VNNI})
-		matmulQ4_0K.register("avx512vnni", tile[byte, byte]{4, 2, matmulQ4_0VNNI})
-	}
 }
 
 // matmulQ8_0AVX2 computes, for rows <= 4, cols <= 2, Q8_0 rows of k
@@ -44,16 +34,6 @@ func matmulQ8_0AVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int
 //
 //go:noescape
 func matmulQ4_0AVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
-
-// matmulQ8_0VNNI is matmulQ8_0AVX2 with VPDPBUSD (AVX512_VNNI, AVX512VL).
-//
-//go:noescape
-func matmulQ8_0VNNI(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
-
-// matmulQ4_0VNNI is matmulQ4_0AVX2 with VPDPBUSD (AVX512_VNNI, AVX512VL).
-//
-//go:noescape
-func matmulQ4_0VNNI(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
 
 // matmulQ4_KAVX2 computes, for rows <= 4, cols <= 2, Q4_K rows of w and
 // Q8_K rows of x (k values each; strides ldw, ldx in bytes):

@@ -31,10 +31,8 @@ const (
 // block are computed together (4 row scales times each column's) and
 // broadcast from the stack.
 //
-// The VNNI forms do each pair's VPMADDUBSW+VPMADDWD as one VPDPBUSD
-// (EVEX-encoded on Y0-Y15: AVX512_VNNI with AVX512VL), which sums four
-// products straight into int32, so nothing can saturate; Q4_0's offset
-// term starts the accumulator instead of being subtracted.
+// (VNNI's VPDPBUSD, EVEX-encoded on Y registers, was tried for the pairs:
+// 15% slower than VPMADDUBSW+VPMADDWD on the Zen 5 this was tuned on.)
 func quantKernels() {
 	q8 := func(w Mem) VecVirtual {
 		v := YMM()
@@ -52,8 +50,6 @@ func quantKernels() {
 	}
 	quantTile("matmulQ8_0AVX2", q8_0Bytes, func() blockDot { return &signedDot{load: q8} })
 	quantTile("matmulQ4_0AVX2", q4_0Bytes, func() blockDot { return &offsetDot{load: q4, offset: 8} })
-	quantTile("matmulQ8_0VNNI", q8_0Bytes, func() blockDot { return &signedDot{load: q8, vnni: true} })
-	quantTile("matmulQ4_0VNNI", q4_0Bytes, func() blockDot { return &offsetDot{load: q4, offset: 8, vnni: true} })
 }
 
 // blockDot emits the integer dot products of one block of a tile: setup
@@ -70,17 +66,14 @@ type blockDot interface {
 // signedDot: weights as signed bytes, the sign trick per pair.
 type signedDot struct {
 	load     func(Mem) VecVirtual
-	vnni     bool
 	ones     VecVirtual
 	xv       []VecVirtual
 	wv, absw VecVirtual
 }
 
 func (d *signedDot) setup() {
-	if !d.vnni {
-		d.ones = YMM()
-		VMOVDQU(splat32("ones16", 0x00010001), d.ones)
-	}
+	d.ones = YMM()
+	VMOVDQU(splat32("ones16", 0x00010001), d.ones)
 }
 
 func (d *signedDot) block(xp []Register) {
@@ -100,11 +93,6 @@ func (d *signedDot) row(_ int, w Mem) {
 func (d *signedDot) pair(_, j int, _ Mem) VecVirtual {
 	s, p := YMM(), YMM()
 	VPSIGNB(d.wv, d.xv[j], s) // x*sign(w)
-	if d.vnni {
-		VPXOR(p, p, p)
-		VPDPBUSD(s, d.absw, p)
-		return p
-	}
 	VPMADDUBSW(s, d.absw, p)
 	VPMADDWD(d.ones, p, p)
 	return p
@@ -114,37 +102,24 @@ func (d *signedDot) pair(_, j int, _ Mem) VecVirtual {
 type offsetDot struct {
 	load   func(Mem) VecVirtual
 	offset int
-	vnni   bool
 	ones   VecVirtual
 	offs   VecVirtual
-	corr   []VecVirtual // per column: the offset's part (VNNI: its negation)
+	corr   []VecVirtual // per column: the offset's part
 	q      VecVirtual
 }
 
 func (d *offsetDot) setup() {
 	d.offs = YMM()
 	VMOVDQU(splat32(fmt.Sprintf("bytes%d", d.offset), uint32(d.offset)*0x01010101), d.offs)
-	if !d.vnni {
-		d.ones = YMM()
-		VMOVDQU(splat32("ones16", 0x00010001), d.ones)
-	}
+	d.ones = YMM()
+	VMOVDQU(splat32("ones16", 0x00010001), d.ones)
 }
 
 func (d *offsetDot) block(xp []Register) {
 	d.corr = make([]VecVirtual, len(xp))
 	for j := range xp {
-		x := Mem{Base: xp[j], Disp: qsOff}
-		c := YMM()
-		if d.vnni {
-			s := YMM()
-			VPXOR(s, s, s)
-			VPDPBUSD(x, d.offs, s)
-			VPXOR(c, c, c)
-			VPSUBD(s, c, c) // -offset*sum(x)
-		} else {
-			VPMADDUBSW(x, d.offs, c)
-		}
-		d.corr[j] = c
+		d.corr[j] = YMM()
+		VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, d.offs, d.corr[j])
 	}
 }
 
@@ -152,11 +127,6 @@ func (d *offsetDot) row(_ int, w Mem) { d.q = d.load(w) }
 
 func (d *offsetDot) pair(_, j int, x Mem) VecVirtual {
 	p := YMM()
-	if d.vnni {
-		VMOVDQA(d.corr[j], p)
-		VPDPBUSD(x, d.q, p)
-		return p
-	}
 	VPMADDUBSW(x, d.q, p)
 	VPSUBW(d.corr[j], p, p)
 	VPMADDWD(d.ones, p, p)
