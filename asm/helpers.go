@@ -20,18 +20,44 @@ func ret() {
 // one static global each, so instructions can take them as memory operands.
 var consts = map[string]Mem{}
 
-// splat32 returns a 32-byte global holding eight copies of the 32-bit
-// pattern bits, named after what it is.
-func splat32(name string, bits uint32) Mem {
+// table returns the static global name holding words, made on first use:
+// constants instructions take as memory operands (32 bytes for a vector).
+func table(name string, words ...uint32) Mem {
 	if m, ok := consts[name]; ok {
 		return m
 	}
 	m := GLOBL(name, RODATA|NOPTR)
-	for i := 0; i < 8; i++ {
-		DATA(4*i, U32(bits))
+	for i, w := range words {
+		DATA(4*i, U32(w))
 	}
 	consts[name] = m
 	return m
+}
+
+// tableOf is table with word i = f(i), for n words.
+func tableOf(name string, n int, f func(i int) uint32) Mem {
+	words := make([]uint32, n)
+	for i := range words {
+		words[i] = f(i)
+	}
+	return table(name, words...)
+}
+
+// bytesTable is table for 32 bytes, byte i = f(i) (VPSHUFB controls).
+func bytesTable(name string, f func(i int) uint8) Mem {
+	return tableOf(name, 8, func(w int) uint32 {
+		var v uint32
+		for b := 3; b >= 0; b-- {
+			v = v<<8 | uint32(f(4*w+b))
+		}
+		return v
+	})
+}
+
+// splat32 returns a 32-byte global holding eight copies of the 32-bit
+// pattern bits, named after what it is.
+func splat32(name string, bits uint32) Mem {
+	return tableOf(name, 8, func(int) uint32 { return bits })
 }
 
 // splatF32 is splat32 for a float32 value.
@@ -40,19 +66,12 @@ func splatF32(name string, v float32) Mem { return splat32(name, math.Float32bit
 // tailMasks is 8 all-ones words then 8 zero words: the 32 bytes at
 // tailMasks+4*(8-r) select the first r lanes of a vector (VMASKMOVPS).
 func tailMasks() Mem {
-	if m, ok := consts["tailmask"]; ok {
-		return m
-	}
-	m := GLOBL("tailmask", RODATA|NOPTR)
-	for i := 0; i < 16; i++ {
-		v := uint32(0)
+	return tableOf("tailmask", 16, func(i int) uint32 {
 		if i < 8 {
-			v = 0xffffffff
+			return 0xffffffff
 		}
-		DATA(4*i, U32(v))
-	}
-	consts["tailmask"] = m
-	return m
+		return 0
+	})
 }
 
 // loadTailMask returns a mask selecting the first n lanes, 0 < n < 8.

@@ -82,17 +82,7 @@ func quantizeQ8_0() {
 
 // dwordOrder is the VPERMD index [0 4 1 5 2 6 3 7] that puts the bytes of
 // two in-lane packs back in element order.
-func dwordOrder() Mem {
-	if m, ok := consts["pack_order"]; ok {
-		return m
-	}
-	m := GLOBL("pack_order", RODATA|NOPTR)
-	for i, v := range []uint32{0, 4, 1, 5, 2, 6, 3, 7} {
-		DATA(4*i, U32(v))
-	}
-	consts["pack_order"] = m
-	return m
-}
+func dwordOrder() Mem { return table("pack_order", 0, 4, 1, 5, 2, 6, 3, 7) }
 
 // dequantQ8_0 emits x = q*d per block, the product rounded once as the
 // twin's float32(q)*d.

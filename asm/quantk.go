@@ -216,30 +216,11 @@ func q6KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 // wordBroadcast is the VPSHUFB control that copies 16-bit word s of each
 // 128-bit lane to all of that lane's words.
 func wordBroadcast(s int) Mem {
-	name := fmt.Sprintf("word_bcast%d", s)
-	if m, ok := consts[name]; ok {
-		return m
-	}
-	m := GLOBL(name, RODATA|NOPTR)
-	for i := 0; i < 32; i += 2 {
-		DATA(i, U8(2*s))
-		DATA(i+1, U8(2*s+1))
-	}
-	consts[name] = m
-	return m
+	return bytesTable(fmt.Sprintf("word_bcast%d", s), func(i int) uint8 { return uint8(2*s + i%2) })
 }
 
 // pairBroadcast is the VPSHUFB control giving byte a in bytes 0..7 and
-// byte a+1 in bytes 8..15.
+// byte a+1 in bytes 8..15 (of the low lane; VPSHUFB on an X register).
 func pairBroadcast(a int) Mem {
-	name := fmt.Sprintf("pair_bcast%d", a)
-	if m, ok := consts[name]; ok {
-		return m
-	}
-	m := GLOBL(name, RODATA|NOPTR)
-	for i := 0; i < 16; i++ {
-		DATA(i, U8(a+i/8))
-	}
-	consts[name] = m
-	return m
+	return bytesTable(fmt.Sprintf("pair_bcast%d", a), func(i int) uint8 { return uint8(a + i%16/8) })
 }

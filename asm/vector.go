@@ -368,32 +368,17 @@ func rope() {
 
 // splatPairs is the VPERMPS index vector [0 0 1 1 2 2 3 3].
 func splatPairs(name string) Mem {
-	if m, ok := consts[name]; ok {
-		return m
-	}
-	m := GLOBL(name, RODATA|NOPTR)
-	for i := 0; i < 8; i++ {
-		DATA(4*i, U32(uint32(i/2)))
-	}
-	consts[name] = m
-	return m
+	return tableOf(name, 8, func(i int) uint32 { return uint32(i / 2) })
 }
 
 // splatAlt is a vector of even-lane and odd-lane patterns alternating.
 func splatAlt(name string, even, odd uint32) Mem {
-	if m, ok := consts[name]; ok {
-		return m
-	}
-	m := GLOBL(name, RODATA|NOPTR)
-	for i := 0; i < 8; i++ {
-		v := even
+	return tableOf(name, 8, func(i int) uint32 {
 		if i%2 == 1 {
-			v = odd
+			return odd
 		}
-		DATA(4*i, U32(v))
-	}
-	consts[name] = m
-	return m
+		return even
+	})
 }
 
 // f16ToF32 widens 8 halves per VCVTPH2PS (exact); the last n%8 one by one.
