@@ -12,6 +12,7 @@ import (
 
 func BenchmarkVector(b *testing.B) {
 	r := newRand(9)
+	half := make([]uint16, 65536)
 	type kernel struct {
 		name    string
 		slot    slot
@@ -32,6 +33,8 @@ func BenchmarkVector(b *testing.B) {
 		{"swiglu", swigluK, 3, func(x, y, d []float32) { SwiGLU(d, x, y) }},
 		{"rope", ropeK, 4, func(x, y, d []float32) { RoPE(d, x[:len(x)/2], y[:len(x)/2], false) }},
 		{"rope_neox", ropeK, 4, func(x, y, d []float32) { RoPE(d, x[:len(x)/2], y[:len(x)/2], true) }},
+		{"f32_to_f16", f32ToF16K, 2, func(x, _, _ []float32) { F32sToF16(half[:len(x)], x) }},
+		{"f16_to_f32", f16ToF32K, 2, func(_, _, d []float32) { F16sToF32(d, half[:len(d)]) }},
 	}
 	for _, k := range kernels {
 		for _, n := range []int{768, 8192, 65536} {
