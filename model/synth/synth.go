@@ -1,0 +1,133 @@
+// Package synth writes random-weight GGUF models of realistic shapes, so
+// that tests and benchmarks can exercise full-size architectures without
+// downloading anything. The weights are deterministic: the same Spec gives
+// the same bytes on every machine.
+//
+// Weights follow the usual initialisation scales (matrices N(0, 1/fan_in),
+// embeddings N(0, 1), norm weights 1+0.1*N(0, 1); Mamba's A = -(1..d_state),
+// D = 1 and dt bias = softplus^-1 of a log-uniform dt in [1e-3, 0.1]), the
+// same recipe as the reference engine's tiny golden models. A random model
+// produces gibberish text; it exists to be timed and to be shaped right.
+package synth
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/gguf"
+)
+
+// Spec is a model to generate. Exactly one of Llama and Mamba is set.
+type Spec struct {
+	Name  string      // general.name, and the key of the built-in shapes
+	WType lcrun.DType // type of the 2-D weight matrices (norms etc. stay F32)
+	Seed  uint64
+	Llama *LlamaShape
+	Mamba *MambaShape
+}
+
+// LlamaShape is a Llama-family transformer.
+type LlamaShape struct {
+	Embd, Layers, Heads, KVHeads, FF, Vocab, Ctx int
+	RopeBase                                     float64
+	Tied                                         bool // no output.weight: logits reuse token_embd
+}
+
+// MambaShape is a Mamba-1 selective state-space model (d_inner = Expand*Embd).
+type MambaShape struct {
+	Embd, Layers, DState, DConv, DtRank, Expand, Vocab, Ctx int
+	Tied                                                    bool
+}
+
+// Builtin lists the named shapes lcrun bench and the tests use. The Llama
+// 110M shape is llama2.c's stories110M; Mamba 130M is state-spaces/mamba-130m.
+func Builtin() []Spec {
+	llama110 := &LlamaShape{Embd: 768, Layers: 12, Heads: 12, KVHeads: 12, FF: 2048, Vocab: 32000, Ctx: 4096, RopeBase: 10000}
+	mamba130 := &MambaShape{Embd: 768, Layers: 24, DState: 16, DConv: 4, DtRank: 48, Expand: 2, Vocab: 50280, Ctx: 1 << 20, Tied: true}
+	tinyLlama := &LlamaShape{Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, FF: 128, Vocab: 320, Ctx: 4096, RopeBase: 10000}
+	tinyMamba := &MambaShape{Embd: 64, Layers: 2, DState: 16, DConv: 4, DtRank: 4, Expand: 2, Vocab: 320, Ctx: 1 << 20}
+	var specs []Spec
+	for _, t := range []lcrun.DType{lcrun.F32, lcrun.F16, lcrun.Q8_0, lcrun.Q4_0, lcrun.Q4_K, lcrun.Q6_K} {
+		specs = append(specs, Spec{Name: "llama-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: llama110})
+	}
+	for _, t := range []lcrun.DType{lcrun.F32, lcrun.Q8_0} {
+		specs = append(specs, Spec{Name: "mamba-130m-" + typeSuffix(t), WType: t, Seed: 1, Mamba: mamba130})
+	}
+	specs = append(specs,
+		Spec{Name: "llama-tiny-f32", WType: lcrun.F32, Seed: 1, Llama: tinyLlama},
+		Spec{Name: "mamba-tiny-f32", WType: lcrun.F32, Seed: 1, Mamba: tinyMamba},
+	)
+	return specs
+}
+
+// Lookup returns the built-in shape called name ("llama-110m-q8_0").
+func Lookup(name string) (Spec, error) {
+	var names []string
+	for _, s := range Builtin() {
+		if s.Name == name {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	return Spec{}, fmt.Errorf("no built-in shape %q (have %v)", name, names)
+}
+
+func typeSuffix(t lcrun.DType) string {
+	b := []byte(t.String())
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// Params is the number of weights the spec describes.
+func (s Spec) Params() int64 {
+	w, err := s.build()
+	if err != nil {
+		return 0
+	}
+	var n int64
+	for _, t := range w.tensors {
+		n += int64(t.numel())
+	}
+	return n
+}
+
+// WriteTo writes the model as a GGUF v3 file.
+func (s Spec) WriteTo(out io.Writer) (int64, error) {
+	w, err := s.writer()
+	if err != nil {
+		return 0, err
+	}
+	return w.WriteTo(out)
+}
+
+// WriteFile writes the model to path (atomically: temp file, then rename).
+func (s Spec) WriteFile(path string) error {
+	w, err := s.writer()
+	if err != nil {
+		return err
+	}
+	return w.WriteFile(path)
+}
+
+func (s Spec) writer() (*gguf.Writer, error) {
+	m, err := s.build()
+	if err != nil {
+		return nil, err
+	}
+	return m.encode(s.WType, s.Seed)
+}
+
+func (s Spec) build() (*model, error) {
+	switch {
+	case s.Llama != nil && s.Mamba == nil:
+		return s.Llama.model(s.Name)
+	case s.Mamba != nil && s.Llama == nil:
+		return s.Mamba.model(s.Name)
+	}
+	return nil, fmt.Errorf("synth: spec %q must set exactly one of Llama and Mamba", s.Name)
+}

@@ -1,0 +1,204 @@
+package synth
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/gguf"
+	"github.com/lcrun/lcrun/model/tokenizer"
+)
+
+func write(t *testing.T, s Spec) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	_, err := s.WriteTo(&buf)
+	require.NoError(t, err)
+	return buf.Bytes()
+}
+
+func TestLlamaShapeReadsBack(t *testing.T) {
+	shape := &LlamaShape{Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, FF: 96, Vocab: 400, Ctx: 512}
+	for _, wt := range []lcrun.DType{lcrun.F32, lcrun.F16, lcrun.Q8_0, lcrun.Q4_0} {
+		t.Run(wt.String(), func(t *testing.T) {
+			f, err := gguf.OpenBytes(write(t, Spec{Name: "t", WType: wt, Seed: 7, Llama: shape}))
+			require.NoError(t, err)
+			defer f.Close()
+			assert.Equal(t, "llama", f.Arch())
+			for key, want := range map[string]uint64{
+				"llama.embedding_length": 64, "llama.block_count": 2, "llama.attention.head_count": 4,
+				"llama.attention.head_count_kv": 2, "llama.feed_forward_length": 96, "llama.rope.dimension_count": 16,
+			} {
+				got, err := f.Uint(key)
+				require.NoError(t, err, key)
+				assert.Equal(t, want, got, key)
+			}
+			q, ok := f.Tensor("blk.1.attn_k.weight")
+			require.True(t, ok)
+			assert.Equal(t, []uint64{64, 32}, q.Dims)
+			assert.Equal(t, wt, q.Type)
+			down, ok := f.Tensor("blk.0.ffn_down.weight")
+			require.True(t, ok)
+			assert.Equal(t, wt, down.Type, "ffn_down rows are 96 long: whole blocks of 32")
+			norm, ok := f.Tensor("blk.0.attn_norm.weight")
+			require.True(t, ok)
+			assert.Equal(t, lcrun.F32, norm.Type)
+			assert.Equal(t, int64(2*9+3), int64(len(f.Tensors)))
+		})
+	}
+}
+
+func TestOddRowsStayF32(t *testing.T) {
+	// ne0 = 172 is not a whole number of Q8_0 blocks: the matrix stays F32,
+	// as llama.cpp's quantiser leaves it.
+	s := Spec{Name: "odd", WType: lcrun.Q8_0, Seed: 1, Llama: &LlamaShape{Embd: 64, Layers: 1, Heads: 8, KVHeads: 4, FF: 172, Vocab: 300, Ctx: 64}}
+	f, err := gguf.OpenBytes(write(t, s))
+	require.NoError(t, err)
+	defer f.Close()
+	down, _ := f.Tensor("blk.0.ffn_down.weight")
+	up, _ := f.Tensor("blk.0.ffn_up.weight")
+	assert.Equal(t, lcrun.F32, down.Type)
+	assert.Equal(t, lcrun.Q8_0, up.Type)
+}
+
+func TestDeterministic(t *testing.T) {
+	s, err := Lookup("llama-tiny-f32")
+	require.NoError(t, err)
+	a, b := write(t, s), write(t, s)
+	require.Equal(t, sha256.Sum256(a), sha256.Sum256(b))
+	s.Seed++
+	assert.NotEqual(t, sha256.Sum256(a), sha256.Sum256(write(t, s)), "a different seed gives different weights")
+}
+
+func TestWeightStatistics(t *testing.T) {
+	s := Spec{Name: "stats", WType: lcrun.F32, Seed: 3, Llama: &LlamaShape{Embd: 256, Layers: 1, Heads: 4, KVHeads: 4, FF: 512, Vocab: 300, Ctx: 64}}
+	f, err := gguf.OpenBytes(write(t, s))
+	require.NoError(t, err)
+	defer f.Close()
+	stats := func(name string) (mean, variance float64) {
+		raw, err := f.TensorData(name)
+		require.NoError(t, err)
+		vals := make([]float32, len(raw)/4)
+		require.NoError(t, lcrun.Dequantize(lcrun.F32, vals, raw))
+		for _, v := range vals {
+			mean += float64(v)
+		}
+		mean /= float64(len(vals))
+		for _, v := range vals {
+			variance += (float64(v) - mean) * (float64(v) - mean)
+		}
+		return mean, variance / float64(len(vals))
+	}
+	// 65536 draws: the sample variance is within a few percent of the truth.
+	_, v := stats("blk.0.attn_q.weight")
+	assert.InEpsilon(t, 1.0/256, v, 0.05, "matrices are N(0, 1/fan_in)")
+	_, v = stats("blk.0.ffn_down.weight")
+	assert.InEpsilon(t, 1.0/512, v, 0.05)
+	m, v := stats("blk.0.attn_norm.weight")
+	assert.InDelta(t, 1, m, 0.05)
+	assert.InEpsilon(t, 0.01, v, 0.5)
+}
+
+func TestMambaShape(t *testing.T) {
+	s, err := Lookup("mamba-tiny-f32")
+	require.NoError(t, err)
+	f, err := gguf.OpenBytes(write(t, s))
+	require.NoError(t, err)
+	defer f.Close()
+	assert.Equal(t, "mamba", f.Arch())
+	inner, err := f.Uint("mamba.ssm.inner_size")
+	require.NoError(t, err)
+	assert.EqualValues(t, 128, inner)
+	for name, dims := range map[string][]uint64{
+		"blk.0.ssm_in.weight":     {64, 256},
+		"blk.0.ssm_conv1d.weight": {4, 128},
+		"blk.0.ssm_x.weight":      {128, 4 + 32},
+		"blk.0.ssm_dt.weight":     {4, 128},
+		"blk.1.ssm_a":             {16, 128},
+		"blk.1.ssm_out.weight":    {128, 64},
+	} {
+		ti, ok := f.Tensor(name)
+		require.True(t, ok, name)
+		assert.Equal(t, dims, ti.Dims, name)
+	}
+	raw, err := f.TensorData("blk.0.ssm_a")
+	require.NoError(t, err)
+	a := make([]float32, 16*128)
+	require.NoError(t, lcrun.Dequantize(lcrun.F32, a, raw))
+	assert.Equal(t, float32(-1), a[0])
+	assert.Equal(t, float32(-16), a[15])
+	assert.Equal(t, float32(-1), a[16], "every channel has A = -(1..d_state)")
+	raw, err = f.TensorData("blk.0.ssm_dt.bias")
+	require.NoError(t, err)
+	bias := make([]float32, 128)
+	require.NoError(t, lcrun.Dequantize(lcrun.F32, bias, raw))
+	for _, b := range bias {
+		// softplus(bias) = dt in [1e-3, 0.1], so bias is in [softplus^-1(1e-3), softplus^-1(0.1)].
+		assert.True(t, b > -6.91 && b < -2.25, "dt bias %v out of range", b)
+	}
+}
+
+func TestVocabTokenises(t *testing.T) {
+	s, err := Lookup("llama-tiny-f32")
+	require.NoError(t, err)
+	f, err := gguf.OpenBytes(write(t, s))
+	require.NoError(t, err)
+	defer f.Close()
+	tok, err := tokenizer.FromGGUF(f)
+	require.NoError(t, err)
+	assert.Equal(t, 320, tok.VocabSize())
+	text := "Once upon a time, a dog. ✓"
+	ids := tok.Encode(text, true, false)
+	require.NotEmpty(t, ids)
+	assert.Equal(t, tok.BOS(), ids[0])
+	assert.Equal(t, text, tok.Decode(ids[1:]))
+}
+
+func TestBuiltinShapesAreValid(t *testing.T) {
+	for _, s := range Builtin() {
+		_, err := s.build()
+		require.NoError(t, err, s.Name)
+		_, err = fileType(s.WType)
+		require.NoError(t, err, s.Name)
+	}
+	s, err := Lookup("llama-110m-q8_0")
+	require.NoError(t, err)
+	// stories110M: 12 layers of (4*768^2 + 3*768*2048) plus two 768x32000 tables, plus norms.
+	assert.EqualValues(t, 12*(4*768*768+3*768*2048+2*768)+2*768*32000+768, s.Params())
+	_, err = Lookup("no-such-model")
+	assert.ErrorContains(t, err, "no built-in shape")
+}
+
+func TestBadSpecs(t *testing.T) {
+	for _, s := range []Spec{
+		{Name: "none"},
+		{Name: "both", Llama: &LlamaShape{}, Mamba: &MambaShape{}},
+		{Name: "zero", WType: lcrun.F32, Llama: &LlamaShape{Embd: 0, Layers: 1, Heads: 1, KVHeads: 1, FF: 1, Vocab: 300, Ctx: 1}},
+		{Name: "heads", WType: lcrun.F32, Llama: &LlamaShape{Embd: 64, Layers: 1, Heads: 3, KVHeads: 1, FF: 64, Vocab: 300, Ctx: 1}},
+		{Name: "vocab", WType: lcrun.F32, Llama: &LlamaShape{Embd: 64, Layers: 1, Heads: 4, KVHeads: 4, FF: 64, Vocab: 100, Ctx: 1}},
+		{Name: "type", WType: lcrun.Q5_1, Llama: &LlamaShape{Embd: 64, Layers: 1, Heads: 4, KVHeads: 4, FF: 64, Vocab: 300, Ctx: 1}},
+	} {
+		_, err := s.WriteTo(&bytes.Buffer{})
+		assert.Error(t, err, s.Name)
+	}
+}
+
+func TestEnsure(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Lookup("mamba-tiny-f32")
+	require.NoError(t, err)
+	p1, err := s.Ensure(dir)
+	require.NoError(t, err)
+	assert.Equal(t, dir, filepath.Dir(p1))
+	p2, err := s.Ensure(dir)
+	require.NoError(t, err)
+	assert.Equal(t, p1, p2)
+	f, err := gguf.Open(p1)
+	require.NoError(t, err)
+	f.Close()
+}
