@@ -1,0 +1,22 @@
+// Package model turns GGUF files into text: it loads an architecture's
+// weights in place from the (mapped) file, runs the forward pass through
+// the lcrun kernels, and keeps the per-sequence state of a session.
+//
+// Three types carry the API:
+//
+//   - Model: a loaded GGUF file (Open, OpenBytes, New). Read-only once
+//     loaded, so any number of sessions may share it across goroutines.
+//   - Session: one sequence's state (the KV cache of a transformer, the
+//     recurrent state of Mamba) and its scratch buffers, for one goroutine
+//     at a time. Eval evaluates tokens at explicit positions in micro-batches
+//     and returns the logits of the rows asked for; Prefill and Generate are
+//     the usual prompt-then-stream path; Save and Restore move the whole
+//     state to and from bytes.
+//   - Sampler: turns logits into a token (greedy, temperature, top-k, top-p,
+//     min-p, repetition penalty), deterministic for a given seed.
+//
+// Architectures plug in through an internal interface (arch.go): a loader
+// registered under the GGUF general.architecture names it serves, returning
+// an architecture that allocates per-session states. llama.go serves llama,
+// mistral and qwen2.
+package model

@@ -1,0 +1,217 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/ropescale"
+)
+
+// The Llama graph (Touvron et al. 2023) as llama.cpp names its tensors:
+// pre-norm blocks of RMSNorm, grouped-query attention with RoPE, and a
+// SwiGLU feed-forward network. Mistral is the same graph; Qwen2 adds q/k/v
+// biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1).
+func init() {
+	registerArch(loadLlama, "llama", "mistral", "qwen2")
+}
+
+type llamaHParams struct {
+	dim, layers    int
+	heads, kvHeads int
+	headDim        int // per head, for q, k and v alike
+	ff             int
+	vocab          int
+	ctxTrain       int // 0 = unknown
+	eps            float32
+	neox           bool // NeoX rotation pairs
+}
+
+type llamaLayer struct {
+	attnNorm, ffnNorm []float32
+	wq, wk, wv, wo    lc.Matrix
+	bq, bk, bv, bo    []float32 // nil when the model has none
+	gate, up, down    lc.Matrix
+}
+
+type llama struct {
+	hp      llamaHParams
+	embd    lc.Matrix // token_embd: vocab rows of dim
+	outNorm []float32
+	output  lc.Matrix // vocab rows of dim (token_embd when tied)
+	layers  []llamaLayer
+	rope    ropescale.Params // from the metadata; sessions apply their overrides
+}
+
+func loadLlama(l *loader) (architecture, error) {
+	hp, err := llamaHyper(l)
+	if err != nil {
+		return nil, err
+	}
+	m := &llama{hp: hp}
+	if m.rope, err = ropescale.FromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	if m.rope.Dims > hp.headDim {
+		return nil, fmt.Errorf("model: %s = %d rotated dimensions, more than the head dimension %d", l.key("rope.dimension_count"), m.rope.Dims, hp.headDim)
+	}
+	check := m.rope
+	check.Ctx = max(hp.ctxTrain, 1)
+	if _, err := ropescale.New(check); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+
+	if m.embd, err = l.matrix("token_embd.weight", hp.vocab, hp.dim); err != nil {
+		return nil, err
+	}
+	if m.outNorm, err = l.vector("output_norm.weight", hp.dim); err != nil {
+		return nil, err
+	}
+	var ok bool
+	if m.output, ok, err = l.optMatrix("output.weight", hp.vocab, hp.dim); err != nil {
+		return nil, err
+	} else if !ok {
+		m.output = m.embd // tied embeddings
+	}
+	m.layers = make([]llamaLayer, hp.layers)
+	for i := range m.layers {
+		if err := m.loadLayer(l, i); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// llamaHyper reads and checks the hyperparameters; the vocabulary size is
+// token_embd's row count.
+func llamaHyper(l *loader) (hp llamaHParams, err error) {
+	if hp.dim, err = l.count("embedding_length", maxWidth); err != nil {
+		return hp, err
+	}
+	if hp.layers, err = l.count("block_count", maxLayers); err != nil {
+		return hp, err
+	}
+	if hp.heads, err = l.count("attention.head_count", maxHeads); err != nil {
+		return hp, err
+	}
+	if hp.kvHeads, err = l.countOr("attention.head_count_kv", hp.heads, maxHeads); err != nil {
+		return hp, err
+	}
+	if hp.heads%hp.kvHeads != 0 {
+		return hp, fmt.Errorf("model: %d attention heads are not a multiple of %d KV heads", hp.heads, hp.kvHeads)
+	}
+	if hp.ff, err = l.count("feed_forward_length", maxWidth); err != nil {
+		return hp, err
+	}
+	def := 0
+	if hp.dim%hp.heads == 0 {
+		def = hp.dim / hp.heads
+	}
+	kDim, err := l.countOr("attention.key_length", def, maxWidth)
+	if err != nil {
+		return hp, err
+	}
+	vDim, err := l.countOr("attention.value_length", def, maxWidth)
+	if err != nil {
+		return hp, err
+	}
+	switch {
+	case kDim == 0:
+		return hp, fmt.Errorf("model: embedding length %d is not a multiple of %d heads (and no attention.key_length)", hp.dim, hp.heads)
+	case kDim != vDim:
+		return hp, fmt.Errorf("model: key length %d differs from value length %d (not supported)", kDim, vDim)
+	case hp.heads*kDim > maxWidth:
+		return hp, fmt.Errorf("model: %d heads of %d values are too wide", hp.heads, kDim)
+	}
+	hp.headDim = kDim
+	if hp.ctxTrain, err = l.countOr("context_length", 0, maxPosition); err != nil {
+		return hp, err
+	}
+	eps, err := l.floatOr("attention.layer_norm_rms_epsilon", 1e-5)
+	if err != nil {
+		return hp, err
+	}
+	if eps < 0 || eps > 1 {
+		return hp, fmt.Errorf("model: %s = %g is out of range", l.key("attention.layer_norm_rms_epsilon"), eps)
+	}
+	hp.eps = float32(eps)
+	hp.neox = l.arch == "qwen2"
+	t, ok := l.f.Tensor("token_embd.weight")
+	if !ok {
+		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")
+	}
+	if len(t.Dims) < 2 || t.Dims[1] == 0 || t.Dims[1] > maxVocab {
+		return hp, fmt.Errorf("model: tensor token_embd.weight has shape %v, want {%d, vocabulary size}", t.Dims, hp.dim)
+	}
+	hp.vocab = int(t.Dims[1])
+	return hp, nil
+}
+
+func (m *llama) loadLayer(l *loader, i int) error {
+	hp := &m.hp
+	ly := &m.layers[i]
+	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
+	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
+	var err error
+	vectors := []struct {
+		dst *[]float32
+		n   string
+		len int
+		opt bool
+	}{
+		{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
+		{&ly.ffnNorm, "ffn_norm.weight", hp.dim, false},
+		{&ly.bq, "attn_q.bias", qDim, true},
+		{&ly.bk, "attn_k.bias", kvDim, true},
+		{&ly.bv, "attn_v.bias", kvDim, true},
+		{&ly.bo, "attn_output.bias", hp.dim, true},
+	}
+	for _, v := range vectors {
+		if v.opt {
+			*v.dst, err = l.optVector(name(v.n), v.len)
+		} else {
+			*v.dst, err = l.vector(name(v.n), v.len)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	matrices := []struct {
+		dst        *lc.Matrix
+		n          string
+		rows, cols int
+	}{
+		{&ly.wq, "attn_q.weight", qDim, hp.dim},
+		{&ly.wk, "attn_k.weight", kvDim, hp.dim},
+		{&ly.wv, "attn_v.weight", kvDim, hp.dim},
+		{&ly.wo, "attn_output.weight", hp.dim, qDim},
+		{&ly.gate, "ffn_gate.weight", hp.ff, hp.dim},
+		{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
+		{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
+	}
+	for _, w := range matrices {
+		if *w.dst, err = l.matrix(name(w.n), w.rows, w.cols); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *llama) features() Features { return Features{Attention: true, RoPE: true} }
+func (m *llama) vocabSize() int     { return m.hp.vocab }
+func (m *llama) contextLength() int { return m.hp.ctxTrain }
+
+// ropeFor builds a session's RoPE: the model's parameters, the session's
+// overrides, its context.
+func (m *llama) ropeFor(cfg *sessionConfig) (*ropescale.Rope, error) {
+	p := cfg.Rope.Apply(m.rope)
+	p.Ctx = cfg.Ctx
+	r, err := ropescale.New(p)
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return r, nil
+}
+
+// attnScale is llama.cpp's kq_scale.
+func (m *llama) attnScale() float32 { return float32(1 / math.Sqrt(float64(m.hp.headDim))) }

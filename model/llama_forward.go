@@ -1,0 +1,165 @@
+package model
+
+import (
+	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/ropescale"
+)
+
+// llamaState is one Llama session: its KV cache, its RoPE, and scratch
+// for the largest micro-batch (all allocated once, in newState).
+type llamaState struct {
+	m    *llama
+	cfg  *sessionConfig
+	pool *lc.Pool
+	rope *ropescale.Rope
+	kv   *kvCache
+	prm  lc.AttentionParams
+
+	// Scratch, [batch][width] each.
+	x, xb       []float32 // residual stream; normed input / projection output
+	q, k, v     []float32
+	att         []float32
+	gate, up    []float32
+	cos, sin    []float32 // [batch][rope pairs]
+	outRows     []float32 // normed rows whose logits are wanted
+	pairs, qDim int
+}
+
+func (m *llama) newState(cfg *sessionConfig) (archState, error) {
+	rope, err := m.ropeFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	hp := &m.hp
+	kv, err := newKVCache(cfg.KV, hp.layers, hp.kvHeads, hp.headDim, cfg.Ctx, cfg.Batch, cfg.Window, cfg.Sinks)
+	if err != nil {
+		return nil, err
+	}
+	b := cfg.Batch
+	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
+	s := &llamaState{
+		m: m, cfg: cfg, pool: cfg.pool, rope: rope, kv: kv,
+		prm: lc.AttentionParams{Heads: hp.heads, KVHeads: hp.kvHeads, HeadDim: hp.headDim,
+			Scale: m.attnScale(), Window: cfg.Window, Sinks: cfg.Sinks},
+		x: make([]float32, b*hp.dim), xb: make([]float32, b*hp.dim),
+		q: make([]float32, b*qDim), k: make([]float32, b*kvDim), v: make([]float32, b*kvDim),
+		att:  make([]float32, b*qDim),
+		gate: make([]float32, b*hp.ff), up: make([]float32, b*hp.ff),
+		pairs: rope.Pairs(), qDim: qDim,
+	}
+	s.cos, s.sin = make([]float32, b*s.pairs), make([]float32, b*s.pairs)
+	return s, nil
+}
+
+// stateBytes counts the cache and the scratch newState allocates.
+func (m *llama) stateBytes(cfg *sessionConfig) int64 {
+	hp := &m.hp
+	perToken := int64(2*hp.dim + 2*hp.heads*hp.headDim + 2*hp.kvHeads*hp.headDim + 2*hp.ff + hp.headDim)
+	return kvCacheBytes(cfg.KV, hp.layers, hp.kvHeads, hp.headDim, cfg.Ctx) + mulBytes(4, int64(cfg.Batch), perToken)
+}
+
+func (s *llamaState) reset() { s.kv.reset() }
+
+// forward runs the Llama graph on one micro-batch (see archState.forward).
+func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) error {
+	slots, err := s.kv.alloc(pos)
+	if err != nil {
+		return err
+	}
+	m, hp := s.m, &s.m.hp
+	n, dim, eps := len(tokens), hp.dim, hp.eps
+	for i, t := range tokens {
+		m.embd.Row(int(t), s.x[i*dim:(i+1)*dim])
+	}
+	s.rotations(pos)
+	for l := range m.layers {
+		s.attention(l, slots, pos)
+		s.feedForward(l, n)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	xr := s.xb[:len(rows)*dim]
+	for j, r := range rows {
+		lc.RMSNorm(xr[j*dim:(j+1)*dim], s.x[r*dim:(r+1)*dim], m.outNorm, eps)
+	}
+	s.pool.MatMul(out, m.output, xr, len(rows))
+	return nil
+}
+
+// rotations fills cos/sin for each token's position once per micro-batch;
+// every layer shares them. Dynamic NTK picks its table by the sequence
+// length the batch reaches.
+func (s *llamaState) rotations(pos []int32) {
+	maxPos := pos[0]
+	for _, p := range pos {
+		maxPos = max(maxPos, p)
+	}
+	r := s.rope.ForLength(int(maxPos) + 1)
+	np := s.pairs
+	for i, p := range pos {
+		r.CosSin(int(p), s.cos[i*np:(i+1)*np], s.sin[i*np:(i+1)*np])
+	}
+}
+
+// attention adds layer l's attention block to the residual stream.
+func (s *llamaState) attention(l int, slots []int, pos []int32) {
+	m, hp := s.m, &s.m.hp
+	ly := &m.layers[l]
+	n, dim, hd := len(slots), hp.dim, hp.headDim
+	qDim, kvDim := s.qDim, hp.kvHeads*hd
+	x, xb := s.x[:n*dim], s.xb[:n*dim]
+	for i := range n {
+		lc.RMSNorm(xb[i*dim:(i+1)*dim], x[i*dim:(i+1)*dim], ly.attnNorm, hp.eps)
+	}
+	q, k, v := s.q[:n*qDim], s.k[:n*kvDim], s.v[:n*kvDim]
+	s.pool.MatMul(q, ly.wq, xb, n)
+	s.pool.MatMul(k, ly.wk, xb, n)
+	s.pool.MatMul(v, ly.wv, xb, n)
+	addBias(q, ly.bq)
+	addBias(k, ly.bk)
+	addBias(v, ly.bv)
+	np := s.pairs
+	for i := range n {
+		cos, sin := s.cos[i*np:(i+1)*np], s.sin[i*np:(i+1)*np]
+		for h := range hp.heads {
+			lc.RoPE(q[i*qDim+h*hd:i*qDim+(h+1)*hd], cos, sin, hp.neox)
+		}
+		for h := range hp.kvHeads {
+			lc.RoPE(k[i*kvDim+h*hd:i*kvDim+(h+1)*hd], cos, sin, hp.neox)
+		}
+	}
+	s.kv.put(l, slots, k, v)
+	att := s.att[:n*qDim]
+	s.pool.Attention(att, q, pos, s.kv.k[l], s.kv.v[l], s.kv.pos, s.kv.n, s.prm)
+	s.pool.MatMul(xb, ly.wo, att, n)
+	addBias(xb, ly.bo)
+	lc.Add(x, x, xb)
+}
+
+// feedForward adds layer l's SwiGLU network to the residual stream.
+func (s *llamaState) feedForward(l, n int) {
+	hp := &s.m.hp
+	ly := &s.m.layers[l]
+	dim, ff := hp.dim, hp.ff
+	x, xb := s.x[:n*dim], s.xb[:n*dim]
+	for i := range n {
+		lc.RMSNorm(xb[i*dim:(i+1)*dim], x[i*dim:(i+1)*dim], ly.ffnNorm, hp.eps)
+	}
+	gate, up := s.gate[:n*ff], s.up[:n*ff]
+	s.pool.MatMul(gate, ly.gate, xb, n)
+	s.pool.MatMul(up, ly.up, xb, n)
+	lc.SwiGLU(gate, gate, up)
+	s.pool.MatMul(xb, ly.down, gate, n)
+	lc.Add(x, x, xb)
+}
+
+// addBias adds b to every row of x (nothing when b is nil).
+func addBias(x, b []float32) {
+	if b == nil {
+		return
+	}
+	for i := 0; i < len(x); i += len(b) {
+		lc.Add(x[i:i+len(b)], x[i:i+len(b)], b)
+	}
+}
