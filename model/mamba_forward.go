@@ -41,7 +41,7 @@ func (m *mambaModel) newState(cfg *sessionConfig) (archState, error) {
 	s.ssm = make([]float32, p.layers*ssm)
 	slab := make([]float32, cfg.Batch*p.scratchFloats())
 	take := func(w int) []float32 {
-		buf := slab[:cfg.Batch*w : cfg.Batch*w]
+		buf := slab[: cfg.Batch*w : cfg.Batch*w]
 		slab = slab[cfg.Batch*w:]
 		return buf
 	}
