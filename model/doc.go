@@ -18,5 +18,6 @@
 // Architectures plug in through an internal interface (arch.go): a loader
 // registered under the GGUF general.architecture names it serves, returning
 // an architecture that allocates per-session states. llama.go serves llama,
-// mistral and qwen2.
+// mistral and qwen2; mamba.go serves mamba and mamba2 (recurrent: a
+// fixed-size state, whatever the sequence length).
 package model

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	lc "github.com/lcrun/lcrun"
-	"github.com/lcrun/lcrun/gguf"
 	"github.com/stretchr/testify/require"
 )
 
@@ -87,15 +86,10 @@ func TestGolden(t *testing.T) {
 	require.Greater(t, ran, 10, "manifest lists the model cases")
 }
 
-// openGoldenModel opens a manifest model (path relative to goldenDir),
-// skipping cases whose architecture is not in this package yet.
+// openGoldenModel opens a manifest model (path relative to goldenDir).
 func openGoldenModel(t *testing.T, rel string) *Model {
 	t.Helper()
-	path := filepath.Join(goldenDir, rel)
-	m, err := Open(path)
-	if err != nil && !Supported(archOf(t, path)) {
-		t.Skipf("architecture %q is not registered yet", archOf(t, path))
-	}
+	m, err := Open(filepath.Join(goldenDir, rel))
 	require.NoError(t, err)
 	t.Cleanup(func() { m.Close() })
 	return m
@@ -296,13 +290,4 @@ func readF32(t *testing.T, path string) []float32 {
 		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
 	}
 	return out
-}
-
-// archOf reads a file's general.architecture.
-func archOf(t *testing.T, path string) string {
-	t.Helper()
-	f, err := gguf.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	return f.Arch()
 }

@@ -149,11 +149,11 @@ func TestMambaStateErrors(t *testing.T) {
 	defer s2.Close()
 	var other bytes.Buffer
 	require.NoError(t, s2.st.saveState(&other))
-	require.ErrorContains(t, st.restoreState(&other), "does not fit this model")
+	require.ErrorIs(t, st.restoreState(&other), ErrStateMismatch)
 	// A negative position is refused.
 	bad := bytes.Clone(full)
 	bad[19] = 0x80
-	require.ErrorContains(t, st.restoreState(bytes.NewReader(bad)), "out of range")
+	require.ErrorContains(t, st.restoreState(bytes.NewReader(bad)), "damaged state: position")
 	// And the good one still restores.
 	require.NoError(t, st.restoreState(bytes.NewReader(full)))
 	require.EqualValues(t, 5, st.pos)
