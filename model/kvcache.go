@@ -17,7 +17,8 @@ type kvCache struct {
 	n             int     // slots in use
 	ring          int     // with a window and a full cache: the next slot to reuse
 	window, sinks int
-	slots         []int // scratch: the slots of the current micro-batch
+	slots         []int        // scratch: the slots of the current micro-batch
+	stream        *streamShift // StreamingLLM cache positions (kvshift.go), or nil
 }
 
 func newKVCache(t lc.DType, layers, heads, headDim, cap, batch, window, sinks int) (*kvCache, error) {
@@ -61,6 +62,9 @@ func (c *kvCache) reset() {
 // full (no window), or a reused slot would still be visible to one of
 // these queries (the ring is too short for window + micro-batch).
 func (c *kvCache) alloc(pos []int32) ([]int, error) {
+	if c.stream != nil {
+		return c.allocStream(pos)
+	}
 	if c.window > 0 && len(pos) > c.cap()-c.sinks {
 		return nil, fmt.Errorf("model: a micro-batch of %d tokens does not fit a cache of %d slots with %d sinks", len(pos), c.cap(), c.sinks)
 	}

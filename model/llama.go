@@ -23,6 +23,7 @@ type llamaHParams struct {
 	ff             int
 	vocab          int
 	ctxTrain       int // 0 = unknown
+	slidingWindow  int // attention.sliding_window: 0 = none
 	eps            float32
 	neox           bool // NeoX rotation pairs
 }
@@ -127,6 +128,9 @@ func llamaHyper(l *loader) (hp llamaHParams, err error) {
 	if hp.ctxTrain, err = l.countOr("context_length", 0, maxPosition); err != nil {
 		return hp, err
 	}
+	if hp.slidingWindow, err = l.countOr("attention.sliding_window", 0, maxPosition); err != nil {
+		return hp, err
+	}
 	eps, err := l.floatOr("attention.layer_norm_rms_epsilon", 1e-5)
 	if err != nil {
 		return hp, err
@@ -200,6 +204,7 @@ func (m *llama) loadLayer(l *loader, i int) error {
 func (m *llama) features() Features { return Features{Attention: true, RoPE: true} }
 func (m *llama) vocabSize() int     { return m.hp.vocab }
 func (m *llama) contextLength() int { return m.hp.ctxTrain }
+func (m *llama) slidingWindow() int { return m.hp.slidingWindow }
 
 // ropeFor builds a session's RoPE: the model's parameters, the session's
 // overrides, its context.

@@ -35,6 +35,9 @@ func (m *llama) newState(cfg *sessionConfig) (archState, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Streaming {
+		kv.streamWith(rope, hp.neox, cfg.Batch)
+	}
 	b := cfg.Batch
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	s := &llamaState{
@@ -66,6 +69,7 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 	if err != nil {
 		return err
 	}
+	pos = s.kv.cachePositions(pos)
 	m, hp := s.m, &s.m.hp
 	n, dim, eps := len(tokens), hp.dim, hp.eps
 	for i, t := range tokens {

@@ -39,6 +39,12 @@ type SessionOptions struct {
 	// the first Sinks positions visible too (StreamingLLM). With a Window,
 	// the cache is a ring: slots of keys no query can see any more are reused.
 	Window, Sinks int
+	// Streaming (with a Window) gives RoPE and the mask positions inside
+	// the cache, as StreamingLLM does: the Sinks first tokens at 0..Sinks-1
+	// and the window right after them, whatever the text position
+	// (kvshift.go). Needs consecutive positions and Ctx >=
+	// StreamSlots(Window, Sinks, Batch) for evictions to be rare.
+	Streaming bool
 }
 
 // sessionConfig is SessionOptions with the defaults resolved and a pool.
@@ -71,6 +77,12 @@ func (m *Model) resolve(o SessionOptions) (sessionConfig, error) {
 	}
 	if c.Sinks > 0 && c.Window == 0 {
 		return c, fmt.Errorf("model: attention sinks need a window")
+	}
+	if c.Streaming && c.Window == 0 {
+		return c, fmt.Errorf("model: a streaming cache needs a window")
+	}
+	if w := m.SlidingWindow(); w > 0 && (c.Window == 0 || c.Window > w) {
+		c.Window = w // the model's own sliding window always applies
 	}
 	return c, nil
 }

@@ -22,7 +22,7 @@ import (
 const (
 	stateMagic   = "LCRUNSES"
 	stateEnd     = "LCRUNEND"
-	stateVersion = 1
+	stateVersion = 2
 )
 
 // Save writes the session's whole state (cache, positions, tokens, last
