@@ -1,0 +1,109 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/defaultmodel"
+	"github.com/lcrun/lcrun/model"
+	"github.com/lcrun/lcrun/ropescale"
+)
+
+// loadModel loads the model a command names (see openModel: -m, else
+// $LCRUN_MODEL, else the embedded model, which gets one line on stderr).
+func loadModel(path string, stderr io.Writer) (*model.Model, error) {
+	if path == "" {
+		path = os.Getenv("LCRUN_MODEL")
+	}
+	if path == "" {
+		fmt.Fprintf(stderr, "lcrun: no model given (-m or $LCRUN_MODEL): using %s\n", defaultmodel.Name)
+		return model.OpenBytes(defaultmodel.GGUF(), defaultmodel.Name)
+	}
+	return model.Open(path)
+}
+
+// sessionFlags are the flags every command that evaluates a model shares:
+// threads, micro-batch, KV cache type and the RoPE overrides.
+type sessionFlags struct {
+	threads, batch int
+	kv             string
+	rope           ropescale.Overrides
+	given          map[string]bool // flags named on the command line
+}
+
+func (f *sessionFlags) register(fs *flag.FlagSet, defaultKV string) {
+	fs.IntVar(&f.threads, "t", 0, "threads (default: all cores)")
+	fs.Var(countFlag{&f.batch}, "batch", "tokens per evaluation step (micro-batch; 1 = token by token)")
+	fs.StringVar(&f.kv, "kv", defaultKV, "KV cache type: f32|f16|q8_0")
+	for _, name := range ropescale.FlagNames {
+		fs.Func(name, ropescale.FlagUsage[name], func(v string) error { return f.rope.Set(name, v) })
+	}
+}
+
+// noteGiven records which flags were named (after parsing).
+func (f *sessionFlags) noteGiven(fs *flag.FlagSet) {
+	f.given = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
+}
+
+// options turns the flags into session options for m. Flags that do not
+// apply to m's architecture are accepted with one note on stderr, so that
+// scripts can sweep models of every kind with one command line.
+func (f *sessionFlags) options(m *model.Model, ctx int, stderr io.Writer) (model.SessionOptions, error) {
+	o := model.SessionOptions{Ctx: ctx, Threads: f.threads, Batch: f.batch}
+	if f.threads < 0 {
+		return o, fmt.Errorf("-t %d: want a positive number of threads", f.threads)
+	}
+	feat := m.Features()
+	var ignored []string
+	kv, err := parseKV(f.kv)
+	if err != nil {
+		return o, err
+	}
+	if feat.Attention {
+		o.KV = kv
+	} else if f.given["kv"] {
+		ignored = append(ignored, "--kv")
+	}
+	if feat.RoPE {
+		o.Rope = f.rope
+	} else {
+		for _, name := range ropescale.FlagNames {
+			if f.given[name] {
+				ignored = append(ignored, "--"+name)
+			}
+		}
+	}
+	if len(ignored) > 0 {
+		fmt.Fprintf(stderr, "lcrun: note: %s do%s not apply to %s models (ignored)\n",
+			strings.Join(ignored, " "), map[bool]string{true: "es", false: ""}[len(ignored) == 1], m.Arch())
+	}
+	return o, nil
+}
+
+func parseKV(s string) (lc.DType, error) {
+	switch strings.ToLower(s) {
+	case "f32":
+		return lc.F32, nil
+	case "f16":
+		return lc.F16, nil
+	case "q8_0":
+		return lc.Q8_0, nil
+	}
+	return 0, fmt.Errorf("--kv %s: want f32, f16 or q8_0", s)
+}
+
+// openInput opens a named file, or standard input for "-".
+func openInput(name string, stdin io.Reader) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(stdin), nil
+	}
+	return os.Open(name)
+}
+
+// stdin is what "-" reads (a variable so that tests can feed it).
+var stdin io.Reader = os.Stdin

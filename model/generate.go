@@ -1,0 +1,114 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"unicode/utf8"
+)
+
+// GenerateOptions control Generate.
+type GenerateOptions struct {
+	// MaxTokens stops generation after that many tokens (0 = until an
+	// end-of-generation token or a full context).
+	MaxTokens int
+	// Sampler draws the tokens; nil = greedy.
+	Sampler *Sampler
+	// IgnoreEOG keeps generating past end-of-generation tokens (</s>,
+	// <|eot_id|>, ...), which are otherwise not returned and end the stream.
+	IgnoreEOG bool
+}
+
+// Token is one generated token.
+type Token struct {
+	ID int32
+	// Text is what this token adds to the output, in whole UTF-8
+	// characters: a character split over several byte tokens appears with
+	// the token that completes it (so Text may be empty). Concatenating the
+	// Texts of a stream gives its whole text. Empty without a tokenizer.
+	// A stream that ends at an end-of-generation token while a character
+	// is incomplete yields those bytes last, with ID -1.
+	Text string
+}
+
+// ErrNoLogits is returned by Generate when the session has no logits to
+// continue from (nothing evaluated yet, or the last evaluation did not
+// keep the last token's logits).
+var ErrNoLogits = errors.New("model: nothing to continue from: prefill the session first")
+
+// Generate continues the sequence: it draws a token from the last logits,
+// yields it, evaluates it (so the session always holds every token it
+// returned), and repeats. The stream stops at MaxTokens, at an
+// end-of-generation token, when ctx is done (yielding ctx.Err()), when the
+// context is full (yielding that error), or when the caller stops.
+func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Token, error] {
+	return func(yield func(Token, error) bool) {
+		if !s.hasLogits {
+			yield(Token{}, ErrNoLogits)
+			return
+		}
+		sampler := o.Sampler
+		if sampler == nil {
+			sampler = NewSampler(SamplerOptions{})
+		}
+		tok := s.m.tok
+		var text utf8Stream
+		for i := 0; o.MaxTokens <= 0 || i < o.MaxTokens; i++ {
+			if err := ctx.Err(); err != nil {
+				yield(Token{}, err)
+				return
+			}
+			id := sampler.Sample(s.logits, s.history)
+			if tok != nil && !o.IgnoreEOG && tok.IsEOG(id) {
+				if rest := text.flush(); rest != "" {
+					yield(Token{ID: -1, Text: rest}, nil)
+				}
+				return
+			}
+			t := Token{ID: id}
+			if tok != nil {
+				t.Text = text.add(tok.Piece(id), o.MaxTokens > 0 && i == o.MaxTokens-1)
+			}
+			if !yield(t, nil) {
+				return
+			}
+			if _, err := s.Decode(id); err != nil {
+				yield(Token{}, err)
+				return
+			}
+		}
+	}
+}
+
+// utf8Stream releases bytes in whole UTF-8 characters, holding back the
+// start of a character whose remaining bytes have not arrived yet.
+// Invalid bytes that can never complete a character pass through as they
+// are, like any other byte-level decoder.
+type utf8Stream struct{ pending []byte }
+
+// add appends b and returns the text that is complete (everything when last).
+func (u *utf8Stream) add(b []byte, last bool) string {
+	u.pending = append(u.pending, b...)
+	if last {
+		return u.flush()
+	}
+	cut := len(u.pending)
+	for i := len(u.pending) - 1; i >= 0 && i >= len(u.pending)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(u.pending[i]) {
+			if !utf8.FullRune(u.pending[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	out := string(u.pending[:cut])
+	u.pending = append(u.pending[:0], u.pending[cut:]...)
+	return out
+}
+
+// flush returns whatever is held back.
+func (u *utf8Stream) flush() string {
+	out := string(u.pending)
+	u.pending = u.pending[:0]
+	return out
+}
