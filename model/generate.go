@@ -37,10 +37,11 @@ type Token struct {
 var ErrNoLogits = errors.New("model: nothing to continue from: prefill the session first")
 
 // Generate continues the sequence: it draws a token from the last logits,
-// yields it, evaluates it (so the session always holds every token it
-// returned), and repeats. The stream stops at MaxTokens, at an
-// end-of-generation token, when ctx is done (yielding ctx.Err()), when the
-// context is full (yielding that error), or when the caller stops.
+// yields it, evaluates it (so the session holds every token it returned,
+// also when the caller stops the loop), and repeats. The stream stops at
+// MaxTokens, at an end-of-generation token, when ctx is done (yielding
+// ctx.Err()), when the caller stops, or with the error of an evaluation
+// (a full context: the token before it is then not in the session).
 func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Token, error] {
 	return func(yield func(Token, error) bool) {
 		if !s.hasLogits {
@@ -69,11 +70,14 @@ func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Tok
 			if tok != nil {
 				t.Text = text.add(tok.Piece(id), o.MaxTokens > 0 && i == o.MaxTokens-1)
 			}
-			if !yield(t, nil) {
+			more := yield(t, nil)
+			if _, err := s.Decode(id); err != nil {
+				if more {
+					yield(Token{}, err)
+				}
 				return
 			}
-			if _, err := s.Decode(id); err != nil {
-				yield(Token{}, err)
+			if !more {
 				return
 			}
 		}

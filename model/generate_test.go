@@ -1,0 +1,113 @@
+package model
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// collect runs a stream to its end.
+func collect(t *testing.T, s *Session, ctx context.Context, o GenerateOptions) (ids []int32, text string, err error) {
+	t.Helper()
+	var b strings.Builder
+	for tk, e := range s.Generate(ctx, o) {
+		if e != nil {
+			return ids, b.String(), e
+		}
+		ids = append(ids, tk.ID)
+		b.WriteString(tk.Text)
+	}
+	return ids, b.String(), nil
+}
+
+func TestGenerateGreedy(t *testing.T) {
+	m := openTest(t, storiesPath)
+	tok, err := m.Tokenizer()
+	require.NoError(t, err)
+	prompt := tok.Encode("Once upon a time, there was a little girl", true, false)
+
+	s := newTestSession(t, m, SessionOptions{Ctx: 128})
+	_, _, err = collect(t, s, context.Background(), GenerateOptions{MaxTokens: 3})
+	require.ErrorIs(t, err, ErrNoLogits)
+
+	require.NoError(t, s.Prefill(context.Background(), prompt, nil))
+	ids, text, err := collect(t, s, context.Background(), GenerateOptions{MaxTokens: 20})
+	require.NoError(t, err)
+	require.Len(t, ids, 20)
+	assert.Equal(t, string(tok.DecodeRaw(ids)), text)
+	assert.Equal(t, append(append([]int32{}, prompt...), ids...), s.Tokens(), "the session holds every token returned")
+	assert.Equal(t, len(prompt)+20, s.Pos())
+
+	// The same by hand: argmax, decode, repeat.
+	r := newTestSession(t, m, SessionOptions{Ctx: 128})
+	require.NoError(t, r.Prefill(context.Background(), prompt, nil))
+	logits := r.Logits()
+	for i := range 20 {
+		id := argmax(logits)
+		require.Equal(t, ids[i], id, "token %d", i)
+		logits, err = r.Decode(id)
+		require.NoError(t, err)
+	}
+	t.Logf("greedy: %q", text)
+}
+
+func TestGenerateStops(t *testing.T) {
+	m := openTest(t, storiesPath)
+	tok, err := m.Tokenizer()
+	require.NoError(t, err)
+	prompt := tok.Encode("The cat", true, false)
+	s := newTestSession(t, m, SessionOptions{Ctx: 16})
+	prefill := func() {
+		s.Reset()
+		require.NoError(t, s.Prefill(context.Background(), prompt, nil))
+	}
+
+	t.Run("end of generation", func(t *testing.T) {
+		prefill()
+		s.logits[tok.EOS()] = 1e9
+		ids, _, err := collect(t, s, context.Background(), GenerateOptions{MaxTokens: 5})
+		require.NoError(t, err)
+		assert.Empty(t, ids)
+		prefill()
+		s.logits[tok.EOS()] = 1e9
+		ids, _, err = collect(t, s, context.Background(), GenerateOptions{MaxTokens: 1, IgnoreEOG: true})
+		require.NoError(t, err)
+		assert.Equal(t, []int32{tok.EOS()}, ids)
+	})
+	t.Run("context full", func(t *testing.T) {
+		prefill()
+		ids, _, err := collect(t, s, context.Background(), GenerateOptions{})
+		require.ErrorContains(t, err, "full")
+		assert.Len(t, ids, 16-len(prompt)+1, "the last token is returned, then its evaluation fails")
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		prefill()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		n := 0
+		for _, err := range s.Generate(ctx, GenerateOptions{MaxTokens: 8}) {
+			if err != nil {
+				require.ErrorIs(t, err, context.Canceled)
+				break
+			}
+			if n++; n == 2 {
+				cancel()
+			}
+		}
+		assert.Equal(t, 2, n)
+	})
+	t.Run("caller stops", func(t *testing.T) {
+		prefill()
+		n := 0
+		for range s.Generate(context.Background(), GenerateOptions{MaxTokens: 8}) {
+			if n++; n == 3 {
+				break
+			}
+		}
+		assert.Equal(t, 3, n)
+		assert.Equal(t, len(prompt)+3, s.Pos(), "the token the caller stopped at is evaluated too")
+	})
+}
