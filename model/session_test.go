@@ -36,8 +36,8 @@ func storyTokens(t *testing.T, n int) []int32 {
 	return toks[:n]
 }
 
-// allLogits evaluates tokens from an empty session and returns every row.
-func allLogits(t *testing.T, s *Session, tokens []int32) []float32 {
+// evalAll evaluates tokens in the session and returns every row.
+func evalAll(t *testing.T, s *Session, tokens []int32) []float32 {
 	t.Helper()
 	vocab := s.Model().VocabSize()
 	rows := make([]int, len(tokens))
@@ -61,7 +61,7 @@ func TestSaveRestoreContinues(t *testing.T) {
 			opts := SessionOptions{Ctx: 128, KV: kv, Batch: 16}
 			ref := newTestSession(t, m, opts)
 			require.NoError(t, ref.Prefill(context.Background(), tokens[:50], nil))
-			want := allLogits(t, ref, tokens[50:])
+			want := evalAll(t, ref, tokens[50:])
 
 			a := newTestSession(t, m, opts)
 			require.NoError(t, a.Prefill(context.Background(), tokens[:50], nil))
@@ -76,7 +76,7 @@ func TestSaveRestoreContinues(t *testing.T) {
 			assert.Equal(t, tokens[:50], b.Tokens())
 			assert.Equal(t, a.Logits(), b.Logits())
 			// Same kernels, same shapes, same cache contents: the same bits.
-			assert.Equal(t, want, allLogits(t, b, tokens[50:]))
+			assert.Equal(t, want, evalAll(t, b, tokens[50:]))
 		})
 	}
 }
@@ -141,7 +141,7 @@ func FuzzRestore(f *testing.F) {
 func TestConcurrentSessions(t *testing.T) {
 	m := openTest(t, storiesPath)
 	tokens := storyTokens(t, 64)
-	want := allLogits(t, newTestSession(t, m, SessionOptions{Ctx: 64, Threads: 1}), tokens)
+	want := evalAll(t, newTestSession(t, m, SessionOptions{Ctx: 64, Threads: 1}), tokens)
 	var wg sync.WaitGroup
 	results := make([][]float32, 4)
 	for g := range results {
@@ -151,7 +151,7 @@ func TestConcurrentSessions(t *testing.T) {
 				return
 			}
 			defer s.Close()
-			results[g] = allLogits(t, s, tokens)
+			results[g] = evalAll(t, s, tokens)
 		})
 	}
 	wg.Wait()
@@ -226,7 +226,7 @@ func TestEvalErrors(t *testing.T) {
 func TestEvalSplitsAndPositions(t *testing.T) {
 	m := openTest(t, storiesPath)
 	tokens := storyTokens(t, 40)
-	want := allLogits(t, newTestSession(t, m, SessionOptions{Ctx: 64}), tokens)
+	want := evalAll(t, newTestSession(t, m, SessionOptions{Ctx: 64}), tokens)
 	s := newTestSession(t, m, SessionOptions{Ctx: 64, Batch: 5})
 	vocab := m.VocabSize()
 	got := make([]float32, 0, len(want))
@@ -256,9 +256,9 @@ func TestWindowRing(t *testing.T) {
 	tokens := storyTokens(t, 300)
 	for _, sinks := range []int{0, 4} {
 		full := newTestSession(t, m, SessionOptions{Ctx: 300, Window: 32, Sinks: sinks, Batch: 16})
-		want := allLogits(t, full, tokens)
+		want := evalAll(t, full, tokens)
 		ring := newTestSession(t, m, SessionOptions{Ctx: 32 + sinks + 16, Window: 32, Sinks: sinks, Batch: 16})
-		got := allLogits(t, ring, tokens)
+		got := evalAll(t, ring, tokens)
 		assertClose(t, want, got, 1e-4)
 	}
 	small := newTestSession(t, m, SessionOptions{Ctx: 40, Window: 32, Batch: 16})
