@@ -1,6 +1,7 @@
 //go:build !purego && !noasm
 
 #include "textflag.h"
+#include "matmul_arm64.h"
 
 // NEON micro-tiles of the float matrix product (matmul_arm64.go has the Go
 // loop): 4 rows of W by 4 activation rows, one 4-lane accumulator per pair
@@ -10,41 +11,6 @@
 // stored. F16 and BF16 weights are widened in registers as they are
 // loaded. WORD-encoded instructions carry the GNU form as the comment
 // (.ci/armwords.go checks them). Requires: ASIMD.
-
-// Arguments shared by every tile: R0 dst, R1 ldd in bytes, R2..R5 the W
-// rows, R6..R9 the activation rows, R10 k, R11 rows, R12 cols.
-// ELEM is the log2 of the W element size in bytes.
-#define TILE_ARGS(ELEM) \
-	MOVD dst_base+0(FP), R0       \
-	MOVD ldd+24(FP), R1           \
-	LSL  $2, R1                   \
-	MOVD w_base+32(FP), R2        \
-	MOVD ldw+56(FP), R13          \
-	LSL  $ELEM, R13               \
-	MOVD x_base+64(FP), R6        \
-	MOVD ldx+88(FP), R14          \
-	LSL  $2, R14                  \
-	MOVD k+96(FP), R10            \
-	MOVD rows+104(FP), R11        \
-	MOVD cols+112(FP), R12        \
-	CMP  $1, R11                  \
-	ADD  R13, R2, R3              \
-	CSEL GT, R3, R2, R3           \
-	CMP  $2, R11                  \
-	ADD  R13, R3, R4              \
-	CSEL GT, R4, R3, R4           \
-	CMP  $3, R11                  \
-	ADD  R13, R4, R5              \
-	CSEL GT, R5, R4, R5           \
-	CMP  $1, R12                  \
-	ADD  R14, R6, R7              \
-	CSEL GT, R7, R6, R7           \
-	CMP  $2, R12                  \
-	ADD  R14, R7, R8              \
-	CSEL GT, R8, R7, R8           \
-	CMP  $3, R12                  \
-	ADD  R14, R8, R9              \
-	CSEL GT, R9, R8, R9
 
 #define ZERO16 \
 	VEOR V16.B16, V16.B16, V16.B16 \
@@ -111,35 +77,9 @@
 	WORD $0x6e36d681; /* faddp v1.4s, v20.4s, v22.4s */ \
 	WORD $0x6e21d400; /* faddp v0.4s, v0.4s, v1.4s */
 
-// STORE writes column j of the tile from V0..V3 (V0 first) to dst + j*ldd,
-// rows R11 of them, for the R12 columns; it returns.
-#define STORE \
-store:                            \
-	CMP    $4, R11                \
-	BLT    storepart              \
-	VST1   [V0.S4], (R0)          \
-	B      storenext              \
-storepart:                        \
-	MOVD   R0, R13                \
-	VST1.P V0.S[0], 4(R13)        \
-	CMP    $2, R11                \
-	BLT    storenext              \
-	VST1.P V0.S[1], 4(R13)        \
-	CMP    $3, R11                \
-	BLT    storenext              \
-	VST1   V0.S[2], (R13)         \
-storenext:                        \
-	VMOV   V1.B16, V0.B16         \
-	VMOV   V2.B16, V1.B16         \
-	VMOV   V3.B16, V2.B16         \
-	ADD    R1, R0                 \
-	SUB    $1, R12                \
-	CBNZ   R12, store             \
-	RET
-
 // func matmulF32NEON(dst []float32, ldd int, w []float32, ldw int, x []float32, ldx int, k, rows, cols int)
 TEXT ·matmulF32NEON(SB), NOSPLIT, $0-120
-	TILE_ARGS(2)
+	TILE_ARGS(2, 2)
 	ZERO16
 	CMP $1, R12
 	BEQ gemv
@@ -269,7 +209,7 @@ gemvreduce:
 // HALFTILE is the body of a tile with 16-bit W values widened by CVT8 and
 // CVT4: W row i in V(2i), V(2i+1), activation row j in V(8+2j), V(9+2j).
 #define HALFTILE(CVT8, CVT4) \
-	TILE_ARGS(1)                                   \
+	TILE_ARGS(1, 2)                                \
 	ZERO16                                         \
 	CMP    $1, R12                                 \
 	BEQ    gemv                                    \

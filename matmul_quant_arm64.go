@@ -1,0 +1,53 @@
+//go:build !purego && !noasm
+
+package lcrun
+
+// NEON tiles of the quantised weight formats (the tile slots of
+// matmul_quant.go), hand-written in matmul_quant_arm64.s: 4 rows of W by 4
+// activation rows, and 4x1 for the decode GEMV. "neon" forms widen int8
+// products to int16 (any arm64 CPU); "neondot" forms use SDOT, registered
+// after them (so preferred) where the CPU has it (ASIMDDP: Cortex-A75 and
+// later, Apple M1 and later).
+
+func init() {
+	if !cpu.ASIMD {
+		return
+	}
+	matmulQ8_0K.register("neon", tile[byte, byte]{4, 4, matmulQ8_0NEON})
+	matmulQ4_0K.register("neon", tile[byte, byte]{4, 4, matmulQ4_0NEON})
+	if !cpu.ASIMDDP {
+		return
+	}
+	matmulQ8_0K.register("neondot", tile[byte, byte]{4, 4, matmulQ8_0NEONDot})
+	matmulQ4_0K.register("neondot", tile[byte, byte]{4, 4, matmulQ4_0NEONDot})
+}
+
+// matmulQ8_0NEON computes, for rows <= 4, cols <= 4, Q8_0 rows of k
+// values in w (stride ldw bytes) and x (stride ldx bytes), the products
+// of two values of a block summing exactly in int16 (true unless both
+// are -128, which the activation quantiser writes only for blocks that
+// are NaN or whose scale is 0):
+//
+//	for j := 0; j < cols; j++ {
+//		for i := 0; i < rows; i++ {
+//			dst[j*ldd+i] = vecDotQ8_0(w[i*ldw:], x[j*ldx:], k/32)
+//		}
+//	}
+//
+//go:noescape
+func matmulQ8_0NEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ4_0NEON is matmulQ8_0NEON for Q4_0 weights (vecDotQ4_0).
+//
+//go:noescape
+func matmulQ4_0NEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ8_0NEONDot is matmulQ8_0NEON with SDOT (no int16 limit).
+//
+//go:noescape
+func matmulQ8_0NEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ4_0NEONDot is matmulQ4_0NEON with SDOT.
+//
+//go:noescape
+func matmulQ4_0NEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
