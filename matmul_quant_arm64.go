@@ -4,22 +4,31 @@ package lcrun
 
 // NEON tiles of the quantised weight formats (the tile slots of
 // matmul_quant.go), hand-written in matmul_quant_arm64.s: 4 rows of W by 4
-// activation rows, and 4x1 for the decode GEMV. "neon" forms widen int8
-// products to int16 (any arm64 CPU); "neondot" forms use SDOT, registered
-// after them (so preferred) where the CPU has it (ASIMDDP: Cortex-A75 and
-// later, Apple M1 and later).
+// activation rows, and 4x1 for the decode GEMV. Each has a plain form that
+// widens int8 products to int16 (any arm64 CPU) and an SDOT form used where
+// the CPU has it (ASIMDDP: Cortex-A75 and later, Apple M1 and later); both
+// register as "neon". TestQuantTilesNEON checks both forms directly.
+
+// quantTilesNEON lists each quantised slot with its two NEON tiles.
+var quantTilesNEON = []struct {
+	slot       *kernel[tile[byte, byte]]
+	plain, dot tile[byte, byte]
+}{
+	{matmulQ8_0K, tile[byte, byte]{4, 4, matmulQ8_0NEON}, tile[byte, byte]{4, 4, matmulQ8_0NEONDot}},
+	{matmulQ4_0K, tile[byte, byte]{4, 4, matmulQ4_0NEON}, tile[byte, byte]{4, 4, matmulQ4_0NEONDot}},
+}
 
 func init() {
 	if !cpu.ASIMD {
 		return
 	}
-	matmulQ8_0K.register("neon", tile[byte, byte]{4, 4, matmulQ8_0NEON})
-	matmulQ4_0K.register("neon", tile[byte, byte]{4, 4, matmulQ4_0NEON})
-	if !cpu.ASIMDDP {
-		return
+	for _, q := range quantTilesNEON {
+		t := q.plain
+		if cpu.ASIMDDP {
+			t = q.dot
+		}
+		q.slot.register("neon", t)
 	}
-	matmulQ8_0K.register("neondot", tile[byte, byte]{4, 4, matmulQ8_0NEONDot})
-	matmulQ4_0K.register("neondot", tile[byte, byte]{4, 4, matmulQ4_0NEONDot})
 }
 
 // matmulQ8_0NEON computes, for rows <= 4, cols <= 4, Q8_0 rows of k
