@@ -1,0 +1,181 @@
+package lcrun
+
+import (
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Run-time machine probes for lcrun bench, which reports each kernel's
+// speed as a fraction of what the machine can do: the FMA throughput peak
+// (for compute-bound kernels such as prefill matmuls) and the memory
+// bandwidth (for decode, where a GEMV streams every weight once per token).
+// go test -bench is not available inside the binary, so these measure for
+// a given wall time and return the rate.
+
+// machineProbe is the best probe loop set this CPU has. An architecture
+// file (measure_amd64.go, measure_arm64.go) replaces the plain-Go loops in
+// its init; the plain loops stay as the fallback for purego builds and
+// other CPUs (where they understate the peak, which Probes names).
+var machineProbe = struct {
+	name string
+	// fma runs iters iterations of fmaFlops independent multiply-adds
+	// (flops counted as 2 per lane).
+	fma      func(iters int)
+	fmaFlops int
+	// read reads all of p (len(p) a multiple of readQuantum) and returns
+	// the xor of its little-endian 64-bit words.
+	read        func(p []byte) uint64
+	readQuantum int
+}{"generic", fmaLoopGeneric, fmaGenericFlops, readLoopGeneric, 8}
+
+// Probes names the probe loops in use: "avx2", "neon" or "generic".
+func Probes() string { return machineProbe.name }
+
+// MeasureFMAPeak runs the FMA probe on threads goroutines at once (each on
+// its own OS thread) for about d and returns their combined single-
+// precision rate in GFLOP/s.
+func MeasureFMAPeak(threads int, d time.Duration) float64 {
+	const iters = 1 << 14 // about 10 µs per call at 3 GHz on AVX2
+	flopsPerCall := float64(iters) * float64(machineProbe.fmaFlops)
+	return parallelRate(threads, d, func() float64 {
+		machineProbe.fma(iters)
+		return flopsPerCall
+	})
+}
+
+// MeasureMemRead reads a buffer of size bytes (rounded down to whole
+// probe steps; make it several times the last-level cache) on threads
+// goroutines, each its own slice of it, for about d and returns the
+// combined read bandwidth in GB/s.
+func MeasureMemRead(size, threads int, d time.Duration) float64 {
+	threads = max(threads, 1)
+	q := machineProbe.readQuantum
+	part := size / threads / q * q
+	if part == 0 {
+		return 0
+	}
+	buf := make([]byte, part*threads)
+	for i := range buf {
+		buf[i] = byte(i)
+	}
+	// Calls take the parts in turn, so the whole buffer (larger than the
+	// caches) streams through each core.
+	var mu sync.Mutex
+	var sink uint64
+	next := 0
+	return parallelRate(threads, d, func() float64 {
+		mu.Lock()
+		i := next % threads
+		next++
+		mu.Unlock()
+		x := machineProbe.read(buf[i*part : (i+1)*part])
+		mu.Lock()
+		sink ^= x
+		mu.Unlock()
+		return float64(part)
+	})
+}
+
+// MeasureMemCopy copies between two buffers of size bytes on one
+// goroutine for about d and returns the bytes copied per second in GB/s
+// (the figure memcpy-style benchmarks quote; traffic is twice that).
+func MeasureMemCopy(size int, d time.Duration) float64 {
+	if size <= 0 {
+		return 0
+	}
+	src, dst := make([]byte, size), make([]byte, size)
+	for i := range src {
+		src[i] = byte(i)
+	}
+	return parallelRate(1, d, func() float64 {
+		copy(dst, src)
+		return float64(size)
+	})
+}
+
+// parallelRate calls work on threads goroutines (each locked to an OS
+// thread) until d has passed, after one untimed warm-up call each, and
+// returns the summed work per second divided by 1e9.
+func parallelRate(threads int, d time.Duration, work func() float64) float64 {
+	threads = max(threads, 1)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	total := 0.0
+	ready := make(chan struct{})
+	var start time.Time
+	elapsed := time.Duration(0)
+	var warm sync.WaitGroup
+	warm.Add(threads)
+	for t := 0; t < threads; t++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			work()
+			warm.Done()
+			<-ready
+			done := 0.0
+			for time.Since(start) < d {
+				done += work()
+			}
+			mu.Lock()
+			total += done
+			elapsed = max(elapsed, time.Since(start))
+			mu.Unlock()
+		}()
+	}
+	warm.Wait()
+	start = time.Now()
+	close(ready)
+	wg.Wait()
+	if elapsed <= 0 {
+		return 0
+	}
+	return total / elapsed.Seconds() / 1e9
+}
+
+// fmaGenericFlops is 8 chains, 2 flops each, per iteration.
+const fmaGenericFlops = 16
+
+// fmaLoopGeneric is the plain-Go probe: eight independent multiply-add
+// chains (fused where the compiler fuses float32 a*b+c, e.g. arm64).
+func fmaLoopGeneric(iters int) {
+	var a0, a1, a2, a3, a4, a5, a6, a7 float32
+	m, c := float32(0.999), float32(1e-3)
+	for i := 0; i < iters; i++ {
+		a0 = a0*m + c
+		a1 = a1*m + c
+		a2 = a2*m + c
+		a3 = a3*m + c
+		a4 = a4*m + c
+		a5 = a5*m + c
+		a6 = a6*m + c
+		a7 = a7*m + c
+	}
+	fmaSink = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
+}
+
+// fmaSink keeps the generic loop's result alive.
+var fmaSink float32
+
+// readLoopGeneric xors the little-endian 64-bit words of p (len(p) a
+// multiple of 8).
+func readLoopGeneric(p []byte) uint64 {
+	var x0, x1 uint64
+	for ; len(p) >= 16; p = p[16:] {
+		x0 ^= le64(p)
+		x1 ^= le64(p[8:])
+	}
+	if len(p) >= 8 {
+		x0 ^= le64(p)
+	}
+	return x0 ^ x1
+}
+
+func le64(p []byte) uint64 {
+	_ = p[7]
+	return uint64(p[0]) | uint64(p[1])<<8 | uint64(p[2])<<16 | uint64(p[3])<<24 |
+		uint64(p[4])<<32 | uint64(p[5])<<40 | uint64(p[6])<<48 | uint64(p[7])<<56
+}
