@@ -1,0 +1,210 @@
+// Package bench measures what lcrun bench reports: the CPU, the kernels
+// dispatch chose, the machine's FMA peak and memory bandwidth, each
+// kernel's rate against them, and a model's prefill and decode speed; and
+// compares two such reports (say amd64 and arm64) figure by figure.
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Schema names the JSON layout below. Within "lcrun-bench/1" keys are only
+// ever added, never renamed, removed or given another meaning; a change
+// that breaks readers would be "lcrun-bench/2".
+const Schema = "lcrun-bench/1"
+
+// Report is lcrun bench's result. Its JSON form (lcrun bench --json) is
+// the stable interface for collecting results from many machines:
+//
+//	{
+//	  "schema":  "lcrun-bench/1",
+//	  "time":    "2025-01-02T15:04:05Z",        // RFC 3339, when the run started
+//	  "go":      "go1.26.8",                    // toolchain that built lcrun
+//	  "cpu": {                                  // the processor (cpuid, /proc/cpuinfo)
+//	    "brand": "AMD EPYC", "vendor": "AuthenticAMD", "arch": "amd64",
+//	    "physical_cores": 2, "logical_cores": 2, "threads_per_core": 1,
+//	    "l1d_bytes": 49152, "l2_bytes": 1048576, "l3_bytes": 33554432,   // -1 = unknown
+//	    "features": ["AVX2", "FMA3", ...],
+//	    "emulated": false                       // true: arm64 under qemu on an x86 host, etc.
+//	  },
+//	  "threads": 2,                             // worker threads for kernels and model
+//	  "kernels": {"dot": "avx2", "matmul_q8_0": "avx2", ...},   // lcrun.Kernels()
+//	  "machine": {                              // measured at run time; null with --no-kernels
+//	    "probes": "avx2",                       // probe loops: avx2, neon or generic
+//	    "fma_peak_gflops_1t": 90.1,             // f32 FMA peak of one thread
+//	    "fma_peak_gflops": 180.0,               // ... of "threads" threads
+//	    "read_gbps": 25.3,                      // memory read bandwidth, "threads" threads
+//	    "copy_gbps": 20.1                       // bytes copied per second, one thread
+//	  },
+//	  "kernel_rates": [                         // [] with --no-kernels
+//	    {"name": "matmul_q8_0_gemv", "impl": "avx2", "shape": "...", "threads": 2,
+//	     "unit": "GB/s", "value": 21.0, "ref": "mem_read", "of_ref": 0.83}, ...
+//	  ],
+//	  "model": {                                // null with --no-model
+//	    "name": "llama-110m-q8_0", "path": "...", "arch": "llama",
+//	    "synthetic": true,                      // a built-in random-weight shape
+//	    "parameters": 134000000, "size_bytes": 142000000, "file_type": "MOSTLY_Q8_0"
+//	  },
+//	  "prompt_tokens": 512,                     // -p
+//	  "gen_tokens": 128,                        // -n
+//	  "pp_tps": 123.4,                          // prefill tokens per second; null if not measured
+//	  "tg_tps": 12.3,                           // decode (generation) tokens per second; null if not measured
+//	  "pp_seconds": 4.15, "tg_seconds": 10.4    // wall time of each phase
+//	}
+//
+// Kernel rate names are stable: matmul_{f32,f16,bf16,q8_0,q4_0,q4_k,q6_k}_{gemv,gemm},
+// attention_prefill, attention_decode, ssm_scan, dot. Every rate is
+// "higher is faster".
+type Report struct {
+	Schema       string            `json:"schema"`
+	Time         string            `json:"time"`
+	Go           string            `json:"go"`
+	CPU          CPU               `json:"cpu"`
+	Threads      int               `json:"threads"`
+	Kernels      map[string]string `json:"kernels"`
+	Machine      *Machine          `json:"machine"`
+	KernelRates  []KernelRate      `json:"kernel_rates"`
+	Model        *ModelInfo        `json:"model"`
+	PromptTokens int               `json:"prompt_tokens"`
+	GenTokens    int               `json:"gen_tokens"`
+	PPTPS        *float64          `json:"pp_tps"`
+	TGTPS        *float64          `json:"tg_tps"`
+	PPSeconds    *float64          `json:"pp_seconds"`
+	TGSeconds    *float64          `json:"tg_seconds"`
+}
+
+// ModelInfo says which model the end-to-end figures ran.
+type ModelInfo struct {
+	Name       string `json:"name"`
+	Path       string `json:"path"`
+	Arch       string `json:"arch"`
+	Synthetic  bool   `json:"synthetic"`
+	Parameters int64  `json:"parameters"`
+	SizeBytes  int64  `json:"size_bytes"`
+	FileType   string `json:"file_type"`
+}
+
+// WriteJSON writes r indented, with a trailing newline.
+func (r *Report) WriteJSON(w io.Writer) error {
+	if r.KernelRates == nil {
+		r.KernelRates = []KernelRate{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// ReadReport parses a report written by WriteJSON (any lcrun-bench/1
+// writer, older or newer: unknown keys are ignored).
+func ReadReport(rd io.Reader) (*Report, error) {
+	var r Report
+	dec := json.NewDecoder(rd)
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("not an lcrun bench --json report: %w", err)
+	}
+	if r.Schema != Schema {
+		if strings.HasPrefix(r.Schema, "lcrun-bench/") {
+			return nil, fmt.Errorf("report schema %q is not %q (this lcrun reads only its own version)", r.Schema, Schema)
+		}
+		return nil, fmt.Errorf("not an lcrun bench --json report (schema %q, want %q)", r.Schema, Schema)
+	}
+	return &r, nil
+}
+
+// WriteText writes the report for people.
+func (r *Report) WriteText(w io.Writer) error {
+	p := &printer{w: w}
+	c := r.CPU
+	p.printf("cpu       %s (%s), %d cores / %d threads", c.Brand, c.Arch, c.PhysicalCores, c.LogicalCores)
+	if c.L3Bytes > 0 {
+		p.printf(", L3 %s", sizeText(c.L3Bytes))
+	}
+	p.printf("\nfeatures  %s\n", featureSummary(c.Features))
+	p.printf("threads   %d\n", r.Threads)
+	if m := r.Machine; m != nil {
+		p.printf("machine   FMA peak %.1f GFLOP/s (1 thread), %.1f GFLOP/s (%d threads); memory read %.1f GB/s (%d threads), copy %.1f GB/s (1 thread); probes %s\n",
+			m.FMAPeak1T, m.FMAPeak, r.Threads, m.ReadGBps, r.Threads, m.CopyGBps, m.Probes)
+	}
+	if len(r.KernelRates) > 0 {
+		p.printf("\n%-20s %-8s %9s %-8s %8s  %s\n", "kernel", "impl", "rate", "unit", "of peak", "shape, threads")
+		for _, k := range r.KernelRates {
+			ref := "FMA"
+			if k.Ref == "mem_read" {
+				ref = "read"
+			}
+			p.printf("%-20s %-8s %9.2f %-8s %7.0f%%  %s; %s, %d thread%s\n", k.Name, k.Impl, k.Value, k.Unit, 100*k.OfRef, ref, k.Shape, k.Threads, plural(k.Threads))
+		}
+	}
+	if m := r.Model; m != nil {
+		p.printf("\nmodel     %s (%s, %s, %s parameters, %s)\n", m.Name, m.Arch, m.FileType, countText(m.Parameters), sizeText(int(m.SizeBytes)))
+		if r.PPTPS != nil {
+			p.printf("prefill   %d tokens: %.1f tokens/s (%.2f s)\n", r.PromptTokens, *r.PPTPS, *r.PPSeconds)
+		}
+		if r.TGTPS != nil {
+			p.printf("decode    %d tokens: %.2f tokens/s (%.2f s)\n", r.GenTokens, *r.TGTPS, *r.TGSeconds)
+		}
+	}
+	return p.err
+}
+
+// featureSummary keeps the SIMD features the kernels care about.
+func featureSummary(fs []string) string {
+	keep := map[string]bool{"AVX": true, "AVX2": true, "FMA3": true, "F16C": true, "AVX512F": true, "AVX512BW": true,
+		"AVX512VNNI": true, "AVXVNNI": true, "ASIMD": true, "ASIMDDP": true, "ASIMDHP": true, "FPHP": true, "SVE": true,
+		"SVE2": true, "I8MM": true, "BF16": true, "AVX512BF16": true}
+	var out []string
+	for _, f := range fs {
+		if keep[f] {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return "(no SIMD features reported)"
+	}
+	return strings.Join(out, " ")
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, a ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, a...)
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func sizeText(b int) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", b)
+}
+
+func countText(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.2fB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1fK", float64(n)/1e3)
+	}
+	return fmt.Sprint(n)
+}
