@@ -186,10 +186,11 @@ func TestWriteText(t *testing.T) {
 		"cpu       AMD EPYC (amd64), 2 cores / 2 threads, L3 32.0 MiB",
 		"features  AVX2 FMA3",
 		"machine   FMA peak 90.0 GFLOP/s (1 thread), 180.0 GFLOP/s (2 threads)",
-		"matmul_q8_0_gemv     avx2         20.00 GB/s          80%  read; s, 2 threads",
+		"matmul_q8_0_gemv     avx2         20.00 GB/s       80% read bw   s, 2 threads",
+		"dot                  avx2         45.00 GFLOP/s    50% FMA peak  s, 1 thread",
 		"model     llama-110m-q8_0 (llama, MOSTLY_Q8_0, 134.0M parameters, 135.4 MiB)",
 		"prefill   512 tokens: 100.0 tokens/s (5.12 s)",
-		"decode    128 tokens: 10.00 tokens/s (12.80 s)",
+		"decode    128 tokens: 10.00 tokens/s (12.8 s)",
 	} {
 		assert.Contains(t, text, want)
 	}

@@ -129,22 +129,22 @@ func (r *Report) WriteText(w io.Writer) error {
 			m.FMAPeak1T, m.FMAPeak, r.Threads, m.ReadGBps, r.Threads, m.CopyGBps, m.Probes)
 	}
 	if len(r.KernelRates) > 0 {
-		p.printf("\n%-20s %-8s %9s %-8s %8s  %s\n", "kernel", "impl", "rate", "unit", "of peak", "shape, threads")
+		p.printf("\n%-20s %-8s %9s %-8s %14s  %s\n", "kernel", "impl", "rate", "unit", "of machine", "shape")
 		for _, k := range r.KernelRates {
-			ref := "FMA"
+			ref := "FMA peak"
 			if k.Ref == "mem_read" {
-				ref = "read"
+				ref = "read bw"
 			}
-			p.printf("%-20s %-8s %9.2f %-8s %7.0f%%  %s; %s, %d thread%s\n", k.Name, k.Impl, k.Value, k.Unit, 100*k.OfRef, ref, k.Shape, k.Threads, plural(k.Threads))
+			p.printf("%-20s %-8s %9.2f %-8s %4.0f%% %-8s  %s, %d thread%s\n", k.Name, k.Impl, k.Value, k.Unit, 100*k.OfRef, ref, k.Shape, k.Threads, plural(k.Threads))
 		}
 	}
 	if m := r.Model; m != nil {
 		p.printf("\nmodel     %s (%s, %s, %s parameters, %s)\n", m.Name, m.Arch, m.FileType, countText(m.Parameters), sizeText(int(m.SizeBytes)))
 		if r.PPTPS != nil {
-			p.printf("prefill   %d tokens: %.1f tokens/s (%.2f s)\n", r.PromptTokens, *r.PPTPS, *r.PPSeconds)
+			p.printf("prefill   %d tokens: %.1f tokens/s (%.3g s)\n", r.PromptTokens, *r.PPTPS, *r.PPSeconds)
 		}
 		if r.TGTPS != nil {
-			p.printf("decode    %d tokens: %.2f tokens/s (%.2f s)\n", r.GenTokens, *r.TGTPS, *r.TGSeconds)
+			p.printf("decode    %d tokens: %.2f tokens/s (%.3g s)\n", r.GenTokens, *r.TGTPS, *r.TGSeconds)
 		}
 	}
 	return p.err

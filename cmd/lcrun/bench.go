@@ -1,0 +1,165 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"time"
+
+	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/bench"
+	"github.com/lcrun/lcrun/model"
+	"github.com/lcrun/lcrun/model/synth"
+)
+
+func init() {
+	register(command{
+		name:    "bench",
+		summary: "measure the CPU, the kernels and a model's prefill/decode speed; --compare two --json reports",
+		run:     runBench,
+	})
+}
+
+// defaultBenchShape is what lcrun bench measures when no model is named:
+// a realistic size that nobody has to download.
+const defaultBenchShape = "llama-110m-q8_0"
+
+func runBench(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench", stderr)
+	modelPath := fs.String("m", "", "model file (default: --shape, else $LCRUN_MODEL, else --shape "+defaultBenchShape+")")
+	shape := fs.String("shape", "", "built-in random-weight model, generated on first use (e.g. llama-110m-q8_0, llama-110m-q4_0, mamba-130m-f32, llama-tiny-f32)")
+	prompt := fs.Int("p", 512, "prompt tokens for the prefill figure (pp_tps)")
+	gen := fs.Int("n", 128, "tokens for the decode figure (tg_tps)")
+	threads := fs.Int("t", 0, "threads (default: all cores)")
+	asJSON := fs.Bool("json", false, "print the lcrun-bench/1 JSON report")
+	compare := fs.Bool("compare", false, "compare two JSON reports: lcrun bench --compare A.json B.json")
+	figureTime := fs.Duration("time", 200*time.Millisecond, "time spent on each machine and kernel figure")
+	noKernels := fs.Bool("no-kernels", false, "skip the machine and kernel figures")
+	noModel := fs.Bool("no-model", false, "skip the model figures")
+	small := fs.Bool("small", false, "small kernel problems and buffers (for emulators and slow boards)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if *compare {
+		if len(pos) != 2 {
+			return fmt.Errorf("usage: lcrun bench --compare A.json B.json")
+		}
+		return compareReports(pos[0], pos[1], stdout)
+	}
+	if len(pos) != 0 {
+		return fmt.Errorf("unexpected argument %q (usage: lcrun bench [-m MODEL | --shape NAME] [-p N] [-n N] [-t N] [--json])", pos[0])
+	}
+	if *modelPath != "" && *shape != "" {
+		return fmt.Errorf("-m and --shape name two models; give one")
+	}
+	if *threads < 0 || *prompt < 1 || *gen < 0 || *figureTime <= 0 {
+		return fmt.Errorf("-t %d -p %d -n %d --time %s: want threads >= 0, at least one prompt token, -n >= 0 and a positive time", *threads, *prompt, *gen, *figureTime)
+	}
+	t := *threads
+	if t == 0 {
+		t = runtime.GOMAXPROCS(0)
+	}
+
+	rep := &bench.Report{
+		Schema: bench.Schema, Time: time.Now().UTC().Format(time.RFC3339), Go: runtime.Version(),
+		CPU: bench.DetectCPU(), Threads: t, Kernels: lc.Kernels(), KernelRates: []bench.KernelRate{},
+	}
+	if !*noKernels {
+		o := bench.Options{Threads: t, Duration: *figureTime, StreamBytes: bench.DefaultStreamBytes(rep.CPU), Small: *small}
+		if *small {
+			o.StreamBytes = 4 << 20
+		}
+		fmt.Fprintf(stderr, "lcrun bench: measuring the machine (%s per figure)\n", *figureTime)
+		m := bench.MeasureMachine(o)
+		rep.Machine = &m
+		fmt.Fprintf(stderr, "lcrun bench: measuring the kernels\n")
+		if rep.KernelRates, err = bench.MeasureKernels(m, o); err != nil {
+			return err
+		}
+	}
+	if !*noModel {
+		m, info, err := benchModel(*modelPath, *shape, stderr)
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		rep.Model = info
+		fmt.Fprintf(stderr, "lcrun bench: %s: prefill %d tokens, decode %d\n", info.Name, *prompt, *gen)
+		sp, err := bench.MeasureModel(m, *prompt, *gen, t)
+		if err != nil {
+			return err
+		}
+		rep.PromptTokens, rep.GenTokens = sp.PromptTokens, sp.GenTokens
+		rep.PPTPS, rep.PPSeconds = &sp.PPTPS, &sp.PPSeconds
+		if sp.GenTokens > 0 {
+			rep.TGTPS, rep.TGSeconds = &sp.TGTPS, &sp.TGSeconds
+		}
+	}
+	if *asJSON {
+		return rep.WriteJSON(stdout)
+	}
+	return rep.WriteText(stdout)
+}
+
+// benchModel opens the model to time: a file, a built-in shape (generated
+// into synth.DefaultDir() on first use), $LCRUN_MODEL, or the default shape.
+func benchModel(path, shape string, stderr io.Writer) (*model.Model, *bench.ModelInfo, error) {
+	if path == "" && shape == "" {
+		path = os.Getenv("LCRUN_MODEL")
+	}
+	if path != "" {
+		m, err := model.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, bench.DescribeModel(m, path, false), nil
+	}
+	if shape == "" {
+		shape = defaultBenchShape
+	}
+	spec, err := synth.Lookup(shape)
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := synth.DefaultDir()
+	if err != nil {
+		return nil, nil, fmt.Errorf("no cache directory for generated models: %w", err)
+	}
+	fmt.Fprintf(stderr, "lcrun bench: model %s (random weights, cached in %s)\n", shape, dir)
+	file, err := spec.Ensure(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := model.Open(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, bench.DescribeModel(m, shape, true), nil
+}
+
+func compareReports(pathA, pathB string, stdout io.Writer) error {
+	a, err := readReport(pathA)
+	if err != nil {
+		return err
+	}
+	b, err := readReport(pathB)
+	if err != nil {
+		return err
+	}
+	return bench.WriteComparison(stdout, a, b, pathA, pathB)
+}
+
+func readReport(path string) (*bench.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := bench.ReadReport(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
+}

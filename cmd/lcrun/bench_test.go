@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/lcrun/lcrun/internal/bench"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBenchJSON runs the whole benchmark on the tiny built-in shape with
+// small problems and 1 ms per figure (this also runs under
+// qemu-aarch64-static in CI, where it is the arm64 bench smoke test), and
+// reads the report back.
+func TestBenchJSON(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the shape is generated here
+	t.Setenv("LCRUN_MODEL", "")
+	code, out, errOut := runLcrun("bench", "--shape", "llama-tiny-f32", "-p", "8", "-n", "3", "-t", "2", "--small", "--time", "1ms", "--json")
+	require.Equal(t, 0, code, errOut)
+	r, err := bench.ReadReport(bytes.NewReader([]byte(out)))
+	require.NoError(t, err)
+	assert.Equal(t, runtime.GOARCH, r.CPU.Arch)
+	assert.NotEmpty(t, r.CPU.Brand)
+	assert.Equal(t, 2, r.Threads)
+	assert.NotEmpty(t, r.Kernels["dot"])
+	require.NotNil(t, r.Machine)
+	assert.Greater(t, r.Machine.FMAPeak1T, 0.0)
+	assert.Len(t, r.KernelRates, 18)
+	require.NotNil(t, r.Model)
+	assert.Equal(t, "llama-tiny-f32", r.Model.Name)
+	assert.True(t, r.Model.Synthetic)
+	assert.Equal(t, "llama", r.Model.Arch)
+	assert.Greater(t, r.Model.Parameters, int64(0))
+	assert.Equal(t, 8, r.PromptTokens)
+	assert.Equal(t, 3, r.GenTokens)
+	require.NotNil(t, r.PPTPS)
+	require.NotNil(t, r.TGTPS)
+	assert.Greater(t, *r.PPTPS, 0.0)
+	assert.Greater(t, *r.TGTPS, 0.0)
+	assert.Contains(t, errOut, "llama-tiny-f32")
+
+	// The same report compared with itself: every ratio is 1.
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.json")
+	require.NoError(t, os.WriteFile(a, []byte(out), 0o644))
+	code, cmp, errOut := runLcrun("bench", "--compare", a, a)
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `pp_tps\s+tokens/s\s+\S+\s+\S+\s+1x`, cmp)
+	assert.Regexp(t, `kernel.matmul_q8_0_gemv\s+GB/s\s+\S+\s+\S+\s+1x`, cmp)
+}
+
+func TestBenchText(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	code, out, errOut := runLcrun("bench", "--shape", "mamba-tiny-f32", "-p", "4", "-n", "0", "--no-kernels")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "model     mamba-tiny-f32 (mamba")
+	assert.Contains(t, out, "prefill   4 tokens:")
+	assert.NotContains(t, out, "decode ", "-n 0 measures no decode")
+	assert.NotContains(t, out, "machine ", "--no-kernels")
+	code, out, errOut = runLcrun("bench", "-m", filepath.Join(testdata, "stories260K.gguf"), "-p", "4", "-n", "2", "--no-kernels", "--json")
+	require.Equal(t, 0, code, errOut)
+	r, err := bench.ReadReport(bytes.NewReader([]byte(out)))
+	require.NoError(t, err)
+	assert.False(t, r.Model.Synthetic)
+	assert.Equal(t, "ALL_F32", r.Model.FileType)
+	assert.Nil(t, r.Machine)
+	assert.Empty(t, r.KernelRates)
+}
+
+func TestBenchCompareReports(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, r *bench.Report) string {
+		var b bytes.Buffer
+		require.NoError(t, r.WriteJSON(&b))
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, b.Bytes(), 0o644))
+		return p
+	}
+	pp := func(x float64) *float64 { return &x }
+	a := write("x86.json", &bench.Report{Schema: bench.Schema, CPU: bench.CPU{Brand: "AMD EPYC", Arch: "amd64"}, Threads: 2,
+		Model: &bench.ModelInfo{Name: "llama-tiny-f32"}, PPTPS: pp(1000), TGTPS: pp(400)})
+	b := write("arm.json", &bench.Report{Schema: bench.Schema, CPU: bench.CPU{Brand: "emulated arm64 on AMD EPYC", Arch: "arm64"}, Threads: 2,
+		Model: &bench.ModelInfo{Name: "llama-tiny-f32"}, PPTPS: pp(50), TGTPS: pp(40)})
+	code, out, errOut := runLcrun("bench", "--compare", a, b)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "B: "+b+": emulated arm64 on AMD EPYC (arm64), 2 threads, llama-tiny-f32")
+	assert.Regexp(t, `pp_tps\s+tokens/s\s+1000\s+50.0\s+0.05x`, out)
+	assert.Regexp(t, `tg_tps\s+tokens/s\s+400\s+40.0\s+0.1x`, out)
+
+	notReport := filepath.Join(dir, "other.json")
+	require.NoError(t, os.WriteFile(notReport, []byte(`{"ppl": 6.1}`), 0o644))
+	for name, args := range map[string][]string{
+		"one file":      {"bench", "--compare", a},
+		"missing file":  {"bench", "--compare", a, filepath.Join(dir, "none.json")},
+		"not a report":  {"bench", "--compare", a, notReport},
+		"model twice":   {"bench", "-m", "x.gguf", "--shape", "llama-tiny-f32"},
+		"unknown shape": {"bench", "--shape", "llama-7b", "--no-kernels"},
+		"no tokens":     {"bench", "-p", "0"},
+		"stray arg":     {"bench", "extra"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, _, errOut := runLcrun(args...)
+			assert.Equal(t, 1, code)
+			assert.Regexp(t, `^lcrun bench: .+\n$`, errOut, "one line")
+		})
+	}
+}
