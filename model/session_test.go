@@ -280,3 +280,25 @@ func assertClose(t *testing.T, want, got []float32, tol float64) {
 	}
 	assert.LessOrEqual(t, worst, tol)
 }
+
+// Decoding in steady state allocates nothing (scratch is preallocated).
+func TestDecodeNoAllocs(t *testing.T) {
+	m := openTest(t, storiesPath)
+	for _, threads := range []int{1, 2} {
+		s := newTestSession(t, m, SessionOptions{Ctx: 256, Threads: threads, KV: lc.F16})
+		// Warm up past one attention block of keys (64): the pool's
+		// scratch grows to its steady size on the way.
+		for i := range 80 {
+			_, err := s.Decode(int32(1 + i))
+			require.NoError(t, err)
+		}
+		tok := int32(100)
+		allocs := testing.AllocsPerRun(100, func() {
+			if _, err := s.Decode(tok); err != nil {
+				t.Fatal(err)
+			}
+			tok = (tok*31 + 7) % 512
+		})
+		assert.Zero(t, allocs, "threads %d", threads)
+	}
+}

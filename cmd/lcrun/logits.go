@@ -15,6 +15,9 @@ import (
 	"github.com/lcrun/lcrun/model"
 )
 
+// maxLogitsStep is the default step beyond which lcrun logits splits.
+const maxLogitsStep = 2048
+
 func init() {
 	register(command{
 		name:    "logits",
@@ -55,7 +58,11 @@ func runLogits(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.Batch == 0 {
-		o.Batch = len(tokens) // default: the whole sequence in one step
+		// Default: the whole sequence in one step, as the reference's
+		// goldens are made; past maxLogitsStep tokens, steps of that size
+		// keep the scratch and the logits buffer (step x vocab) bounded.
+		// Results differ between step sizes only by float rounding.
+		o.Batch = min(len(tokens), maxLogitsStep)
 	}
 	s, err := m.NewSession(o)
 	if err != nil {
