@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	lc "github.com/lcrun/lcrun"
-	"github.com/lcrun/lcrun/model/synth"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,29 +21,10 @@ var benchModels = []string{"stories260K", "llama-110m-f32", "llama-110m-q8_0", "
 
 func openBenchModel(b *testing.B, name string) *Model {
 	b.Helper()
-	path := "../testdata/stories260K.gguf"
 	if name != "stories260K" {
-		spec, err := synth.Lookup(name)
-		require.NoError(b, err)
-		dir, err := synth.DefaultDir()
-		require.NoError(b, err)
-		if path, err = spec.Ensure(dir); err != nil {
-			b.Fatal(err)
-		}
+		return openSynth(b, name)
 	}
-	m, err := Open(path)
-	require.NoError(b, err)
-	b.Cleanup(func() { m.Close() })
-	return m
-}
-
-// benchTokens is a fixed token sequence of length n (ids below vocab).
-func benchTokens(n, vocab int) []int32 {
-	ids := make([]int32, n)
-	for i := range ids {
-		ids[i] = int32(3 + (i*7919)%(vocab-3))
-	}
-	return ids
+	return openTest(b, storiesPath)
 }
 
 func BenchmarkPrefill(b *testing.B) {
@@ -54,7 +34,7 @@ func BenchmarkPrefill(b *testing.B) {
 			s, err := m.NewSession(SessionOptions{Ctx: 512, Threads: 2, KV: lc.F16})
 			require.NoError(b, err)
 			defer s.Close()
-			tokens := benchTokens(512, m.VocabSize())
+			tokens := synthTokens(512, m.VocabSize())
 			ctx := context.Background()
 			b.ResetTimer()
 			for range b.N {
@@ -76,7 +56,7 @@ func BenchmarkDecode(b *testing.B) {
 				s, err := m.NewSession(SessionOptions{Ctx: n, Threads: 2, KV: lc.F16})
 				require.NoError(b, err)
 				defer s.Close()
-				tokens := benchTokens(n, m.VocabSize())
+				tokens := synthTokens(n, m.VocabSize())
 				b.ReportAllocs()
 				b.ResetTimer()
 				for range b.N {
