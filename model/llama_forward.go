@@ -12,9 +12,9 @@ type llamaState struct {
 	cfg    *sessionConfig
 	pool   *lc.Pool
 	serial *lc.Pool // one thread: kernels too small to be worth waking workers
-	rope *ropescale.Rope
-	kv   *kvCache
-	prm  lc.AttentionParams
+	rope   *ropescale.Rope
+	kv     *kvCache
+	prm    lc.AttentionParams
 
 	// Scratch, [batch][width] each.
 	x, xb       []float32 // residual stream; normed input / projection output
