@@ -59,7 +59,7 @@ func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Tok
 				yield(Token{}, err)
 				return
 			}
-			id := sampler.Sample(s.logits, s.history)
+			id := sampler.Sample(s.logits, s.Tokens())
 			if tok != nil && !o.IgnoreEOG && tok.IsEOG(id) {
 				if rest := text.flush(); rest != "" {
 					yield(Token{ID: -1, Text: rest}, nil)

@@ -284,3 +284,32 @@ func TestStreamingSaveRestore(t *testing.T) {
 		require.ErrorIs(t, err, ErrStateMismatch)
 	}
 }
+
+// With History a session over a long stream keeps a bounded tail of its
+// tokens; positions still count every token.
+func TestSessionHistoryBound(t *testing.T) {
+	m := openStories(t)
+	tokens := randomTokens(300, m.VocabSize(), 7)
+	a := Attention{Window: 32, Sinks: 4, Streaming: true}
+	var o SessionOptions
+	a.Apply(&o)
+	o.Ctx, o.Batch, o.Threads, o.History = a.Slots(1000, 8), 8, 1, 20
+	s, err := m.NewSession(o)
+	require.NoError(t, err)
+	defer s.Close()
+	for i := 0; i < len(tokens); i += 7 {
+		require.NoError(t, s.Prefill(context.Background(), tokens[i:min(i+7, len(tokens))], nil))
+		n := min(i+7, len(tokens))
+		assert.Equal(t, n, s.Pos())
+		assert.Equal(t, tokens[max(n-20, 0):n], s.Tokens())
+		assert.LessOrEqual(t, cap(s.history), 64, "the history must not grow with the stream")
+	}
+	var buf bytes.Buffer
+	require.NoError(t, s.Save(&buf))
+	s2, err := m.NewSession(o)
+	require.NoError(t, err)
+	defer s2.Close()
+	require.NoError(t, s2.Restore(&buf))
+	assert.Equal(t, s.Tokens(), s2.Tokens())
+	assert.Equal(t, s.Pos(), s2.Pos())
+}

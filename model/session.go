@@ -45,6 +45,11 @@ type SessionOptions struct {
 	// (kvshift.go). Needs consecutive positions and Ctx >=
 	// StreamSlots(Window, Sinks, Batch) for evictions to be rare.
 	Streaming bool
+	// History > 0 keeps only the last History tokens (at least) for
+	// Tokens, Save and the sampler's repeat penalty, so that a session over
+	// an endless stream with a bounded cache stays bounded too; 0 keeps
+	// every token.
+	History int
 }
 
 // sessionConfig is SessionOptions with the defaults resolved and a pool.
@@ -56,7 +61,7 @@ type sessionConfig struct {
 // resolve fills in defaults and checks the options against the model.
 func (m *Model) resolve(o SessionOptions) (sessionConfig, error) {
 	c := sessionConfig{SessionOptions: o}
-	if c.Ctx < 0 || c.Batch < 0 || c.Threads < 0 || c.Window < 0 || c.Sinks < 0 {
+	if c.Ctx < 0 || c.Batch < 0 || c.Threads < 0 || c.Window < 0 || c.Sinks < 0 || c.History < 0 {
 		return c, fmt.Errorf("model: negative session option (ctx %d, batch %d, threads %d, window %d, sinks %d)",
 			c.Ctx, c.Batch, c.Threads, c.Window, c.Sinks)
 	}
@@ -167,8 +172,14 @@ func (s *Session) Options() SessionOptions { return s.cfg.SessionOptions }
 // last position evaluated (0 for a new session).
 func (s *Session) Pos() int { return int(s.next) }
 
-// Tokens are the tokens evaluated so far, in order (shared: do not modify).
-func (s *Session) Tokens() []int32 { return s.history }
+// Tokens are the tokens evaluated so far, in order, or the last
+// Options().History of them (shared: do not modify).
+func (s *Session) Tokens() []int32 {
+	if k := s.cfg.History; k > 0 && len(s.history) > k {
+		return s.history[len(s.history)-k:]
+	}
+	return s.history
+}
 
 // Logits are the logits of the last token evaluated, or nil if the last
 // evaluation did not ask for them. The slice is the session's and changes
@@ -243,6 +254,9 @@ func (s *Session) Eval(ctx context.Context, b Batch) error {
 			return err
 		}
 		s.history = append(s.history, b.Tokens[c0:c1]...)
+		if k := s.cfg.History; k > 0 && len(s.history) >= 2*k {
+			s.history = s.history[:copy(s.history, s.history[len(s.history)-k:])]
+		}
 		s.next = max(s.next, pos[len(pos)-1]+1)
 		if c1 == n && r > r0 && b.Rows[r-1] == n-1 {
 			copy(s.logits, b.Logits[(r-1)*vocab:r*vocab])

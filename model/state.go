@@ -40,8 +40,8 @@ func (s *Session) Save(w io.Writer) error {
 	e.raw(sum[:])
 	e.str(s.m.Arch())
 	e.u64(uint64(s.next))
-	e.u64(uint64(len(s.history)))
-	e.raw(sliceBytes(s.history))
+	e.u64(uint64(len(s.Tokens())))
+	e.raw(sliceBytes(s.Tokens()))
 	if s.hasLogits {
 		e.u8(1)
 		e.u64(uint64(len(s.logits)))

@@ -87,3 +87,23 @@ func (c countFlag) Set(s string) error {
 	*c.n = n
 	return nil
 }
+
+// byteFlag is a flag.Value for sizes in bytes written as 512M, 8G or a
+// plain number (binary units, as parseCount).
+type byteFlag struct{ n *int64 }
+
+func (b byteFlag) String() string {
+	if b.n == nil {
+		return "0"
+	}
+	return strconv.FormatInt(*b.n, 10)
+}
+
+func (b byteFlag) Set(s string) error {
+	n, err := parseCount(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a size (examples: 512M, 8G)", s)
+	}
+	*b.n = int64(n)
+	return nil
+}

@@ -27,20 +27,31 @@ func loadModel(path string, stderr io.Writer) (*model.Model, error) {
 }
 
 // sessionFlags are the flags every command that evaluates a model shares:
-// threads, micro-batch, KV cache type and the RoPE overrides.
+// threads, micro-batch, KV cache type, attention policy and the RoPE
+// overrides.
 type sessionFlags struct {
 	threads, batch int
 	kv             string
+	attn           model.Attention
 	rope           ropescale.Overrides
 	given          map[string]bool // flags named on the command line
+	ropeText       []string        // the RoPE flags as given, "name=value"
 }
 
 func (f *sessionFlags) register(fs *flag.FlagSet, defaultKV string) {
 	fs.IntVar(&f.threads, "t", 0, "threads (default: all cores)")
 	fs.Var(countFlag{&f.batch}, "batch", "tokens per evaluation step (micro-batch; 1 = token by token)")
 	fs.StringVar(&f.kv, "kv", defaultKV, "KV cache type: f32|f16|q8_0")
+	fs.Func("attn", "attention: full | window:N | sinks:S,N (StreamingLLM)", func(v string) error {
+		a, err := model.ParseAttention(v)
+		f.attn = a
+		return err
+	})
 	for _, name := range ropescale.FlagNames {
-		fs.Func(name, ropescale.FlagUsage[name], func(v string) error { return f.rope.Set(name, v) })
+		fs.Func(name, ropescale.FlagUsage[name], func(v string) error {
+			f.ropeText = append(f.ropeText, name+"="+v)
+			return f.rope.Set(name, v)
+		})
 	}
 }
 
@@ -50,9 +61,11 @@ func (f *sessionFlags) noteGiven(fs *flag.FlagSet) {
 	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
 }
 
-// options turns the flags into session options for m. Flags that do not
-// apply to m's architecture are accepted with one note on stderr, so that
-// scripts can sweep models of every kind with one command line.
+// options turns the flags into session options for m, for a sequence of
+// up to ctx tokens (the KV cache gets the slots the attention policy needs
+// for it). Flags that do not apply to m's architecture are accepted with
+// one note on stderr, so that scripts can sweep models of every kind with
+// one command line.
 func (f *sessionFlags) options(m *model.Model, ctx int, stderr io.Writer) (model.SessionOptions, error) {
 	o := model.SessionOptions{Ctx: ctx, Threads: f.threads, Batch: f.batch}
 	if f.threads < 0 {
@@ -66,8 +79,13 @@ func (f *sessionFlags) options(m *model.Model, ctx int, stderr io.Writer) (model
 	}
 	if feat.Attention {
 		o.KV = kv
-	} else if f.given["kv"] {
-		ignored = append(ignored, "--kv")
+		f.applyAttention(m, &o, stderr)
+	} else {
+		for _, name := range []string{"kv", "attn"} {
+			if f.given[name] {
+				ignored = append(ignored, "--"+name)
+			}
+		}
 	}
 	if feat.RoPE {
 		o.Rope = f.rope
@@ -107,3 +125,18 @@ func openInput(name string, stdin io.Reader) (io.ReadCloser, error) {
 
 // stdin is what "-" reads (a variable so that tests can feed it).
 var stdin io.Reader = os.Stdin
+
+// applyAttention sets the policy (narrowed to the model's own sliding
+// window, with a note when that changes it) and sizes the KV cache for it.
+func (f *sessionFlags) applyAttention(m *model.Model, o *model.SessionOptions, stderr io.Writer) {
+	a := f.attn.Effective(m)
+	if a != f.attn {
+		fmt.Fprintf(stderr, "lcrun: note: the model's own sliding window of %d tokens applies (attention %s)\n", m.SlidingWindow(), a)
+	}
+	batch := o.Batch
+	if batch == 0 {
+		batch = model.DefaultBatch
+	}
+	a.Apply(o)
+	o.Ctx = a.Slots(o.Ctx, min(batch, o.Ctx))
+}

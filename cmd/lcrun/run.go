@@ -1,22 +1,18 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"os/signal"
 
+	"github.com/lcrun/lcrun/internal/source"
 	"github.com/lcrun/lcrun/model"
-	"github.com/lcrun/lcrun/model/tokenizer"
 )
 
 func init() {
 	register(command{
 		name:    "run",
-		summary: "read a text (FILE, or - for stdin), then continue it (-p adds a prompt after it)",
+		summary: "read a text (FILE, DIR as a codebase, or - for stdin), then answer -p or continue it",
 		run:     runRun,
 	})
 }
@@ -33,6 +29,13 @@ type runConfig struct {
 	seed    int64
 	sampler model.SamplerOptions
 	session sessionFlags
+
+	// Long inputs (longrun.go).
+	cacheDir    string
+	cacheMax    int64
+	maxMem      int64
+	maxFileSize int64
+	quiet, json bool
 }
 
 func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
@@ -50,18 +53,29 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	rep := fs.Float64("repeat-penalty", 1, "penalise the last --repeat-last-n tokens (1 = off)")
 	fs.IntVar(&c.sampler.RepeatLastN, "repeat-last-n", 64, "tokens the repeat penalty looks back")
 	c.session.register(fs, "f16")
+	fs.StringVar(&c.cacheDir, "cache", "", "directory of saved states: a run over the same input (or more of it) resumes")
+	c.cacheMax = 8 << 30
+	fs.Var(byteFlag{&c.cacheMax}, "cache-max", "bound on the cache's size, least recently used states go first (e.g. 2G)")
+	fs.Var(byteFlag{&c.maxMem}, "max-mem", "refuse a run whose estimate exceeds this (e.g. 8G; default: what the system has)")
+	c.maxFileSize = source.DefaultMaxFileSize
+	fs.Var(byteFlag{&c.maxFileSize}, "max-file-size", "in a directory, skip files larger than this")
+	fs.BoolVar(&c.quiet, "quiet", false, "no estimate, progress or notes on stderr")
+	fs.BoolVar(&c.json, "json", false, "print run statistics as JSON, the last line of stdout")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
 	c.session.noteGiven(fs)
+	if c.session.given["ctx"] && c.ctx <= 0 {
+		return nil, fmt.Errorf("--ctx %d: want a positive number of tokens (e.g. 4096, 32K, 1M)", c.ctx)
+	}
 	switch {
 	case len(pos) > 1:
-		return nil, fmt.Errorf("one input please (FILE or -), got %d", len(pos))
+		return nil, fmt.Errorf("one input please (FILE, DIR or -), got %d", len(pos))
 	case len(pos) == 1:
 		c.input = pos[0]
 	case c.prompt == "":
-		return nil, fmt.Errorf("usage: lcrun [run] FILE|- [-p PROMPT] [-n N] [-m MODEL] (give an input or -p)")
+		return nil, fmt.Errorf("usage: lcrun [run] FILE|DIR|- [-p PROMPT] [-n N] [-m MODEL] [--ctx N] [--attn POLICY] (give an input or -p)")
 	}
 	if c.n < 0 || *temp < 0 || c.sampler.TopK < 0 || *topP < 0 || *minP < 0 || *rep < 0 || c.sampler.RepeatLastN < 0 {
 		return nil, fmt.Errorf("-n, --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
@@ -88,77 +102,6 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.Name(), err)
 	}
-	tokens, err := c.readTokens(tok)
-	if err != nil {
-		return err
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	s, err := c.newSession(m, len(tokens), stderr)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if err := s.Prefill(ctx, tokens, nil); err != nil {
-		return err
-	}
-	return c.generate(ctx, s, stdout)
-}
-
-// readTokens tokenises the input (with BOS as the model asks) and the
-// prompt after it. Text that looks like a special token is plain text: a
-// document must not be able to end the sequence.
-func (c *runConfig) readTokens(tok *tokenizer.Tokenizer) ([]int32, error) {
-	var tokens []int32
-	if c.input != "" {
-		r, err := openInput(c.input, stdin)
-		if err != nil {
-			return nil, err
-		}
-		defer r.Close()
-		if tokens, err = tok.EncodeReader(r, true, false); err != nil {
-			return nil, fmt.Errorf("%s: %w", c.input, err)
-		}
-	}
-	if c.prompt != "" {
-		tokens = append(tokens, tok.Encode(c.prompt, len(tokens) == 0, false)...)
-	}
-	if len(tokens) == 0 {
-		return nil, errors.New("the input is empty")
-	}
-	return tokens, nil
-}
-
-// newSession sizes the context for the input and the tokens to generate.
-func (c *runConfig) newSession(m *model.Model, nInput int, stderr io.Writer) (*model.Session, error) {
-	need := nInput + c.n
-	ctx := c.ctx
-	if ctx == 0 {
-		ctx = need
-	} else if ctx < need {
-		return nil, fmt.Errorf("the input is %d tokens and -n %d more: that needs --ctx %d or more (have %d)", nInput, c.n, need, ctx)
-	}
-	o, err := c.session.options(m, ctx, stderr)
-	if err != nil {
-		return nil, err
-	}
-	return m.NewSession(o)
-}
-
-// generate streams the continuation to stdout, ending with a newline.
-func (c *runConfig) generate(ctx context.Context, s *model.Session, stdout io.Writer) error {
-	opts := model.GenerateOptions{MaxTokens: c.n, Sampler: model.NewSampler(c.sampler)}
-	if c.n == 0 {
-		return nil
-	}
-	for t, err := range s.Generate(ctx, opts) {
-		if err != nil {
-			return err
-		}
-		if _, err := io.WriteString(stdout, t.Text); err != nil {
-			return err
-		}
-	}
-	_, err := io.WriteString(stdout, "\n")
-	return err
+	r := &longRun{c: c, m: m, tok: tok, stdout: stdout, stderr: stderr}
+	return r.run()
 }

@@ -43,7 +43,8 @@ func TestRunGreedyMatchesLibrary(t *testing.T) {
 	tok, _ := m.Tokenizer()
 	text, err := os.ReadFile(storyPrompt)
 	require.NoError(t, err)
-	ids := append(tok.Encode(string(text), true, false), tok.Encode("The dog", false, false)...)
+	// -p comes after the input behind a blank line.
+	ids := append(tok.Encode(string(text), true, false), tok.Encode(promptSeparator+"The dog", false, false)...)
 	s, err := m.NewSession(model.SessionOptions{Ctx: len(ids) + 12})
 	require.NoError(t, err)
 	defer s.Close()

@@ -22,6 +22,8 @@ type Options struct {
 	// MaxFileSize: files larger than this are skipped in a directory
 	// (0 = DefaultMaxFileSize). A file named on its own is always read.
 	MaxFileSize int64
+	// Stdin is what "-" reads (nil = os.Stdin).
+	Stdin io.Reader
 }
 
 func (o Options) maxFileSize() int64 {
@@ -66,6 +68,9 @@ func FileHeader(rel string) string { return "==> " + rel + " <==\n" }
 // a missing path, an empty or binary file, a directory with no text files.
 func Open(path string, opt Options) (*Input, error) {
 	if path == "-" {
+		if opt.Stdin != nil {
+			return openStdin(opt.Stdin)
+		}
 		return openStdin(os.Stdin)
 	}
 	info, err := os.Stat(path)

@@ -347,6 +347,11 @@ func (cw *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Remove deletes an entry (missing is not an error).
+func (c *Cache) Remove(m Match) {
+	os.Remove(filepath.Join(c.dir, entryName(m.Key, m.Tokens)))
+}
+
 // Size is the total size of the cache's entries.
 func (c *Cache) Size() int64 {
 	var total int64

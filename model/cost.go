@@ -1,0 +1,56 @@
+package model
+
+// Cost is the arithmetic of evaluating one token, for time estimates
+// before a long run (measured speed x FLOPs).
+type Cost struct {
+	// Dense is the FLOPs per token that do not depend on the context:
+	// every matrix product (2 per weight, the output layer included) and,
+	// for recurrent models, the state update.
+	Dense float64
+	// PerKey is the FLOPs per token for each cached key it attends to
+	// (scores and the weighted sum of values, over all layers and heads);
+	// 0 for recurrent models.
+	PerKey float64
+}
+
+// Tokens is the cost of evaluating n tokens when token i sees visible(i)
+// keys (sum over i of Dense + PerKey*visible(i)); visibleSum is that sum
+// of visible keys.
+func (c Cost) Tokens(n int, visibleSum float64) float64 {
+	return c.Dense*float64(n) + c.PerKey*visibleSum
+}
+
+type coster interface{ cost() Cost }
+
+// Cost returns the model's per-token arithmetic (zero for an
+// architecture that does not say).
+func (m *Model) Cost() Cost {
+	if c, ok := m.arch.(coster); ok {
+		return c.cost()
+	}
+	return Cost{}
+}
+
+func (m *llama) cost() Cost {
+	hp := &m.hp
+	qDim, kvDim := float64(hp.heads*hp.headDim), float64(hp.kvHeads*hp.headDim)
+	dim, ff := float64(hp.dim), float64(hp.ff)
+	perLayer := dim*qDim + 2*dim*kvDim + qDim*dim + 3*dim*ff
+	return Cost{
+		Dense:  2 * (float64(hp.layers)*perLayer + float64(hp.vocab)*dim),
+		PerKey: 4 * float64(hp.layers*hp.heads*hp.headDim),
+	}
+}
+
+func (m *mambaModel) cost() Cost {
+	p := &m.p
+	embd, inner := float64(p.embd), float64(p.inner)
+	perLayer := embd*float64(p.inProj()) + inner*embd
+	if !p.v2 {
+		perLayer += inner*float64(p.xProj()) + float64(p.dtRank)*inner
+	}
+	// The scan: per channel and state element about 3 multiplies and 3
+	// adds plus the exp; the causal conv: 2 per tap.
+	scan := 7*inner*float64(p.dState) + 2*float64(p.convChannels()*p.dConv)
+	return Cost{Dense: 2*(float64(p.layers)*perLayer+float64(p.vocab)*embd) + float64(p.layers)*scan}
+}
