@@ -4,9 +4,9 @@
 
 #include "textflag.h"
 
-// func softplusAVX2(dst []float32, x []float32)
+// func softplusAsm(dst []float32, x []float32)
 // Requires: AVX, AVX2, FMA3
-TEXT ·softplusAVX2(SB), NOSPLIT, $0-48
+TEXT ·softplusAsm(SB), NOSPLIT, $0-48
 	MOVQ    dst_len+8(FP), AX
 	MOVQ    dst_base+0(FP), CX
 	MOVQ    x_base+24(FP), DX
@@ -371,9 +371,9 @@ DATA tailmask<>+56(SB)/4, $0x00000000
 DATA tailmask<>+60(SB)/4, $0x00000000
 GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 
-// func scanChannelAVX2(y []float32, x []float32, dtp []float32, ld int, ldp int, h []float32, a []float32, B []float32, C []float32, T int, dState int, dcoef float32)
+// func scanChannelAsm(y []float32, x []float32, dtp []float32, ld int, ldp int, h []float32, a []float32, B []float32, C []float32, T int, dState int, dcoef float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·scanChannelAVX2(SB), NOSPLIT, $0-204
+TEXT ·scanChannelAsm(SB), NOSPLIT, $0-204
 	MOVQ    T+184(FP), AX
 	TESTQ   AX, AX
 	JZ      done
@@ -456,9 +456,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func scan2HeadAVX2(y []float32, x []float32, h []float32, B []float32, C []float32, headDim int, dState int, da float32, dt float32, dcoef float32)
+// func scan2HeadAsm(y []float32, x []float32, h []float32, B []float32, C []float32, headDim int, dState int, da float32, dt float32, dcoef float32)
 // Requires: AVX, AVX2, FMA3, SSE
-TEXT ·scan2HeadAVX2(SB), NOSPLIT, $0-148
+TEXT ·scan2HeadAsm(SB), NOSPLIT, $0-148
 	MOVQ         headDim+120(FP), AX
 	TESTQ        AX, AX
 	JZ           done
@@ -529,9 +529,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func convGroupAVX2(y []float32, x []float32, ld int, wt []float32, st []float32, bias []float32, T int)
+// func convGroupAsm(y []float32, x []float32, ld int, wt []float32, st []float32, bias []float32, T int)
 // Requires: AVX, FMA3
-TEXT ·convGroupAVX2(SB), NOSPLIT, $0-136
+TEXT ·convGroupAsm(SB), NOSPLIT, $0-136
 	MOVQ    wt_base+56(FP), AX
 	MOVQ    st_base+80(FP), CX
 	VMOVUPS (AX), Y0

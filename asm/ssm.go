@@ -33,7 +33,7 @@ const (
 // which never overflows and keeps relative accuracy for very negative x,
 // and x itself above 20 (where the two agree in float32), as ggml.
 func softplus() {
-	TEXT("softplusAVX2", NOSPLIT, "func(dst, x []float32)")
+	TEXT("softplusAsm", NOSPLIT, "func(dst, x []float32)")
 	n, ptrs := sliceArgs("dst", "x")
 	c := loadExpConsts()
 	streamLoop("f", n, ptrs, 1, func(l lanes, _ int) {
@@ -72,7 +72,7 @@ func softplus() {
 //	h[n] = h[n]*exp(dt*a[n]) + B[t*dState+n]*(xv*dt)
 //	y[t*ld] = sum_n h[n]*C[t*dState+n] + dcoef*xv
 func scanChannel() {
-	TEXT("scanChannelAVX2", NOSPLIT, "func(y, x, dtp []float32, ld, ldp int, h, a, B, C []float32, T, dState int, dcoef float32)")
+	TEXT("scanChannelAsm", NOSPLIT, "func(y, x, dtp []float32, ld, ldp int, h, a, B, C []float32, T, dState int, dcoef float32)")
 	T := Load(Param("T"), GP64())
 	TESTQ(T, T)
 	JZ(LabelRef("done"))
@@ -141,7 +141,7 @@ func scanChannel() {
 //	h[p][n] = h[p][n]*da + B[n]*(x[p]*dt)
 //	y[p] = sum_n h[p][n]*C[n] + dcoef*x[p]
 func scan2Head() {
-	TEXT("scan2HeadAVX2", NOSPLIT, "func(y, x, h, B, C []float32, headDim, dState int, da, dt, dcoef float32)")
+	TEXT("scan2HeadAsm", NOSPLIT, "func(y, x, h, B, C []float32, headDim, dState int, da, dt, dcoef float32)")
 	rows := Load(Param("headDim"), GP64())
 	TESTQ(rows, rows)
 	JZ(LabelRef("done"))
@@ -218,7 +218,7 @@ func scan2Vector(hp, bp, cp, off Register, disp int, da, xdt, acc VecVirtual) {
 //
 // then the window slides by one input.
 func convGroup() {
-	TEXT("convGroupAVX2", NOSPLIT, "func(y, x []float32, ld int, wt, st, bias []float32, T int)")
+	TEXT("convGroupAsm", NOSPLIT, "func(y, x []float32, ld int, wt, st, bias []float32, T int)")
 	wt := Load(Param("wt").Base(), GP64())
 	st := Load(Param("st").Base(), GP64())
 	taps := make([]VecVirtual, 4)
