@@ -2,6 +2,10 @@ package model
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/lcrun/lcrun/model/synth"
@@ -70,4 +74,73 @@ func BenchmarkMamba130M(b *testing.B) {
 	}
 }
 
-var benchThreads = 2
+// benchThreads is the thread count of the Mamba benchmarks (the issue's
+// figures are for 2).
+const benchThreads = 2
+
+// BenchmarkMambaLongPrefill prefills 10K, 100K and 1M synthetic tokens
+// into one session of the Mamba-130M shape, in calls of 64K tokens (the
+// input itself takes constant memory), and reports tokens/s and the
+// process's peak RSS. Run one length per process to read each peak:
+//
+//	go test -c ./model
+//	/usr/bin/time -v ./model.test -test.run X -test.benchtime 1x \
+//		-test.bench 'MambaLongPrefill/mamba-130m-q8_0/tokens=1M'
+func BenchmarkMambaLongPrefill(b *testing.B) {
+	for _, name := range []string{"mamba-130m-f32", "mamba-130m-q8_0"} {
+		for _, n := range []int{10_000, 100_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/tokens=%s", name, shortCount(n)), func(b *testing.B) {
+				m := openSynth(b, name)
+				s, err := m.NewSession(SessionOptions{Threads: benchThreads})
+				require.NoError(b, err)
+				defer s.Close()
+				chunk := make([]int32, 1<<16)
+				vocab := m.VocabSize()
+				b.ResetTimer()
+				for range b.N {
+					s.Reset()
+					for done := 0; done < n; {
+						k := min(len(chunk), n-done)
+						for i := range k {
+							chunk[i] = int32(((done+i)*7919 + 13) % vocab)
+						}
+						if err := s.Prefill(context.Background(), chunk[:k], nil); err != nil {
+							b.Fatal(err)
+						}
+						done += k
+					}
+				}
+				b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "tok/s")
+				if rss := peakRSS(); rss > 0 {
+					b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+				}
+			})
+		}
+	}
+}
+
+func shortCount(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dK", n/1000)
+	}
+	return fmt.Sprint(n)
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in bytes where the
+// system reports it (Linux), else 0.
+func peakRSS() int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" && f[2] == "kB" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
