@@ -12,9 +12,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// tensorEdit changes one tensor of a copied file: new dims (nil drops the
+// tensor) and data (nil keeps the old bytes, or zeros if it grew).
+type tensorEdit func(f *gguf.File, name string, dims []uint64) ([]uint64, []byte)
+
 // rewriteGGUF copies a model file with changes: keys set (a nil value
-// deletes the key) and tensors edited by edit (nil dims drop the tensor).
-func rewriteGGUF(t *testing.T, path string, keys map[string]any, edit func(name string, dims []uint64) []uint64) []byte {
+// deletes the key) and tensors edited by edit.
+func rewriteGGUF(t *testing.T, path string, keys map[string]any, edit tensorEdit) []byte {
 	t.Helper()
 	f, err := gguf.Open(path)
 	require.NoError(t, err)
@@ -34,14 +38,17 @@ func rewriteGGUF(t *testing.T, path string, keys map[string]any, edit func(name 
 	}
 	for _, ti := range f.Tensors {
 		dims := ti.Dims
+		var data []byte
 		if edit != nil {
-			dims = edit(ti.Name, dims)
+			dims, data = edit(f, ti.Name, dims)
 		}
 		if dims == nil {
 			continue
 		}
-		data, err := f.TensorData(ti.Name)
-		require.NoError(t, err)
+		if data == nil {
+			data, err = f.TensorData(ti.Name)
+			require.NoError(t, err)
+		}
 		n := uint64(1)
 		for _, d := range dims {
 			n *= d
@@ -60,26 +67,19 @@ func rewriteGGUF(t *testing.T, path string, keys map[string]any, edit func(name 
 func TestMambaLoadErrors(t *testing.T) {
 	m1 := filepath.Join(goldenDir, "models/mamba-tiny-f32.gguf")
 	m2 := filepath.Join(goldenDir, "models/mamba2-tiny-g2-f32.gguf")
-	drop := func(name string) func(string, []uint64) []uint64 {
-		return func(n string, d []uint64) []uint64 {
+	reshape := func(name string, dims ...uint64) tensorEdit {
+		return func(_ *gguf.File, n string, d []uint64) ([]uint64, []byte) {
 			if n == name {
-				return nil
+				return dims, nil
 			}
-			return d
+			return d, nil
 		}
 	}
-	reshape := func(name string, dims ...uint64) func(string, []uint64) []uint64 {
-		return func(n string, d []uint64) []uint64 {
-			if n == name {
-				return dims
-			}
-			return d
-		}
-	}
+	drop := func(name string) tensorEdit { return reshape(name) }
 	cases := []struct {
 		name, path string
 		keys       map[string]any
-		edit       func(string, []uint64) []uint64
+		edit       tensorEdit
 		want       string
 	}{
 		{"missing ssm_a", m1, nil, drop("blk.1.ssm_a"), "blk.1.ssm_a is missing"},
@@ -108,6 +108,39 @@ func TestMambaLoadErrors(t *testing.T) {
 	// The unchanged copy loads: the errors above come from the edits.
 	_, err := OpenBytes(rewriteGGUF(t, m2, nil, nil), "copy")
 	require.NoError(t, err)
+}
+
+// TestMambaTiedOutput checks the tied output (no output.weight: the
+// logits come from token_embd, as in the real Mamba-130M) against the same
+// file with an explicit output.weight equal to token_embd.
+func TestMambaTiedOutput(t *testing.T) {
+	path := filepath.Join(goldenDir, "models/mamba-tiny-q8_0.gguf")
+	tokens := readTokens(t, filepath.Join(goldenDir, "logits/mamba-tiny-q8_0.tokens"))[:40]
+	embdAsOutput := func(f *gguf.File, n string, d []uint64) ([]uint64, []byte) {
+		if n != "output.weight" {
+			return d, nil
+		}
+		data, err := f.TensorData("token_embd.weight")
+		require.NoError(t, err)
+		return d, data
+	}
+	dropOutput := func(_ *gguf.File, n string, d []uint64) ([]uint64, []byte) {
+		if n == "output.weight" {
+			return nil, nil
+		}
+		return d, nil
+	}
+	var logits [2][]float32
+	for i, edit := range []tensorEdit{embdAsOutput, dropOutput} {
+		m, err := OpenBytes(rewriteGGUF(t, path, nil, edit), "copy")
+		require.NoError(t, err)
+		s, err := m.NewSession(SessionOptions{Batch: 16, Threads: 1})
+		require.NoError(t, err)
+		logits[i] = evalSpan(t, s, tokens)
+		s.Close()
+		m.Close()
+	}
+	require.Equal(t, logits[0], logits[1])
 }
 
 func TestMambaStateErrors(t *testing.T) {
