@@ -8,13 +8,12 @@ import (
 // llamaState is one Llama session: its KV cache, its RoPE, and scratch
 // for the largest micro-batch (all allocated once, in newState).
 type llamaState struct {
-	m      *llama
-	cfg    *sessionConfig
-	pool   *lc.Pool
-	serial *lc.Pool // one thread: kernels too small to be worth waking workers
-	rope   *ropescale.Rope
-	kv     *kvCache
-	prm    lc.AttentionParams
+	m   *llama
+	cfg *sessionConfig
+	kernelPools
+	rope *ropescale.Rope
+	kv   *kvCache
+	prm  lc.AttentionParams
 
 	// Scratch, [batch][width] each.
 	x, xb       []float32 // residual stream; normed input / projection output
@@ -42,7 +41,7 @@ func (m *llama) newState(cfg *sessionConfig) (archState, error) {
 	b := cfg.Batch
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	s := &llamaState{
-		m: m, cfg: cfg, pool: cfg.pool, serial: lc.NewPool(1), rope: rope, kv: kv,
+		m: m, cfg: cfg, kernelPools: newKernelPools(cfg.pool), rope: rope, kv: kv,
 		prm: lc.AttentionParams{Heads: hp.heads, KVHeads: hp.kvHeads, HeadDim: hp.headDim,
 			Scale: m.attnScale(), Window: cfg.Window, Sinks: cfg.Sinks},
 		x: make([]float32, b*hp.dim), xb: make([]float32, b*hp.dim),
@@ -167,22 +166,4 @@ func addBias(x, b []float32) {
 	for i := 0; i < len(x); i += len(b) {
 		lc.Add(x[i:i+len(b)], x[i:i+len(b)], b)
 	}
-}
-
-// minParallelWork is the fewest multiply-adds a kernel call shares among
-// the pool's threads: below it, waking the workers (a few microseconds)
-// costs more than it saves. Small models decode twice as fast with it.
-const minParallelWork = 1 << 18
-
-// poolFor picks the pool for a kernel call of the given work.
-func (s *llamaState) poolFor(work int) *lc.Pool {
-	if work < minParallelWork {
-		return s.serial
-	}
-	return s.pool
-}
-
-// matmul is Pool.MatMul on the pool the product's size deserves.
-func (s *llamaState) matmul(dst []float32, w lc.Matrix, x []float32, n int) {
-	s.poolFor(w.Rows*w.Cols*n).MatMul(dst, w, x, n)
 }

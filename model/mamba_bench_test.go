@@ -80,8 +80,9 @@ const benchThreads = 2
 
 // BenchmarkMambaLongPrefill prefills 10K, 100K and 1M synthetic tokens
 // into one session of the Mamba-130M shape, in calls of 64K tokens (the
-// input itself takes constant memory), and reports tokens/s and the
-// process's peak RSS. Run one length per process to read each peak:
+// input itself takes constant memory; the session keeps the last 4K
+// tokens of history, SessionOptions.History), and reports tokens/s and
+// the process's peak RSS. Run one length per process to read each peak:
 //
 //	go test -c ./model
 //	/usr/bin/time -v ./model.test -test.run X -test.benchtime 1x \
@@ -91,7 +92,7 @@ func BenchmarkMambaLongPrefill(b *testing.B) {
 		for _, n := range []int{10_000, 100_000, 1_000_000} {
 			b.Run(fmt.Sprintf("%s/tokens=%s", name, shortCount(n)), func(b *testing.B) {
 				m := openSynth(b, name)
-				s, err := m.NewSession(SessionOptions{Threads: benchThreads})
+				s, err := m.NewSession(SessionOptions{Threads: benchThreads, History: 4096})
 				require.NoError(b, err)
 				defer s.Close()
 				chunk := make([]int32, 1<<16)

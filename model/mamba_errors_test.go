@@ -12,101 +12,44 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tensorEdit changes one tensor of a copied file: new dims (nil drops the
-// tensor) and data (nil keeps the old bytes, or zeros if it grew).
-type tensorEdit func(f *gguf.File, name string, dims []uint64) ([]uint64, []byte)
-
-// rewriteGGUF copies a model file with changes: keys set (a nil value
-// deletes the key) and tensors edited by edit.
-func rewriteGGUF(t *testing.T, path string, keys map[string]any, edit tensorEdit) []byte {
-	t.Helper()
-	f, err := gguf.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	w := gguf.NewWriter()
-	for _, kv := range f.KV {
-		if kv.Key != "general.alignment" {
-			require.NoError(t, w.Set(kv.Key, kv.Value))
-		}
-	}
-	for k, v := range keys {
-		if v == nil {
-			w.Delete(k)
-		} else {
-			require.NoError(t, w.Set(k, v))
-		}
-	}
-	for _, ti := range f.Tensors {
-		dims := ti.Dims
-		var data []byte
-		if edit != nil {
-			dims, data = edit(f, ti.Name, dims)
-		}
-		if dims == nil {
-			continue
-		}
-		if data == nil {
-			data, err = f.TensorData(ti.Name)
-			require.NoError(t, err)
-		}
-		n := uint64(1)
-		for _, d := range dims {
-			n *= d
-		}
-		if ti.Type == lc.F32 && int(n)*4 > len(data) { // a grown tensor needs more bytes
-			data = make([]byte, n*4)
-		}
-		require.NoError(t, w.AddTensor(ti.Name, ti.Type, dims, data))
-	}
-	var buf bytes.Buffer
-	_, err = w.WriteTo(&buf)
-	require.NoError(t, err)
-	return buf.Bytes()
-}
-
 func TestMambaLoadErrors(t *testing.T) {
 	m1 := filepath.Join(goldenDir, "models/mamba-tiny-f32.gguf")
 	m2 := filepath.Join(goldenDir, "models/mamba2-tiny-g2-f32.gguf")
-	reshape := func(name string, dims ...uint64) tensorEdit {
-		return func(_ *gguf.File, n string, d []uint64) ([]uint64, []byte) {
-			if n == name {
-				return dims, nil
-			}
-			return d, nil
-		}
+	drop := func(name string) edit { return edit{drop: []string{name}} }
+	reshape := func(name string, dims ...uint64) edit {
+		return edit{replace: map[string]tensorEdit{name: {typ: lc.F32, dims: dims}}}
 	}
-	drop := func(name string) tensorEdit { return reshape(name) }
+	set := func(k string, v any) edit { return edit{set: map[string]any{k: v}} }
 	cases := []struct {
 		name, path string
-		keys       map[string]any
-		edit       tensorEdit
+		e          edit
 		want       string
 	}{
-		{"missing ssm_a", m1, nil, drop("blk.1.ssm_a"), "blk.1.ssm_a is missing"},
-		{"missing ssm_x", m1, nil, drop("blk.0.ssm_x.weight"), "blk.0.ssm_x.weight is missing"},
-		{"missing output_norm", m1, nil, drop("output_norm.weight"), "output_norm.weight is missing"},
-		{"A transposed", m1, nil, reshape("blk.0.ssm_a", 128, 16), "blk.0.ssm_a has shape"},
-		{"conv too wide", m1, nil, reshape("blk.0.ssm_conv1d.weight", 5, 128), "ssm_conv1d.weight has shape"},
-		{"no state size", m1, map[string]any{"mamba.ssm.state_size": nil}, nil, "mamba.ssm.state_size: missing"},
-		{"zero conv kernel", m1, map[string]any{"mamba.ssm.conv_kernel": uint32(0)}, nil, "conv_kernel = 0 is out of range"},
-		{"huge state", m1, map[string]any{"mamba.ssm.state_size": uint32(1 << 30)}, nil, "state_size = 1073741824 is out of range"},
-		{"state size as string", m1, map[string]any{"mamba.ssm.state_size": "16"}, nil, "mamba.ssm.state_size"},
-		{"falcon-mamba norms", m1, map[string]any{"mamba.ssm.dt_b_c_rms": true}, nil, "not supported"},
-		{"heads do not divide", m2, map[string]any{"mamba2.ssm.time_step_rank": uint32(7)}, nil, "does not divide evenly"},
-		{"groups do not divide", m2, map[string]any{"mamba2.ssm.group_count": uint32(3)}, nil, "does not divide evenly"},
-		{"group norm over all", m2, nil, reshape("blk.0.ssm_norm.weight", 128), "ssm_norm.weight has shape"},
-		{"no embeddings", m2, nil, drop("token_embd.weight"), "token_embd.weight is missing"},
+		{"missing ssm_a", m1, drop("blk.1.ssm_a"), "blk.1.ssm_a is missing"},
+		{"missing ssm_x", m1, drop("blk.0.ssm_x.weight"), "blk.0.ssm_x.weight is missing"},
+		{"missing output_norm", m1, drop("output_norm.weight"), "output_norm.weight is missing"},
+		{"A transposed", m1, reshape("blk.0.ssm_a", 128, 16), "blk.0.ssm_a has shape"},
+		{"conv too wide", m1, reshape("blk.0.ssm_conv1d.weight", 5, 128), "ssm_conv1d.weight has shape"},
+		{"no state size", m1, set("mamba.ssm.state_size", nil), "mamba.ssm.state_size: missing"},
+		{"zero conv kernel", m1, set("mamba.ssm.conv_kernel", uint32(0)), "conv_kernel = 0 is out of range"},
+		{"huge state", m1, set("mamba.ssm.state_size", uint32(1<<30)), "state_size = 1073741824 is out of range"},
+		{"state size as string", m1, set("mamba.ssm.state_size", "16"), "mamba.ssm.state_size"},
+		{"falcon-mamba norms", m1, set("mamba.ssm.dt_b_c_rms", true), "not supported"},
+		{"heads do not divide", m2, set("mamba2.ssm.time_step_rank", uint32(7)), "does not divide evenly"},
+		{"groups do not divide", m2, set("mamba2.ssm.group_count", uint32(3)), "does not divide evenly"},
+		{"group norm over all", m2, reshape("blk.0.ssm_norm.weight", 128), "ssm_norm.weight has shape"},
+		{"no embeddings", m2, drop("token_embd.weight"), "token_embd.weight is missing"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			b := rewriteGGUF(t, c.path, c.keys, c.edit)
+			b := rewrite(t, c.path, c.e)
 			_, err := OpenBytes(b, c.name)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
 	// The unchanged copy loads: the errors above come from the edits.
-	_, err := OpenBytes(rewriteGGUF(t, m2, nil, nil), "copy")
+	_, err := OpenBytes(rewrite(t, m2, edit{}), "copy")
 	require.NoError(t, err)
 }
 
@@ -116,23 +59,16 @@ func TestMambaLoadErrors(t *testing.T) {
 func TestMambaTiedOutput(t *testing.T) {
 	path := filepath.Join(goldenDir, "models/mamba-tiny-q8_0.gguf")
 	tokens := readTokens(t, filepath.Join(goldenDir, "logits/mamba-tiny-q8_0.tokens"))[:40]
-	embdAsOutput := func(f *gguf.File, n string, d []uint64) ([]uint64, []byte) {
-		if n != "output.weight" {
-			return d, nil
-		}
-		data, err := f.TensorData("token_embd.weight")
-		require.NoError(t, err)
-		return d, data
-	}
-	dropOutput := func(_ *gguf.File, n string, d []uint64) ([]uint64, []byte) {
-		if n == "output.weight" {
-			return nil, nil
-		}
-		return d, nil
-	}
+	f, err := gguf.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	embd, err := f.TensorData("token_embd.weight")
+	require.NoError(t, err)
+	embdAsOutput := edit{replace: map[string]tensorEdit{"output.weight": {data: embd}}}
+	dropOutput := edit{drop: []string{"output.weight"}}
 	var logits [2][]float32
-	for i, edit := range []tensorEdit{embdAsOutput, dropOutput} {
-		m, err := OpenBytes(rewriteGGUF(t, path, nil, edit), "copy")
+	for i, e := range []edit{embdAsOutput, dropOutput} {
+		m, err := OpenBytes(rewrite(t, path, e), "copy")
 		require.NoError(t, err)
 		s, err := m.NewSession(SessionOptions{Batch: 16, Threads: 1})
 		require.NoError(t, err)

@@ -10,8 +10,8 @@ import (
 // micro-batch. Its size depends on the model and the micro-batch size
 // only, never on how many tokens went through it.
 type mambaState struct {
-	m     *mambaModel
-	pool  *lc.Pool
+	m *mambaModel
+	kernelPools
 	batch int
 	pos   int64 // tokens evaluated: the position the next one must have
 
@@ -36,7 +36,7 @@ type mambaState struct {
 func (m *mambaModel) newState(cfg *sessionConfig) (archState, error) {
 	p := &m.p
 	conv, ssm := p.stateFloats()
-	s := &mambaState{m: m, pool: cfg.pool, batch: cfg.Batch}
+	s := &mambaState{m: m, kernelPools: newKernelPools(cfg.pool), batch: cfg.Batch}
 	s.conv = make([]float32, p.layers*conv)
 	s.ssm = make([]float32, p.layers*ssm)
 	slab := make([]float32, cfg.Batch*p.scratchFloats())
@@ -105,7 +105,7 @@ func (s *mambaState) forward(tokens, pos []int32, rows []int, out []float32) err
 	for i, r := range rows {
 		lc.RMSNorm(s.norm[i*p.embd:(i+1)*p.embd], s.resid[r*p.embd:(r+1)*p.embd], s.m.outNorm, p.eps)
 	}
-	s.pool.MatMul(out, s.m.output, s.norm, len(rows))
+	s.matmul(out, s.m.output, s.norm, len(rows))
 	return nil
 }
 
@@ -122,7 +122,7 @@ func (s *mambaState) normIn(ly *mambaLayer, T int) {
 	for t := range T {
 		lc.RMSNorm(s.norm[t*p.embd:(t+1)*p.embd], s.resid[t*p.embd:(t+1)*p.embd], ly.norm, p.eps)
 	}
-	s.pool.MatMul(s.proj, ly.in, s.norm, T)
+	s.matmul(s.proj, ly.in, s.norm, T)
 }
 
 // convolve runs the causal convolution over s.convIn (T tokens) with the
@@ -130,7 +130,7 @@ func (s *mambaState) normIn(ly *mambaLayer, T int) {
 func (s *mambaState) convolve(ly *mambaLayer, conv []float32, T int) {
 	p := &s.m.p
 	cc := p.convChannels()
-	s.pool.SSMConv(s.convOut, conv, s.convIn, ly.convW, ly.convB, T, cc, p.dConv)
+	s.poolFor(T*cc*p.dConv).SSMConv(s.convOut, conv, s.convIn, ly.convW, ly.convB, T, cc, p.dConv)
 	lc.SiLU(s.convOut[:T*cc], s.convOut[:T*cc])
 }
 
@@ -150,7 +150,7 @@ func (s *mambaState) gateOut(ly *mambaLayer, zOff, T int) {
 			}
 		}
 	}
-	s.pool.MatMul(s.norm, ly.out, s.y, T)
+	s.matmul(s.norm, ly.out, s.y, T)
 	lc.Add(s.resid[:T*p.embd], s.resid[:T*p.embd], s.norm[:T*p.embd])
 }
 
@@ -165,19 +165,19 @@ func (s *mambaState) layer1(l, T int) {
 	}
 	s.convolve(ly, conv, T)
 	x := s.convOut
-	s.pool.MatMul(s.xdb, ly.x, x, T)
+	s.matmul(s.xdb, ly.x, x, T)
 	for t := range T { // ssm_x rows: dt (low rank), B, C
 		row := s.xdb[t*xp : (t+1)*xp]
 		copy(s.dtIn[t*r:(t+1)*r], row[:r])
 		copy(s.b[t*ds:(t+1)*ds], row[r:r+ds])
 		copy(s.c[t*ds:(t+1)*ds], row[r+ds:])
 	}
-	s.pool.MatMul(s.dt, ly.dt, s.dtIn, T)
+	s.matmul(s.dt, ly.dt, s.dtIn, T)
 	for t := range T {
 		dt := s.dt[t*in : (t+1)*in]
 		lc.Add(dt, dt, ly.dtBias)
 	}
-	s.pool.SSMScan(s.y, ssm, x, s.dt, ly.a, s.b, s.c, ly.d, T, in, ds)
+	s.poolFor(T*in*ds).SSMScan(s.y, ssm, x, s.dt, ly.a, s.b, s.c, ly.d, T, in, ds)
 	s.gateOut(ly, in, T)
 }
 
@@ -199,6 +199,6 @@ func (s *mambaState) layer2(l, T int) {
 		copy(s.b[t*bc:(t+1)*bc], row[in:in+bc])
 		copy(s.c[t*bc:(t+1)*bc], row[in+bc:])
 	}
-	s.pool.SSMScan2(s.y, ssm, s.xs, s.dt, ly.a, s.b, s.c, ly.d, T, nh, in/nh, p.dState, p.nGroup)
+	s.poolFor(T*in*p.dState).SSMScan2(s.y, ssm, s.xs, s.dt, ly.a, s.b, s.c, ly.d, T, nh, in/nh, p.dState, p.nGroup)
 	s.gateOut(ly, 0, T)
 }
