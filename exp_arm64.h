@@ -1,6 +1,7 @@
 // The NEON exp shared by the vector and SSM kernels: EXP_CONSTS loads its
-// constants, EXP computes V0 = exp(V0). Each file that includes this gets
-// its own copy of the (file-local) constant table.
+// constants, EXP computes V0 = exp(V0), MAP_LOOP runs an element-wise body
+// over a slice. Each file that includes this gets its own copy of the
+// (file-local) constant table.
 
 // Constants of the vector exp, one float32 (or int32) each, loaded
 // replicated into V16..V29 by EXP_CONSTS.
@@ -77,3 +78,36 @@ GLOBL expConsts<>(SB), RODATA|NOPTR, $56
 	VBIT   V5.B16, V28.B16, V0.B16; /* x >= hi: +Inf */ \
 	WORD $0x4e661c00 /* bic v0.16b, v0.16b, v6.16b */
 
+
+// MAP_LOOP sets dst[i] (R0, R1 values) from x[i] (R2) by BODY, which maps
+// V0 to V0 (and may use V1..V8 and the EXP registers): four values at a
+// time, then single ones in lane 0. LOAD4 and LOAD1 load further inputs
+// in step (four values, one value). It returns.
+#define MAP_LOOP(LOAD4, LOAD1, BODY) \
+loop:                                \
+	CMP     $4, R1;                  \
+	BLT     one;                     \
+	VLD1.P  16(R2), [V0.S4];         \
+	LOAD4;                           \
+	MOVD    $4, R3;                  \
+	B       body;                    \
+one:                                 \
+	CBZ     R1, done;                \
+	FMOVS.P 4(R2), F0;               \
+	LOAD1;                           \
+	MOVD    $1, R3;                  \
+body:                                \
+	BODY;                            \
+	CMP     $4, R3;                  \
+	BLT     store1;                  \
+	VST1.P  [V0.S4], 16(R0);         \
+	SUB     $4, R1;                  \
+	B       loop;                    \
+store1:                              \
+	FMOVS.P F0, 4(R0);               \
+	SUB     $1, R1;                  \
+	B       loop;                    \
+done:                                \
+	RET
+
+#define NOLOAD

@@ -150,6 +150,27 @@
 	NIBBLES(V4, V5);  \
 	NIBBLES(V6, V7)
 
+// SCALE_Aj, SCALE_Bj: the scale products d_w[i]*d_x[j] of column j into
+// V13 (columns read into V10, V11) or V23 (V20, V21).
+#define SCALE_A0 WORD $0x4f89910d /* fmul v13.4s, v8.4s, v9.s[0] */
+#define SCALE_B1 WORD $0x4fa99117 /* fmul v23.4s, v8.4s, v9.s[1] */
+#define SCALE_A2 WORD $0x4f89990d /* fmul v13.4s, v8.4s, v9.s[2] */
+#define SCALE_B3 WORD $0x4fa99917 /* fmul v23.4s, v8.4s, v9.s[3] */
+
+// QCOLS does two activation columns (rows RA, RB) of a block: the integer
+// dots DOTA, DOTB, then ACCA += V12*V13 and ACCB += V22*V23.
+#define QCOLS(RA, RB, SCALEA, SCALEB, ACCA, ACCB, DOTA, DOTB) \
+	FMOVQ 2(RA), F10;              \
+	FMOVQ 18(RA), F11;             \
+	FMOVQ 2(RB), F20;              \
+	FMOVQ 18(RB), F21;             \
+	DOTA;                          \
+	DOTB;                          \
+	SCALEA;                        \
+	SCALEB;                        \
+	VFMLA V13.S4, V12.S4, ACCA.S4; \
+	VFMLA V23.S4, V22.S4, ACCB.S4
+
 // QTILE is a whole tile: W blocks of WB bytes loaded by LOADW, integer dots
 // DOTA and DOTB.
 #define QTILE(LOADW, WB, DOTA, DOTB) \
@@ -176,26 +197,8 @@ block:                                                   \
 	LOADW                                                \
 	WORD   $0x0e217908; /* fcvtl v8.4s, v8.4h */                  \
 	WORD   $0x0e217929; /* fcvtl v9.4s, v9.4h */                  \
-	FMOVQ  2(R6), F10                                    \
-	FMOVQ  18(R6), F11                                   \
-	FMOVQ  2(R7), F20                                    \
-	FMOVQ  18(R7), F21                                   \
-	DOTA                                                 \
-	DOTB                                                 \
-	WORD   $0x4f89910d; /* fmul v13.4s, v8.4s, v9.s[0] */         \
-	WORD   $0x4fa99117; /* fmul v23.4s, v8.4s, v9.s[1] */         \
-	VFMLA  V13.S4, V12.S4, V16.S4                        \
-	VFMLA  V23.S4, V22.S4, V17.S4                        \
-	FMOVQ  2(R8), F10                                    \
-	FMOVQ  18(R8), F11                                   \
-	FMOVQ  2(R9), F20                                    \
-	FMOVQ  18(R9), F21                                   \
-	DOTA                                                 \
-	DOTB                                                 \
-	WORD   $0x4f89990d; /* fmul v13.4s, v8.4s, v9.s[2] */         \
-	WORD   $0x4fa99917; /* fmul v23.4s, v8.4s, v9.s[3] */         \
-	VFMLA  V13.S4, V12.S4, V18.S4                        \
-	VFMLA  V23.S4, V22.S4, V19.S4                        \
+	QCOLS(R6, R7, SCALE_A0, SCALE_B1, V16, V17, DOTA, DOTB) \
+	QCOLS(R8, R9, SCALE_A2, SCALE_B3, V18, V19, DOTA, DOTB) \
 	ADD    $WB, R2                                       \
 	ADD    $WB, R3                                       \
 	ADD    $WB, R4                                       \
@@ -219,7 +222,7 @@ gemv:                                                    \
 	FMOVQ  2(R6), F10                                    \
 	FMOVQ  18(R6), F11                                   \
 	DOTA                                                 \
-	WORD   $0x4f89910d; /* fmul v13.4s, v8.4s, v9.s[0] */         \
+	SCALE_A0                                             \
 	VFMLA  V13.S4, V12.S4, V16.S4                        \
 	ADD    $WB, R2                                       \
 	ADD    $WB, R3                                       \

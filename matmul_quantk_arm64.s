@@ -56,6 +56,47 @@
 	WORD $0x4e2380a9; /* smlal2 v9.8h, v5.16b, v3.16b */ \
 	WORD $0x4e60692c; /* sadalp v12.4s, v9.8h */
 
+#define Q4K_MLA0 \
+	WORD $0x6f94018d; /* mla v13.4s, v12.4s, v20.s[0] */
+
+#define Q4K_MLA1 \
+	WORD $0x6fb4018d; /* mla v13.4s, v12.4s, v20.s[1] */
+
+#define Q4K_MLA2 \
+	WORD $0x6f94098d; /* mla v13.4s, v12.4s, v20.s[2] */
+
+#define Q4K_MLA3 \
+	WORD $0x6fb4098d; /* mla v13.4s, v12.4s, v20.s[3] */
+
+#define Q4K_MLA4 \
+	WORD $0x6f95018d; /* mla v13.4s, v12.4s, v21.s[0] */
+
+#define Q4K_MLA5 \
+	WORD $0x6fb5018d; /* mla v13.4s, v12.4s, v21.s[1] */
+
+#define Q4K_MLA6 \
+	WORD $0x6f95098d; /* mla v13.4s, v12.4s, v21.s[2] */
+
+#define Q4K_MLA7 \
+	WORD $0x6fb5098d; /* mla v13.4s, v12.4s, v21.s[3] */
+
+// Q4K_PAIR does sub-blocks 2p (low nibbles) and 2p+1 (high nibbles) of
+// row R: 32 bytes of W at R, 64 activation values at R14 (both move on);
+// MLA0, MLA1 add T*D of the two sub-blocks.
+#define Q4K_PAIR(R, DOT60, DOT71, DOT42, DOT53, MLA0, MLA1) \
+	VLD1.P 64(R14), [V0.B16, V1.B16, V2.B16, V3.B16]; \
+	VLD1.P 32(R), [V4.B16, V5.B16]; \
+	VAND  V29.B16, V4.B16, V6.B16; \
+	VAND  V29.B16, V5.B16, V7.B16; \
+	VUSHR $4, V4.B16, V4.B16; \
+	VUSHR $4, V5.B16, V5.B16; \
+	DOT60; \
+	DOT71; \
+	MLA0; \
+	DOT42; \
+	DOT53; \
+	MLA1
+
 // Q4K_ROW does row R of the super-block (lane LANE): 6-bit scales sc and
 // mins m (ScaleMinK4) from the 12 scale bytes as three words, D from sc,
 // m.P (P the activation sub-block sums), then the sub-blocks in pairs
@@ -94,66 +135,11 @@
 	ADD   $16, R; \
 	VEOR  V12.B16, V12.B16, V12.B16; \
 	VEOR  V13.B16, V13.B16, V13.B16; \
-	FMOVQ 4(R6), F0; \
-	FMOVQ 20(R6), F1; \
-	FMOVQ 36(R6), F2; \
-	FMOVQ 52(R6), F3; \
-	VLD1.P 32(R), [V4.B16, V5.B16]; \
-	VAND  V29.B16, V4.B16, V6.B16; \
-	VAND  V29.B16, V5.B16, V7.B16; \
-	VUSHR $4, V4.B16, V4.B16; \
-	VUSHR $4, V5.B16, V5.B16; \
-	DOT60; \
-	DOT71; \
-	WORD $0x6f94018d; /* mla v13.4s, v12.4s, v20.s[0] */ \
-	DOT42; \
-	DOT53; \
-	WORD $0x6fb4018d; /* mla v13.4s, v12.4s, v20.s[1] */ \
-	FMOVQ 68(R6), F0; \
-	FMOVQ 84(R6), F1; \
-	FMOVQ 100(R6), F2; \
-	FMOVQ 116(R6), F3; \
-	VLD1.P 32(R), [V4.B16, V5.B16]; \
-	VAND  V29.B16, V4.B16, V6.B16; \
-	VAND  V29.B16, V5.B16, V7.B16; \
-	VUSHR $4, V4.B16, V4.B16; \
-	VUSHR $4, V5.B16, V5.B16; \
-	DOT60; \
-	DOT71; \
-	WORD $0x6f94098d; /* mla v13.4s, v12.4s, v20.s[2] */ \
-	DOT42; \
-	DOT53; \
-	WORD $0x6fb4098d; /* mla v13.4s, v12.4s, v20.s[3] */ \
-	FMOVQ 132(R6), F0; \
-	FMOVQ 148(R6), F1; \
-	FMOVQ 164(R6), F2; \
-	FMOVQ 180(R6), F3; \
-	VLD1.P 32(R), [V4.B16, V5.B16]; \
-	VAND  V29.B16, V4.B16, V6.B16; \
-	VAND  V29.B16, V5.B16, V7.B16; \
-	VUSHR $4, V4.B16, V4.B16; \
-	VUSHR $4, V5.B16, V5.B16; \
-	DOT60; \
-	DOT71; \
-	WORD $0x6f95018d; /* mla v13.4s, v12.4s, v21.s[0] */ \
-	DOT42; \
-	DOT53; \
-	WORD $0x6fb5018d; /* mla v13.4s, v12.4s, v21.s[1] */ \
-	FMOVQ 196(R6), F0; \
-	FMOVQ 212(R6), F1; \
-	FMOVQ 228(R6), F2; \
-	FMOVQ 244(R6), F3; \
-	VLD1.P 32(R), [V4.B16, V5.B16]; \
-	VAND  V29.B16, V4.B16, V6.B16; \
-	VAND  V29.B16, V5.B16, V7.B16; \
-	VUSHR $4, V4.B16, V4.B16; \
-	VUSHR $4, V5.B16, V5.B16; \
-	DOT60; \
-	DOT71; \
-	WORD $0x6f95098d; /* mla v13.4s, v12.4s, v21.s[2] */ \
-	DOT42; \
-	DOT53; \
-	WORD $0x6fb5098d; /* mla v13.4s, v12.4s, v21.s[3] */ \
+	ADD   $4, R6, R14; \
+	Q4K_PAIR(R, DOT60, DOT71, DOT42, DOT53, Q4K_MLA0, Q4K_MLA1); \
+	Q4K_PAIR(R, DOT60, DOT71, DOT42, DOT53, Q4K_MLA2, Q4K_MLA3); \
+	Q4K_PAIR(R, DOT60, DOT71, DOT42, DOT53, Q4K_MLA4, Q4K_MLA5); \
+	Q4K_PAIR(R, DOT60, DOT71, DOT42, DOT53, Q4K_MLA6, Q4K_MLA7); \
 	VADDV V13.S4, V13; \
 	VMOV  V13.S[0], V14.S[LANE]
 

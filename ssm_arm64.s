@@ -21,6 +21,37 @@ DATA softplusConsts<>+28(SB)/4, $0x40000000 // V30 2
 DATA softplusConsts<>+32(SB)/4, $0x41a00000 // V31 20
 GLOBL softplusConsts<>(SB), RODATA|NOPTR, $36
 
+// SOFTPLUS: V0 = max(x, 0) + log1p(exp(-|x|)); x itself above 20.
+#define SOFTPLUS \
+	VMOV  V0.B16, V8.B16; \
+	WORD $0x4ea0f800; /* fabs v0.4s, v0.4s */ \
+	WORD $0x6ea0f800; /* fneg v0.4s, v0.4s */ \
+	EXP; \
+	WORD $0x4e3ed401; /* fadd v1.4s, v0.4s, v30.4s */ \
+	WORD $0x6e21fc01; /* fdiv v1.4s, v0.4s, v1.4s */ \
+	WORD $0x6e21dc22; /* fmul v2.4s, v1.4s, v1.4s */ \
+	VMOV  V10.B16, V3.B16; \
+	VFMLA V9.S4, V2.S4, V3.S4; \
+	VMOV  V11.B16, V4.B16; \
+	VFMLA V3.S4, V2.S4, V4.S4; \
+	VMOV  V12.B16, V3.B16; \
+	VFMLA V4.S4, V2.S4, V3.S4; \
+	VMOV  V13.B16, V4.B16; \
+	VFMLA V3.S4, V2.S4, V4.S4; \
+	VMOV  V14.B16, V3.B16; \
+	VFMLA V4.S4, V2.S4, V3.S4; \
+	VMOV  V15.B16, V4.B16; \
+	VFMLA V3.S4, V2.S4, V4.S4; \
+	VMOV  V25.B16, V3.B16; \
+	VFMLA V4.S4, V2.S4, V3.S4; \
+	WORD $0x4e21d421; /* fadd v1.4s, v1.4s, v1.4s */ \
+	WORD $0x6e21dc63; /* fmul v3.4s, v3.4s, v1.4s */ \
+	WORD $0x4ea0c904; /* fcmgt v4.4s, v8.4s, #0.0 */ \
+	VAND  V4.B16, V8.B16, V4.B16; \
+	WORD $0x4e24d460; /* fadd v0.4s, v3.4s, v4.4s */ \
+	WORD $0x6ebfe505; /* fcmgt v5.4s, v8.4s, v31.4s */ \
+	VBIT  V5.B16, V8.B16, V0.B16
+
 // func softplusAsm(dst, x []float32)
 TEXT ·softplusAsm(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
@@ -37,62 +68,7 @@ TEXT ·softplusAsm(SB), NOSPLIT, $0-48
 	VLD1R.P 4(R5), [V15.S4]
 	VLD1R.P 4(R5), [V30.S4]
 	VLD1R.P 4(R5), [V31.S4]
-
-loop:
-	CMP    $4, R1
-	BLT    one
-	VLD1.P 16(R2), [V0.S4]
-	MOVD   $4, R3
-	B      body
-
-one:
-	CBZ     R1, done
-	FMOVS.P 4(R2), F0
-	MOVD    $1, R3
-
-body:
-	// max(x, 0) + log1p(exp(-|x|)); x itself above 20.
-	VMOV  V0.B16, V8.B16
-	WORD $0x4ea0f800 // fabs v0.4s, v0.4s
-	WORD $0x6ea0f800 // fneg v0.4s, v0.4s
-	EXP
-	WORD $0x4e3ed401 // fadd v1.4s, v0.4s, v30.4s
-	WORD $0x6e21fc01 // fdiv v1.4s, v0.4s, v1.4s
-	WORD $0x6e21dc22 // fmul v2.4s, v1.4s, v1.4s
-	VMOV  V10.B16, V3.B16
-	VFMLA V9.S4, V2.S4, V3.S4
-	VMOV  V11.B16, V4.B16
-	VFMLA V3.S4, V2.S4, V4.S4
-	VMOV  V12.B16, V3.B16
-	VFMLA V4.S4, V2.S4, V3.S4
-	VMOV  V13.B16, V4.B16
-	VFMLA V3.S4, V2.S4, V4.S4
-	VMOV  V14.B16, V3.B16
-	VFMLA V4.S4, V2.S4, V3.S4
-	VMOV  V15.B16, V4.B16
-	VFMLA V3.S4, V2.S4, V4.S4
-	VMOV  V25.B16, V3.B16
-	VFMLA V4.S4, V2.S4, V3.S4
-	WORD $0x4e21d421 // fadd v1.4s, v1.4s, v1.4s
-	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	WORD $0x4ea0c904 // fcmgt v4.4s, v8.4s, #0.0
-	VAND  V4.B16, V8.B16, V4.B16
-	WORD $0x4e24d460 // fadd v0.4s, v3.4s, v4.4s
-	WORD $0x6ebfe505 // fcmgt v5.4s, v8.4s, v31.4s
-	VBIT  V5.B16, V8.B16, V0.B16
-	CMP   $4, R3
-	BLT   store1
-	VST1.P [V0.S4], 16(R0)
-	SUB   $4, R1
-	B     loop
-
-store1:
-	FMOVS.P F0, 4(R0)
-	SUB     $1, R1
-	B       loop
-
-done:
-	RET
+	MAP_LOOP(NOLOAD, NOLOAD, SOFTPLUS)
 
 // func scanChannelAsm(y, x, dtp []float32, ld, ldp int, h, a, B, C []float32, T, dState int, dcoef float32)
 TEXT ·scanChannelAsm(SB), NOSPLIT, $0-204

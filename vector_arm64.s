@@ -467,45 +467,28 @@ rmsnow1:
 rmsdone:
 	RET
 
+// SILU: V0 = x / (1 + exp(-x)), x kept in V8.
+#define SILU \
+	VMOV V0.B16, V8.B16;                   \
+	WORD $0x6ea0f800; /* fneg v0.4s, v0.4s */ \
+	EXP;                                   \
+	WORD $0x4e39d400; /* fadd v0.4s, v0.4s, v25.4s */ \
+	WORD $0x6e20fd00 /* fdiv v0.4s, v8.4s, v0.4s */
+
 // func siluNEON(dst, x []float32)
 TEXT ·siluNEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
 	MOVD dst_len+8(FP), R1
 	MOVD x_base+24(FP), R2
 	EXP_CONSTS
+	MAP_LOOP(NOLOAD, NOLOAD, SILU)
 
-siluloop:
-	CMP    $4, R1
-	BLT    siluone
-	VLD1.P 16(R2), [V0.S4]
-	MOVD   $4, R3
-	B      silubody
-
-siluone:
-	CBZ     R1, siludone
-	FMOVS.P 4(R2), F0
-	MOVD    $1, R3
-
-silubody:
-	// x / (1 + exp(-x))
-	VMOV V0.B16, V8.B16
-	WORD $0x6ea0f800 // fneg v0.4s, v0.4s
-	EXP
-	WORD $0x4e39d400 // fadd v0.4s, v0.4s, v25.4s
-	WORD $0x6e20fd00 // fdiv v0.4s, v8.4s, v0.4s
-	CMP  $4, R3
-	BLT  silustore1
-	VST1.P [V0.S4], 16(R0)
-	SUB  $4, R1
-	B    siluloop
-
-silustore1:
-	FMOVS.P F0, 4(R0)
-	SUB     $1, R1
-	B       siluloop
-
-siludone:
-	RET
+// SWIGLU: silu(gate) * up, up in V9.
+#define SWIGLU_LOAD4 VLD1.P 16(R4), [V9.S4]
+#define SWIGLU_LOAD1 FMOVS.P 4(R4), F9
+#define SWIGLU \
+	SILU; \
+	WORD $0x6e29dc00 /* fmul v0.4s, v0.4s, v9.4s */
 
 // func swigluNEON(dst, gate, up []float32)
 TEXT ·swigluNEON(SB), NOSPLIT, $0-72
@@ -514,42 +497,29 @@ TEXT ·swigluNEON(SB), NOSPLIT, $0-72
 	MOVD gate_base+24(FP), R2
 	MOVD up_base+48(FP), R4
 	EXP_CONSTS
+	MAP_LOOP(SWIGLU_LOAD4, SWIGLU_LOAD1, SWIGLU)
 
-swigluloop:
-	CMP    $4, R1
-	BLT    swigluone
-	VLD1.P 16(R2), [V0.S4]
-	VLD1.P 16(R4), [V9.S4]
-	MOVD   $4, R3
-	B      swiglubody
-
-swigluone:
-	CBZ     R1, swigludone
-	FMOVS.P 4(R2), F0
-	FMOVS.P 4(R4), F9
-	MOVD    $1, R3
-
-swiglubody:
-	// gate / (1 + exp(-gate)) * up
-	VMOV V0.B16, V8.B16
-	WORD $0x6ea0f800 // fneg v0.4s, v0.4s
-	EXP
-	WORD $0x4e39d400 // fadd v0.4s, v0.4s, v25.4s
-	WORD $0x6e20fd00 // fdiv v0.4s, v8.4s, v0.4s
-	WORD $0x6e29dc00 // fmul v0.4s, v0.4s, v9.4s
-	CMP  $4, R3
-	BLT  swiglustore1
-	VST1.P [V0.S4], 16(R0)
-	SUB  $4, R1
-	B    swigluloop
-
-swiglustore1:
-	FMOVS.P F0, 4(R0)
-	SUB     $1, R1
-	B       swigluloop
-
-swigludone:
-	RET
+// GELU: z = sqrt(2/pi)*x*(1 + 0.044715*x*x); tanh(z) = 1 - 2/(exp(2z)+1);
+// gelu = 0.5*x*(1 + tanh(z)); 0 for x <= -10, x for x >= 10.
+#define GELU \
+	VMOV V0.B16, V8.B16; \
+	WORD $0x6e20dc01; /* fmul v1.4s, v0.4s, v0.4s */ \
+	WORD $0x6e2adc21; /* fmul v1.4s, v1.4s, v10.4s */ \
+	WORD $0x4e39d421; /* fadd v1.4s, v1.4s, v25.4s */ \
+	WORD $0x6e2bdc02; /* fmul v2.4s, v0.4s, v11.4s */ \
+	WORD $0x6e21dc42; /* fmul v2.4s, v2.4s, v1.4s */ \
+	WORD $0x4e22d440; /* fadd v0.4s, v2.4s, v2.4s */ \
+	EXP; \
+	WORD $0x4e39d400; /* fadd v0.4s, v0.4s, v25.4s */ \
+	WORD $0x6e20fd81; /* fdiv v1.4s, v12.4s, v0.4s */ \
+	WORD $0x4ea1d721; /* fsub v1.4s, v25.4s, v1.4s */ \
+	WORD $0x4e39d421; /* fadd v1.4s, v1.4s, v25.4s */ \
+	WORD $0x6e2ddd02; /* fmul v2.4s, v8.4s, v13.4s */ \
+	WORD $0x6e21dc40; /* fmul v0.4s, v2.4s, v1.4s */ \
+	WORD $0x6e28e5c3; /* fcmge v3.4s, v14.4s, v8.4s */ \
+	WORD $0x4e631c00; /* bic v0.16b, v0.16b, v3.16b */ \
+	WORD $0x6e2fe503; /* fcmge v3.4s, v8.4s, v15.4s */ \
+	VBIT V3.B16, V8.B16, V0.B16
 
 // func geluNEON(dst, x []float32)
 TEXT ·geluNEON(SB), NOSPLIT, $0-48
@@ -564,53 +534,7 @@ TEXT ·geluNEON(SB), NOSPLIT, $0-48
 	VLD1R.P 4(R5), [V13.S4]
 	VLD1R.P 4(R5), [V14.S4]
 	VLD1R.P 4(R5), [V15.S4]
-
-geluloop:
-	CMP    $4, R1
-	BLT    geluone
-	VLD1.P 16(R2), [V0.S4]
-	MOVD   $4, R3
-	B      gelubody
-
-geluone:
-	CBZ     R1, geludone
-	FMOVS.P 4(R2), F0
-	MOVD    $1, R3
-
-gelubody:
-	// z = sqrt(2/pi)*x*(1 + 0.044715*x*x); tanh(z) = 1 - 2/(exp(2z)+1);
-	// gelu = 0.5*x*(1 + tanh(z)); 0 for x <= -10, x for x >= 10.
-	VMOV V0.B16, V8.B16
-	WORD $0x6e20dc01 // fmul v1.4s, v0.4s, v0.4s
-	WORD $0x6e2adc21 // fmul v1.4s, v1.4s, v10.4s
-	WORD $0x4e39d421 // fadd v1.4s, v1.4s, v25.4s
-	WORD $0x6e2bdc02 // fmul v2.4s, v0.4s, v11.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e22d440 // fadd v0.4s, v2.4s, v2.4s
-	EXP
-	WORD $0x4e39d400 // fadd v0.4s, v0.4s, v25.4s
-	WORD $0x6e20fd81 // fdiv v1.4s, v12.4s, v0.4s
-	WORD $0x4ea1d721 // fsub v1.4s, v25.4s, v1.4s
-	WORD $0x4e39d421 // fadd v1.4s, v1.4s, v25.4s
-	WORD $0x6e2ddd02 // fmul v2.4s, v8.4s, v13.4s
-	WORD $0x6e21dc40 // fmul v0.4s, v2.4s, v1.4s
-	WORD $0x6e28e5c3 // fcmge v3.4s, v14.4s, v8.4s
-	WORD $0x4e631c00 // bic v0.16b, v0.16b, v3.16b
-	WORD $0x6e2fe503 // fcmge v3.4s, v8.4s, v15.4s
-	VBIT V3.B16, V8.B16, V0.B16
-	CMP  $4, R3
-	BLT  gelustore1
-	VST1.P [V0.S4], 16(R0)
-	SUB  $4, R1
-	B    geluloop
-
-gelustore1:
-	FMOVS.P F0, 4(R0)
-	SUB     $1, R1
-	B       geluloop
-
-geludone:
-	RET
+	MAP_LOOP(NOLOAD, NOLOAD, GELU)
 
 // func ropeNEON(x, cos, sin []float32, neox bool)
 TEXT ·ropeNEON(SB), NOSPLIT, $0-73

@@ -29,8 +29,8 @@ import (
 )
 
 // wordLine matches "WORD $0x... // insn" and, inside #define bodies,
-// "WORD $0x...; /* insn */ \".
-var wordLine = regexp.MustCompile(`^(\s*WORD\s+\$)(0x[0-9a-fA-F]+|0)(\s*;?\s*(?://|/\*)\s*)(.+?)(\s*\*/\s*\\?)?\s*$`)
+// "WORD $0x...; /* insn */ \" (also "#define NAME WORD $0x... /* insn */").
+var wordLine = regexp.MustCompile(`^((?:#define\s+\w+\s+)?\s*WORD\s+\$)(0x[0-9a-fA-F]+|0)(\s*;?\s*(?://|/\*)\s*)(.+?)(\s*\*/\s*\\?)?\s*$`)
 
 var asLine = regexp.MustCompile(`\S*w\.s:(\d+):`)
 
@@ -69,6 +69,8 @@ func checkFile(path string, write bool) (int, error) {
 		if m := wordLine.FindStringSubmatch(l); m != nil {
 			at = append(at, i)
 			insns = append(insns, m[4])
+		} else if strings.Contains(l, "WORD") && !strings.HasPrefix(strings.TrimSpace(l), "//") {
+			return 0, fmt.Errorf("%s:%d: a WORD without its instruction as the comment", path, i+1)
 		}
 	}
 	if len(insns) == 0 {
