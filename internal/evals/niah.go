@@ -17,13 +17,14 @@ type Needle struct {
 }
 
 // DefaultNeedle suits the default haystack: a fact in the same simple
-// register, and a question that ends with the start of the needle, so
-// the answer is its continuation (small story models complete text,
-// they do not answer questions).
+// register whose answer is a made-up name, so only the needle can give it
+// (no prior from the stories), and a question that ends where the answer
+// starts, so that small story models, which complete text rather than
+// answer questions, can still show retrieval.
 var DefaultNeedle = Needle{
-	Text:     "The magic word was banana.",
-	Question: "What was the magic word? The magic word was",
-	Answer:   "banana",
+	Text:     "The little cat was called Zuzu.",
+	Question: "What was the little cat called? The little cat was called",
+	Answer:   "Zuzu",
 }
 
 // Tokenizer is what the test needs of a model's tokenizer.

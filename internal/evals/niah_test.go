@@ -28,7 +28,6 @@ func TestSentences(t *testing.T) {
 	assert.Greater(t, len(s), 100, "the default haystack has many sentences")
 	lower := strings.ToLower(DefaultHaystack)
 	assert.NotContains(t, lower, strings.ToLower(DefaultNeedle.Answer), "the haystack must not give the answer away")
-	assert.NotContains(t, lower, "magic word")
 }
 
 // TestNIAHLengthsAndDepths checks the prompts: each fits its length, the
@@ -73,7 +72,7 @@ func TestNIAHLengthsAndDepths(t *testing.T) {
 	}
 	c := res.Cell(0, 0)
 	assert.Equal(t, 1, c.NeedleToken, "depth 0: right after BOS")
-	assert.Len(t, c.Ranks, len(tok.Encode("banana", false, false)))
+	assert.Len(t, c.Ranks, len(tok.Encode(DefaultNeedle.Answer, false, false)))
 }
 
 func TestNIAHGen(t *testing.T) {
@@ -85,7 +84,7 @@ func TestNIAHGen(t *testing.T) {
 	for _, c := range res.Cells {
 		require.NotNil(t, c.Found)
 		assert.True(t, *c.Found, "output %q", *c.Output)
-		assert.Contains(t, *c.Output, "banana")
+		assert.Contains(t, *c.Output, DefaultNeedle.Answer)
 		assert.Equal(t, 1.0, c.Score())
 		assert.Nil(t, c.LogProb)
 	}

@@ -56,6 +56,7 @@ func Chunks(lm LM, tokens []int32, ctx int, bos int32, batch int, progress Progr
 		if err != nil {
 			return nil, err
 		}
+		progress.report((c+1)*ctx, n*ctx)
 		res.Running = append(res.Running, math.Exp(sum/float64(res.Scored)))
 	}
 	res.MeanNLL = sum / float64(res.Scored)
@@ -101,7 +102,7 @@ func ByPosition(lm LM, tokens []int32, ctx, buckets, windows int, bos int32, bat
 	case windows < 1:
 		return nil, fmt.Errorf("evals: %d windows (need at least 1)", windows)
 	case len(tokens) < windows*ctx:
-		return nil, fmt.Errorf("evals: the text has %d tokens, %d windows of %d need %d", len(tokens), windows, ctx, windows*ctx)
+		return nil, fmt.Errorf("evals: the text has %d tokens, fewer than the %d of %d window(s) of %d", len(tokens), windows*ctx, windows, ctx)
 	}
 	if err := checkTokens(tokens[:windows*ctx], lm.VocabSize()); err != nil {
 		return nil, err
@@ -134,6 +135,7 @@ func ByPosition(lm LM, tokens []int32, ctx, buckets, windows int, bos int32, bat
 		if err != nil {
 			return nil, err
 		}
+		progress.report((w+1)*ctx, windows*ctx)
 	}
 	for b := range res.Buckets {
 		bk := &res.Buckets[b]

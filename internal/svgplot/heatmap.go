@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 )
 
 // HeatMap is a grid of coloured cells with labelled rows and columns and a
@@ -203,5 +204,9 @@ func (h *HeatMap) cellText(v float64) string {
 	if math.IsNaN(v) {
 		return "n/a"
 	}
-	return fmt.Sprintf(h.CellFormat, v)
+	s := fmt.Sprintf(h.CellFormat, v)
+	if strings.HasPrefix(s, "-") && strings.Trim(s, "-0.") == "" {
+		s = s[1:] // -0.001 at "%.2f" reads 0.00, not -0.00
+	}
+	return s
 }

@@ -185,6 +185,10 @@ func TestHeatMapColours(t *testing.T) {
 	assert.Equal(t, badToGood[len(badToGood)-1], h.colour(7, lo, hi), "out of range clamps")
 	h.LowIsGood = true
 	assert.Equal(t, badToGood[len(badToGood)-1], h.colour(0, lo, hi))
+	h.CellFormat = "%.2f"
+	assert.Equal(t, "0.00", h.cellText(-0.001), "no negative zero")
+	assert.Equal(t, "-0.50", h.cellText(-0.5))
+	assert.Equal(t, "n/a", h.cellText(math.NaN()))
 	flat := &HeatMap{Values: [][]float64{{2, 2}}}
 	lo, hi = flat.dataRange()
 	assert.Less(t, lo, hi, "a flat map still has a colour range")

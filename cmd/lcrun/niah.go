@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/lcrun/lcrun/internal/evals"
+	"github.com/lcrun/lcrun/internal/svgplot"
+)
+
+func init() {
+	register(command{
+		name:    "niah",
+		summary: "needle in a haystack: hide a fact at each depth of each context length, ask for it, score (--svg heat map)",
+		run:     runNIAH,
+	})
+}
+
+// niahReport is lcrun niah --json.
+type niahReport struct {
+	Model    string `json:"model"`
+	Haystack string `json:"haystack"` // file, or "default"
+	Rope     string `json:"rope"`
+	Settings string `json:"settings"`
+	*evals.NIAHResult
+}
+
+func runNIAH(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("niah", stderr)
+	modelPath := fs.String("m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
+	lengths := fs.String("lengths", "1K,2K,4K", "prompt lengths in tokens; a,b,...,z continues the step a→b")
+	depths := fs.String("depths", "0,10,...,100", "needle depths in percent of the haystack")
+	haystackPath := fs.String("haystack", "", "text to hide the needle in (default: built-in short stories); repeated to fill long contexts")
+	needle := fs.String("needle", evals.DefaultNeedle.Text, "the sentence to hide")
+	question := fs.String("question", evals.DefaultNeedle.Question, "asked after the haystack; best ending where the answer starts")
+	answer := fs.String("answer", evals.DefaultNeedle.Answer, "the expected answer")
+	scorer := fs.String("scorer", "logprob", "gen (greedy output contains the answer) or logprob (mean log-probability of the answer, teacher-forced)")
+	svgPath := fs.String("svg", "", "write the heat map here")
+	mapValue := fs.String("map", "gain", "logprob scorer's heat map: gain (log-prob over the same length without the needle) or logprob")
+	asJSON := fs.Bool("json", false, "print JSON")
+	var mf measureFlags
+	mf.register(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	mf.session.noteGiven(fs)
+	if len(pos) != 0 {
+		return fmt.Errorf("unexpected argument %q (usage: lcrun niah [-m MODEL] [--lengths 1K,2K,4K] [--depths 0,10,...,100] [--scorer gen|logprob] [--svg OUT.svg] [--json])", pos[0])
+	}
+	o := evals.NIAHOptions{Haystack: evals.DefaultHaystack, Needle: evals.Needle{Text: *needle, Question: *question, Answer: *answer}}
+	if o.Lengths, err = parseSeries(*lengths, 2, 1<<30); err != nil {
+		return fmt.Errorf("--lengths: %w", err)
+	}
+	if o.Depths, err = parseSeries(*depths, 0, 100); err != nil {
+		return fmt.Errorf("--depths: %w", err)
+	}
+	sc, err := evals.ParseScorer(*scorer)
+	if err != nil {
+		return fmt.Errorf("--scorer: %w", err)
+	}
+	o.Scorer = sc
+	if *mapValue != "gain" && *mapValue != "logprob" {
+		return fmt.Errorf("--map %s: want gain or logprob", *mapValue)
+	}
+	hayName := "default"
+	if *haystackPath != "" {
+		if o.Haystack, err = readText(*haystackPath); err != nil {
+			return err
+		}
+		hayName = *haystackPath
+	}
+	m, err := loadModel(*modelPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	tok, err := m.Tokenizer()
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.Name(), err)
+	}
+	// Room for the longest prompt (which may overrun its length by a
+	// token) and the answer or the generated tokens after it.
+	answerTokens := len(tok.Encode(*answer, false, false))
+	need := maxInt(o.Lengths) + 2 + answerTokens + 16
+	variants, err := ropeVariants("", m, &mf, need, stderr)
+	if err != nil {
+		return err
+	}
+	so, err := mf.options(m, need, mf.session.rope, stderr)
+	if err != nil {
+		return err
+	}
+	s, err := m.NewSession(so)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	prog := newProgress(stderr, "lcrun niah")
+	o.Progress = prog.update
+	res, err := evals.RunNIAH(sessionLM{ctx, s}, tok, o)
+	if err != nil {
+		return err
+	}
+	rep := &niahReport{Model: m.Name(), Haystack: hayName, Rope: variants[0].Label, Settings: mf.describe(m), NIAHResult: res}
+	if *svgPath != "" {
+		if err := writeSVG(*svgPath, rep.heatMap(*mapValue == "gain")); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return rep.writeText(stdout)
+}
+
+// parseSeries reads "256,512,1K" or an arithmetic series "0,10,...,100"
+// (the step is the first two values'), each value in [lo, hi].
+func parseSeries(s string, lo, hi int) ([]int, error) {
+	parts := strings.Split(s, ",")
+	var out []int
+	for i := 0; i < len(parts); i++ {
+		p := strings.TrimSpace(parts[i])
+		if p == "..." {
+			if len(out) < 2 || i+1 >= len(parts) {
+				return nil, fmt.Errorf("%q: \"...\" needs two values before it and one after", s)
+			}
+			last, err := parseCount(strings.TrimSpace(parts[i+1]))
+			if err != nil {
+				return nil, err
+			}
+			step := out[len(out)-1] - out[len(out)-2]
+			if step <= 0 || (last-out[len(out)-1])%step != 0 || last <= out[len(out)-1] {
+				return nil, fmt.Errorf("%q: the series does not rise in steps of %d to %d", s, step, last)
+			}
+			if (last-out[len(out)-1])/step > 10000 {
+				return nil, fmt.Errorf("%q: more than 10000 values", s)
+			}
+			for v := out[len(out)-1] + step; v < last; v += step {
+				out = append(out, v)
+			}
+			continue
+		}
+		v, err := parseCount(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	for _, v := range out {
+		if v < lo || v > hi {
+			return nil, fmt.Errorf("%d is outside %d..%d", v, lo, hi)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no values")
+	}
+	return out, nil
+}
+
+func maxInt(xs []int) int {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = max(m, x)
+	}
+	return m
+}
+
+// lengthLabel writes 2048 as 2K, other values as they are.
+func lengthLabel(n int) string {
+	if n >= 1024 && n%1024 == 0 {
+		return strconv.Itoa(n/1024) + "K"
+	}
+	return strconv.Itoa(n)
+}
+
+func (r *niahReport) cellText(c evals.Cell) string {
+	if c.Found != nil {
+		if *c.Found {
+			return "yes"
+		}
+		return "no"
+	}
+	return fmt.Sprintf("%.2f", c.Score())
+}
+
+func (r *niahReport) writeText(w io.Writer) error {
+	fmt.Fprintf(w, "model %s; rope %s; %s; haystack %s\n", r.Model, r.Rope, r.Settings, r.Haystack)
+	fmt.Fprintf(w, "needle %q; question %q; answer %q\n", r.Needle.Text, r.Needle.Question, r.Needle.Answer)
+	what := "mean log-probability of the answer tokens (nats; 0 = certain)"
+	if r.Scorer == evals.ScoreGen {
+		what = "greedy output contains the answer"
+	}
+	fmt.Fprintf(w, "scorer %s: %s; rows: context length (tokens), columns: needle depth\n", r.Scorer, what)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "length\t")
+	for _, d := range r.Depths {
+		fmt.Fprintf(tw, "%d%%\t", d)
+	}
+	fmt.Fprintf(tw, "no needle\t\n")
+	for i, l := range r.Lengths {
+		fmt.Fprintf(tw, "%s\t", lengthLabel(l))
+		for j := range r.Depths {
+			fmt.Fprintf(tw, "%s\t", r.cellText(r.Cell(i, j)))
+		}
+		fmt.Fprintf(tw, "%s\t\n", r.cellText(r.NoNeedle[i]))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if r.Scorer != evals.ScoreLogProb {
+		return nil
+	}
+	fmt.Fprintf(w, "answer tokens ranked first, teacher-forced (all = greedy decoding would say the whole answer)\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "length\t")
+	for _, d := range r.Depths {
+		fmt.Fprintf(tw, "%d%%\t", d)
+	}
+	fmt.Fprintf(tw, "no needle\t\n")
+	for i, l := range r.Lengths {
+		fmt.Fprintf(tw, "%s\t", lengthLabel(l))
+		for j := range r.Depths {
+			fmt.Fprintf(tw, "%s\t", topRanked(r.Cell(i, j).Ranks))
+		}
+		fmt.Fprintf(tw, "%s\t\n", topRanked(r.NoNeedle[i].Ranks))
+	}
+	return tw.Flush()
+}
+
+// topRanked writes how many ranks are 1, of how many: "3/5".
+func topRanked(ranks []int) string {
+	n := 0
+	for _, r := range ranks {
+		if r == 1 {
+			n++
+		}
+	}
+	return fmt.Sprintf("%d/%d", n, len(ranks))
+}
+
+// heatMap draws lengths x depths. gen: 0 (not found) to 1 (found).
+// logprob with gain: each cell's log-probability minus that of the same
+// length without the needle, from 0 (red: the needle did not help) up;
+// plain logprob: from the worst value measured (with or without the
+// needle) to 0 (certain).
+func (r *niahReport) heatMap(gain bool) *svgplot.HeatMap {
+	what := string(r.Scorer)
+	if r.Scorer == evals.ScoreLogProb && gain {
+		what = "logprob, gain over no needle"
+	}
+	h := &svgplot.HeatMap{
+		Title: fmt.Sprintf("Needle in a haystack: %s", r.Model),
+		Subtitle: fmt.Sprintf("scorer %s; rope %s; %s; haystack %s; needle %q, answer %q",
+			what, r.Rope, r.Settings, r.Haystack, r.Needle.Text, r.Needle.Answer),
+		XLabel: "needle depth (% of the haystack)", YLabel: "context length (tokens)",
+	}
+	for _, d := range r.Depths {
+		h.Cols = append(h.Cols, fmt.Sprintf("%d%%", d))
+	}
+	lo, hi := 0.0, 0.0
+	for i, l := range r.Lengths {
+		h.Rows = append(h.Rows, lengthLabel(l))
+		row := make([]float64, len(r.Depths))
+		base := r.NoNeedle[i].Score()
+		for j := range r.Depths {
+			row[j] = r.Cell(i, j).Score()
+			if gain && r.Scorer == evals.ScoreLogProb {
+				row[j] -= base
+			}
+			lo, hi = math.Min(lo, row[j]), math.Max(hi, row[j])
+		}
+		if !gain {
+			lo = math.Min(lo, base)
+		}
+		h.Values = append(h.Values, row)
+	}
+	switch {
+	case r.Scorer == evals.ScoreGen:
+		h.Min, h.Max, h.Legend, h.CellFormat = 0, 1, "answer found (1) or not (0)", "%.0f"
+	case gain:
+		h.Min, h.Max, h.Legend, h.CellFormat = 0, math.Max(hi, 0.5), "log-prob gain from the needle (nats)", "%.2f"
+	default:
+		h.Min, h.Max, h.Legend, h.CellFormat = lo, 0, "mean log-prob of the answer (nats)", "%.2f"
+	}
+	return h
+}

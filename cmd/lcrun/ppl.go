@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/lcrun/lcrun/internal/evals"
+	"github.com/lcrun/lcrun/internal/svgplot"
+)
+
+func init() {
+	register(command{
+		name:    "ppl",
+		summary: "perplexity of a text by token position (--compare RoPE methods, --svg chart), or llama-perplexity's figure (--chunks)",
+		run:     runPPL,
+	})
+}
+
+// pplReport is lcrun ppl --json. "ppl" is the first run's perplexity
+// (the only one without --compare).
+type pplReport struct {
+	Model      string   `json:"model"`
+	Text       string   `json:"text"`
+	TextTokens int      `json:"text_tokens"`
+	Mode       string   `json:"mode"` // "position" or "chunks"
+	Ctx        int      `json:"ctx"`
+	Settings   string   `json:"settings"`
+	PPL        float64  `json:"ppl"`
+	Runs       []pplRun `json:"runs"`
+	TrainedCtx int      `json:"trained_ctx"`
+}
+
+type pplRun struct {
+	ropeVariant
+	Position *evals.PositionResult `json:"position,omitempty"`
+	Chunks   *evals.ChunksResult   `json:"chunks,omitempty"`
+}
+
+func runPPL(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("ppl", stderr)
+	modelPath := fs.String("m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
+	ctxLen := 0
+	fs.Var(countFlag{&ctxLen}, "ctx", "tokens per window (e.g. 2048, 4K); default: the model's trained context")
+	buckets := fs.Int("buckets", 16, "position buckets the window's tokens are aggregated into")
+	windows := fs.Int("windows", 1, "consecutive windows of the text to average over (position mode)")
+	chunks := fs.Bool("chunks", false, "llama.cpp llama-perplexity protocol: every chunk of --ctx tokens, second halves scored")
+	compare := fs.String("compare", "", "RoPE scaling methods to compare on the same window, e.g. none,linear,yarn")
+	svgPath := fs.String("svg", "", "write the perplexity-by-position chart here")
+	asJSON := fs.Bool("json", false, "print JSON")
+	var mf measureFlags
+	mf.register(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	mf.session.noteGiven(fs)
+	if len(pos) != 1 {
+		return errors.New("usage: lcrun ppl -m MODEL FILE|- --ctx N [--buckets K] [--chunks] [--compare none,linear,yarn] [--svg OUT.svg] [--json]")
+	}
+	if *chunks && *svgPath != "" {
+		return errors.New("--svg draws perplexity by position; --chunks has no positions to draw")
+	}
+	m, err := loadModel(*modelPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	tok, err := m.Tokenizer()
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.Name(), err)
+	}
+	text, err := readText(pos[0])
+	if err != nil {
+		return err
+	}
+	tokens := tok.Encode(text, true, false)
+	if ctxLen == 0 {
+		if ctxLen = m.ContextLength(); ctxLen == 0 {
+			return errors.New("the model does not say its context length: give --ctx")
+		}
+	}
+	variants, err := ropeVariants(*compare, m, &mf, ctxLen, stderr)
+	if err != nil {
+		return err
+	}
+	rep := &pplReport{Model: m.Name(), Text: pos[0], TextTokens: len(tokens), Ctx: ctxLen, Settings: mf.describe(m),
+		TrainedCtx: m.ContextLength(), Mode: "position"}
+	if *chunks {
+		rep.Mode = "chunks"
+	}
+	bos := int32(-1)
+	if tok.AddBOS() {
+		bos = tok.BOS()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	for _, v := range variants {
+		o, err := mf.options(m, ctxLen, v.rope, stderr)
+		if err != nil {
+			return err
+		}
+		s, err := m.NewSession(o)
+		if err != nil {
+			return err
+		}
+		lm := sessionLM{ctx, s}
+		prog := newProgress(stderr, "lcrun ppl: "+v.Label)
+		run := pplRun{ropeVariant: v}
+		if *chunks {
+			run.Chunks, err = evals.Chunks(lm, tokens, ctxLen, bos, 0, prog.update)
+		} else {
+			run.Position, err = evals.ByPosition(lm, tokens, ctxLen, *buckets, *windows, bos, 0, prog.update)
+		}
+		s.Close()
+		if err != nil {
+			return err
+		}
+		rep.Runs = append(rep.Runs, run)
+	}
+	if r := rep.Runs[0]; r.Chunks != nil {
+		rep.PPL = r.Chunks.PPL
+	} else {
+		rep.PPL = r.Position.PPL
+	}
+	if *svgPath != "" {
+		if err := writeSVG(*svgPath, rep.chart()); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return rep.writeText(stdout)
+}
+
+// readText reads a file (or stdin for "-") as llama.cpp's -f does: one
+// trailing newline is dropped.
+func readText(path string) (string, error) {
+	r, err := openInput(path, stdin)
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	text := strings.TrimSuffix(string(b), "\n")
+	if strings.TrimSpace(text) == "" {
+		return "", fmt.Errorf("%s: no text", path)
+	}
+	return text, nil
+}
+
+func (r *pplReport) writeText(w io.Writer) error {
+	fmt.Fprintf(w, "model %s; text %s (%d tokens); %s\n", r.Model, r.Text, r.TextTokens, r.Settings)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	if r.Mode == "chunks" {
+		c := r.Runs[0].Chunks
+		fmt.Fprintf(w, "llama-perplexity protocol: %d chunks of %d tokens, %d tokens scored (second halves)\n", c.Chunks, c.Ctx, c.Scored)
+		fmt.Fprintf(tw, "rope\tppl\t± stderr\tmean nll\t\n")
+		for _, run := range r.Runs {
+			c := run.Chunks
+			fmt.Fprintf(tw, "%s\t%.6f\t%.6f\t%.6f\t\n", run.Label, c.PPL, c.StdErr, c.MeanNLL)
+		}
+		return tw.Flush()
+	}
+	p := r.Runs[0].Position
+	fmt.Fprintf(w, "perplexity by position: %d window%s of %d tokens, %d buckets\n", p.Windows, plural(p.Windows), p.Ctx, len(p.Buckets))
+	fmt.Fprintf(tw, "positions\t")
+	for _, run := range r.Runs {
+		fmt.Fprintf(tw, "%s\t", run.Label)
+	}
+	fmt.Fprintln(tw)
+	for b, bk := range p.Buckets {
+		fmt.Fprintf(tw, "%d-%d\t", bk.Start, bk.End-1)
+		for _, run := range r.Runs {
+			fmt.Fprintf(tw, "%.3f\t", run.Position.Buckets[b].PPL)
+		}
+		fmt.Fprintln(tw)
+	}
+	fmt.Fprintf(tw, "all\t")
+	for _, run := range r.Runs {
+		fmt.Fprintf(tw, "%.3f\t", run.Position.PPL)
+	}
+	fmt.Fprintln(tw)
+	return tw.Flush()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// chart draws each run's bucket perplexities at the buckets' middle
+// positions, on a log scale, with the trained context marked.
+func (r *pplReport) chart() *svgplot.LineChart {
+	p := r.Runs[0].Position
+	lc := &svgplot.LineChart{
+		Title: fmt.Sprintf("Perplexity by position: %s, ctx %d", r.Model, r.Ctx),
+		Subtitle: fmt.Sprintf("text %s (%d tokens), %d window%s, %d buckets of about %d tokens; %s",
+			filepath.Base(r.Text), r.TextTokens, p.Windows, plural(p.Windows), len(p.Buckets), r.Ctx/len(p.Buckets), r.Settings),
+		XLabel: "token position in the window", YLabel: "perplexity (log scale)", LogY: true,
+	}
+	for _, run := range r.Runs {
+		s := svgplot.Series{Name: run.Label}
+		for _, bk := range run.Position.Buckets {
+			s.X = append(s.X, float64(bk.Start+bk.End-1)/2)
+			s.Y = append(s.Y, bk.PPL)
+		}
+		lc.Series = append(lc.Series, s)
+	}
+	// The context the scaled methods were told the model was trained at,
+	// else the model's own.
+	trained := r.TrainedCtx
+	for _, run := range r.Runs {
+		if run.rope.OrigCtx != nil {
+			trained = *run.rope.OrigCtx
+		}
+	}
+	if trained > 0 && trained < r.Ctx {
+		lc.Marks = append(lc.Marks, svgplot.Mark{X: float64(trained), Label: fmt.Sprintf("trained context %d", trained)})
+	}
+	return lc
+}
