@@ -95,8 +95,8 @@ func MeasureMemCopy(size int, d time.Duration) float64 {
 }
 
 // parallelRate calls work on threads goroutines (each locked to an OS
-// thread) until d has passed, after one untimed warm-up call each, and
-// returns the summed work per second divided by 1e9.
+// thread) until d has passed (at least once each), after one untimed
+// warm-up call each, and returns the summed work per second divided by 1e9.
 func parallelRate(threads int, d time.Duration, work func() float64) float64 {
 	threads = max(threads, 1)
 	var wg sync.WaitGroup
@@ -116,7 +116,9 @@ func parallelRate(threads int, d time.Duration, work func() float64) float64 {
 			work()
 			warm.Done()
 			<-ready
-			done := 0.0
+			// At least one timed call each: a goroutine that starts late
+			// on a loaded machine must still count.
+			done := work()
 			for time.Since(start) < d {
 				done += work()
 			}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -51,7 +52,8 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 	fs.Var(countFlag{&ctxLen}, "ctx", "tokens per window (e.g. 2048, 4K); default: the model's trained context")
 	buckets := fs.Int("buckets", 16, "position buckets the window's tokens are aggregated into")
 	windows := fs.Int("windows", 1, "consecutive windows of the text to average over (position mode)")
-	chunks := fs.Bool("chunks", false, "llama.cpp llama-perplexity protocol: every chunk of --ctx tokens, second halves scored")
+	var chunks chunksFlag
+	fs.Var(&chunks, "chunks", "llama.cpp llama-perplexity protocol: chunks of --ctx tokens, second halves scored; --chunks=N stops after N chunks")
 	compare := fs.String("compare", "", "RoPE scaling methods to compare on the same window, e.g. none,linear,yarn")
 	svgPath := fs.String("svg", "", "write the perplexity-by-position chart here")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -65,7 +67,7 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 1 {
 		return errors.New("usage: lcrun ppl -m MODEL FILE|- --ctx N [--buckets K] [--chunks] [--compare none,linear,yarn] [--svg OUT.svg] [--json]")
 	}
-	if *chunks && *svgPath != "" {
+	if chunks.on && *svgPath != "" {
 		return errors.New("--svg draws perplexity by position; --chunks has no positions to draw")
 	}
 	m, err := loadModel(*modelPath, stderr)
@@ -87,13 +89,17 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 			return errors.New("the model does not say its context length: give --ctx")
 		}
 	}
+	textTokens := len(tokens)
+	if chunks.max > 0 && len(tokens) > chunks.max*ctxLen {
+		tokens = tokens[:chunks.max*ctxLen] // as llama-perplexity's --chunks N
+	}
 	variants, err := ropeVariants(*compare, m, &mf, ctxLen, stderr)
 	if err != nil {
 		return err
 	}
-	rep := &pplReport{Model: m.Name(), Text: pos[0], TextTokens: len(tokens), Ctx: ctxLen, Settings: mf.describe(m),
+	rep := &pplReport{Model: m.Name(), Text: pos[0], TextTokens: textTokens, Ctx: ctxLen, Settings: mf.describe(m),
 		TrainedCtx: m.ContextLength(), Mode: "position"}
-	if *chunks {
+	if chunks.on {
 		rep.Mode = "chunks"
 	}
 	bos := int32(-1)
@@ -114,7 +120,7 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 		lm := sessionLM{ctx, s}
 		prog := newProgress(stderr, "lcrun ppl: "+v.Label)
 		run := pplRun{ropeVariant: v}
-		if *chunks {
+		if chunks.on {
 			run.Chunks, err = evals.Chunks(lm, tokens, ctxLen, bos, 0, prog.update)
 		} else {
 			run.Position, err = evals.ByPosition(lm, tokens, ctxLen, *buckets, *windows, bos, 0, prog.update)
@@ -141,6 +147,42 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(rep)
 	}
 	return rep.writeText(stdout)
+}
+
+// chunksFlag is --chunks (the protocol, every chunk) or --chunks=N (at
+// most N chunks, as llama-perplexity's --chunks N).
+type chunksFlag struct {
+	on  bool
+	max int
+}
+
+func (c *chunksFlag) IsBoolFlag() bool { return true }
+
+func (c *chunksFlag) String() string {
+	if c == nil || !c.on {
+		return "false"
+	}
+	if c.max > 0 {
+		return strconv.Itoa(c.max)
+	}
+	return "true"
+}
+
+func (c *chunksFlag) Set(s string) error {
+	switch s {
+	case "true":
+		c.on, c.max = true, 0
+		return nil
+	case "false":
+		c.on, c.max = false, 0
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 2 {
+		return fmt.Errorf("--chunks=%s: want a number of chunks, at least 2", s)
+	}
+	c.on, c.max = true, n
+	return nil
 }
 
 // readText reads a file (or stdin for "-") as llama.cpp's -f does: one

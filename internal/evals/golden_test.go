@@ -90,20 +90,29 @@ func TestChunksGolden(t *testing.T) {
 			s, err := m.NewSession(model.SessionOptions{Ctx: ctx, Threads: 2})
 			require.NoError(t, err)
 			defer s.Close()
+			// Under -short (CI under qemu) the first four chunks only; the
+			// running figures check them.
+			if testing.Short() {
+				toks = toks[:4*ctx]
+			}
 			res, err := Chunks(sessionLM{s}, toks, ctx, 1, 0, nil)
 			require.NoError(t, err)
 			rel := c.Tolerance.PPLRel
-			assert.InEpsilon(t, c.ExpectedValue, res.PPL, rel, "ppl")
+			if !testing.Short() {
+				assert.InEpsilon(t, c.ExpectedValue, res.PPL, rel, "ppl")
+			}
 			for _, g := range gold.Results {
 				if g.NCtx != ctx {
 					continue
 				}
 				want := g.BySettings["f32kv_fa_off"]
-				require.Len(t, res.Running, len(want.Running))
-				for i := range want.Running {
+				if !testing.Short() {
+					require.Len(t, res.Running, len(want.Running))
+					assert.InEpsilon(t, want.StdErr, res.StdErr, 1e-3, "standard error")
+				}
+				for i := range res.Running {
 					assert.InEpsilon(t, want.Running[i], res.Running[i], rel, "running ppl after chunk %d", i+1)
 				}
-				assert.InEpsilon(t, want.StdErr, res.StdErr, 1e-3, "standard error")
 			}
 			t.Logf("ctx %d: ppl %.6f (llama.cpp %.6f), %d chunks, %d tokens", ctx, res.PPL, c.ExpectedValue, res.Chunks, res.Scored)
 			ran++
