@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lcrun/lcrun/model"
 	"github.com/lcrun/lcrun/ropescale"
@@ -18,40 +17,21 @@ import (
 // policy, model sessions seen as evals.LM, the RoPE methods to compare,
 // progress lines and SVG output.
 
-// measureFlags are the session flags of a measuring command.
+// measureFlags are the session flags of a measuring command (threads,
+// micro-batch, KV type, attention policy, RoPE overrides); the KV cache
+// defaults to f32, the most exact.
 type measureFlags struct {
 	session sessionFlags
-	attn    string
 }
 
-func (f *measureFlags) register(fs *flag.FlagSet) {
-	f.session.register(fs, "f32")
-	fs.StringVar(&f.attn, "attn", "full", "attention policy: full | window:N | sinks:S,N (StreamingLLM)")
-}
+func (f *measureFlags) register(fs *flag.FlagSet) { f.session.register(fs, "f32") }
 
-// options sizes a session for sequences of up to tokens positions under
-// the attention policy, with rope as the RoPE overrides.
+// options sizes a session for sequences of up to tokens positions, with
+// rope as the RoPE overrides (one of the methods compared).
 func (f *measureFlags) options(m *model.Model, tokens int, rope ropescale.Overrides, stderr io.Writer) (model.SessionOptions, error) {
-	a, err := model.ParseAttention(f.attn)
-	if err != nil {
-		return model.SessionOptions{}, err
-	}
 	sf := f.session
 	sf.rope = rope
-	batch := f.session.batch
-	if batch == 0 {
-		batch = model.DefaultBatch
-	}
-	o, err := sf.options(m, a.Slots(tokens, min(batch, tokens)), stderr)
-	if err != nil {
-		return o, err
-	}
-	if m.Features().Attention {
-		a.Apply(&o)
-	} else if f.attn != "full" {
-		fmt.Fprintf(stderr, "lcrun: note: --attn does not apply to %s models (ignored)\n", m.Arch())
-	}
-	return o, nil
+	return sf.options(m, tokens, stderr)
 }
 
 // describe is the settings line pictures and reports carry.
@@ -59,7 +39,7 @@ func (f *measureFlags) describe(m *model.Model) string {
 	if !m.Features().Attention {
 		return "recurrent state (no attention)"
 	}
-	return fmt.Sprintf("attention %s, kv %s", f.attn, strings.ToLower(f.session.kv))
+	return fmt.Sprintf("attention %s, kv %s", f.session.attn.Effective(m), strings.ToLower(f.session.kv))
 }
 
 // sessionLM runs a model session as an evals.LM.
@@ -156,49 +136,14 @@ func ropeLabel(o ropescale.Overrides, m *model.Model) string {
 
 func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 
-// progressLine reports progress on stderr: a line that updates in place
-// on a terminal, and one line at the end (with the time taken) anywhere.
-type progressLine struct {
-	w      io.Writer
-	prefix string
-	tty    bool
-	last   int
-	start  time.Time
-}
-
-func newProgress(w io.Writer, prefix string) *progressLine {
-	return &progressLine{w: w, prefix: prefix, tty: isTerminal(w), last: -1, start: time.Now()}
-}
-
-func (p *progressLine) update(done, total int) {
-	if total <= 0 {
-		return
+// progressFor shows an evaluation's progress with the shared progress
+// line (progress.go); call finish on the returned line when done.
+func progressFor(stderr io.Writer, label string) (*progress, func(done, total int)) {
+	p := newProgress(stderr, false, label, 0)
+	return p, func(done, total int) {
+		p.total = total
+		p.update(done)
 	}
-	pct := done * 100 / total
-	if pct == p.last {
-		return
-	}
-	p.last = pct
-	switch {
-	case done >= total:
-		cr := ""
-		if p.tty {
-			cr = "\r"
-		}
-		fmt.Fprintf(p.w, "%s%s: done in %.1f s\n", cr, p.prefix, time.Since(p.start).Seconds())
-	case p.tty:
-		fmt.Fprintf(p.w, "\r%s: %3d%%", p.prefix, pct)
-	}
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // writeSVG writes a picture to path.

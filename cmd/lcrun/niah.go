@@ -107,9 +107,10 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	defer s.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	prog := newProgress(stderr, "lcrun niah")
-	o.Progress = prog.update
+	prog, update := progressFor(stderr, "niah")
+	o.Progress = update
 	res, err := evals.RunNIAH(sessionLM{ctx, s}, tok, o)
+	prog.finish()
 	if err != nil {
 		return err
 	}

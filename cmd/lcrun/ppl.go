@@ -118,13 +118,14 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		lm := sessionLM{ctx, s}
-		prog := newProgress(stderr, "lcrun ppl: "+v.Label)
+		prog, update := progressFor(stderr, "ppl "+v.Label)
 		run := pplRun{ropeVariant: v}
 		if chunks.on {
-			run.Chunks, err = evals.Chunks(lm, tokens, ctxLen, bos, 0, prog.update)
+			run.Chunks, err = evals.Chunks(lm, tokens, ctxLen, bos, 0, update)
 		} else {
-			run.Position, err = evals.ByPosition(lm, tokens, ctxLen, *buckets, *windows, bos, 0, prog.update)
+			run.Position, err = evals.ByPosition(lm, tokens, ctxLen, *buckets, *windows, bos, 0, update)
 		}
+		prog.finish()
 		s.Close()
 		if err != nil {
 			return err

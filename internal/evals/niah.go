@@ -139,13 +139,18 @@ func RunNIAH(lm LM, tok Tokenizer, o NIAHOptions) (*NIAHResult, error) {
 	}
 	res := &NIAHResult{Needle: o.Needle, Scorer: o.Scorer, Lengths: o.Lengths, Depths: o.Depths}
 	hs := &haystack{tok: tok, sents: sents, needle: o.Needle}
-	total := len(o.Lengths) * (len(o.Depths) + 1)
-	for li, length := range o.Lengths {
+	// Progress counts prompt tokens: each length is evaluated once per
+	// depth and once without the needle.
+	total, done := 0, 0
+	for _, l := range o.Lengths {
+		total += l * (len(o.Depths) + 1)
+	}
+	for _, length := range o.Lengths {
 		n, err := hs.fit(length)
 		if err != nil {
 			return nil, err
 		}
-		for di, depth := range o.Depths {
+		for _, depth := range o.Depths {
 			c, p, err := hs.build(length, n, depth)
 			if err != nil {
 				return nil, err
@@ -154,7 +159,8 @@ func RunNIAH(lm LM, tok Tokenizer, o NIAHOptions) (*NIAHResult, error) {
 				return nil, err
 			}
 			res.Cells = append(res.Cells, c)
-			o.Progress.report(li*(len(o.Depths)+1)+di+1, total)
+			done += length
+			o.Progress.report(done, total)
 		}
 		c, p, err := hs.build(length, n, -1)
 		if err != nil {
@@ -164,7 +170,8 @@ func RunNIAH(lm LM, tok Tokenizer, o NIAHOptions) (*NIAHResult, error) {
 			return nil, err
 		}
 		res.NoNeedle = append(res.NoNeedle, c)
-		o.Progress.report((li+1)*(len(o.Depths)+1), total)
+		done += length
+		o.Progress.report(done, total)
 	}
 	return res, nil
 }
