@@ -109,6 +109,7 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	prog, update := progressFor(stderr, "niah")
 	o.Progress = update
+	o.Batch = mf.session.batch
 	res, err := evals.RunNIAH(sessionLM{ctx, s}, tok, o)
 	prog.finish()
 	if err != nil {

@@ -121,9 +121,9 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 		prog, update := progressFor(stderr, "ppl "+v.Label)
 		run := pplRun{ropeVariant: v}
 		if chunks.on {
-			run.Chunks, err = evals.Chunks(lm, tokens, ctxLen, bos, 0, update)
+			run.Chunks, err = evals.Chunks(lm, tokens, ctxLen, bos, mf.session.batch, update)
 		} else {
-			run.Position, err = evals.ByPosition(lm, tokens, ctxLen, *buckets, *windows, bos, 0, update)
+			run.Position, err = evals.ByPosition(lm, tokens, ctxLen, *buckets, *windows, bos, mf.session.batch, update)
 		}
 		prog.finish()
 		s.Close()
