@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +26,15 @@ type measureFlags struct {
 }
 
 func (f *measureFlags) register(fs *flag.FlagSet) { f.session.register(fs, "f32") }
+
+// parse parses the command line and notes which session flags it named.
+func (f *measureFlags) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	pos, err := parseArgs(fs, args)
+	if err == nil {
+		f.session.noteGiven(fs)
+	}
+	return pos, err
+}
 
 // options sizes a session for sequences of up to tokens positions, with
 // rope as the RoPE overrides (one of the methods compared).
@@ -144,6 +154,13 @@ func progressFor(stderr io.Writer, label string) (*progress, func(done, total in
 		p.total = total
 		p.update(done)
 	}
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // writeSVG writes a picture to path.

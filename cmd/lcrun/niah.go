@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -49,11 +48,10 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	var mf measureFlags
 	mf.register(fs)
-	pos, err := parseArgs(fs, args)
+	pos, err := mf.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	mf.session.noteGiven(fs)
 	if len(pos) != 0 {
 		return fmt.Errorf("unexpected argument %q (usage: lcrun niah [-m MODEL] [--lengths 1K,2K,4K] [--depths 0,10,...,100] [--scorer gen|logprob] [--svg OUT.svg] [--json])", pos[0])
 	}
@@ -122,9 +120,7 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(stdout, rep)
 	}
 	return rep.writeText(stdout)
 }
@@ -207,6 +203,19 @@ func (r *niahReport) writeText(w io.Writer) error {
 		what = "greedy output contains the answer"
 	}
 	fmt.Fprintf(w, "scorer %s: %s; rows: context length (tokens), columns: needle depth\n", r.Scorer, what)
+	if err := r.writeGrid(w, r.cellText); err != nil {
+		return err
+	}
+	if r.Scorer != evals.ScoreLogProb {
+		return nil
+	}
+	fmt.Fprintf(w, "answer tokens ranked first, teacher-forced (all = greedy decoding would say the whole answer)\n")
+	return r.writeGrid(w, func(c evals.Cell) string { return topRanked(c.Ranks) })
+}
+
+// writeGrid writes one value per cell: a row per length, a column per
+// depth, and the no-needle cell last.
+func (r *niahReport) writeGrid(w io.Writer, cell func(evals.Cell) string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "length\t")
 	for _, d := range r.Depths {
@@ -216,29 +225,9 @@ func (r *niahReport) writeText(w io.Writer) error {
 	for i, l := range r.Lengths {
 		fmt.Fprintf(tw, "%s\t", lengthLabel(l))
 		for j := range r.Depths {
-			fmt.Fprintf(tw, "%s\t", r.cellText(r.Cell(i, j)))
+			fmt.Fprintf(tw, "%s\t", cell(r.Cell(i, j)))
 		}
-		fmt.Fprintf(tw, "%s\t\n", r.cellText(r.NoNeedle[i]))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if r.Scorer != evals.ScoreLogProb {
-		return nil
-	}
-	fmt.Fprintf(w, "answer tokens ranked first, teacher-forced (all = greedy decoding would say the whole answer)\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "length\t")
-	for _, d := range r.Depths {
-		fmt.Fprintf(tw, "%d%%\t", d)
-	}
-	fmt.Fprintf(tw, "no needle\t\n")
-	for i, l := range r.Lengths {
-		fmt.Fprintf(tw, "%s\t", lengthLabel(l))
-		for j := range r.Depths {
-			fmt.Fprintf(tw, "%s\t", topRanked(r.Cell(i, j).Ranks))
-		}
-		fmt.Fprintf(tw, "%s\t\n", topRanked(r.NoNeedle[i].Ranks))
+		fmt.Fprintf(tw, "%s\t\n", cell(r.NoNeedle[i]))
 	}
 	return tw.Flush()
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -59,11 +58,10 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	var mf measureFlags
 	mf.register(fs)
-	pos, err := parseArgs(fs, args)
+	pos, err := mf.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	mf.session.noteGiven(fs)
 	if len(pos) != 1 {
 		return errors.New("usage: lcrun ppl -m MODEL FILE|- --ctx N [--buckets K] [--chunks] [--compare none,linear,yarn] [--svg OUT.svg] [--json]")
 	}
@@ -143,9 +141,7 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(stdout, rep)
 	}
 	return rep.writeText(stdout)
 }
