@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/gguf"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -312,4 +313,32 @@ func TestSessionHistoryBound(t *testing.T) {
 	require.NoError(t, s2.Restore(&buf))
 	assert.Equal(t, s.Tokens(), s2.Tokens())
 	assert.Equal(t, s.Pos(), s2.Pos())
+}
+
+// A model whose GGUF declares attention.sliding_window runs it in every
+// session: a session without a policy equals one given that window on the
+// same weights without the key, and a wider policy is narrowed to it.
+func TestModelSlidingWindow(t *testing.T) {
+	plain := openStories(t)
+	w, err := gguf.NewWriterFrom(plain.File())
+	require.NoError(t, err)
+	w.SetUint32("llama.attention.sliding_window", 16)
+	var buf bytes.Buffer
+	_, err = w.WriteTo(&buf)
+	require.NoError(t, err)
+	swa, err := OpenBytes(buf.Bytes(), "stories260K+swa16")
+	require.NoError(t, err)
+	defer swa.Close()
+	assert.Equal(t, 16, swa.SlidingWindow())
+	assert.Zero(t, plain.SlidingWindow())
+	assert.Equal(t, Attention{Window: 16}, Attention{}.Effective(swa))
+	assert.Equal(t, Attention{Window: 16, Sinks: 4, Streaming: true}, Attention{Window: 64, Sinks: 4, Streaming: true}.Effective(swa))
+	assert.Equal(t, Attention{Window: 8}, Attention{Window: 8}.Effective(swa))
+
+	tokens := randomTokens(80, plain.VocabSize(), 8)
+	got := allLogits(t, swa, SessionOptions{Ctx: 80}, tokens, 8)
+	want := allLogits(t, plain, SessionOptions{Ctx: 80, Window: 16}, tokens, 8)
+	full := allLogits(t, plain, SessionOptions{Ctx: 80}, tokens, 8)
+	assert.Equal(t, want, got)
+	assert.NotEqual(t, full, got, "the window must change something over 80 tokens")
 }

@@ -20,6 +20,21 @@ import (
 // promptSeparator goes between the input and the -p prompt.
 const promptSeparator = "\n\n"
 
+// afterMicroBatch, when set (tests), is called after each micro-batch of
+// the prefill with the tokens done.
+var afterMicroBatch func(done int)
+
+// goSlack is the garbage a run may hold between collections; gcPercent
+// the collector's pacing (GOGC) during a run.
+const (
+	goSlack   = 4 << 20
+	gcPercent = 20
+)
+
+// keptHistory is how many recent tokens a session with a bounded state
+// keeps (for the repeat penalty and saved states).
+const keptHistory = 1 << 16
+
 // streamChunk is how much text the tokenizer reads at a time; its cuts are
 // the points where a run may save a state that survives appended text.
 const streamChunk = 64 << 10
@@ -33,8 +48,13 @@ type longRun struct {
 	tok            *tokenizer.Tokenizer
 	stdout, stderr io.Writer
 
-	in     *source.Input
-	input  []int32 // the input's tokens, BOS first
+	// The input is read twice, as a stream each time: once to count its
+	// tokens (and find cached prefixes), once to evaluate them. Only what
+	// cannot be read again (standard input) is kept, as tokens.
+	inName string
+	nInput int     // the input's tokens, BOS included
+	head   []int32 // its first tokens (the speed probe)
+	stored []int32 // all of them, for standard input
 	stable []int   // token counts where the tokenizer's cuts are final
 	prompt []int32
 
@@ -93,26 +113,47 @@ func (r *longRun) run() error {
 		stop()
 	}()
 
-	if err := r.readInput(); err != nil {
+	if r.c.cacheDir != "" {
+		fp, err := fingerprint(r.m, &r.c.session)
+		if err != nil {
+			return err
+		}
+		if r.cache, err = openRunCache(r.c.cacheDir, r.c.cacheMax, r.m, fp, r.stderr); err != nil {
+			return err
+		}
+	}
+	if err := r.countInput(); err != nil {
 		return err
 	}
 	if err := r.readPrompt(); err != nil {
 		return err
 	}
-	o, err := r.c.session.options(r.m, r.total(), r.stderr)
+	notes := r.stderr
+	if r.c.quiet {
+		notes = io.Discard
+	}
+	o, err := r.c.session.options(r.m, r.total(), notes)
 	if err != nil {
 		return err
 	}
-	if r.plan, err = newPlan(r.m, o, len(r.input), len(r.prompt), r.c.n, r.c.cacheDir != "", r.c.maxMem); err != nil {
+	if !r.m.Features().Attention || o.Window > 0 {
+		o.History = keptHistory // bounded state: bounded token history too
+	}
+	if r.plan, err = newPlan(r.m, o, r.nInput, len(r.prompt), r.c.n, r.cache != nil, r.c.maxMem); err != nil {
 		return err
 	}
 	if err := r.plan.check(r.m); err != nil {
 		return err
 	}
 	r.stats.EstimateBytes = r.plan.memory()
-	// Keep the collector from letting garbage pile up past the estimate;
-	// mapped weights are outside Go's heap.
-	debug.SetMemoryLimit(max(r.plan.memory()-r.plan.weights, 0)*5/4 + 64<<20)
+	// Keep garbage from piling up: a long run makes a little per token
+	// (tokenizer chunks), and the collector's default pacing lets the heap
+	// reach twice what is live before collecting, so that peak memory would
+	// depend on how long the run is. The live heap holds no pointers worth
+	// scanning (caches are flat), so collecting often is cheap. Mapped
+	// weights are outside Go's heap.
+	debug.SetGCPercent(gcPercent)
+	debug.SetMemoryLimit(sysmem.GoBytes() + r.plan.session + r.plan.history + r.plan.cacheIO + goSlack)
 
 	s, err := r.m.NewSession(o)
 	if err != nil {
@@ -120,20 +161,14 @@ func (r *longRun) run() error {
 	}
 	defer s.Close()
 	resume := 0
-	if r.c.cacheDir != "" {
-		if r.cache, err = openRunCache(r.c.cacheDir, r.c.cacheMax, r.m, fingerprint(r.m, o, &r.c.session), r.stderr); err != nil {
-			return err
-		}
-		if resume, err = r.cache.resume(s, r.input, len(r.prompt) == 0, r.stderr); err != nil {
-			return err
-		}
-		if resume > 0 {
-			r.note("cache: resumed from a saved state of %s tokens (%s to compute)", groupDigits(resume), groupDigits(len(r.input)-resume))
+	if r.cache != nil {
+		if resume = r.cache.resume(s, r.nInput, len(r.prompt) == 0, r.stderr); resume > 0 {
+			r.note("cache: resumed from a saved state of %s tokens (%s to compute)", groupDigits(resume), groupDigits(r.nInput-resume))
 		}
 	}
 	r.stats.CachedTokens = resume
-	if len(r.input)-resume+len(r.prompt) >= longInput {
-		if err := r.plan.measure(r.m, r.input); err != nil {
+	if r.nInput-resume+len(r.prompt) >= longInput {
+		if err := r.plan.measure(r.m, append(r.head, r.prompt...)); err != nil {
 			return err
 		}
 		if !r.c.quiet {
@@ -146,7 +181,7 @@ func (r *longRun) run() error {
 	t0 := time.Now()
 	err = r.prefill(ctx, s, resume)
 	r.stats.PrefillSeconds = time.Since(t0).Seconds()
-	r.stats.PrefillTokens = len(s.Tokens()) - resume
+	r.stats.PrefillTokens = s.Pos() - resume
 	if err == nil {
 		err = r.generate(ctx, s)
 	}
@@ -155,7 +190,7 @@ func (r *longRun) run() error {
 		r.stats.Interrupted = true
 		r.finishStats(s)
 		r.printJSON()
-		return withExit(130, fmt.Errorf("interrupted after %s tokens", groupDigits(len(s.Tokens()))))
+		return withExit(130, fmt.Errorf("interrupted after %s tokens", groupDigits(s.Pos())))
 	}
 	if err != nil {
 		return err
@@ -165,51 +200,103 @@ func (r *longRun) run() error {
 }
 
 // total is the sequence the session must hold.
-func (r *longRun) total() int { return len(r.input) + len(r.prompt) + r.c.n }
+func (r *longRun) total() int { return r.nInput + len(r.prompt) + r.c.n }
 
-// readInput tokenises the input as a stream, stopping past --ctx.
-func (r *longRun) readInput() error {
+// headTokens is how many of the input's first tokens are kept for the
+// speed probe.
+const headTokens = 256
+
+// readInput streams the input's tokens to each, chunk by chunk, and
+// returns the cut points (token counts after each chunk).
+func (r *longRun) readInput(each func(ids []int32) error) ([]int, error) {
+	if r.stored != nil {
+		for i := 0; i < len(r.stored); i += streamChunk {
+			if err := each(r.stored[i:min(i+streamChunk, len(r.stored))]); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}
+	in, err := source.Open(r.c.input, source.Options{Stdin: stdin, MaxFileSize: r.c.maxFileSize})
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	if r.inName == "" {
+		r.inName = in.Name()
+		r.stats.Input = in.Name()
+		defer r.describeInput(in)
+	}
+	st := r.tok.NewStream(in, true, false)
+	st.ChunkSize = streamChunk
+	var cuts []int
+	n := 0
+	for {
+		ids, err := st.Next()
+		if errors.Is(err, io.EOF) {
+			return cuts, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", in.Name(), err)
+		}
+		n += len(ids)
+		cuts = append(cuts, n)
+		if r.c.ctx > 0 && n > r.c.ctx {
+			return nil, fmt.Errorf("%s is longer than --ctx %s tokens (stopped reading at %s tokens, %s of %s)",
+				in.Name(), groupDigits(r.c.ctx), groupDigits(n), sizeText(in.BytesRead()), sizeText(in.Size()))
+		}
+		if err := each(ids); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// describeInput reports what a directory walk read.
+func (r *longRun) describeInput(in *source.Input) {
+	if in.Kind() != source.KindDir {
+		return
+	}
+	r.stats.Files, r.stats.Skipped = in.FilesRead(), in.Skipped()
+	skipped := ""
+	if s := in.SkippedSummary(); s != "" {
+		skipped = "; " + s
+	}
+	r.note("read %d files (%s) from %s%s: %s tokens", in.FilesRead(), sizeText(in.BytesRead()), in.Name(), skipped, groupDigits(r.nInput))
+}
+
+// countInput is the first pass: tokens counted (and fed to the cache's
+// finder), the first ones kept, stable cut points noted. Standard input
+// is kept whole, as it cannot be read again.
+func (r *longRun) countInput() error {
 	if r.c.input == "" {
 		return nil
 	}
 	t0 := time.Now()
-	in, err := source.Open(r.c.input, source.Options{Stdin: stdin, MaxFileSize: r.c.maxFileSize})
+	keep := r.c.input == "-"
+	cuts, err := r.readInput(func(ids []int32) error {
+		if len(r.head) < headTokens {
+			r.head = append(r.head, ids[:min(len(ids), headTokens-len(r.head))]...)
+		}
+		if keep {
+			r.stored = append(r.stored, ids...)
+		}
+		if r.cache != nil {
+			r.cache.finder.Add(ids)
+		}
+		r.nInput += len(ids)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	r.in = in
-	st := r.tok.NewStream(in, true, false)
-	st.ChunkSize = streamChunk
-	var cuts []int
-	for {
-		ids, err := st.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", in.Name(), err)
-		}
-		r.input = append(r.input, ids...)
-		cuts = append(cuts, len(r.input))
-		if r.c.ctx > 0 && len(r.input) > r.c.ctx {
-			return fmt.Errorf("%s is longer than --ctx %s tokens (stopped reading at %s tokens, %s of %s bytes)",
-				in.Name(), groupDigits(r.c.ctx), groupDigits(len(r.input)), sizeText(in.BytesRead()), sizeText(in.Size()))
-		}
+	if keep && r.stored == nil {
+		r.stored = []int32{}
 	}
 	// Only the last two cuts depend on where the text ends (the final
 	// read, then the end itself).
 	r.stable = cuts[:max(len(cuts)-2, 0)]
 	r.stats.TokenizeSeconds = time.Since(t0).Seconds()
-	r.stats.Input, r.stats.InputTokens = in.Name(), len(r.input)
-	if in.Kind() == source.KindDir {
-		r.stats.Files, r.stats.Skipped = in.FilesRead(), in.Skipped()
-		skipped := ""
-		if s := in.SkippedSummary(); s != "" {
-			skipped = "; " + s
-		}
-		r.note("read %d files (%s) from %s%s: %s tokens", in.FilesRead(), sizeText(in.BytesRead()), in.Name(), skipped, groupDigits(len(r.input)))
-	}
+	r.stats.InputTokens = r.nInput
 	return nil
 }
 
@@ -218,58 +305,95 @@ func (r *longRun) readInput() error {
 func (r *longRun) readPrompt() error {
 	if r.c.prompt != "" {
 		text := r.c.prompt
-		if len(r.input) > 0 {
+		if r.nInput > 0 {
 			text = promptSeparator + text
 		}
-		r.prompt = r.tok.Encode(text, len(r.input) == 0, false)
+		r.prompt = r.tok.Encode(text, r.nInput == 0, false)
 	}
 	r.stats.PromptTokens = len(r.prompt)
-	if len(r.input)+len(r.prompt) == 0 {
+	if r.nInput+len(r.prompt) == 0 {
 		return errors.New("nothing to evaluate: the input and the prompt are empty")
 	}
 	if r.c.ctx > 0 && r.total() > r.c.ctx {
 		return fmt.Errorf("the input (%s tokens), the prompt (%s) and -n %d need --ctx %s or more (have %s)",
-			groupDigits(len(r.input)), groupDigits(len(r.prompt)), r.c.n, groupDigits(r.total()), groupDigits(r.c.ctx))
+			groupDigits(r.nInput), groupDigits(len(r.prompt)), r.c.n, groupDigits(r.total()), groupDigits(r.c.ctx))
 	}
 	return nil
 }
 
-// prefill evaluates the input from resume on, stopping at save points
-// when caching, then the prompt. On Ctrl-C the tokens done so far are
-// saved (when caching) and ctx's error returned.
+// prefill is the second pass: the input's tokens from resume on are
+// evaluated as they stream in, stopping at save points when caching, then
+// the prompt. On Ctrl-C the tokens done so far are saved (when caching)
+// and ctx's error returned.
 func (r *longRun) prefill(ctx context.Context, s *model.Session, resume int) error {
-	todo := len(r.input) - resume + len(r.prompt)
+	todo := r.nInput - resume + len(r.prompt)
 	if todo == 0 {
 		return nil
 	}
 	pr := newProgress(r.stderr, r.c.quiet, "prefill", todo)
 	defer pr.finish()
-	done := 0
 	eval := func(tokens []int32) error {
-		base := done
-		err := s.Prefill(ctx, tokens, func(d, _ int) { pr.update(base + d) })
-		done = len(s.Tokens()) - resume
-		return err
-	}
-	points := []int{len(r.input)}
-	var periodic map[int]bool
-	if r.cache != nil {
-		points, periodic = savePoints(r.stable, resume, len(r.input))
-	}
-	at := resume
-	for _, p := range points {
-		if p <= at {
-			continue
-		}
-		err := eval(r.input[at:p])
-		at = len(s.Tokens())
-		if r.cache != nil && (err == nil || errors.Is(err, context.Canceled)) {
-			if serr := r.cache.save(s, r.input, periodic[p] && err == nil); serr != nil {
-				fmt.Fprintf(r.stderr, "lcrun: warning: cache: could not save: %s\n", oneLine(serr.Error()))
+		base := s.Pos() - resume
+		return s.Prefill(ctx, tokens, func(d, _ int) {
+			pr.update(base + d)
+			if afterMicroBatch != nil {
+				afterMicroBatch(base + d)
 			}
+		})
+	}
+	if r.nInput > resume {
+		points := []int{r.nInput}
+		var periodic map[int]bool
+		if r.cache != nil {
+			points, periodic = savePoints(r.stable, resume, r.nInput)
 		}
+		// roll feeds the prefix key the tokens up to count (evaluated or
+		// restored), so that a save names exactly what the session holds.
+		rolled := 0
+		roll := func(ids []int32, from, count int) error {
+			if r.cache == nil || count <= rolled {
+				return nil
+			}
+			err := r.cache.roll(ids[rolled-from:count-from], r.inName)
+			rolled = count
+			return err
+		}
+		read := 0 // tokens streamed so far
+		_, err := r.readInput(func(ids []int32) error {
+			from := read
+			read += len(ids)
+			if err := roll(ids, from, min(read, resume)); err != nil {
+				return err
+			}
+			for at := max(from, resume); at < read; {
+				for len(points) > 0 && points[0] <= at {
+					points = points[1:]
+				}
+				end := read
+				if len(points) > 0 && points[0] < end {
+					end = points[0]
+				}
+				err := eval(ids[at-from : end-from])
+				at = s.Pos()
+				if rerr := roll(ids, from, at); rerr != nil {
+					return rerr
+				}
+				if r.cache != nil && (err == nil && len(points) > 0 && at == points[0] || errors.Is(err, context.Canceled)) {
+					if serr := r.cache.save(s, err == nil && periodic[at]); serr != nil {
+						fmt.Fprintf(r.stderr, "lcrun: warning: cache: could not save: %s\n", oneLine(serr.Error()))
+					}
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return err
+		}
+		if read != r.nInput {
+			return fmt.Errorf("%s changed while it was being read (%s tokens, then %s)", r.inName, groupDigits(r.nInput), groupDigits(read))
 		}
 	}
 	if len(r.prompt) > 0 {

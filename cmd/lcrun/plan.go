@@ -12,8 +12,9 @@ import (
 )
 
 // longInput is the input length (tokens) from which a run measures the
-// machine's speed and prints an estimate before starting.
-const longInput = 8192
+// machine's speed and prints an estimate before starting (a variable for
+// tests).
+var longInput = 8192
 
 // plan is what a run will hold and take, worked out before the session is
 // allocated.
@@ -48,12 +49,16 @@ func newPlan(m *model.Model, o model.SessionOptions, input, prompt, generate int
 	if p.session, err = m.SessionBytes(o); err != nil {
 		return nil, err
 	}
-	// Session.history grows by appending: up to twice the tokens' bytes.
+	// Session.history grows by appending (up to twice the tokens' bytes),
+	// or is trimmed between History and twice that.
 	p.history = 8 * int64(p.total())
+	if o.History > 0 {
+		p.history = 8 * int64(min(p.total(), 2*o.History))
+	}
 	if withCache {
 		// Save and restore buffer 1 MiB each side and restore reads the
 		// saved history into a slice of its own.
-		p.cacheIO = 4<<20 + 4*int64(input)
+		p.cacheIO = 4<<20 + p.history/2
 	}
 	return p, nil
 }
@@ -72,7 +77,7 @@ func (p *plan) check(m *model.Model) error {
 	}
 	what := "the state"
 	if p.attention {
-		what = fmt.Sprintf("%s with a %s KV cache of %s slots", attnText(p.opts), kvText(p.opts.KV), groupDigits(p.opts.Ctx))
+		what = fmt.Sprintf("attention %s, KV cache %s of %s slots", attnText(p.opts), kvText(p.opts.KV), groupDigits(p.opts.Ctx))
 	}
 	msg := fmt.Sprintf("not enough memory: %s tokens (%s) need about %s (session %s, weights %s, process %s), more than %s",
 		groupDigits(p.total()), what, sizeText(need), sizeText(p.session), sizeText(p.weights), sizeText(p.process), over)

@@ -89,7 +89,7 @@ func (p *progress) line(done int, now time.Time) string {
 		eta = "done"
 	}
 	stats := fmt.Sprintf("%s/%s tokens  %s tok/s  ETA %s  mem %s",
-		groupDigits(done), groupDigits(p.total), groupDigits(int(rate)), eta, formatBytes(p.rss()))
+		groupDigits(done), groupDigits(p.total), groupDigits(int(rate)), eta, sizeText(p.rss()))
 	if !p.tty {
 		return p.label + " " + stats
 	}
@@ -135,18 +135,4 @@ func groupDigits(n int) string {
 		return "-" + b.String()
 	}
 	return b.String()
-}
-
-// formatBytes prints binary units: 512 B, 1.5 KiB, 3.2 GiB.
-func formatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

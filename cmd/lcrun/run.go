@@ -93,7 +93,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := loadModel(c.model, stderr)
+	notes := stderr
+	if c.quiet {
+		notes = io.Discard
+	}
+	m, err := loadModel(c.model, notes)
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,15 @@ import (
 )
 
 // runCache is --cache for one run: where the input's states are saved and
-// which one the run resumed from.
+// which one the run resumed from. The prefix key rolls along with the
+// tokens as the prefill evaluates them.
 type runCache struct {
 	pc          *prefixcache.Cache
 	sha         [32]byte
 	fingerprint string
-	prefix      *prefixcache.Prefix // rolled up to prefix.Len() input tokens
+	finder      *prefixcache.Finder // fed by the counting pass
+	prefix      *prefixcache.Prefix // fed by the prefill pass
+	resumed     prefixcache.Match   // the state restored (Tokens 0: none)
 	periodic    *prefixcache.Match  // this run's last periodic checkpoint
 
 	hits, saves int
@@ -27,17 +30,26 @@ type runCache struct {
 
 // fingerprint names what, besides the model and the tokens, makes two
 // saved states interchangeable: the architecture's state layout under the
-// session's options.
-func fingerprint(m *model.Model, o model.SessionOptions, sf *sessionFlags) string {
+// session's options (the micro-batch as asked for: it sets where a
+// streaming cache evicts).
+func fingerprint(m *model.Model, sf *sessionFlags) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "arch=%s batch=%d", m.Arch(), o.Batch)
+	batch := sf.batch
+	if batch == 0 {
+		batch = model.DefaultBatch
+	}
+	fmt.Fprintf(&b, "arch=%s batch=%d", m.Arch(), batch)
 	if m.Features().Attention {
-		fmt.Fprintf(&b, " attn=%s kv=%s", attnText(o), kvText(o.KV))
+		kv, err := parseKV(sf.kv)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, " attn=%s kv=%s", sf.attn.Effective(m), kvText(kv))
 	}
 	if m.Features().RoPE && len(sf.ropeText) > 0 {
 		b.WriteString(" rope=" + strings.Join(sf.ropeText, ","))
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 func openRunCache(dir string, maxBytes int64, m *model.Model, fp string, stderr io.Writer) (*runCache, error) {
@@ -49,19 +61,19 @@ func openRunCache(dir string, maxBytes int64, m *model.Model, fp string, stderr 
 	if err != nil {
 		return nil, fmt.Errorf("hashing the model for the cache: %w", err)
 	}
-	return &runCache{pc: pc, sha: sha, fingerprint: fp, prefix: prefixcache.NewPrefix(sha, fp)}, nil
+	finder, err := pc.NewFinder(sha, fp)
+	if err != nil {
+		return nil, err
+	}
+	return &runCache{pc: pc, sha: sha, fingerprint: fp, finder: finder, prefix: prefixcache.NewPrefix(sha, fp)}, nil
 }
 
-// resume restores the longest cached prefix of input into s and returns
-// its length (0: nothing usable). Entries that fail to load are warned
-// about and skipped. needLogits: the run has nothing after the input to
-// evaluate, so a state must carry the last logits to generate from.
-func (rc *runCache) resume(s *model.Session, input []int32, needLogits bool, stderr io.Writer) (int, error) {
-	matches, err := rc.pc.Lookup(rc.sha, rc.fingerprint, input)
-	if err != nil {
-		return 0, err
-	}
-	for _, mt := range matches {
+// resume restores into s the longest cached prefix of the input the
+// finder was fed, and returns its length (0: nothing usable). Entries that
+// fail to load are warned about and skipped. needLogits: nothing follows
+// the input, so a state of the whole input must carry its last logits.
+func (rc *runCache) resume(s *model.Session, inputLen int, needLogits bool, stderr io.Writer) int {
+	for _, mt := range rc.finder.Matches() {
 		err := rc.pc.Load(mt, s.Restore)
 		switch {
 		case errors.Is(err, prefixcache.ErrCorrupt):
@@ -70,38 +82,45 @@ func (rc *runCache) resume(s *model.Session, input []int32, needLogits bool, std
 			fmt.Fprintf(stderr, "lcrun: warning: cache: ignoring the state of %d tokens: %v\n", mt.Tokens, oneLine(err.Error()))
 			s.Reset()
 			continue
-		case s.Pos() != mt.Tokens || len(s.Tokens()) != mt.Tokens:
-			fmt.Fprintf(stderr, "lcrun: warning: cache: the state of %d tokens holds %d; ignored\n", mt.Tokens, len(s.Tokens()))
+		case s.Pos() != mt.Tokens:
+			fmt.Fprintf(stderr, "lcrun: warning: cache: the state of %d tokens is at position %d; ignored\n", mt.Tokens, s.Pos())
 			s.Reset()
 			continue
-		case needLogits && mt.Tokens == len(input) && s.Logits() == nil:
+		case needLogits && mt.Tokens == inputLen && s.Logits() == nil:
 			s.Reset() // interrupted exactly at the end: no logits to go on from
 			continue
 		}
 		rc.hits++
-		return mt.Tokens, nil
+		rc.resumed = mt
+		return mt.Tokens
 	}
-	return 0, nil
+	return 0
 }
 
-// keyAt rolls the prefix key forward to the first n input tokens.
-func (rc *runCache) keyAt(input []int32, n int) prefixcache.Match {
-	if n < rc.prefix.Len() {
-		rc.prefix = prefixcache.NewPrefix(rc.sha, rc.fingerprint)
+// roll feeds the prefill's tokens to the prefix key. When it passes the
+// resumed length it checks that the text still has the prefix it had when
+// counted (the input may change between the two passes).
+func (rc *runCache) roll(tokens []int32, name string) error {
+	for len(tokens) > 0 {
+		n := len(tokens)
+		if r := rc.resumed.Tokens; rc.prefix.Len() < r && rc.prefix.Len()+n >= r {
+			n = r - rc.prefix.Len()
+		}
+		rc.prefix.Add(tokens[:n])
+		tokens = tokens[n:]
+		if rc.prefix.Len() == rc.resumed.Tokens && rc.resumed.Tokens > 0 && rc.prefix.Key() != rc.resumed.Key {
+			return fmt.Errorf("%s changed while it was being read", name)
+		}
 	}
-	rc.prefix.Add(input[rc.prefix.Len():n])
-	return prefixcache.Match{Tokens: n, Key: rc.prefix.Key()}
+	return nil
 }
 
-// save stores s's state as the prefix of its tokens (all input tokens). A
-// periodic checkpoint replaces this run's previous one.
-func (rc *runCache) save(s *model.Session, input []int32, periodic bool) error {
-	n := len(s.Tokens())
-	if n == 0 {
-		return nil
-	}
-	mt := rc.keyAt(input, n)
-	if rc.pc.Has(mt.Key, mt.Tokens) {
+// save stores s's state under the prefix rolled so far (which must be
+// every token s has evaluated). A periodic checkpoint replaces this run's
+// previous one.
+func (rc *runCache) save(s *model.Session, periodic bool) error {
+	mt := prefixcache.Match{Tokens: rc.prefix.Len(), Key: rc.prefix.Key()}
+	if mt.Tokens == 0 || mt.Tokens != s.Pos() || rc.pc.Has(mt.Key, mt.Tokens) {
 		return nil
 	}
 	t0 := time.Now()

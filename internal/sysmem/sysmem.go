@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 )
@@ -135,4 +136,16 @@ func PeakRSS() int64 {
 	}
 	kb, _ := meminfoField(readFile("/proc/self/status"), "VmHWM:")
 	return kb * 1024
+}
+
+// GoBytes is the memory Go's runtime holds from the system now (heap,
+// stacks, its own structures; not returned pages): the part of RSS that
+// debug.SetMemoryLimit governs.
+func GoBytes() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64() - s[1].Value.Uint64())
 }

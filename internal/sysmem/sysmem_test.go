@@ -37,5 +37,6 @@ func TestThisProcess(t *testing.T) {
 	assert.Greater(t, rss, int64(64<<20))
 	assert.GreaterOrEqual(t, peak, rss-1<<20)
 	assert.Positive(t, Available().Bytes)
+	assert.Greater(t, GoBytes(), int64(64<<20))
 	runtime.KeepAlive(big)
 }

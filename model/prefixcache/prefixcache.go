@@ -166,37 +166,68 @@ type Match struct {
 }
 
 // Lookup lists the cached prefixes of tokens under model and fingerprint,
-// longest first. Only the lengths of entries present are hashed, so the
-// cost is one pass of SHA-256 over the tokens.
+// longest first.
 func (c *Cache) Lookup(model [32]byte, fingerprint string, tokens []int32) ([]Match, error) {
+	f, err := c.NewFinder(model, fingerprint)
+	if err != nil {
+		return nil, err
+	}
+	f.Add(tokens)
+	return f.Matches(), nil
+}
+
+// Finder finds the cached prefixes of a token sequence given piece by
+// piece (a text too long to hold). Only the lengths of entries present
+// are hashed, so the cost is one pass of SHA-256 over the tokens.
+type Finder struct {
+	p       *Prefix
+	byLen   map[int]map[Key]bool
+	lengths []int // ascending, not reached yet
+	matches []Match
+}
+
+// NewFinder lists the cache's entries for a search under model and
+// fingerprint.
+func (c *Cache) NewFinder(model [32]byte, fingerprint string) (*Finder, error) {
 	entries, err := os.ReadDir(c.dir)
 	if err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	byLen := map[int]map[Key]bool{}
+	f := &Finder{p: NewPrefix(model, fingerprint), byLen: map[int]map[Key]bool{}}
 	for _, e := range entries {
-		if n, k, ok := parseName(e.Name()); ok && n <= len(tokens) {
-			if byLen[n] == nil {
-				byLen[n] = map[Key]bool{}
+		if n, k, ok := parseName(e.Name()); ok {
+			if f.byLen[n] == nil {
+				f.byLen[n] = map[Key]bool{}
+				f.lengths = append(f.lengths, n)
 			}
-			byLen[n][k] = true
+			f.byLen[n][k] = true
 		}
 	}
-	lengths := make([]int, 0, len(byLen))
-	for n := range byLen {
-		lengths = append(lengths, n)
-	}
-	sort.Ints(lengths)
-	p := NewPrefix(model, fingerprint)
-	var out []Match
-	for _, n := range lengths {
-		p.Add(tokens[p.Len():n])
-		if k := p.Key(); byLen[n][k] {
-			out = append(out, Match{Tokens: n, Key: k})
+	sort.Ints(f.lengths)
+	return f, nil
+}
+
+// Add feeds the next tokens of the sequence.
+func (f *Finder) Add(tokens []int32) {
+	end := f.p.Len() + len(tokens)
+	for len(f.lengths) > 0 && f.lengths[0] <= end {
+		n := f.lengths[0]
+		f.lengths = f.lengths[1:]
+		cut := n - f.p.Len()
+		f.p.Add(tokens[:cut])
+		tokens = tokens[cut:]
+		if k := f.p.Key(); f.byLen[n][k] {
+			f.matches = append(f.matches, Match{Tokens: n, Key: k})
 		}
 	}
+	f.p.Add(tokens)
+}
+
+// Matches are the cached prefixes of the tokens fed so far, longest first.
+func (f *Finder) Matches() []Match {
+	out := append([]Match(nil), f.matches...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Tokens > out[j].Tokens })
-	return out, nil
+	return out
 }
 
 // Has reports whether an entry for k and n tokens exists (not verified).

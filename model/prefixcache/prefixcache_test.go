@@ -243,3 +243,23 @@ func TestParseName(t *testing.T) {
 		assert.False(t, ok, bad)
 	}
 }
+
+func TestFinderPieceByPiece(t *testing.T) {
+	c, err := Open(t.TempDir(), 0, nil)
+	require.NoError(t, err)
+	toks := seq(1000)
+	for _, n := range []int{1, 64, 65, 500, 999, 1000} {
+		store(t, c, "fp", toks[:n])
+	}
+	want, err := c.Lookup(modelA, "fp", toks)
+	require.NoError(t, err)
+	require.Len(t, want, 6)
+	for _, piece := range []int{1, 7, 64, 1000} {
+		f, err := c.NewFinder(modelA, "fp")
+		require.NoError(t, err)
+		for i := 0; i < len(toks); i += piece {
+			f.Add(toks[i:min(i+piece, len(toks))])
+		}
+		assert.Equal(t, want, f.Matches(), "pieces of %d", piece)
+	}
+}
