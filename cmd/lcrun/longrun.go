@@ -104,6 +104,8 @@ func (r *longRun) note(format string, args ...any) {
 func (r *longRun) run() error {
 	start := time.Now()
 	r.stats.Model, r.stats.Arch = r.m.Name(), r.m.Arch()
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	go func() {
@@ -125,6 +127,9 @@ func (r *longRun) run() error {
 	if err := r.countInput(); err != nil {
 		return err
 	}
+	// The counting pass leaves garbage the estimate should not count as
+	// the process's own.
+	debug.FreeOSMemory()
 	if err := r.readPrompt(); err != nil {
 		return err
 	}
@@ -146,13 +151,12 @@ func (r *longRun) run() error {
 		return err
 	}
 	r.stats.EstimateBytes = r.plan.memory()
-	// Keep garbage from piling up: a long run makes a little per token
-	// (tokenizer chunks), and the collector's default pacing lets the heap
-	// reach twice what is live before collecting, so that peak memory would
-	// depend on how long the run is. The live heap holds no pointers worth
-	// scanning (caches are flat), so collecting often is cheap. Mapped
-	// weights are outside Go's heap.
-	debug.SetGCPercent(gcPercent)
+	// Keep garbage from piling up (gcPercent, set above): a long run makes
+	// a little per token (tokenizer chunks), and the collector's default
+	// pacing lets the heap reach twice what is live before collecting, so
+	// that peak memory would depend on how long the run is. The live heap
+	// holds no pointers worth scanning (caches are flat), so collecting
+	// often is cheap. Mapped weights are outside Go's heap.
 	debug.SetMemoryLimit(sysmem.GoBytes() + r.plan.session + r.plan.history + r.plan.cacheIO + goSlack)
 
 	s, err := r.m.NewSession(o)

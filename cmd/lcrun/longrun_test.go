@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/lcrun/lcrun/internal/sysmem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -106,13 +107,15 @@ func TestLongRunBadInput(t *testing.T) {
 // allocating anything.
 func TestLongRunRefusalNamesWhatFits(t *testing.T) {
 	dir := t.TempDir()
-	// ~100K tokens: KV caches of 128 MiB in f32, 64 MiB in f16.
+	// ~100K tokens: KV caches of 128 MiB in f32, 64 MiB in f16; the bound
+	// leaves room for the f16 one beside this process as it is.
 	text := storyText(t, dir, 200000, 1)
-	code, out, errOut := runLcrun(storiesModel, text, "--kv", "f32", "--max-mem", "100M", "-n", "4")
+	maxMem := sysmem.RSS() + 100<<20
+	code, out, errOut := runLcrun(storiesModel, text, "--kv", "f32", "--max-mem", fmt.Sprint(maxMem), "-n", "4")
 	assert.Equal(t, 2, code, errOut)
 	assert.Empty(t, out)
 	assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
-	for _, want := range []string{"not enough memory", "(attention full, KV cache f32 of ", "more than --max-mem 100.00 MiB",
+	for _, want := range []string{"not enough memory", "(attention full, KV cache f32 of ", "more than --max-mem " + sizeText(maxMem),
 		"would fit: --kv f16", "--attn sinks:4,", "a Mamba model"} {
 		assert.Contains(t, errOut, want)
 	}
