@@ -55,6 +55,16 @@ func allLogits(t *testing.T, m *Model, o SessionOptions, tokens []int32, batch i
 	return out
 }
 
+// streamingOptions are single-threaded options for sinks:S,W in
+// micro-batches of batch, with the slots the policy asks for a long text.
+func streamingOptions(window, sinks, batch int) SessionOptions {
+	a := Attention{Window: window, Sinks: sinks, Streaming: true}
+	var o SessionOptions
+	a.Apply(&o)
+	o.Ctx, o.Batch, o.Threads = a.Slots(1<<20, batch), batch, 1
+	return o
+}
+
 // maxRelDiff is max|a-b| over max|b|.
 func maxRelDiff(a, b []float32) float64 {
 	var d, scale float64
@@ -132,11 +142,7 @@ func TestStreamingKeysAreAtCachePositions(t *testing.T) {
 	m := openStories(t)
 	const n, window, sinks, batch = 300, 40, 4, 6
 	tokens := randomTokens(n, m.VocabSize(), 3)
-	a := Attention{Window: window, Sinks: sinks, Streaming: true}
-	var so SessionOptions
-	a.Apply(&so)
-	so.Ctx, so.Batch, so.Threads = a.Slots(n, batch), batch, 1
-	s, err := m.NewSession(so)
+	s, err := m.NewSession(streamingOptions(window, sinks, batch))
 	require.NoError(t, err)
 	defer s.Close()
 	for c0 := 0; c0 < n; c0 += batch {
@@ -252,10 +258,7 @@ func TestAttentionSlots(t *testing.T) {
 func TestStreamingSaveRestore(t *testing.T) {
 	m := openStories(t)
 	tokens := randomTokens(200, m.VocabSize(), 6)
-	a := Attention{Window: 32, Sinks: 4, Streaming: true}
-	var o SessionOptions
-	a.Apply(&o)
-	o.Ctx, o.Batch, o.Threads = a.Slots(1000, 8), 8, 1
+	o := streamingOptions(32, 4, 8)
 	s1, err := m.NewSession(o)
 	require.NoError(t, err)
 	defer s1.Close()
@@ -291,10 +294,8 @@ func TestStreamingSaveRestore(t *testing.T) {
 func TestSessionHistoryBound(t *testing.T) {
 	m := openStories(t)
 	tokens := randomTokens(300, m.VocabSize(), 7)
-	a := Attention{Window: 32, Sinks: 4, Streaming: true}
-	var o SessionOptions
-	a.Apply(&o)
-	o.Ctx, o.Batch, o.Threads, o.History = a.Slots(1000, 8), 8, 1, 20
+	o := streamingOptions(32, 4, 8)
+	o.History = 20
 	s, err := m.NewSession(o)
 	require.NoError(t, err)
 	defer s.Close()

@@ -159,6 +159,25 @@ func (r *longRun) run() error {
 	// often is cheap. Mapped weights are outside Go's heap.
 	debug.SetMemoryLimit(sysmem.GoBytes() + r.plan.session + r.plan.history + r.plan.cacheIO + goSlack)
 
+	// The estimate comes before the session takes its memory; it counts
+	// on the longest cached prefix loading.
+	cached := 0
+	if r.cache != nil {
+		if ms := r.cache.finder.Matches(); len(ms) > 0 {
+			cached = ms[0].Tokens
+		}
+	}
+	if r.nInput-cached+len(r.prompt) >= longInput {
+		if err := r.plan.measure(r.m, append(r.head, r.prompt...)); err != nil {
+			return err
+		}
+		if !r.c.quiet {
+			r.plan.report(r.stderr, r.m, cached)
+		}
+		pre, dec := r.plan.seconds(r.m, cached)
+		r.stats.EstimateSeconds = pre + dec
+	}
+
 	s, err := r.m.NewSession(o)
 	if err != nil {
 		return err
@@ -171,16 +190,6 @@ func (r *longRun) run() error {
 		}
 	}
 	r.stats.CachedTokens = resume
-	if r.nInput-resume+len(r.prompt) >= longInput {
-		if err := r.plan.measure(r.m, append(r.head, r.prompt...)); err != nil {
-			return err
-		}
-		if !r.c.quiet {
-			r.plan.report(r.stderr, r.m, resume)
-		}
-		pre, dec := r.plan.seconds(r.m, resume)
-		r.stats.EstimateSeconds = pre + dec
-	}
 
 	t0 := time.Now()
 	err = r.prefill(ctx, s, resume)
