@@ -93,7 +93,9 @@ func (p *progress) line(done int, now time.Time) string {
 	if !p.tty {
 		return p.label + " " + stats
 	}
-	barW := p.width - len(p.label) - len(stats) - 6
+	// The line must not wrap (\r would then redraw only its end): the
+	// bar takes what is left, up to 30 columns, or is left out.
+	barW := min(p.width-1-len(p.label)-len(stats)-4, 30)
 	if barW < 10 {
 		return p.label + " " + stats
 	}
