@@ -143,83 +143,49 @@
 	VADDV V13.S4, V13; \
 	VMOV  V13.S[0], V14.S[LANE]
 
+// Q4K_TILE is a whole Q4_K tile with the integer dots DOT60..DOT53.
+#define Q4K_TILE(DOT60, DOT71, DOT42, DOT53) \
+	TILE_ARGS(0, 0); \
+	LSR   $8, R10; /* super-blocks */ \
+	VMOVI $15, V29.B16; \
+	VEOR  V31.B16, V31.B16, V31.B16; \
+	VEOR  V28.B16, V28.B16, V28.B16; \
+	CBZ   R10, done; \
+superblock: \
+	/* P[j] = bsums[2j] + bsums[2j+1], the sum of activation sub-block j. */ \
+	ADD   $260, R6, R13; \
+	VLD1  (R13), [V24.H8, V25.H8]; \
+	VADDP V25.H8, V24.H8, V24.H8; \
+	Q4K_ROW(R2, 0, DOT60, DOT71, DOT42, DOT53); \
+	Q4K_ROW(R3, 1, DOT60, DOT71, DOT42, DOT53); \
+	Q4K_ROW(R4, 2, DOT60, DOT71, DOT42, DOT53); \
+	Q4K_ROW(R5, 3, DOT60, DOT71, DOT42, DOT53); \
+	/* V28 += float(sum_j sc[j]*dot_j)*d*dx - float(m.P)*dmin*dx. */ \
+	WORD $0x0e217968; /* fcvtl v8.4s, v11.4h */ \
+	WORD $0x4e217969; /* fcvtl2 v9.4s, v11.8h */ \
+	VUZP1 V9.S4, V8.S4, V10.S4; \
+	VUZP2 V9.S4, V8.S4, V11.S4; \
+	FMOVS (R6), F9; \
+	WORD $0x4f89914a; /* fmul v10.4s, v10.4s, v9.s[0] */ \
+	WORD $0x4f89916b; /* fmul v11.4s, v11.4s, v9.s[0] */ \
+	WORD $0x4e21d9ce; /* scvtf v14.4s, v14.4s */ \
+	WORD $0x4e21d9ef; /* scvtf v15.4s, v15.4s */ \
+	VFMLA V10.S4, V14.S4, V28.S4; \
+	VFMLS V11.S4, V15.S4, V28.S4; \
+	ADD   $292, R6; \
+	SUB   $1, R10; \
+	CBNZ  R10, superblock; \
+done: \
+	VMOV  V28.B16, V0.B16; \
+	STORE
+
 // func matmulQ4_KNEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
 TEXT ·matmulQ4_KNEON(SB), NOSPLIT, $0-120
-	TILE_ARGS(0, 0)
-	LSR   $8, R10 // super-blocks
-	VMOVI $15, V29.B16
-	VEOR  V31.B16, V31.B16, V31.B16
-	VEOR  V28.B16, V28.B16, V28.B16
-	CBZ   R10, done
-
-superblock:
-	// P[j] = bsums[2j] + bsums[2j+1], the sum of activation sub-block j.
-	ADD   $260, R6, R13
-	VLD1  (R13), [V24.H8, V25.H8]
-	VADDP V25.H8, V24.H8, V24.H8
-	Q4K_ROW(R2, 0, Q4K_SMULL_60, Q4K_SMULL_71, Q4K_SMULL_42, Q4K_SMULL_53)
-	Q4K_ROW(R3, 1, Q4K_SMULL_60, Q4K_SMULL_71, Q4K_SMULL_42, Q4K_SMULL_53)
-	Q4K_ROW(R4, 2, Q4K_SMULL_60, Q4K_SMULL_71, Q4K_SMULL_42, Q4K_SMULL_53)
-	Q4K_ROW(R5, 3, Q4K_SMULL_60, Q4K_SMULL_71, Q4K_SMULL_42, Q4K_SMULL_53)
-
-	// V28 += float(sum_j sc[j]*dot_j)*d*dx - float(m.P)*dmin*dx.
-	WORD $0x0e217968 // fcvtl v8.4s, v11.4h
-	WORD $0x4e217969 // fcvtl2 v9.4s, v11.8h
-	VUZP1 V9.S4, V8.S4, V10.S4
-	VUZP2 V9.S4, V8.S4, V11.S4
-	FMOVS (R6), F9
-	WORD $0x4f89914a // fmul v10.4s, v10.4s, v9.s[0]
-	WORD $0x4f89916b // fmul v11.4s, v11.4s, v9.s[0]
-	WORD $0x4e21d9ce // scvtf v14.4s, v14.4s
-	WORD $0x4e21d9ef // scvtf v15.4s, v15.4s
-	VFMLA V10.S4, V14.S4, V28.S4
-	VFMLS V11.S4, V15.S4, V28.S4
-	ADD   $292, R6
-	SUB   $1, R10
-	CBNZ  R10, superblock
-
-done:
-	VMOV  V28.B16, V0.B16
-	STORE
+	Q4K_TILE(Q4K_SMULL_60, Q4K_SMULL_71, Q4K_SMULL_42, Q4K_SMULL_53)
 
 // func matmulQ4_KNEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
 TEXT ·matmulQ4_KNEONDot(SB), NOSPLIT, $0-120
-	TILE_ARGS(0, 0)
-	LSR   $8, R10 // super-blocks
-	VMOVI $15, V29.B16
-	VEOR  V31.B16, V31.B16, V31.B16
-	VEOR  V28.B16, V28.B16, V28.B16
-	CBZ   R10, done
-
-superblock:
-	// P[j] = bsums[2j] + bsums[2j+1], the sum of activation sub-block j.
-	ADD   $260, R6, R13
-	VLD1  (R13), [V24.H8, V25.H8]
-	VADDP V25.H8, V24.H8, V24.H8
-	Q4K_ROW(R2, 0, Q4K_SDOT_60, Q4K_SDOT_71, Q4K_SDOT_42, Q4K_SDOT_53)
-	Q4K_ROW(R3, 1, Q4K_SDOT_60, Q4K_SDOT_71, Q4K_SDOT_42, Q4K_SDOT_53)
-	Q4K_ROW(R4, 2, Q4K_SDOT_60, Q4K_SDOT_71, Q4K_SDOT_42, Q4K_SDOT_53)
-	Q4K_ROW(R5, 3, Q4K_SDOT_60, Q4K_SDOT_71, Q4K_SDOT_42, Q4K_SDOT_53)
-
-	// V28 += float(sum_j sc[j]*dot_j)*d*dx - float(m.P)*dmin*dx.
-	WORD $0x0e217968 // fcvtl v8.4s, v11.4h
-	WORD $0x4e217969 // fcvtl2 v9.4s, v11.8h
-	VUZP1 V9.S4, V8.S4, V10.S4
-	VUZP2 V9.S4, V8.S4, V11.S4
-	FMOVS (R6), F9
-	WORD $0x4f89914a // fmul v10.4s, v10.4s, v9.s[0]
-	WORD $0x4f89916b // fmul v11.4s, v11.4s, v9.s[0]
-	WORD $0x4e21d9ce // scvtf v14.4s, v14.4s
-	WORD $0x4e21d9ef // scvtf v15.4s, v15.4s
-	VFMLA V10.S4, V14.S4, V28.S4
-	VFMLS V11.S4, V15.S4, V28.S4
-	ADD   $292, R6
-	SUB   $1, R10
-	CBNZ  R10, superblock
-
-done:
-	VMOV  V28.B16, V0.B16
-	STORE
+	Q4K_TILE(Q4K_SDOT_60, Q4K_SDOT_71, Q4K_SDOT_42, Q4K_SDOT_53)
 
 // Q6_K. Registers: activation bsums V0, V1, scales V2, V3 (int16), the
 // row's sum V5 seeded with -32*sum_s sc[s]*bsums[s] (V4), T V6, d halves
@@ -428,64 +394,38 @@ done:
 	VMOV  V5.S[0], V30.S[LANE]; \
 	ADD   $210, R
 
+// Q6K_TILE is a whole Q6_K tile with the integer dots DOT18..DOT25.
+#define Q6K_TILE(DOT18, DOT19, DOT20, DOT21, DOT22, DOT23, DOT24, DOT25) \
+	TILE_ARGS(0, 0); \
+	LSR   $8, R10; /* super-blocks */ \
+	VMOVI $0x0f, V28.B16; \
+	VMOVI $0x30, V29.B16; \
+	VEOR  V31.B16, V31.B16, V31.B16; \
+	CBZ   R10, done; \
+superblock: \
+	ADD   $260, R6, R13; \
+	VLD1  (R13), [V0.H8, V1.H8]; \
+	Q6K_ROW(R2, 0, DOT18, DOT19, DOT20, DOT21, DOT22, DOT23, DOT24, DOT25); \
+	Q6K_ROW(R3, 1, DOT18, DOT19, DOT20, DOT21, DOT22, DOT23, DOT24, DOT25); \
+	Q6K_ROW(R4, 2, DOT18, DOT19, DOT20, DOT21, DOT22, DOT23, DOT24, DOT25); \
+	Q6K_ROW(R5, 3, DOT18, DOT19, DOT20, DOT21, DOT22, DOT23, DOT24, DOT25); \
+	/* V31 += float(sums) * d*dx. */ \
+	WORD $0x4e21dbde; /* scvtf v30.4s, v30.4s */ \
+	WORD $0x0e2178e7; /* fcvtl v7.4s, v7.4h */ \
+	FMOVS (R6), F4; \
+	WORD $0x4f8490e7; /* fmul v7.4s, v7.4s, v4.s[0] */ \
+	VFMLA V7.S4, V30.S4, V31.S4; \
+	ADD   $292, R6; \
+	SUB   $1, R10; \
+	CBNZ  R10, superblock; \
+done: \
+	VMOV  V31.B16, V0.B16; \
+	STORE
+
 // func matmulQ6_KNEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
 TEXT ·matmulQ6_KNEON(SB), NOSPLIT, $0-120
-	TILE_ARGS(0, 0)
-	LSR   $8, R10 // super-blocks
-	VMOVI $0x0f, V28.B16
-	VMOVI $0x30, V29.B16
-	VEOR  V31.B16, V31.B16, V31.B16
-	CBZ   R10, done
-
-superblock:
-	ADD   $260, R6, R13
-	VLD1  (R13), [V0.H8, V1.H8]
-	Q6K_ROW(R2, 0, Q6K_SMULL_18, Q6K_SMULL_19, Q6K_SMULL_20, Q6K_SMULL_21, Q6K_SMULL_22, Q6K_SMULL_23, Q6K_SMULL_24, Q6K_SMULL_25)
-	Q6K_ROW(R3, 1, Q6K_SMULL_18, Q6K_SMULL_19, Q6K_SMULL_20, Q6K_SMULL_21, Q6K_SMULL_22, Q6K_SMULL_23, Q6K_SMULL_24, Q6K_SMULL_25)
-	Q6K_ROW(R4, 2, Q6K_SMULL_18, Q6K_SMULL_19, Q6K_SMULL_20, Q6K_SMULL_21, Q6K_SMULL_22, Q6K_SMULL_23, Q6K_SMULL_24, Q6K_SMULL_25)
-	Q6K_ROW(R5, 3, Q6K_SMULL_18, Q6K_SMULL_19, Q6K_SMULL_20, Q6K_SMULL_21, Q6K_SMULL_22, Q6K_SMULL_23, Q6K_SMULL_24, Q6K_SMULL_25)
-
-	// V31 += float(sums) * d*dx.
-	WORD $0x4e21dbde // scvtf v30.4s, v30.4s
-	WORD $0x0e2178e7 // fcvtl v7.4s, v7.4h
-	FMOVS (R6), F4
-	WORD $0x4f8490e7 // fmul v7.4s, v7.4s, v4.s[0]
-	VFMLA V7.S4, V30.S4, V31.S4
-	ADD   $292, R6
-	SUB   $1, R10
-	CBNZ  R10, superblock
-
-done:
-	VMOV  V31.B16, V0.B16
-	STORE
+	Q6K_TILE(Q6K_SMULL_18, Q6K_SMULL_19, Q6K_SMULL_20, Q6K_SMULL_21, Q6K_SMULL_22, Q6K_SMULL_23, Q6K_SMULL_24, Q6K_SMULL_25)
 
 // func matmulQ6_KNEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
 TEXT ·matmulQ6_KNEONDot(SB), NOSPLIT, $0-120
-	TILE_ARGS(0, 0)
-	LSR   $8, R10 // super-blocks
-	VMOVI $0x0f, V28.B16
-	VMOVI $0x30, V29.B16
-	VEOR  V31.B16, V31.B16, V31.B16
-	CBZ   R10, done
-
-superblock:
-	ADD   $260, R6, R13
-	VLD1  (R13), [V0.H8, V1.H8]
-	Q6K_ROW(R2, 0, Q6K_SDOT_18, Q6K_SDOT_19, Q6K_SDOT_20, Q6K_SDOT_21, Q6K_SDOT_22, Q6K_SDOT_23, Q6K_SDOT_24, Q6K_SDOT_25)
-	Q6K_ROW(R3, 1, Q6K_SDOT_18, Q6K_SDOT_19, Q6K_SDOT_20, Q6K_SDOT_21, Q6K_SDOT_22, Q6K_SDOT_23, Q6K_SDOT_24, Q6K_SDOT_25)
-	Q6K_ROW(R4, 2, Q6K_SDOT_18, Q6K_SDOT_19, Q6K_SDOT_20, Q6K_SDOT_21, Q6K_SDOT_22, Q6K_SDOT_23, Q6K_SDOT_24, Q6K_SDOT_25)
-	Q6K_ROW(R5, 3, Q6K_SDOT_18, Q6K_SDOT_19, Q6K_SDOT_20, Q6K_SDOT_21, Q6K_SDOT_22, Q6K_SDOT_23, Q6K_SDOT_24, Q6K_SDOT_25)
-
-	// V31 += float(sums) * d*dx.
-	WORD $0x4e21dbde // scvtf v30.4s, v30.4s
-	WORD $0x0e2178e7 // fcvtl v7.4s, v7.4h
-	FMOVS (R6), F4
-	WORD $0x4f8490e7 // fmul v7.4s, v7.4s, v4.s[0]
-	VFMLA V7.S4, V30.S4, V31.S4
-	ADD   $292, R6
-	SUB   $1, R10
-	CBNZ  R10, superblock
-
-done:
-	VMOV  V31.B16, V0.B16
-	STORE
+	Q6K_TILE(Q6K_SDOT_18, Q6K_SDOT_19, Q6K_SDOT_20, Q6K_SDOT_21, Q6K_SDOT_22, Q6K_SDOT_23, Q6K_SDOT_24, Q6K_SDOT_25)

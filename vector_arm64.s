@@ -165,47 +165,60 @@ scale1:
 scaledone:
 	RET
 
+// BINOP is dst = x op y (R0, R1 values; R2, R3) for add and mul: OP4 applies op to V0..V3 with
+// V4..V7, OP1 to V0 with V4 (the four- and one-value tails use lane 0
+// upwards of the same registers).
+#define BINOP(OP4, OP1) \
+loop16:                                               \
+	CMP    $16, R1;                                   \
+	BLT    loop4;                                     \
+	VLD1.P 64(R2), [V0.S4, V1.S4, V2.S4, V3.S4];      \
+	VLD1.P 64(R3), [V4.S4, V5.S4, V6.S4, V7.S4];      \
+	OP4;                                              \
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0);      \
+	SUB    $16, R1;                                   \
+	B      loop16;                                    \
+loop4:                                                \
+	CMP    $4, R1;                                    \
+	BLT    loop1;                                     \
+	VLD1.P 16(R2), [V0.S4];                           \
+	VLD1.P 16(R3), [V4.S4];                           \
+	OP1;                                              \
+	VST1.P [V0.S4], 16(R0);                           \
+	SUB    $4, R1;                                    \
+	B      loop4;                                     \
+loop1:                                                \
+	CBZ     R1, done;                                 \
+	FMOVS.P 4(R2), F0;                                \
+	FMOVS.P 4(R3), F4;                                \
+	OP1;                                              \
+	FMOVS.P F0, 4(R0);                                \
+	SUB     $1, R1;                                   \
+	B       loop1;                                    \
+done:                                                 \
+	RET
+
+#define FADD1 WORD $0x4e24d400 /* fadd v0.4s, v0.4s, v4.4s */
+#define FADD4 \
+	FADD1; \
+	WORD $0x4e25d421; /* fadd v1.4s, v1.4s, v5.4s */ \
+	WORD $0x4e26d442; /* fadd v2.4s, v2.4s, v6.4s */ \
+	WORD $0x4e27d463 /* fadd v3.4s, v3.4s, v7.4s */
+
+#define FMUL1 WORD $0x6e24dc00 /* fmul v0.4s, v0.4s, v4.4s */
+#define FMUL4 \
+	FMUL1; \
+	WORD $0x6e25dc21; /* fmul v1.4s, v1.4s, v5.4s */ \
+	WORD $0x6e26dc42; /* fmul v2.4s, v2.4s, v6.4s */ \
+	WORD $0x6e27dc63 /* fmul v3.4s, v3.4s, v7.4s */
+
 // func addNEON(dst, x, y []float32)
 TEXT ·addNEON(SB), NOSPLIT, $0-72
 	MOVD dst_base+0(FP), R0
 	MOVD dst_len+8(FP), R1
 	MOVD x_base+24(FP), R2
 	MOVD y_base+48(FP), R3
-
-add16:
-	CMP    $16, R1
-	BLT    add4
-	VLD1.P 64(R2), [V0.S4, V1.S4, V2.S4, V3.S4]
-	VLD1.P 64(R3), [V4.S4, V5.S4, V6.S4, V7.S4]
-	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
-	WORD $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
-	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
-	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
-	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0)
-	SUB    $16, R1
-	B      add16
-
-add4:
-	CMP    $4, R1
-	BLT    add1
-	VLD1.P 16(R2), [V0.S4]
-	VLD1.P 16(R3), [V4.S4]
-	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
-	VST1.P [V0.S4], 16(R0)
-	SUB    $4, R1
-	B      add4
-
-add1:
-	CBZ     R1, adddone
-	FMOVS.P 4(R2), F0
-	FMOVS.P 4(R3), F4
-	FADDS   F4, F0, F0
-	FMOVS.P F0, 4(R0)
-	SUB     $1, R1
-	B       add1
-
-adddone:
-	RET
+	BINOP(FADD4, FADD1)
 
 // func mulNEON(dst, x, y []float32)
 TEXT ·mulNEON(SB), NOSPLIT, $0-72
@@ -213,41 +226,7 @@ TEXT ·mulNEON(SB), NOSPLIT, $0-72
 	MOVD dst_len+8(FP), R1
 	MOVD x_base+24(FP), R2
 	MOVD y_base+48(FP), R3
-
-mul16:
-	CMP    $16, R1
-	BLT    mul4
-	VLD1.P 64(R2), [V0.S4, V1.S4, V2.S4, V3.S4]
-	VLD1.P 64(R3), [V4.S4, V5.S4, V6.S4, V7.S4]
-	WORD $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
-	WORD $0x6e25dc21 // fmul v1.4s, v1.4s, v5.4s
-	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
-	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
-	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0)
-	SUB    $16, R1
-	B      mul16
-
-mul4:
-	CMP    $4, R1
-	BLT    mul1
-	VLD1.P 16(R2), [V0.S4]
-	VLD1.P 16(R3), [V4.S4]
-	WORD $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
-	VST1.P [V0.S4], 16(R0)
-	SUB    $4, R1
-	B      mul4
-
-mul1:
-	CBZ     R1, muldone
-	FMOVS.P 4(R2), F0
-	FMOVS.P 4(R3), F4
-	FMULS   F4, F0, F0
-	FMOVS.P F0, 4(R0)
-	SUB     $1, R1
-	B       mul1
-
-muldone:
-	RET
+	BINOP(FMUL4, FMUL1)
 
 // func maxNEON(x []float32) float32
 TEXT ·maxNEON(SB), NOSPLIT, $0-28
