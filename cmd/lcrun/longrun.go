@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -57,6 +58,9 @@ type longRun struct {
 	stored []int32 // all of them, for standard input
 	stable []int   // token counts where the tokenizer's cuts are final
 	prompt []int32
+	// tokenizerBytes is what the tokenizer held at the end of the
+	// counting pass (its word cache): the prefill pass holds as much again.
+	tokenizerBytes int64
 
 	plan  *plan
 	cache *runCache
@@ -147,6 +151,7 @@ func (r *longRun) run() error {
 	if r.plan, err = newPlan(r.m, o, r.nInput, len(r.prompt), r.c.n, r.cache != nil, r.c.maxMem); err != nil {
 		return err
 	}
+	r.plan.process += r.tokenizerBytes
 	if err := r.plan.check(r.m); err != nil {
 		return err
 	}
@@ -157,7 +162,7 @@ func (r *longRun) run() error {
 	// that peak memory would depend on how long the run is. The live heap
 	// holds no pointers worth scanning (caches are flat), so collecting
 	// often is cheap. Mapped weights are outside Go's heap.
-	debug.SetMemoryLimit(sysmem.GoBytes() + r.plan.session + r.plan.history + r.plan.cacheIO + goSlack)
+	debug.SetMemoryLimit(sysmem.GoBytes() + r.tokenizerBytes + r.plan.session + r.plan.history + r.plan.cacheIO + goSlack)
 
 	// The estimate comes before the session takes its memory; it counts
 	// on the longest cached prefix loading.
@@ -244,9 +249,20 @@ func (r *longRun) readInput(each func(ids []int32) error) ([]int, error) {
 	st.ChunkSize = streamChunk
 	var cuts []int
 	n := 0
+	first := r.nInput == 0 && r.tokenizerBytes == 0
+	var base int64
+	if first {
+		runtime.GC()
+		base = sysmem.HeapLive()
+	}
 	for {
 		ids, err := st.Next()
 		if errors.Is(err, io.EOF) {
+			if first {
+				runtime.GC()
+				r.tokenizerBytes = max(sysmem.HeapLive()-base, 0)
+				runtime.KeepAlive(st)
+			}
 			return cuts, nil
 		}
 		if err != nil {

@@ -23,8 +23,9 @@ type plan struct {
 	opts                    model.SessionOptions
 	attention               bool // the model has a KV cache
 
-	// Memory (bytes): the process as it is now (binary, tokenizer, the
-	// input's tokens), the weights (mapped: resident once read), the
+	// Memory (bytes): the process as it is now (binary, tokenizer; the
+	// caller adds the tokenizer's working set of the counting pass, which
+	// the prefill pass rebuilds), the weights (mapped: resident once read), the
 	// session (KV cache or recurrent state, and scratch), the session's
 	// token history, and the cache's I/O buffers.
 	process, weights, session, history, cacheIO int64

@@ -138,6 +138,17 @@ func PeakRSS() int64 {
 	return kb * 1024
 }
 
+// HeapLive is the size of the heap objects the last collection found
+// reachable (call runtime.GC first for an exact figure).
+func HeapLive() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}
+
 // GoBytes is the memory Go's runtime holds from the system now (heap,
 // stacks, its own structures; not returned pages): the part of RSS that
 // debug.SetMemoryLimit governs.

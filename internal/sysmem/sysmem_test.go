@@ -38,5 +38,7 @@ func TestThisProcess(t *testing.T) {
 	assert.GreaterOrEqual(t, peak, rss-1<<20)
 	assert.Positive(t, Available().Bytes)
 	assert.Greater(t, GoBytes(), int64(64<<20))
+	runtime.GC()
+	assert.Greater(t, HeapLive(), int64(64<<20))
 	runtime.KeepAlive(big)
 }
