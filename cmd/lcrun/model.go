@@ -10,6 +10,7 @@ import (
 	lc "github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/internal/defaultmodel"
 	"github.com/lcrun/lcrun/model"
+	"github.com/lcrun/lcrun/model/tokenizer"
 	"github.com/lcrun/lcrun/ropescale"
 )
 
@@ -24,6 +25,21 @@ func loadModel(path string, stderr io.Writer) (*model.Model, error) {
 		return model.OpenBytes(defaultmodel.GGUF(), defaultmodel.Name)
 	}
 	return model.Open(path)
+}
+
+// loadTokenized is loadModel for commands that read text: the model
+// must have a tokenizer. The caller closes the model.
+func loadTokenized(path string, stderr io.Writer) (*model.Model, *tokenizer.Tokenizer, error) {
+	m, err := loadModel(path, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	tok, err := m.Tokenizer()
+	if err != nil {
+		m.Close()
+		return nil, nil, fmt.Errorf("%s: %w", m.Name(), err)
+	}
+	return m, tok, nil
 }
 
 // sessionFlags are the flags every command that evaluates a model shares:

@@ -77,15 +77,11 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 		}
 		hayName = *haystackPath
 	}
-	m, err := loadModel(*modelPath, stderr)
+	m, tok, err := loadTokenized(*modelPath, stderr)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	tok, err := m.Tokenizer()
-	if err != nil {
-		return fmt.Errorf("%s: %w", m.Name(), err)
-	}
 	// Room for the longest prompt (which may overrun its length by a
 	// token) and the answer or the generated tokens after it.
 	answerTokens := len(tok.Encode(*answer, false, false))

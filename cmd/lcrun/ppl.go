@@ -68,15 +68,11 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 	if chunks.on && *svgPath != "" {
 		return errors.New("--svg draws perplexity by position; --chunks has no positions to draw")
 	}
-	m, err := loadModel(*modelPath, stderr)
+	m, tok, err := loadTokenized(*modelPath, stderr)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	tok, err := m.Tokenizer()
-	if err != nil {
-		return fmt.Errorf("%s: %w", m.Name(), err)
-	}
 	text, err := readText(pos[0])
 	if err != nil {
 		return err

@@ -97,15 +97,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if c.quiet {
 		notes = io.Discard
 	}
-	m, err := loadModel(c.model, notes)
+	m, tok, err := loadTokenized(c.model, notes)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	tok, err := m.Tokenizer()
-	if err != nil {
-		return fmt.Errorf("%s: %w", m.Name(), err)
-	}
 	r := &longRun{c: c, m: m, tok: tok, stdout: stdout, stderr: stderr}
 	return r.run()
 }
