@@ -45,4 +45,3 @@ func TestLongRunInterrupt(t *testing.T) {
 	_, fresh, _, _ := runJSON(t, storiesModel, text, "-n", "6", "--temp", "0", "--batch", "32", "--quiet")
 	assert.Equal(t, fresh, resumed)
 }
-
