@@ -102,6 +102,24 @@ func (m *Model) SessionBytes(o SessionOptions) (int64, error) {
 	return m.arch.stateBytes(&c), nil
 }
 
+// Rope is the rotary embedding a session with these options would use:
+// the file's RoPE settings with o.Rope's overrides applied, for o.Ctx
+// (the model's default context when 0). It is nil, with no error, for
+// architectures without RoPE. lcrun info prints its Describe().
+func (m *Model) Rope(o SessionOptions) (*ropescale.Rope, error) {
+	r, ok := m.arch.(interface {
+		ropeFor(cfg *sessionConfig) (*ropescale.Rope, error)
+	})
+	if !ok {
+		return nil, nil
+	}
+	c, err := m.resolve(o)
+	if err != nil {
+		return nil, err
+	}
+	return r.ropeFor(&c)
+}
+
 // Session is the state of one sequence over a Model: the KV cache or
 // recurrent state, the tokens seen, the last logits, and scratch buffers
 // preallocated for the largest micro-batch, so that steady-state decoding

@@ -30,6 +30,8 @@ func runInfo(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON (stable keys) instead of text")
 	withHash := fs.Bool("sha256", false, "also print the SHA-256 of the model's bytes")
 	model := fs.String("m", "", "model file (or give it as the argument)")
+	var run runFlags
+	run.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -46,6 +48,7 @@ func runInfo(args []string, stdout, stderr io.Writer) error {
 	}
 	defer f.Close()
 	info := describe(f, label)
+	info.Run = run.effective(f)
 	if *withHash {
 		sum, err := modelSHA256(f)
 		if err != nil {
@@ -101,6 +104,7 @@ type modelInfo struct {
 	Rope         ropeInfo          `json:"rope"`
 	SSM          *ssmInfo          `json:"ssm"`
 	Tokenizer    tokenizerInfo     `json:"tokenizer"`
+	Run          *runUse           `json:"run"`
 	Kernels      map[string]string `json:"kernels"`
 	Tensors      []tensorInfo      `json:"tensors"`
 	Metadata     []metadataInfo    `json:"metadata"`
@@ -334,6 +338,9 @@ func (m *modelInfo) writeText(w io.Writer) error {
 		line("rope scaling", "%s, factor %s, original context %s", text(r.ScalingType), text(r.ScalingFactor), text(r.OriginalContext))
 	} else {
 		line("rope scaling", "none")
+	}
+	if r := m.Run; r != nil {
+		r.writeText(line)
 	}
 	if s := m.SSM; s != nil {
 		line("ssm", "conv kernel %s, inner size %s, state size %s, time step rank %s, groups %s",
