@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -69,6 +70,53 @@ func BenchmarkDecode(b *testing.B) {
 				}
 				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tokens/s")
 			})
+		}
+	}
+}
+
+// BenchmarkDepth is llama-bench's -d (n_depth): depth tokens are already in
+// the cache (f16 KV, prefilled once and restored from a saved state before
+// every timed run), then pp512 or tg64 is timed from there. Attention over
+// a filled cache is what it adds to BenchmarkPrefill/BenchmarkDecode.
+//
+//	go test ./model -run '^$' -bench Depth -benchtime 1x
+func BenchmarkDepth(b *testing.B) {
+	for _, name := range []string{"llama-110m-q8_0", "llama-110m-q4_0"} {
+		for _, depth := range []int{0, 512, 4096} {
+			for _, phase := range []struct {
+				name   string
+				tokens int
+				decode bool
+			}{{"pp512", 512, false}, {"tg64", 64, true}} {
+				b.Run(fmt.Sprintf("%s/d=%d/%s/t=2", name, depth, phase.name), func(b *testing.B) {
+					m := openBenchModel(b, name)
+					s, err := m.NewSession(SessionOptions{Ctx: depth + phase.tokens, Threads: 2, KV: lc.F16})
+					require.NoError(b, err)
+					defer s.Close()
+					all := synthTokens(depth+phase.tokens, m.VocabSize())
+					ctx := context.Background()
+					require.NoError(b, s.Prefill(ctx, all[:depth], nil))
+					var saved bytes.Buffer
+					require.NoError(b, s.Save(&saved))
+					timed := all[depth:]
+					b.ResetTimer()
+					for range b.N {
+						b.StopTimer()
+						require.NoError(b, s.Restore(bytes.NewReader(saved.Bytes())))
+						b.StartTimer()
+						if !phase.decode {
+							require.NoError(b, s.Prefill(ctx, timed, nil))
+							continue
+						}
+						for _, t := range timed {
+							if _, err := s.Decode(t); err != nil {
+								b.Fatal(err)
+							}
+						}
+					}
+					b.ReportMetric(float64(len(timed)*b.N)/b.Elapsed().Seconds(), "tokens/s")
+				})
+			}
 		}
 	}
 }
