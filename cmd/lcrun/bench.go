@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	lc "github.com/lcrun/lcrun"
@@ -32,6 +34,17 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	prompt := fs.Int("p", 512, "prompt tokens for the prefill figure (pp_tps)")
 	gen := fs.Int("n", 128, "tokens for the decode figure (tg_tps)")
 	threads := fs.Int("t", 0, "threads (default: all cores)")
+	var depths []int
+	fs.Func("depth", "tokens already in the cache when pp and tg are timed, as llama-bench -d: a comma list, repeatable (default 0; e.g. --depth 0,4096)", func(v string) error {
+		for _, f := range strings.Split(v, ",") {
+			d, err := parseCount(f)
+			if err != nil || d < 0 {
+				return fmt.Errorf("--depth %q: want token counts >= 0 such as 0,512,4K", v)
+			}
+			depths = append(depths, d)
+		}
+		return nil
+	})
 	asJSON := fs.Bool("json", false, "print the lcrun-bench/1 JSON report")
 	compare := fs.Bool("compare", false, "compare two JSON reports: lcrun bench --compare A.json B.json")
 	figureTime := fs.Duration("time", 200*time.Millisecond, "time spent on each machine and kernel figure")
@@ -49,7 +62,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return compareReports(pos[0], pos[1], stdout)
 	}
 	if len(pos) != 0 {
-		return fmt.Errorf("unexpected argument %q (usage: lcrun bench [-m MODEL | --shape NAME] [-p N] [-n N] [-t N] [--json])", pos[0])
+		return fmt.Errorf("unexpected argument %q (usage: lcrun bench [-m MODEL | --shape NAME] [-p N] [-n N] [--depth N,...] [-t N] [--json])", pos[0])
 	}
 	if *modelPath != "" && *shape != "" {
 		return fmt.Errorf("-m and --shape name two models; give one")
@@ -86,16 +99,16 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		}
 		defer m.Close()
 		rep.Model = info
-		fmt.Fprintf(stderr, "lcrun bench: %s: prefill %d tokens, decode %d\n", info.Name, *prompt, *gen)
-		sp, err := bench.MeasureModel(m, *prompt, *gen, t)
+		if len(depths) == 0 {
+			depths = []int{0}
+		}
+		fmt.Fprintf(stderr, "lcrun bench: %s: prefill %d tokens, decode %d, at depth %s\n", info.Name, *prompt, *gen, joinInts(depths))
+		res, err := bench.MeasureModel(m, bench.ModelRun{Prompt: *prompt, Gen: *gen, Depths: depths, Threads: t})
 		if err != nil {
 			return err
 		}
-		rep.PromptTokens, rep.GenTokens = sp.PromptTokens, sp.GenTokens
-		rep.PPTPS, rep.PPSeconds = &sp.PPTPS, &sp.PPSeconds
-		if sp.GenTokens > 0 {
-			rep.TGTPS, rep.TGSeconds = &sp.TGTPS, &sp.TGSeconds
-		}
+		rep.PromptTokens, rep.GenTokens = *prompt, *gen
+		rep.SetResults(res)
 	}
 	if *asJSON {
 		return rep.WriteJSON(stdout)
@@ -137,6 +150,14 @@ func benchModel(path, shape string, stderr io.Writer) (*model.Model, *bench.Mode
 		return nil, nil, err
 	}
 	return m, bench.DescribeModel(m, shape, true), nil
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
 }
 
 func compareReports(pathA, pathB string, stdout io.Writer) error {

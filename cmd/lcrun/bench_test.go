@@ -19,7 +19,7 @@ import (
 func TestBenchJSON(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the shape is generated here
 	t.Setenv("LCRUN_MODEL", "")
-	code, out, errOut := runLcrun("bench", "--shape", "llama-tiny-f32", "-p", "8", "-n", "3", "-t", "2", "--small", "--time", "1ms", "--json")
+	code, out, errOut := runLcrun("bench", "--shape", "llama-tiny-f32", "-p", "8", "-n", "3", "--depth", "0,16", "-t", "2", "--small", "--time", "1ms", "--json")
 	require.Equal(t, 0, code, errOut)
 	r, err := bench.ReadReport(bytes.NewReader([]byte(out)))
 	require.NoError(t, err)
@@ -41,6 +41,13 @@ func TestBenchJSON(t *testing.T) {
 	require.NotNil(t, r.TGTPS)
 	assert.Greater(t, *r.PPTPS, 0.0)
 	assert.Greater(t, *r.TGTPS, 0.0)
+	assert.Equal(t, 0, r.Depth)
+	var tests []string
+	for _, x := range r.Results {
+		tests = append(tests, x.Name())
+		assert.Greater(t, x.TPS, 0.0)
+	}
+	assert.Equal(t, []string{"pp8", "tg3", "pp8 @ d16", "tg3 @ d16"}, tests)
 	assert.Contains(t, errOut, "llama-tiny-f32")
 
 	// The same report compared with itself: every ratio is 1.
@@ -51,6 +58,7 @@ func TestBenchJSON(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Regexp(t, `pp_tps\s+tokens/s\s+\S+\s+\S+\s+1x`, cmp)
 	assert.Regexp(t, `kernel.matmul_q8_0_gemv\s+GB/s\s+\S+\s+\S+\s+1x`, cmp)
+	assert.Regexp(t, `tg_tps@d16\s+tokens/s\s+\S+\s+\S+\s+1x`, cmp)
 }
 
 func TestBenchText(t *testing.T) {
@@ -58,13 +66,17 @@ func TestBenchText(t *testing.T) {
 	code, out, errOut := runLcrun("bench", "--shape", "mamba-tiny-f32", "-p", "4", "-n", "0", "--no-kernels")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "model     mamba-tiny-f32 (mamba")
-	assert.Contains(t, out, "prefill   4 tokens:")
-	assert.NotContains(t, out, "decode ", "-n 0 measures no decode")
+	assert.Regexp(t, `\npp4 +[0-9.]+ +\S+\n$`, out)
+	assert.NotContains(t, out, "\ntg", "-n 0 measures no decode")
 	assert.NotContains(t, out, "machine ", "--no-kernels")
-	code, out, errOut = runLcrun("bench", "-m", filepath.Join(testdata, "stories260K.gguf"), "-p", "4", "-n", "2", "--no-kernels", "--json")
+	code, out, errOut = runLcrun("bench", "-m", filepath.Join(testdata, "stories260K.gguf"), "-p", "4", "-n", "2", "--depth", "8", "--depth", "1K", "--no-kernels", "--json")
 	require.Equal(t, 0, code, errOut)
 	r, err := bench.ReadReport(bytes.NewReader([]byte(out)))
 	require.NoError(t, err)
+	assert.Equal(t, 8, r.Depth, "the top-level figures are the first depth's")
+	require.Len(t, r.Results, 4)
+	assert.Equal(t, []int{8, 8, 1024, 1024}, []int{r.Results[0].Depth, r.Results[1].Depth, r.Results[2].Depth, r.Results[3].Depth})
+	assert.Equal(t, r.Results[1].TPS, *r.TGTPS)
 	assert.False(t, r.Model.Synthetic)
 	assert.Equal(t, "ALL_F32", r.Model.FileType)
 	assert.Nil(t, r.Machine)
@@ -91,6 +103,16 @@ func TestBenchCompareReports(t *testing.T) {
 	assert.Regexp(t, `pp_tps\s+tokens/s\s+1000\s+50.0\s+0.05x`, out)
 	assert.Regexp(t, `tg_tps\s+tokens/s\s+400\s+40.0\s+0.1x`, out)
 
+	// A report written before "depth" and "results" existed compares
+	// with a new one: its figures count as depth 0.
+	old := filepath.Join(dir, "old.json")
+	require.NoError(t, os.WriteFile(old, []byte(`{"schema": "lcrun-bench/1", "cpu": {"brand": "AMD EPYC", "arch": "amd64"}, "threads": 2,
+		"model": {"name": "llama-tiny-f32"}, "prompt_tokens": 512, "gen_tokens": 128, "pp_tps": 900, "tg_tps": 300}`), 0o644))
+	code, out, errOut = runLcrun("bench", "--compare", old, a)
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `pp_tps\s+tokens/s\s+900\s+1000\s+1.11x`, out)
+	assert.Contains(t, out, "note: A predates per-test depths")
+
 	notReport := filepath.Join(dir, "other.json")
 	require.NoError(t, os.WriteFile(notReport, []byte(`{"ppl": 6.1}`), 0o644))
 	for name, args := range map[string][]string{
@@ -100,6 +122,8 @@ func TestBenchCompareReports(t *testing.T) {
 		"model twice":   {"bench", "-m", "x.gguf", "--shape", "llama-tiny-f32"},
 		"unknown shape": {"bench", "--shape", "llama-7b", "--no-kernels"},
 		"no tokens":     {"bench", "-p", "0"},
+		"bad depth":     {"bench", "--depth", "0,x"},
+		"minus depth":   {"bench", "--depth", "-4"},
 		"stray arg":     {"bench", "extra"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -8,19 +8,22 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lcrun/lcrun/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func f64(x float64) *float64 { return &x }
 
-// sampleReport has every field set, as a full run writes it.
+// sampleReport has every field set, as a full run writes it: pp and tg at
+// depth 0, and tg at depth 4096.
 func sampleReport(brand string, pp, tg float64) *Report {
-	return &Report{
+	r := &Report{
 		Schema: Schema, Time: "2025-01-02T15:04:05Z", Go: "go1.26.8",
 		CPU: CPU{Brand: brand, Vendor: "AuthenticAMD", Arch: "amd64", PhysicalCores: 2, LogicalCores: 2, ThreadsPerCore: 1,
 			L1DBytes: 49152, L2Bytes: 1 << 20, L3Bytes: 32 << 20, Features: []string{"AVX2", "FMA3", "SSE2"}},
@@ -30,9 +33,14 @@ func sampleReport(brand string, pp, tg float64) *Report {
 			{Name: "matmul_q8_0_gemv", Impl: "avx2", Shape: "s", Threads: 2, Unit: "GB/s", Value: 20, Ref: "mem_read", OfRef: 0.8},
 			{Name: "dot", Impl: "avx2", Shape: "s", Threads: 1, Unit: "GFLOP/s", Value: 45, Ref: "fma_peak", OfRef: 0.5},
 		},
-		Model:        &ModelInfo{Name: "llama-110m-q8_0", Path: "/x.gguf", Arch: "llama", Synthetic: true, Parameters: 134e6, SizeBytes: 142e6, FileType: "MOSTLY_Q8_0"},
-		PromptTokens: 512, GenTokens: 128, PPTPS: f64(pp), TGTPS: f64(tg), PPSeconds: f64(512 / pp), TGSeconds: f64(128 / tg),
+		Model: &ModelInfo{Name: "llama-110m-q8_0", Path: "/x.gguf", Arch: "llama", Synthetic: true, Parameters: 134e6, SizeBytes: 142e6, FileType: "MOSTLY_Q8_0"},
 	}
+	r.SetResults([]Result{
+		{Test: "pp512", Phase: "pp", Tokens: 512, Depth: 0, TPS: pp, Seconds: 512 / pp},
+		{Test: "tg128", Phase: "tg", Tokens: 128, Depth: 0, TPS: tg, Seconds: 128 / tg},
+		{Test: "tg128", Phase: "tg", Tokens: 128, Depth: 4096, TPS: tg / 2, Seconds: 256 / tg},
+	})
+	return r
 }
 
 // jsonKeys lists every object key of v as dotted paths ("cpu.brand");
@@ -64,7 +72,8 @@ func TestReportSchema(t *testing.T) {
 	got := map[string]bool{}
 	jsonKeys("", m, got)
 	want := []string{
-		"schema", "time", "go", "threads", "kernels", "prompt_tokens", "gen_tokens", "pp_tps", "tg_tps", "pp_seconds", "tg_seconds",
+		"schema", "time", "go", "threads", "kernels", "prompt_tokens", "gen_tokens", "pp_tps", "tg_tps", "pp_seconds", "tg_seconds", "depth",
+		"results", "results.test", "results.phase", "results.tokens", "results.depth", "results.tps", "results.seconds",
 		"cpu", "cpu.brand", "cpu.vendor", "cpu.arch", "cpu.physical_cores", "cpu.logical_cores", "cpu.threads_per_core",
 		"cpu.l1d_bytes", "cpu.l2_bytes", "cpu.l3_bytes", "cpu.features", "cpu.emulated",
 		"machine", "machine.probes", "machine.fma_peak_gflops_1t", "machine.fma_peak_gflops", "machine.read_gbps", "machine.copy_gbps",
@@ -82,6 +91,7 @@ func TestReportSchema(t *testing.T) {
 	assert.Equal(t, "lcrun-bench/1", m["schema"])
 	assert.Equal(t, 100.0, m["pp_tps"])
 	assert.Equal(t, 10.0, m["tg_tps"])
+	assert.Equal(t, 0.0, m["depth"])
 
 	src, err := os.ReadFile("report.go")
 	require.NoError(t, err)
@@ -106,6 +116,35 @@ func TestReportSchema(t *testing.T) {
 		assert.Nil(t, v, k)
 	}
 	assert.Equal(t, []any{}, m["kernel_rates"])
+	assert.Equal(t, []any{}, m["results"])
+}
+
+func TestSetResults(t *testing.T) {
+	cases := []struct {
+		name           string
+		res            []Result
+		depth, pp, gen int
+		ppTPS, tgTPS   *float64
+	}{
+		{"none", nil, 0, 0, 0, nil, nil},
+		{"depth 0", []Result{{Phase: "pp", Tokens: 8, TPS: 100}, {Phase: "tg", Tokens: 4, TPS: 10}, {Phase: "pp", Tokens: 8, Depth: 64, TPS: 50}},
+			0, 8, 4, f64(100), f64(10)},
+		{"first depth counts", []Result{{Phase: "pp", Tokens: 8, Depth: 64, TPS: 50}, {Phase: "tg", Tokens: 4, Depth: 64, TPS: 5}, {Phase: "pp", Tokens: 8, TPS: 100}},
+			64, 8, 4, f64(50), f64(5)},
+		{"no tg", []Result{{Phase: "pp", Tokens: 8, Depth: 2, TPS: 100}}, 2, 8, 0, f64(100), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var r Report
+			r.SetResults(c.res)
+			assert.Equal(t, c.depth, r.Depth)
+			assert.Equal(t, c.pp, r.PromptTokens)
+			assert.Equal(t, c.gen, r.GenTokens)
+			assert.Equal(t, c.ppTPS, r.PPTPS)
+			assert.Equal(t, c.tgTPS, r.TGTPS)
+			assert.Equal(t, c.res, r.Results)
+		})
+	}
 }
 
 func TestReadReport(t *testing.T) {
@@ -119,6 +158,17 @@ func TestReadReport(t *testing.T) {
 	withExtra := strings.Replace(buf.String(), `"threads": 2,`, `"threads": 2, "added_later": {"x": 1},`, 1)
 	_, err = ReadReport(strings.NewReader(withExtra))
 	assert.NoError(t, err, "keys added later are ignored")
+
+	// A report from before per-test depths: no "depth", no "results". Its
+	// figures read as results at depth 0.
+	old := `{"schema": "lcrun-bench/1", "threads": 2, "prompt_tokens": 512, "gen_tokens": 128,
+		"pp_tps": 100, "tg_tps": 10, "pp_seconds": 5.12, "tg_seconds": 12.8}`
+	back, err = ReadReport(strings.NewReader(old))
+	require.NoError(t, err)
+	assert.Equal(t, []Result{
+		{Test: "pp512", Phase: "pp", Tokens: 512, Depth: 0, TPS: 100, Seconds: 5.12},
+		{Test: "tg128", Phase: "tg", Tokens: 128, Depth: 0, TPS: 10, Seconds: 12.8},
+	}, back.AllResults())
 
 	cases := map[string]string{
 		"not JSON":      "threads: 2",
@@ -141,6 +191,7 @@ func TestCompare(t *testing.T) {
 	b.Machine.ReadGBps = 50
 	b.KernelRates = b.KernelRates[:1]                                                              // no dot
 	b.KernelRates = append(b.KernelRates, KernelRate{Name: "ssm_scan", Unit: "GFLOP/s", Value: 3}) // only in B
+	b.SetResults(b.Results[:1])                                                                    // pp only
 	b.TGTPS = nil
 
 	rows := Compare(a, b)
@@ -151,12 +202,13 @@ func TestCompare(t *testing.T) {
 		names = append(names, r.Name)
 	}
 	assert.Equal(t, []string{"machine.fma_peak_gflops_1t", "machine.fma_peak_gflops", "machine.read_gbps", "machine.copy_gbps",
-		"kernel.matmul_q8_0_gemv", "kernel.dot", "pp_tps", "tg_tps", "kernel.ssm_scan"}, names)
+		"kernel.matmul_q8_0_gemv", "kernel.dot", "pp_tps", "tg_tps", "tg_tps@d4096", "kernel.ssm_scan"}, names)
 	assert.InDelta(t, 0.5, byName["pp_tps"].Ratio, 1e-12)
 	assert.InDelta(t, 2.0, byName["machine.read_gbps"].Ratio, 1e-12)
 	assert.InDelta(t, 1.0, byName["kernel.matmul_q8_0_gemv"].Ratio, 1e-12)
 	assert.True(t, math.IsNaN(byName["kernel.dot"].B) && math.IsNaN(byName["kernel.dot"].Ratio), "missing in B")
-	assert.True(t, math.IsNaN(byName["tg_tps"].Ratio), "null in B")
+	assert.True(t, math.IsNaN(byName["tg_tps"].Ratio), "not measured in B")
+	assert.InDelta(t, 5.0, byName["tg_tps@d4096"].A, 1e-12)
 	assert.True(t, math.IsNaN(byName["kernel.ssm_scan"].A), "missing in A")
 	assert.Equal(t, "tokens/s", byName["pp_tps"].Unit)
 
@@ -176,6 +228,16 @@ func TestCompare(t *testing.T) {
 	require.NoError(t, WriteComparison(&out, a, b, "a", "b"))
 	assert.Contains(t, out.String(), "note: the models differ")
 	assert.Contains(t, out.String(), "note: token counts differ (A: -p 512 -n 128, B: -p 512 -n 16)")
+
+	// B from before per-test depths: its tg was timed after its prompt.
+	b = sampleReport("AMD EPYC", 100, 10)
+	b.Results = nil
+	out.Reset()
+	require.NoError(t, WriteComparison(&out, a, b, "a", "b"))
+	assert.Contains(t, out.String(), "note: B predates per-test depths: its tg_tps was timed after its 512-token prompt")
+	assert.NotContains(t, out.String(), "note: A")
+	assert.Regexp(t, `tg_tps\s+tokens/s\s+10.0\s+10.0\s+1x`, out.String())
+	assert.Regexp(t, `tg_tps@d4096\s+tokens/s\s+5\s+-\s+-`, out.String())
 }
 
 func TestWriteText(t *testing.T) {
@@ -189,8 +251,10 @@ func TestWriteText(t *testing.T) {
 		"matmul_q8_0_gemv     avx2         20.00 GB/s       80% read bw   s, 2 threads",
 		"dot                  avx2         45.00 GFLOP/s    50% FMA peak  s, 1 thread",
 		"model     llama-110m-q8_0 (llama, MOSTLY_Q8_0, 134.0M parameters, 135.4 MiB)",
-		"prefill   512 tokens: 100.0 tokens/s (5.12 s)",
-		"decode    128 tokens: 10.00 tokens/s (12.8 s)",
+		"test                 tokens/s    seconds\n" +
+			"pp512                  100.00       5.12\n" +
+			"tg128                   10.00       12.8\n" +
+			"tg128 @ d4096            5.00       25.6\n",
 	} {
 		assert.Contains(t, text, want)
 	}
@@ -247,5 +311,47 @@ func TestArmBrand(t *testing.T) {
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, armBrand(cpuinfoFields([]byte(c.cpuinfo))), c.cpuinfo)
+	}
+}
+
+// TestMeasureModel runs the pp and tg tests on the small real model at
+// the depths given: one pp and one tg result per depth, in order, each
+// with a positive, finite rate that matches its token count and time.
+func TestMeasureModel(t *testing.T) {
+	m, err := model.Open("../../testdata/stories260K.gguf")
+	require.NoError(t, err)
+	defer m.Close()
+	cases := []struct {
+		name string
+		run  ModelRun
+		want []string
+	}{
+		{"default depth", ModelRun{Prompt: 8, Gen: 3, Threads: 2}, []string{"pp8", "tg3"}},
+		{"depths", ModelRun{Prompt: 4, Gen: 2, Depths: []int{0, 16, 5}, Threads: 1}, []string{"pp4", "tg2", "pp4 @ d16", "tg2 @ d16", "pp4 @ d5", "tg2 @ d5"}},
+		{"no tg", ModelRun{Prompt: 4, Depths: []int{7}}, []string{"pp4 @ d7"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := MeasureModel(m, c.run)
+			require.NoError(t, err)
+			var names []string
+			for _, r := range res {
+				names = append(names, r.Name())
+				assert.Contains(t, []string{"pp", "tg"}, r.Phase)
+				assert.Equal(t, r.Phase+strconv.Itoa(r.Tokens), r.Test)
+				assert.Greater(t, r.Seconds, 0.0)
+				assert.False(t, math.IsInf(r.TPS, 0) || math.IsNaN(r.TPS), r.Name())
+				assert.InDelta(t, float64(r.Tokens), r.TPS*r.Seconds, 1e-6*float64(r.Tokens))
+			}
+			assert.Equal(t, c.want, names)
+		})
+	}
+	for name, run := range map[string]ModelRun{
+		"no prompt":      {Prompt: 0, Gen: 1},
+		"negative gen":   {Prompt: 1, Gen: -1},
+		"negative depth": {Prompt: 1, Depths: []int{0, -1}},
+	} {
+		_, err := MeasureModel(m, run)
+		assert.Error(t, err, name)
 	}
 }

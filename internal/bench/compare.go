@@ -16,7 +16,8 @@ type Figure struct {
 }
 
 // Figures lists a report's numbers in a fixed order: machine, kernels,
-// then the model's prefill and decode speed. All are higher-is-faster.
+// then the model's prefill and decode speed ("pp_tps", "tg_tps" from an
+// empty cache, "pp_tps@d4096" at depth 4096). All are higher-is-faster.
 func (r *Report) Figures() []Figure {
 	var fs []Figure
 	if m := r.Machine; m != nil {
@@ -29,15 +30,14 @@ func (r *Report) Figures() []Figure {
 	for _, k := range r.KernelRates {
 		fs = append(fs, Figure{"kernel." + k.Name, k.Unit, k.Value})
 	}
-	fs = append(fs, Figure{"pp_tps", "tokens/s", orNaN(r.PPTPS)}, Figure{"tg_tps", "tokens/s", orNaN(r.TGTPS)})
-	return fs
-}
-
-func orNaN(p *float64) float64 {
-	if p == nil {
-		return math.NaN()
+	for _, x := range r.AllResults() {
+		name := x.Phase + "_tps"
+		if x.Depth != 0 {
+			name += fmt.Sprintf("@d%d", x.Depth)
+		}
+		fs = append(fs, Figure{name, "tokens/s", x.TPS})
 	}
-	return *p
+	return fs
 }
 
 // Row is one line of a comparison: the figure in A and in B, and B/A
@@ -98,6 +98,14 @@ func WriteComparison(w io.Writer, a, b *Report, nameA, nameB string) error {
 	}
 	if a.Model != nil && b.Model != nil && (a.PromptTokens != b.PromptTokens || a.GenTokens != b.GenTokens) {
 		p.printf("note: token counts differ (A: -p %d -n %d, B: -p %d -n %d)\n", a.PromptTokens, a.GenTokens, b.PromptTokens, b.GenTokens)
+	}
+	for _, x := range []struct {
+		tag string
+		r   *Report
+	}{{"A", a}, {"B", b}} {
+		if x.r.Model != nil && x.r.Results == nil && x.r.TGTPS != nil {
+			p.printf("note: %s predates per-test depths: its tg_tps was timed after its %d-token prompt, not from an empty cache\n", x.tag, x.r.PromptTokens)
+		}
 	}
 	if p.err != nil {
 		return p.err

@@ -1,78 +1,148 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/lcrun/lcrun/gguf"
 	"github.com/lcrun/lcrun/model"
 )
 
-// Speed is a model's end-to-end speed.
-type Speed struct {
-	PromptTokens, GenTokens int
-	PPTPS, TGTPS            float64 // tokens per second
-	PPSeconds, TGSeconds    float64
+// Result is one end-to-end figure, as a row of llama-bench: a prefill
+// ("pp") of Tokens prompt tokens in one Eval, or Tokens single-token
+// decode ("tg") steps, each timed from a cache that already holds Depth
+// tokens.
+type Result struct {
+	Test    string  `json:"test"`    // llama-bench's name: "pp512", "tg128"
+	Phase   string  `json:"phase"`   // "pp" (prefill) or "tg" (decode)
+	Tokens  int     `json:"tokens"`  // tokens timed
+	Depth   int     `json:"depth"`   // tokens in the cache before the timed ones
+	TPS     float64 `json:"tps"`     // tokens per second
+	Seconds float64 `json:"seconds"` // wall time of the timed tokens
 }
 
-// MeasureModel times a prefill of prompt tokens in one Eval (micro-
-// batches of the session's Batch, as a long prompt runs) and then gen
-// single-token decode steps, like llama-bench's pp and tg tests. The
-// tokens are a fixed pseudo-random sequence (the speed does not depend on
-// them; no sampling is timed). A short untimed warm-up comes first.
-func MeasureModel(m *model.Model, prompt, gen, threads int) (Speed, error) {
-	if prompt < 1 || gen < 0 {
-		return Speed{}, fmt.Errorf("bench: need at least one prompt token and no negative generation (-p %d -n %d)", prompt, gen)
+// Name is the result's label in tables: "pp512", or "pp512 @ d4096" when
+// the cache was not empty (llama-bench's form).
+func (r Result) Name() string {
+	if r.Depth == 0 {
+		return r.Test
 	}
-	s, err := m.NewSession(model.SessionOptions{Ctx: prompt + gen, Threads: threads})
-	if err != nil {
-		return Speed{}, err
+	return fmt.Sprintf("%s @ d%d", r.Test, r.Depth)
+}
+
+// ModelRun says what MeasureModel times.
+type ModelRun struct {
+	Prompt  int   // tokens of each pp test (>= 1)
+	Gen     int   // tokens of each tg test (0 = no tg test)
+	Depths  []int // cache fill before each pp/tg pair (nil = [0])
+	Threads int
+}
+
+// MeasureModel runs llama-bench's pp and tg tests at each depth: for
+// depth d, d tokens are prefilled once untimed and the session state is
+// saved; pp then times a prefill of Prompt tokens in one Eval (micro-
+// batches of the session's Batch, as a long prompt runs), the state is
+// restored, and tg times Gen single-token decode steps. With depth 0 both
+// start from an empty cache. The tokens are a fixed pseudo-random sequence
+// (the speed does not depend on them; no sampling is timed). A short
+// untimed warm-up comes first.
+func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
+	depths := run.Depths
+	if len(depths) == 0 {
+		depths = []int{0}
 	}
-	defer s.Close()
+	if run.Prompt < 1 || run.Gen < 0 || slices.Min(depths) < 0 {
+		return nil, fmt.Errorf("bench: need at least one prompt token, no negative generation and no negative depth (-p %d -n %d --depth %v)", run.Prompt, run.Gen, depths)
+	}
 	vocab := m.VocabSize()
 	if vocab < 1 {
-		return Speed{}, errors.New("bench: the model has no vocabulary")
+		return nil, errors.New("bench: the model has no vocabulary")
 	}
-	tokens := make([]int32, prompt+gen)
+	maxDepth := slices.Max(depths)
+	s, err := m.NewSession(model.SessionOptions{Ctx: maxDepth + max(run.Prompt, run.Gen), Threads: run.Threads})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	tokens := benchTokens(maxDepth+max(run.Prompt, run.Gen), vocab)
+	ctx := context.Background()
+
+	if err := s.Prefill(ctx, tokens[:min(run.Prompt, 16)], nil); err != nil {
+		return nil, err
+	}
+	s.Reset()
+	for _, t := range tokens[:min(run.Gen, 2)] {
+		if _, err := s.Decode(t); err != nil {
+			return nil, err
+		}
+	}
+
+	var out []Result
+	var saved bytes.Buffer
+	for _, d := range depths {
+		// fill brings the session back to d tokens of context.
+		fill := func() error {
+			s.Reset()
+			if d == 0 {
+				return nil
+			}
+			return s.Restore(bytes.NewReader(saved.Bytes()))
+		}
+		if d > 0 {
+			s.Reset()
+			if err := s.Prefill(ctx, tokens[:d], nil); err != nil {
+				return nil, err
+			}
+			saved.Reset()
+			if err := s.Save(&saved); err != nil {
+				return nil, err
+			}
+		}
+		if err := fill(); err != nil {
+			return nil, err
+		}
+		timed := tokens[d : d+run.Prompt]
+		start := time.Now()
+		if err := s.Prefill(ctx, timed, nil); err != nil {
+			return nil, err
+		}
+		out = append(out, newResult("pp", run.Prompt, d, time.Since(start)))
+		if run.Gen == 0 {
+			continue
+		}
+		if err := fill(); err != nil {
+			return nil, err
+		}
+		start = time.Now()
+		for _, t := range tokens[d : d+run.Gen] {
+			if _, err := s.Decode(t); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, newResult("tg", run.Gen, d, time.Since(start)))
+	}
+	return out, nil
+}
+
+func newResult(phase string, tokens, depth int, took time.Duration) Result {
+	sec := took.Seconds()
+	return Result{Test: fmt.Sprintf("%s%d", phase, tokens), Phase: phase, Tokens: tokens, Depth: depth, TPS: float64(tokens) / sec, Seconds: sec}
+}
+
+// benchTokens is a fixed pseudo-random token sequence (an LCG).
+func benchTokens(n, vocab int) []int32 {
+	tokens := make([]int32, n)
 	x := uint32(12345)
 	for i := range tokens {
 		x = x*1664525 + 1013904223
 		tokens[i] = int32(x>>8) % int32(vocab)
 	}
-	ctx := context.Background()
-
-	warm := min(prompt, 16)
-	if err := s.Prefill(ctx, tokens[:warm], nil); err != nil {
-		return Speed{}, err
-	}
-	for i := 0; i < min(gen, 2); i++ {
-		if _, err := s.Decode(tokens[warm+i]); err != nil {
-			return Speed{}, err
-		}
-	}
-	s.Reset()
-
-	sp := Speed{PromptTokens: prompt, GenTokens: gen}
-	start := time.Now()
-	if err := s.Prefill(ctx, tokens[:prompt], nil); err != nil {
-		return Speed{}, err
-	}
-	sp.PPSeconds = time.Since(start).Seconds()
-	sp.PPTPS = float64(prompt) / sp.PPSeconds
-	start = time.Now()
-	for _, t := range tokens[prompt:] {
-		if _, err := s.Decode(t); err != nil {
-			return Speed{}, err
-		}
-	}
-	sp.TGSeconds = time.Since(start).Seconds()
-	if gen > 0 {
-		sp.TGTPS = float64(gen) / sp.TGSeconds
-	}
-	return sp, nil
+	return tokens
 }
 
 // DescribeModel fills the report's model section; name is the shape name

@@ -50,10 +50,20 @@ const Schema = "lcrun-bench/1"
 //	  },
 //	  "prompt_tokens": 512,                     // -p
 //	  "gen_tokens": 128,                        // -n
+//	  "depth": 0,                               // tokens already in the cache for the four figures below
+//	                                            // (the first --depth; absent in older reports: 0)
 //	  "pp_tps": 123.4,                          // prefill tokens per second; null if not measured
 //	  "tg_tps": 12.3,                           // decode (generation) tokens per second; null if not measured
-//	  "pp_seconds": 4.15, "tg_seconds": 10.4    // wall time of each phase
+//	  "pp_seconds": 4.15, "tg_seconds": 10.4,   // wall time of each phase
+//	  "results": [                              // every pp and tg test, one per --depth each; [] without a
+//	                                            // model (absent in older reports: the figures above at depth 0)
+//	    {"test": "pp512", "phase": "pp", "tokens": 512, "depth": 0, "tps": 123.4, "seconds": 4.15},
+//	    {"test": "tg128", "phase": "tg", "tokens": 128, "depth": 4096, "tps": 9.8, "seconds": 13.1}, ...
+//	  ]
 //	}
+//
+// Like llama-bench, every pp and tg test starts from a cache holding
+// "depth" tokens (none by default): tg is not timed after pp's prompt.
 //
 // Kernel rate names are stable: matmul_{f32,f16,bf16,q8_0,q4_0,q4_k,q6_k}_{gemv,gemm},
 // attention_prefill, attention_decode, ssm_scan, dot. Every rate is
@@ -74,6 +84,8 @@ type Report struct {
 	TGTPS        *float64          `json:"tg_tps"`
 	PPSeconds    *float64          `json:"pp_seconds"`
 	TGSeconds    *float64          `json:"tg_seconds"`
+	Depth        int               `json:"depth"`
+	Results      []Result          `json:"results"`
 }
 
 // ModelInfo says which model the end-to-end figures ran.
@@ -91,6 +103,9 @@ type ModelInfo struct {
 func (r *Report) WriteJSON(w io.Writer) error {
 	if r.KernelRates == nil {
 		r.KernelRates = []KernelRate{}
+	}
+	if r.Results == nil {
+		r.Results = []Result{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -140,14 +155,59 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if m := r.Model; m != nil {
 		p.printf("\nmodel     %s (%s, %s, %s parameters, %s)\n", m.Name, m.Arch, m.FileType, countText(m.Parameters), sizeText(int(m.SizeBytes)))
-		if r.PPTPS != nil {
-			p.printf("prefill   %d tokens: %.1f tokens/s (%.3g s)\n", r.PromptTokens, *r.PPTPS, *r.PPSeconds)
-		}
-		if r.TGTPS != nil {
-			p.printf("decode    %d tokens: %.2f tokens/s (%.3g s)\n", r.GenTokens, *r.TGTPS, *r.TGSeconds)
+		if res := r.AllResults(); len(res) > 0 {
+			p.printf("\n%-16s %12s %10s\n", "test", "tokens/s", "seconds")
+			for _, x := range res {
+				p.printf("%-16s %12.2f %10.3g\n", x.Name(), x.TPS, x.Seconds)
+			}
 		}
 	}
 	return p.err
+}
+
+// AllResults is r.Results, or for a report written before they existed,
+// its pp and tg figures as results at r.Depth.
+func (r *Report) AllResults() []Result {
+	if len(r.Results) > 0 {
+		return r.Results
+	}
+	var out []Result
+	if r.PPTPS != nil {
+		out = append(out, Result{Test: fmt.Sprintf("pp%d", r.PromptTokens), Phase: "pp", Tokens: r.PromptTokens, Depth: r.Depth, TPS: *r.PPTPS, Seconds: orZero(r.PPSeconds)})
+	}
+	if r.TGTPS != nil {
+		out = append(out, Result{Test: fmt.Sprintf("tg%d", r.GenTokens), Phase: "tg", Tokens: r.GenTokens, Depth: r.Depth, TPS: *r.TGTPS, Seconds: orZero(r.TGSeconds)})
+	}
+	return out
+}
+
+// SetResults stores res and copies the figures of the first depth into
+// the top-level pp/tg keys older readers know.
+func (r *Report) SetResults(res []Result) {
+	r.Results = res
+	if len(res) == 0 {
+		return
+	}
+	r.Depth = res[0].Depth
+	for i := range res {
+		x := &res[i]
+		if x.Depth != r.Depth {
+			continue
+		}
+		switch x.Phase {
+		case "pp":
+			r.PromptTokens, r.PPTPS, r.PPSeconds = x.Tokens, &x.TPS, &x.Seconds
+		case "tg":
+			r.GenTokens, r.TGTPS, r.TGSeconds = x.Tokens, &x.TPS, &x.Seconds
+		}
+	}
+}
+
+func orZero(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // featureSummary keeps the SIMD features the kernels care about.
