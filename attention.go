@@ -19,6 +19,18 @@ type AttentionParams struct {
 // Scores come from matmul_f32 (keys as W rows, queries as activation rows).
 var attentionPVK = newKernel("attention_pv", attentionPVGeneric)
 
+// attentionQKF16K and attentionPVF16K are the decode forms over an f16
+// cache, one query row at a time, reading the cache rows as they are
+// stored (widened in registers) instead of widening a block to float32
+// scratch first:
+//
+//	qk: s[j] = sum_c q[c] * f16(k[j*ldk+c]), j < len(s), c < len(q)
+//	pv: o[c] += sum_j p[j] * f16(v[j*ldv+c]), c < len(o), j < len(p)
+var (
+	attentionQKF16K = newKernel("attention_qk_f16", attentionQKF16Generic)
+	attentionPVF16K = newKernel("attention_pv_f16", attentionPVF16Generic)
+)
+
 // Block sizes: about 64 query rows (queries x the heads that share a KV
 // head) meet blocks of 64 keys; the query rows, the key and value blocks
 // and the score block (16 KiB each at head_dim 64) stay in L2.
@@ -27,6 +39,11 @@ const (
 	attnKeys = 64
 	// attnMinSplitBlocks is the fewest key blocks a decode split gets.
 	attnMinSplitBlocks = 4
+	// attnNarrowRows is the most query rows per block that read an f16
+	// cache directly: each row converts the block again in registers,
+	// which beats one widening pass through scratch only for a few rows
+	// (decode: one query times the heads of a group).
+	attnNarrowRows = 8
 )
 
 // forceAttnSplit, when > 0, fixes the number of key ranges each query block
@@ -221,6 +238,8 @@ func (j *attentionJob) run(w *worker, item int) {
 	kb0 := split * j.nkb / j.split
 	kb1 := (split + 1) * j.nkb / j.split
 	scores := matmulF32K.fn
+	narrowK := rows <= attnNarrowRows && j.k.Type == F16
+	narrowV := rows <= attnNarrowRows && j.v.Type == F16
 	for kb := kb0; kb < kb1; kb++ {
 		none, all := prm.blockVisibility(qmin, qmax, j.kbMin[kb], j.kbMax[kb])
 		if none {
@@ -229,9 +248,16 @@ func (j *attentionJob) run(w *worker, item int) {
 		k0 := kb * attnKeys
 		k1 := min(k0+attnKeys, j.nk)
 		nkc := k1 - k0
-		kf := j.k.widen(w.s.floats(attnBufK, nkc*ld), ld, hk, k0, k1)
 		s := w.s.floats(attnBufS, rows*nkc)
-		tileBlock(s, nkc, kf, ld, qs, d, d, 0, nkc, 0, rows, scores)
+		if narrowK {
+			kr := bytesAs[uint16](j.k.rows(hk, k0, k1))
+			for r := range rows {
+				attentionQKF16K.fn(s[r*nkc:][:nkc], qs[r*d:][:d], kr, d)
+			}
+		} else {
+			kf := j.k.widen(w.s.floats(attnBufK, nkc*ld), ld, hk, k0, k1)
+			tileBlock(s, nkc, kf, ld, qs, d, d, 0, nkc, 0, rows, scores)
+		}
 		if prm.SoftCap != 0 {
 			c := float64(prm.SoftCap)
 			for i, x := range s {
@@ -272,8 +298,15 @@ func (j *attentionJob) run(w *worker, item int) {
 			}
 			l[r] += expSumK.fn(sr, m[r])
 		}
-		vf := j.v.widen(w.s.floats(attnBufV, nkc*ld), ld, hk, k0, k1)
-		attentionPVK.fn(o, d, s, nkc, vf, ld, rows, nkc, d)
+		if narrowV {
+			vr := bytesAs[uint16](j.v.rows(hk, k0, k1))
+			for r := range rows {
+				attentionPVF16K.fn(o[r*d:][:d], s[r*nkc:][:nkc], vr, d)
+			}
+		} else {
+			vf := j.v.widen(w.s.floats(attnBufV, nkc*ld), ld, hk, k0, k1)
+			attentionPVK.fn(o, d, s, nkc, vf, ld, rows, nkc, d)
+		}
 	}
 
 	if j.split > 1 {

@@ -1113,3 +1113,294 @@ tail_sum:
 done:
 	VZEROUPPER
 	RET
+
+// func pvRowF16AVX2(o []float32, p []float32, v []uint16, ldv int, nk int, d int)
+// Requires: AVX, F16C, FMA3
+TEXT ·pvRowF16AVX2(SB), NOSPLIT, $0-96
+	MOVQ  nk+80(FP), AX
+	TESTQ AX, AX
+	JZ    done
+	MOVQ  o_base+0(FP), CX
+	MOVQ  v_base+48(FP), DX
+	MOVQ  d+88(FP), BX
+
+wide_chunk:
+	CMPQ   BX, $0x00000020
+	JB     wide_end
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ   p_base+24(FP), SI
+	MOVQ   ldv+72(FP), DI
+	SHLQ   $0x01, DI
+	MOVQ   DX, R8
+	XORQ   R9, R9
+
+wide_keys:
+	MOVQ         R9, R10
+	ADDQ         $0x00000002, R10
+	CMPQ         R10, AX
+	JA           wide_last
+	VBROADCASTSS (SI)(R9*4), Y8
+	VCVTPH2PS    (R8), Y9
+	VFMADD231PS  Y9, Y8, Y0
+	VCVTPH2PS    16(R8), Y9
+	VFMADD231PS  Y9, Y8, Y1
+	VCVTPH2PS    32(R8), Y9
+	VFMADD231PS  Y9, Y8, Y2
+	VCVTPH2PS    48(R8), Y9
+	VFMADD231PS  Y9, Y8, Y3
+	ADDQ         DI, R8
+	INCQ         R9
+	VBROADCASTSS (SI)(R9*4), Y8
+	VCVTPH2PS    (R8), Y9
+	VFMADD231PS  Y9, Y8, Y4
+	VCVTPH2PS    16(R8), Y9
+	VFMADD231PS  Y9, Y8, Y5
+	VCVTPH2PS    32(R8), Y9
+	VFMADD231PS  Y9, Y8, Y6
+	VCVTPH2PS    48(R8), Y9
+	VFMADD231PS  Y9, Y8, Y7
+	ADDQ         DI, R8
+	INCQ         R9
+	JMP          wide_keys
+
+wide_last:
+	CMPQ         R9, AX
+	JAE          wide_sum
+	VBROADCASTSS (SI)(R9*4), Y8
+	VCVTPH2PS    (R8), Y9
+	VFMADD231PS  Y9, Y8, Y0
+	VCVTPH2PS    16(R8), Y9
+	VFMADD231PS  Y9, Y8, Y1
+	VCVTPH2PS    32(R8), Y9
+	VFMADD231PS  Y9, Y8, Y2
+	VCVTPH2PS    48(R8), Y9
+	VFMADD231PS  Y9, Y8, Y3
+	ADDQ         DI, R8
+	INCQ         R9
+	JMP          wide_last
+
+wide_sum:
+	VADDPS  Y4, Y0, Y0
+	VMOVUPS (CX), Y4
+	VADDPS  Y4, Y0, Y0
+	VMOVUPS Y0, (CX)
+	VADDPS  Y5, Y1, Y1
+	VMOVUPS 32(CX), Y0
+	VADDPS  Y0, Y1, Y1
+	VMOVUPS Y1, 32(CX)
+	VADDPS  Y6, Y2, Y2
+	VMOVUPS 64(CX), Y0
+	VADDPS  Y0, Y2, Y2
+	VMOVUPS Y2, 64(CX)
+	VADDPS  Y7, Y3, Y3
+	VMOVUPS 96(CX), Y0
+	VADDPS  Y0, Y3, Y3
+	VMOVUPS Y3, 96(CX)
+	ADDQ    $0x00000080, CX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000020, BX
+	JMP     wide_chunk
+
+wide_end:
+narrow_chunk:
+	CMPQ   BX, $0x00000008
+	JB     narrow_end
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   p_base+24(FP), SI
+	MOVQ   ldv+72(FP), DI
+	SHLQ   $0x01, DI
+	MOVQ   DX, R8
+	XORQ   R9, R9
+
+narrow_keys:
+	MOVQ         R9, R10
+	ADDQ         $0x00000004, R10
+	CMPQ         R10, AX
+	JA           narrow_last
+	VBROADCASTSS (SI)(R9*4), Y4
+	VCVTPH2PS    (R8), Y5
+	VFMADD231PS  Y5, Y4, Y0
+	ADDQ         DI, R8
+	INCQ         R9
+	VBROADCASTSS (SI)(R9*4), Y4
+	VCVTPH2PS    (R8), Y5
+	VFMADD231PS  Y5, Y4, Y1
+	ADDQ         DI, R8
+	INCQ         R9
+	VBROADCASTSS (SI)(R9*4), Y4
+	VCVTPH2PS    (R8), Y5
+	VFMADD231PS  Y5, Y4, Y2
+	ADDQ         DI, R8
+	INCQ         R9
+	VBROADCASTSS (SI)(R9*4), Y4
+	VCVTPH2PS    (R8), Y5
+	VFMADD231PS  Y5, Y4, Y3
+	ADDQ         DI, R8
+	INCQ         R9
+	JMP          narrow_keys
+
+narrow_last:
+	CMPQ         R9, AX
+	JAE          narrow_sum
+	VBROADCASTSS (SI)(R9*4), Y4
+	VCVTPH2PS    (R8), Y5
+	VFMADD231PS  Y5, Y4, Y0
+	ADDQ         DI, R8
+	INCQ         R9
+	JMP          narrow_last
+
+narrow_sum:
+	VADDPS  Y1, Y0, Y0
+	VADDPS  Y2, Y0, Y0
+	VADDPS  Y3, Y0, Y0
+	VMOVUPS (CX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (CX)
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000010, DX
+	SUBQ    $0x00000008, BX
+	JMP     narrow_chunk
+
+narrow_end:
+done:
+	VZEROUPPER
+	RET
+
+// func qkF16AVX2(s []float32, q []float32, k []uint16, ldk int)
+// Requires: AVX, F16C, FMA3
+TEXT ·qkF16AVX2(SB), NOSPLIT, $0-80
+	MOVQ s_base+0(FP), AX
+	MOVQ s_len+8(FP), CX
+	MOVQ q_base+24(FP), DX
+	MOVQ q_len+32(FP), BX
+	MOVQ k_base+48(FP), SI
+	MOVQ ldk+72(FP), DI
+	SHLQ $0x01, DI
+
+keys4:
+	CMPQ   CX, $0x00000004
+	JB     keys1
+	MOVQ   SI, R8
+	ADDQ   DI, R8
+	MOVQ   R8, R9
+	ADDQ   DI, R9
+	MOVQ   R9, R10
+	ADDQ   DI, R10
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ   R11, R11
+
+four_pair:
+	LEAQ        16(R11), R12
+	CMPQ        R12, BX
+	JA          four_single
+	VMOVUPS     (DX)(R11*4), Y8
+	VCVTPH2PS   (SI)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y0
+	VCVTPH2PS   (R8)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y1
+	VCVTPH2PS   (R9)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y2
+	VCVTPH2PS   (R10)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y3
+	VMOVUPS     32(DX)(R11*4), Y8
+	VCVTPH2PS   16(SI)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y4
+	VCVTPH2PS   16(R8)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y5
+	VCVTPH2PS   16(R9)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y6
+	VCVTPH2PS   16(R10)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y7
+	MOVQ        R12, R11
+	JMP         four_pair
+
+four_single:
+	CMPQ        R11, BX
+	JAE         four_sum
+	VMOVUPS     (DX)(R11*4), Y8
+	VCVTPH2PS   (SI)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y0
+	VCVTPH2PS   (R8)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y1
+	VCVTPH2PS   (R9)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y2
+	VCVTPH2PS   (R10)(R11*2), Y9
+	VFMADD231PS Y9, Y8, Y3
+
+four_sum:
+	VADDPS       Y4, Y0, Y0
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVUPS      X0, (AX)
+	ADDQ         $0x00000010, AX
+	LEAQ         (R10)(DI*1), SI
+	SUBQ         $0x00000004, CX
+	JMP          keys4
+
+keys1:
+	TESTQ  CX, CX
+	JZ     done
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	XORQ   R8, R8
+
+one_pair:
+	LEAQ        16(R8), R9
+	CMPQ        R9, BX
+	JA          one_single
+	VMOVUPS     (DX)(R8*4), Y2
+	VCVTPH2PS   (SI)(R8*2), Y3
+	VFMADD231PS Y3, Y2, Y0
+	VMOVUPS     32(DX)(R8*4), Y2
+	VCVTPH2PS   16(SI)(R8*2), Y3
+	VFMADD231PS Y3, Y2, Y1
+	MOVQ        R9, R8
+	JMP         one_pair
+
+one_single:
+	CMPQ        R8, BX
+	JAE         one_sum
+	VMOVUPS     (DX)(R8*4), Y2
+	VCVTPH2PS   (SI)(R8*2), Y3
+	VFMADD231PS Y3, Y2, Y0
+
+one_sum:
+	VADDPS       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X1, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, (AX)
+	ADDQ         $0x00000004, AX
+	ADDQ         DI, SI
+	DECQ         CX
+	JMP          keys1
+
+done:
+	VZEROUPPER
+	RET

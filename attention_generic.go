@@ -23,3 +23,34 @@ func attentionPVGeneric(o []float32, ldo int, p []float32, ldp int, v []float32,
 		}
 	}
 }
+
+// attentionQKF16Generic scores one query row against f16 key rows:
+// s[j] = sum_c q[c] * F16ToF32(k[j*ldk+c]) for j < len(s), c < len(q).
+func attentionQKF16Generic(s, q []float32, k []uint16, ldk int) {
+	clear(s)
+	qkF16Tail(s, q, k, ldk, 0)
+}
+
+// qkF16Tail adds columns [c0, len(q)) to scores an assembly kernel
+// computed over the whole vectors of the first c0 columns.
+func qkF16Tail(s, q []float32, k []uint16, ldk, c0 int) {
+	for j := range s {
+		kj := k[j*ldk:][:len(q)]
+		acc := s[j]
+		for c := c0; c < len(q); c++ {
+			acc += q[c] * F16ToF32(kj[c])
+		}
+		s[j] = acc
+	}
+}
+
+// attentionPVF16Generic adds one row's probability-weighted f16 values:
+// o[c] += sum_j p[j] * F16ToF32(v[j*ldv+c]) for c < len(o), j < len(p).
+func attentionPVF16Generic(o, p []float32, v []uint16, ldv int) {
+	for j, pj := range p {
+		vj := v[j*ldv:][:len(o)]
+		for c := range o {
+			o[c] += pj * F16ToF32(vj[c])
+		}
+	}
+}

@@ -16,7 +16,9 @@ const pvRows = 6
 // of each of the 6 rows' p[i][j].
 func attentionKernels() {
 	pvTile()
-	pvRow()
+	pvRow("pvRowAVX2", false)
+	pvRow("pvRowF16AVX2", true)
+	qkF16()
 }
 
 func pvTile() {
@@ -153,22 +155,30 @@ func pvLoop(name string, pp []Register, _, nk Register, nvec int, mask VecVirtua
 
 // pvRow is the one-row form (decode: one query per KV head): o[c] +=
 // sum_j p[j]*v[j][c] over all d columns, 32 columns at a time, then 8 at
-// a time, then the last d%8 under a mask. Each width keeps several
-// accumulator sets (alternate keys go to alternate sets) so the FMA
-// chains do not wait on each other.
-func pvRow() {
-	TEXT("pvRowAVX2", NOSPLIT, "func(o, p, v []float32, ldv, nk, d int)")
+// a time, then (float32 v) the last d%8 under a mask. Each width keeps
+// several accumulator sets (alternate keys go to alternate sets) so the
+// FMA chains do not wait on each other. With half, v holds f16 values,
+// widened in registers, and d is a multiple of 8 (the Go driver adds the
+// rest).
+func pvRow(name string, half bool) {
+	elem := "float32"
+	if half {
+		elem = "uint16"
+	}
+	TEXT(name, NOSPLIT, "func(o, p []float32, v []"+elem+", ldv, nk, d int)")
 	nk := Load(Param("nk"), GP64())
 	TESTQ(nk, nk)
 	JZ(LabelRef("done"))
 	op := Load(Param("o").Base(), GP64())
 	vp := Load(Param("v").Base(), GP64())
 	cols := Load(Param("d"), GP64())
-	pvRowChunks("wide", op, vp, nk, cols, 4, 2, false)
-	pvRowChunks("narrow", op, vp, nk, cols, 1, 4, false)
-	TESTQ(cols, cols)
-	JZ(LabelRef("done"))
-	pvRowChunks("tail", op, vp, nk, cols, 1, 2, true)
+	pvRowChunks("wide", op, vp, nk, cols, 4, 2, false, half)
+	pvRowChunks("narrow", op, vp, nk, cols, 1, 4, false, half)
+	if !half {
+		TESTQ(cols, cols)
+		JZ(LabelRef("done"))
+		pvRowChunks("tail", op, vp, nk, cols, 1, 2, true, false)
+	}
 	Label("done")
 	ret()
 }
@@ -176,8 +186,12 @@ func pvRow() {
 // pvRowChunks emits a loop over chunks of 8*nvec columns while at least
 // that many are left (or, masked, the one chunk of the last cols < 8),
 // advancing op and vp past each and counting down cols.
-func pvRowChunks(name string, op, vp, nk, cols Register, nvec, sets int, masked bool) {
+func pvRowChunks(name string, op, vp, nk, cols Register, nvec, sets int, masked, half bool) {
 	width := 8 * nvec
+	vsize := 4 // bytes per value of v
+	if half {
+		vsize = 2
+	}
 	var mask VecVirtual
 	Label(name + "_chunk")
 	if masked {
@@ -199,7 +213,7 @@ func pvRowChunks(name string, op, vp, nk, cols Register, nvec, sets int, masked 
 	}
 	pp := Load(Param("p").Base(), GP64())
 	ldv := Load(Param("ldv"), GP64())
-	SHLQ(U8(2), ldv)
+	SHLQ(U8(vsize/2), ldv)
 	row, j := GP64(), GP64()
 	MOVQ(vp, row)
 	XORQ(j, j)
@@ -207,8 +221,12 @@ func pvRowChunks(name string, op, vp, nk, cols Register, nvec, sets int, masked 
 		b := YMM()
 		VBROADCASTSS(Mem{Base: pp, Index: j, Scale: 4}, b)
 		for v := 0; v < nvec; v++ {
-			m := Mem{Base: row, Disp: 32 * v}
-			if masked {
+			m := Mem{Base: row, Disp: 8 * vsize * v}
+			if half {
+				x := YMM()
+				VCVTPH2PS(m, x)
+				VFMADD231PS(x, b, acc[s][v])
+			} else if masked {
 				x := YMM()
 				load(m, x)
 				VFMADD231PS(x, b, acc[s][v])
@@ -251,7 +269,7 @@ func pvRowChunks(name string, op, vp, nk, cols Register, nvec, sets int, masked 
 	}
 	if !masked {
 		ADDQ(U32(4*width), op)
-		ADDQ(U32(4*width), vp)
+		ADDQ(U32(vsize*width), vp)
 		SUBQ(U32(width), cols)
 		JMP(LabelRef(name + "_chunk"))
 		Label(name + "_end")
