@@ -19,7 +19,24 @@ func init() {
 	register(command{
 		name:    "bench",
 		summary: "measure the CPU, the kernels and a model's prefill/decode speed; --compare two --json reports",
-		run:     runBench,
+		help: commandHelp{
+			synopsis: []string{"lcrun bench [-m MODEL | --shape NAME] [flags]", "lcrun bench --compare A.json B.json"},
+			about: `Measures this machine (FMA peak, memory bandwidth), each kernel against
+it, and a model's prefill (pp_tps) and decode (tg_tps) speed in tokens per
+second. Without -m it builds a random-weight model of a known shape, so two
+machines can be compared with nothing to download. --json writes the
+lcrun-bench/1 report; --compare prints two reports side by side with ratios.`,
+			groups: []flagGroup{
+				{"Model", []string{"m", "shape", "p", "n", "t"}},
+				{"Figures", []string{"time", "no-kernels", "no-model", "small"}},
+				{"Output", []string{"json", "compare"}},
+			},
+			examples: []string{
+				"lcrun bench --json > this-machine.json",
+				"lcrun bench --compare amd64.json arm64.json",
+			},
+		},
+		run: runBench,
 	})
 }
 

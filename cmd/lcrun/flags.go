@@ -26,9 +26,9 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
-				return nil, fmt.Errorf("flags: %s", flagList(fs))
+				return nil, &helpRequest{fs}
 			}
-			return nil, err
+			return nil, flagError(fs, err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -41,12 +41,6 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-func flagList(fs *flag.FlagSet) string {
-	var names []string
-	fs.VisitAll(func(f *flag.Flag) { names = append(names, "-"+f.Name) })
-	return strings.Join(names, " ")
 }
 
 // parseCount reads a token count such as 4096, 32K, 128k or 1M (K = 1024,
@@ -96,7 +90,21 @@ func (b byteFlag) String() string {
 	if b.n == nil {
 		return "0"
 	}
-	return strconv.FormatInt(*b.n, 10)
+	return formatSize(*b.n)
+}
+
+// formatSize writes n in the largest binary unit that divides it, as
+// parseCount reads it back (8G, 512M, 1000).
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		size   int64
+	}{{"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}} {
+		if n != 0 && n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 func (b byteFlag) Set(s string) error {

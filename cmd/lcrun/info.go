@@ -21,7 +21,24 @@ func init() {
 	register(command{
 		name:    "info",
 		summary: "show a model's metadata, tensors and the kernels chosen",
-		run:     runInfo,
+		help: commandHelp{
+			synopsis: []string{"lcrun info [MODEL.gguf] [flags]"},
+			about: `Prints what a GGUF file holds: architecture, hyperparameters, RoPE
+settings, tokenizer, every tensor (type, shape, offset) and all metadata,
+and the kernels this CPU gets. --ctx and the RoPE flags show the context and
+RoPE a run with the same flags would use. The model is the argument or -m,
+else $LCRUN_MODEL, else the embedded model.`,
+			groups: []flagGroup{
+				{"Flags", []string{"m", "json", "sha256"}},
+				{"What a run would use", []string{"ctx"}},
+				ropeGroup,
+			},
+			examples: []string{
+				"lcrun info testdata/stories260K.gguf",
+				"lcrun info model.gguf --json --ctx 32K --rope-scaling yarn --rope-scale 4",
+			},
+		},
+		run: runInfo,
 	})
 }
 

@@ -22,7 +22,22 @@ func init() {
 	register(command{
 		name:    "logits",
 		summary: "write the logits of every position of a token file (float32 LE [n_tokens][n_vocab])",
-		run:     runLogits,
+		help: commandHelp{
+			synopsis: []string{"lcrun logits [-m MODEL] --tokens FILE -o OUT.bin [flags]"},
+			about: `Evaluates the token ids of --tokens (white-space separated, as lcrun
+tokenize prints them) and writes the logits of every position to -o as
+little-endian float32, n_tokens rows of n_vocab: the raw output to compare
+with another engine. --batch N evaluates N tokens per step (1 = token by
+token); the default is all of them in one step.`,
+			groups: []flagGroup{
+				{"Input and output", []string{"m", "tokens", "o"}},
+				evalGroup, ropeGroup,
+			},
+			examples: []string{
+				"lcrun logits -m model.gguf --tokens ids.txt -o logits.bin --batch 1 --kv f16",
+			},
+		},
+		run: runLogits,
 	})
 }
 

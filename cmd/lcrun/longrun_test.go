@@ -62,7 +62,9 @@ func runJSON(t *testing.T, args ...string) (code int, answer string, st runStats
 	return code, out[:i], st, errOut
 }
 
-// The inputs issue 6 names as bad each give one line and a non-zero exit.
+// The inputs issue 6 names as bad each give one line and a non-zero exit
+// (2 for a flag's bad value, as for any bad command line, and for a run
+// that does not fit).
 func TestLongRunBadInput(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.txt")
@@ -83,13 +85,13 @@ func TestLongRunBadInput(t *testing.T) {
 		{"binary file", []string{binary}, 1, "data.bin: not a text file (NUL byte at offset 7)"},
 		{"directory of binaries", []string{binDir}, 1, "no text files to read (skipped 1 binary)"},
 		{"ctx 0", []string{storyPrompt, "--ctx", "0"}, 1, "--ctx 0: want a positive number of tokens"},
-		{"ctx banana", []string{storyPrompt, "--ctx", "banana"}, 1, `"banana" is not a count`},
-		{"window -1", []string{storyPrompt, "--attn", "window:-1"}, 1, `--attn window:-1: the window "-1" is not a positive count`},
-		{"unknown policy", []string{storyPrompt, "--attn", "ring:5"}, 1, "unknown policy"},
+		{"ctx banana", []string{storyPrompt, "--ctx", "banana"}, 2, `"banana" is not a count`},
+		{"window -1", []string{storyPrompt, "--attn", "window:-1"}, 2, `--attn window:-1: the window "-1" is not a positive count`},
+		{"unknown policy", []string{storyPrompt, "--attn", "ring:5"}, 2, "unknown policy"},
 		{"does not fit", []string{storyPrompt, "--max-mem", "4M"}, 2, "not enough memory"},
 		{"longer than ctx", []string{storyPrompt, "--ctx", "20"}, 1, "longer than --ctx 20 tokens"},
 		{"prompt past ctx", []string{storyPrompt, "--ctx", "60", "-n", "30"}, 1, "need --ctx 79 or more (have 60)"},
-		{"bad max-mem", []string{storyPrompt, "--max-mem", "lots"}, 1, `"lots" is not a size`},
+		{"bad max-mem", []string{storyPrompt, "--max-mem", "lots"}, 2, `"lots" is not a size`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 )
 
@@ -18,6 +17,7 @@ import (
 type command struct {
 	name    string
 	summary string
+	help    commandHelp // the page of lcrun help NAME (help.go)
 	run     func(args []string, stdout, stderr io.Writer) error
 }
 
@@ -63,17 +63,17 @@ func lcrun(args []string, stdout, stderr io.Writer) int {
 		if _, ok := commands[args[0]]; ok {
 			name, args = args[0], args[1:]
 		} else if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-			usage(stderr)
-			return 0
+			return help(args[1:], stdout, stderr)
 		}
 	}
-	c, ok := commands[name]
-	if !ok {
-		fmt.Fprintf(stderr, "lcrun: unknown command %q\n", name)
-		return 2
-	}
+	c := commands[name]
 	err := c.run(args, stdout, stderr)
 	if err == nil {
+		return 0
+	}
+	var h *helpRequest
+	if errors.As(err, &h) {
+		writeHelp(stdout, c, h.fs)
 		return 0
 	}
 	code := 1
@@ -87,21 +87,25 @@ func lcrun(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+// help is lcrun help [COMMAND]: the overview, or one command's page.
+func help(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || len(args) == 1 && args[0] == "help" {
+		overview(stdout)
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if len(args) > 1 || !ok {
+		fmt.Fprintf(stderr, "lcrun help: unknown command %q (see 'lcrun help' for the list)\n", strings.Join(args, " "))
+		return 2
+	}
+	if err := helpPage(stdout, c); err != nil {
+		fmt.Fprintf(stderr, "lcrun help: %s\n", oneLine(err.Error()))
+		return 1
+	}
+	return 0
+}
+
 // oneLine keeps an error to the single line the CLI contract promises.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: lcrun [command] [flags] [args]")
-	fmt.Fprintln(w)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nThe default command is run: lcrun FILE|DIR|- [flags].")
 }

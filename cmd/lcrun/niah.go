@@ -20,7 +20,25 @@ func init() {
 	register(command{
 		name:    "niah",
 		summary: "needle in a haystack: hide a fact at each depth of each context length, ask for it, score (--svg heat map)",
-		run:     runNIAH,
+		help: commandHelp{
+			synopsis: []string{"lcrun niah [-m MODEL] [flags]"},
+			about: `Needle in a haystack: hides a sentence (the needle) at each depth of a
+filler text cut to each length, asks the question after it and scores the
+answer. The logprob scorer (default) reads the mean log-probability of the
+answer's tokens, teacher-forced, next to the same prompt without the needle;
+gen checks whether greedy output contains the answer. Prints a table of
+length by depth (or --json); --svg draws the heat map.`,
+			groups: []flagGroup{
+				{"The test", []string{"m", "lengths", "depths", "haystack", "needle", "question", "answer"}},
+				{"Scoring and output", []string{"scorer", "map", "json", "svg"}},
+				evalGroup, ropeGroup,
+			},
+			examples: []string{
+				"lcrun niah --lengths 64,128 --depths 0,50,100",
+				"lcrun niah -m model.gguf --lengths 4K,8K,...,32K --rope-scaling yarn --rope-scale 4 --svg niah.svg",
+			},
+		},
+		run: runNIAH,
 	})
 }
 

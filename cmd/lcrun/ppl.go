@@ -20,7 +20,28 @@ func init() {
 	register(command{
 		name:    "ppl",
 		summary: "perplexity of a text by token position (--compare RoPE methods, --svg chart), or llama-perplexity's figure (--chunks)",
-		run:     runPPL,
+		help: commandHelp{
+			synopsis: []string{"lcrun ppl [-m MODEL] FILE|- [--ctx N] [flags]"},
+			about: `Perplexity of a text. By default it scores a window of --ctx tokens (or
+the mean of --windows consecutive ones) and reports perplexity by position,
+in --buckets groups: it shows whether later tokens gain from the context
+before them, and where a model breaks down past its trained context.
+--compare runs the same window under several RoPE scaling methods; --svg
+draws the curves.
+
+--chunks follows llama.cpp's llama-perplexity instead: consecutive chunks of
+--ctx tokens, the second half of each scored, one figure (JSON key "ppl").`,
+			groups: []flagGroup{
+				{"What to measure", []string{"m", "ctx", "buckets", "windows", "chunks", "compare"}},
+				{"Output", []string{"json", "svg"}},
+				evalGroup, ropeGroup,
+			},
+			examples: []string{
+				"lcrun ppl -m model.gguf book.txt --ctx 8K --compare none,linear,yarn --svg ppl.svg",
+				"lcrun ppl -m model.gguf wiki.test.raw --ctx 512 --chunks --json",
+			},
+		},
+		run: runPPL,
 	})
 }
 

@@ -13,7 +13,31 @@ func init() {
 	register(command{
 		name:    "run",
 		summary: "read a text (FILE, DIR as a codebase, or - for stdin), then answer -p or continue it",
-		run:     runRun,
+		help: commandHelp{
+			synopsis: []string{"lcrun [run] FILE|DIR|- [-p PROMPT] [flags]", "lcrun [run] -p PROMPT [flags]"},
+			about: `Reads the input (a text file, a directory read as a codebase with a header
+before each file, or - for standard input), evaluates it in micro-batches,
+appends -p after a blank line, and generates up to -n tokens: the answer, or
+the text's continuation. The generated text goes to stdout and ends with a
+newline; notes, the memory and time estimate and progress go to stderr.
+
+The model is -m, else $LCRUN_MODEL, else the embedded 260K-parameter
+TinyStories model. For inputs past the model's trained context use the RoPE
+scaling flags; --attn bounds the KV cache; --cache keeps states on disk so
+that asking again about the same input skips its prefill.`,
+			groups: []flagGroup{
+				{"Input and output", []string{"m", "p", "n", "json", "quiet"}},
+				{"Sampling", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
+				{"Context, memory and cache", []string{"ctx", "max-mem", "max-file-size", "cache", "cache-max"}},
+				evalGroup, ropeGroup,
+			},
+			examples: []string{
+				"lcrun testdata/prompts/once-upon-a-time.txt -n 64 --seed 1",
+				`lcrun -m model.gguf book.txt -p "Who took the letter?" --temp 0 --cache ~/.cache/lcrun`,
+				`lcrun -m model.gguf ./src --ctx 64K --rope-scaling yarn --rope-scale 4 -p "Where is -m parsed?"`,
+			},
+		},
+		run: runRun,
 	})
 }
 

@@ -13,7 +13,19 @@ func init() {
 	register(command{
 		name:    "tokenize",
 		summary: "print the token ids of a text (FILE, or - for stdin)",
-		run:     runTokenize,
+		help: commandHelp{
+			synopsis: []string{"lcrun tokenize [-m MODEL] FILE|- [flags]"},
+			about: `Prints the token ids of a text on one line, space separated, as the
+model's tokenizer splits it. BOS (and EOS) are added as the vocabulary asks
+unless --no-bos. Text that looks like a special token ("</s>") is plain text
+unless --parse-special, so that a document cannot end a sequence. A
+vocabulary-only GGUF file is enough.`,
+			examples: []string{
+				"lcrun tokenize testdata/prompts/once-upon-a-time.txt",
+				"lcrun tokenize -m model.gguf --no-bos --parse-special chat.txt",
+			},
+		},
+		run: runTokenize,
 	})
 }
 

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// commandFlags is the flag set a command parses (what it answers --help with).
+func commandFlags(t *testing.T, name string) *flag.FlagSet {
+	err := commands[name].run([]string{"--help"}, io.Discard, io.Discard)
+	var h *helpRequest
+	require.True(t, errors.As(err, &h), "%s --help: %v", name, err)
+	return h.fs
+}
+
+// Every command answers -h, --help and lcrun help CMD with the same page on
+// stdout: synopsis, what it does, every flag it registers exactly once, and
+// examples.
+func TestCommandHelp(t *testing.T) {
+	require.Subset(t, commandNames(), []string{"run", "info", "tokenize", "logits", "ppl", "niah", "bench"})
+	for _, name := range commandNames() {
+		t.Run(name, func(t *testing.T) {
+			var page string
+			for _, args := range [][]string{{name, "--help"}, {name, "-h"}, {"help", name}, {name, "x.txt", "-help"}} {
+				code, out, errOut := runLcrun(args...)
+				require.Equal(t, 0, code, "%q: %s", args, errOut)
+				assert.Empty(t, errOut, "%q", args)
+				if page == "" {
+					page = out
+				}
+				assert.Equal(t, page, out, "%q gives the same page", args)
+			}
+			assert.True(t, strings.HasPrefix(page, "usage: lcrun "), page)
+			synopsis, _, _ := strings.Cut(page, "\n")
+			assert.Contains(t, synopsis, name)
+			assert.Contains(t, page, "\nExamples:\n  lcrun ")
+			assert.NotEmpty(t, commands[name].help.about)
+
+			lines := strings.Split(page, "\n")
+			commandFlags(t, name).VisitAll(func(f *flag.Flag) {
+				n := 0
+				for _, l := range lines {
+					if l == "  "+dashed(f.Name) || strings.HasPrefix(l, "  "+dashed(f.Name)+" ") {
+						n++
+					}
+				}
+				assert.Equal(t, 1, n, "%s: flag %s listed once", name, dashed(f.Name))
+				assert.Contains(t, page, strings.Fields(f.Usage)[0], "its meaning is shown")
+			})
+			for _, l := range lines {
+				assert.LessOrEqual(t, len(l), 100, "keep lines short: %q", l)
+			}
+		})
+	}
+}
+
+// A group names only flags its command has, so help does not go stale
+// when a flag is renamed.
+func TestHelpGroupsNameRealFlags(t *testing.T) {
+	for _, name := range commandNames() {
+		fs := commandFlags(t, name)
+		for _, g := range commands[name].help.groups {
+			for _, f := range g.names {
+				assert.NotNil(t, fs.Lookup(f), "%s: group %q names -%s", name, g.title, f)
+			}
+		}
+	}
+}
+
+// The examples on each page parse: their flags exist and take the values
+// shown (checked by parsing them with --help appended, which stops the
+// command before it does anything).
+func TestHelpExamplesParse(t *testing.T) {
+	for _, name := range commandNames() {
+		for _, ex := range commands[name].help.examples {
+			args := shellWords(ex)
+			require.Equal(t, "lcrun", args[0], ex)
+			args = args[1:]
+			cmd := "run"
+			if _, ok := commands[args[0]]; ok {
+				cmd, args = args[0], args[1:]
+			}
+			assert.Equal(t, name, cmd, "%q is an example of %s", ex, name)
+			err := commands[cmd].run(append(args, "--help"), io.Discard, io.Discard)
+			var h *helpRequest
+			assert.True(t, errors.As(err, &h), "%q: %v", ex, err)
+		}
+	}
+}
+
+// shellWords splits an example as a shell would, for the quoting the
+// examples use; it stops at a redirection.
+func shellWords(s string) []string {
+	var words []string
+	var w strings.Builder
+	in, quote := false, rune(0)
+	for _, r := range s {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			w.WriteRune(r)
+		case r == '"' || r == '\'':
+			quote, in = r, true
+		case r == ' ':
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+				in = false
+			}
+		default:
+			w.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, w.String())
+	}
+	for i, word := range words {
+		if word == ">" || word == "<" || word == "|" {
+			return words[:i]
+		}
+	}
+	return words
+}
+
+// lcrun help (and -h, --help) lists every command with its summary.
+func TestOverview(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"help", "help"}} {
+		code, out, errOut := runLcrun(args...)
+		require.Equal(t, 0, code, "%q", args)
+		assert.Empty(t, errOut)
+		for _, name := range commandNames() {
+			assert.Contains(t, out, "  "+name+" ", "%q lists %s", args, name)
+			assert.Contains(t, out, commands[name].summary)
+		}
+		assert.Contains(t, out, "lcrun help COMMAND")
+	}
+}
+
+// A bad command line gets one line on stderr that names the problem and
+// the help page, and exit status 2.
+func TestUsageErrors(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ppl", "--bogus"}, "lcrun ppl: unknown flag --bogus (see 'lcrun help ppl')\n"},
+		{[]string{"--frobnicate", "book.txt"}, "lcrun run: unknown flag --frobnicate (see 'lcrun help run')\n"},
+		{[]string{"info", "-x"}, "lcrun info: unknown flag -x (see 'lcrun help info')\n"},
+		{[]string{"run", "--ctx", "lots"}, `lcrun run: invalid value "lots" for flag -ctx: "lots" is not a count (examples: 4096, 32K, 1M) (see 'lcrun help run')` + "\n"},
+		{[]string{"bench", "-n"}, "lcrun bench: flag needs an argument: -n (see 'lcrun help bench')\n"},
+		{[]string{"help", "frob"}, "lcrun help: unknown command \"frob\" (see 'lcrun help' for the list)\n"},
+		{[]string{"help", "run", "ppl"}, "lcrun help: unknown command \"run ppl\" (see 'lcrun help' for the list)\n"},
+	}
+	for _, c := range cases {
+		code, out, errOut := runLcrun(c.args...)
+		assert.Equal(t, 2, code, "%q", c.args)
+		assert.Empty(t, out, "%q", c.args)
+		assert.Equal(t, c.want, errOut, "%q", c.args)
+	}
+}
+
+func TestWrapAndFormatSize(t *testing.T) {
+	assert.Equal(t, "  a bb\n  ccc\n", wrap("a bb ccc", 2, 7))
+	assert.Equal(t, "  \n", wrap("", 2, 7))
+	assert.Equal(t, "averyverylongword\nx\n", wrap("averyverylongword x", 0, 5), "a word longer than the line gets its own")
+	for n, want := range map[int64]string{0: "0", 1000: "1000", 4096: "4K", 1 << 20: "1M", 8 << 30: "8G", 3<<30 + 1<<20: "3073M"} {
+		assert.Equal(t, want, formatSize(n))
+		var back int64
+		require.NoError(t, byteFlag{&back}.Set(want))
+		assert.Equal(t, n, back, "%s reads back", want)
+	}
+}
