@@ -19,6 +19,8 @@ type kvCache struct {
 	window, sinks int
 	slots         []int        // scratch: the slots of the current micro-batch
 	stream        *streamShift // StreamingLLM cache positions (kvshift.go), or nil
+	dyn           *dynamicKeys // dynamic NTK: the table the keys carry (kvrerotate.go), or nil
+	rows          []float32    // staging for re-rotating keys, allocated on first use
 }
 
 func newKVCache(t lc.DType, layers, heads, headDim, cap, batch, window, sinks int) (*kvCache, error) {
@@ -55,6 +57,9 @@ func (c *kvCache) cap() int { return len(c.pos) }
 
 func (c *kvCache) reset() {
 	c.n, c.ring = 0, min(c.sinks, c.cap())
+	if c.dyn != nil {
+		c.dyn.table = c.dyn.rope
+	}
 }
 
 // alloc picks the slots of a micro-batch of tokens at positions pos and

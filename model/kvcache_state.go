@@ -77,6 +77,9 @@ func (c *kvCache) restore(r io.Reader) error {
 		}
 	}
 	c.n, c.ring = int(n), int(ring)
+	if c.dyn != nil {
+		c.dyn.table = c.lengthTable() // the table the saved keys were rotated with
+	}
 	return nil
 }
 

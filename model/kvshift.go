@@ -49,7 +49,6 @@ type streamShift struct {
 	angles  []float32 // [pairs]
 	cos     []float32 // [pairs]
 	sin     []float32 // [pairs]
-	rows    []float32 // staging rows, [shiftChunk][padded dim]
 	cpos    []int32   // the cache positions of the current micro-batch
 	evicted int64     // tokens evicted so far
 	shifts  int64     // evictions so far
@@ -63,14 +62,10 @@ const shiftChunk = 256
 // pairing of the model's rotation).
 func (c *kvCache) streamWith(r *ropescale.Rope, neox bool, batch int) {
 	np := r.Pairs()
-	ld := c.k[0].Dim
-	if c.k[0].Type == lc.Q8_0 {
-		ld = (ld + lc.QK - 1) / lc.QK * lc.QK
-	}
 	c.stream = &streamShift{
 		rope: r, neox: neox,
 		angles: make([]float32, np), cos: make([]float32, np), sin: make([]float32, np),
-		rows: make([]float32, shiftChunk*ld), cpos: make([]int32, batch),
+		cpos: make([]int32, batch),
 	}
 }
 
@@ -120,14 +115,20 @@ func (c *kvCache) cachePositions(pos []int32) []int32 {
 func (c *kvCache) evict(e int) {
 	st := c.stream
 	keepFrom, n := c.sinks+e, c.n
+	// Rotate by -e in the table the keys carry (dynamic NTK: the bucket of
+	// the cache's length; rotations compose within one table).
 	r := st.rope.ForLength(n)
+	if c.dyn != nil {
+		r = c.dyn.table
+	}
 	r.Angles(e, st.angles)
 	for i, a := range st.angles {
 		s, co := math.Sincos(float64(a))
 		st.cos[i], st.sin[i] = float32(co), float32(-s) // rotation by -angle
 	}
+	rows := c.staging()
 	for l := range c.k {
-		shiftRotate(c.k[l], keepFrom, n, e, st)
+		shiftRotate(c.k[l], keepFrom, n, e, rows, st)
 		shiftMove(c.v[l], keepFrom, n, e)
 	}
 	for j := c.sinks; j < n-e; j++ {
@@ -148,47 +149,75 @@ func shiftMove(kv *lc.KV, from, to, e int) {
 }
 
 // shiftRotate moves slots [from, to) of every head down by e, rotating each
-// key by st's (cos, sin). Rows go through float32 in chunks; a chunk's
-// destination ends before the next chunk's source starts (e > 0), so the
-// move can run in place.
-func shiftRotate(kv *lc.KV, from, to, e int, st *streamShift) {
-	rb, dim := kv.RowBytes, kv.Dim
-	ld := dim
-	if kv.Type == lc.Q8_0 {
-		ld = rb / lc.BlockQ8_0Bytes * lc.QK
-	}
+// key by st's (cos, sin).
+func shiftRotate(kv *lc.KV, from, to, e int, rows []float32, st *streamShift) {
 	for h := range kv.Heads {
-		base := h * kv.Cap * rb
 		for j0 := from; j0 < to; j0 += shiftChunk {
-			j1 := min(j0+shiftChunk, to)
-			rows := st.rows[:(j1-j0)*ld]
-			src := kv.Data[base+j0*rb : base+j1*rb]
-			dst := kv.Data[base+(j0-e)*rb : base+(j1-e)*rb]
-			switch kv.Type {
-			case lc.F32:
-				copy(rows, bytesAsFloat32(src))
-			case lc.F16:
-				lc.F16sToF32(rows, bytesAsUint16(src))
-			case lc.Q8_0:
-				if err := lc.Dequantize(lc.Q8_0, rows, src); err != nil {
-					panic("model: KV shift: " + err.Error()) // rows are whole blocks by construction
-				}
-			}
-			for i := 0; i < j1-j0; i++ {
-				lc.RoPE(rows[i*ld:i*ld+dim], st.cos, st.sin, st.neox)
-			}
-			switch kv.Type {
-			case lc.F32:
-				copy(bytesAsFloat32(dst), rows)
-			case lc.F16:
-				lc.F32sToF16(bytesAsUint16(dst), rows)
-			case lc.Q8_0:
-				for i := 0; i < j1-j0; i++ {
-					lc.QuantizeRowQ8_0Even(dst[i*rb:(i+1)*rb], rows[i*ld:(i+1)*ld])
-				}
-			}
+			rekey(kv, h, j0, min(j0+shiftChunk, to), e, rows, st.cos, st.sin, 0, st.neox)
 		}
 	}
+}
+
+// rekey re-encodes the keys of slots [j0, j1) of head h (at most
+// shiftChunk of them) into slots [j0-e, j1-e), rotated on the way: row i by
+// cos, sin[i*step:][:pairs], pairs = step, or all rows by the whole of cos,
+// sin when step is 0 (neox: lc.RoPE's pairing). Rows go through rows
+// (staging of shiftChunk*rowFloats(kv)); with e > 0 a chunk's destination
+// ends before the next chunk's source starts, so moves can run in place,
+// chunk after chunk upwards.
+func rekey(kv *lc.KV, h, j0, j1, e int, rows, cos, sin []float32, step int, neox bool) {
+	rb, dim := kv.RowBytes, kv.Dim
+	ld := rowFloats(kv)
+	base := h * kv.Cap * rb
+	rows = rows[:(j1-j0)*ld]
+	src := kv.Data[base+j0*rb : base+j1*rb]
+	dst := kv.Data[base+(j0-e)*rb : base+(j1-e)*rb]
+	switch kv.Type {
+	case lc.F32:
+		copy(rows, bytesAsFloat32(src))
+	case lc.F16:
+		lc.F16sToF32(rows, bytesAsUint16(src))
+	case lc.Q8_0:
+		if err := lc.Dequantize(lc.Q8_0, rows, src); err != nil {
+			panic("model: KV re-rotation: " + err.Error()) // rows are whole blocks by construction
+		}
+	}
+	pairs := step
+	if step == 0 {
+		pairs = len(cos)
+	}
+	for i := 0; i < j1-j0; i++ {
+		c, s := cos[i*step:i*step+pairs], sin[i*step:i*step+pairs]
+		lc.RoPE(rows[i*ld:i*ld+dim], c, s, neox)
+	}
+	switch kv.Type {
+	case lc.F32:
+		copy(bytesAsFloat32(dst), rows)
+	case lc.F16:
+		lc.F32sToF16(bytesAsUint16(dst), rows)
+	case lc.Q8_0:
+		for i := 0; i < j1-j0; i++ {
+			lc.QuantizeRowQ8_0Even(dst[i*rb:(i+1)*rb], rows[i*ld:(i+1)*ld])
+		}
+	}
+}
+
+// rowFloats is the float32 length of one cache row widened (Q8_0 rows are
+// padded to whole blocks).
+func rowFloats(kv *lc.KV) int {
+	if kv.Type == lc.Q8_0 {
+		return kv.RowBytes / lc.BlockQ8_0Bytes * lc.QK
+	}
+	return kv.Dim
+}
+
+// staging returns the cache's float32 staging rows for rekey, allocated on
+// first use (only caches that re-rotate keys need them).
+func (c *kvCache) staging() []float32 {
+	if c.rows == nil {
+		c.rows = make([]float32, shiftChunk*rowFloats(c.k[0]))
+	}
+	return c.rows
 }
 
 func bytesAsFloat32(b []byte) []float32 {

@@ -38,6 +38,9 @@ func (m *llama) newState(cfg *sessionConfig) (archState, error) {
 	if cfg.Streaming {
 		kv.streamWith(rope, hp.neox, cfg.Batch)
 	}
+	if rope.Params().Method == ropescale.Dynamic {
+		kv.dynamicWith(rope, hp.neox)
+	}
 	b := cfg.Batch
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	s := &llamaState{
@@ -93,13 +96,9 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 
 // rotations fills cos/sin for each token's position once per micro-batch;
 // every layer shares them. Dynamic NTK picks its table by the sequence
-// length the batch reaches.
+// length the cache reaches with this batch (kvrerotate.go).
 func (s *llamaState) rotations(pos []int32) {
-	maxPos := pos[0]
-	for _, p := range pos {
-		maxPos = max(maxPos, p)
-	}
-	r := s.rope.ForLength(int(maxPos) + 1)
+	r := s.kv.ropeTable(s.rope, len(pos))
 	np := s.pairs
 	for i, p := range pos {
 		r.CosSin(int(p), s.cos[i*np:(i+1)*np], s.sin[i*np:(i+1)*np])

@@ -38,8 +38,11 @@ func ntkBase(base, factor float64, dims int) float64 {
 // We recompute it once per bucket of dynamicBucket tokens, using the
 // bucket's upper end, so every position inside the bucket is covered and a
 // model calling ForLength per micro-batch gets the same table until the
-// sequence crosses into the next bucket. (Keys already in a KV cache keep
-// the rotation of the length they were written at, as with HF's cache.)
+// sequence crosses into the next bucket. (Hugging Face's cache keeps keys
+// rotated with the table of the length they were written at; lcrun's model
+// re-rotates every cached key to the new table when the bucket changes, so
+// that a cache filled in steps attends as one filled at once: see
+// model/kvrerotate.go.)
 
 // dynamicBucket is the granularity of dynamic NTK's length buckets, in tokens.
 const dynamicBucket = 256

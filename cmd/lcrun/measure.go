@@ -79,7 +79,7 @@ type ropeVariant struct {
 func ropeVariants(list string, m *model.Model, f *measureFlags, ctx int, stderr io.Writer) ([]ropeVariant, error) {
 	base := f.session.rope
 	if list == "" {
-		return []ropeVariant{{Label: ropeLabel(base, m)}}, nil
+		return []ropeVariant{{Label: ropeLabel(base, m), rope: base}}, nil
 	}
 	if !m.Features().RoPE {
 		return nil, fmt.Errorf("--compare lists RoPE scaling methods, and %s models have no RoPE", m.Arch())
