@@ -166,6 +166,30 @@ func TestPPLByPosition(t *testing.T) {
 	assert.Regexp(t, `\n\s+all\s+\d+\.\d+\s+\d+\.\d+\n`, out)
 }
 
+// The --rope-* flags apply without --compare too (they were once dropped:
+// every method measured the model's own RoPE). Dynamic NTK at a 256-token
+// window trained at 64 is, filled at once, NTK with factor 256/64 = 4
+// (the same base), so the two figures agree exactly.
+func TestPPLRopeFlags(t *testing.T) {
+	story := filepath.Join(testdata, "golden/text/story-a.txt")
+	model := filepath.Join(testdata, "stories260K.gguf")
+	ppl := func(args ...string) float64 {
+		t.Helper()
+		code, out, errOut := runLcrun(append([]string{"ppl", "-m", model, story, "--ctx", "256", "--json"}, args...)...)
+		require.Equal(t, 0, code, errOut)
+		var rep struct {
+			PPL float64 `json:"ppl"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &rep))
+		return rep.PPL
+	}
+	none := ppl("--rope-scaling", "none")
+	dynamic := ppl("--rope-scaling", "dynamic", "--yarn-orig-ctx", "64")
+	assert.Equal(t, ppl("--rope-scaling", "ntk", "--rope-scale", "4"), dynamic)
+	assert.NotEqual(t, none, dynamic)
+	assert.Equal(t, ppl("--compare", "linear", "--yarn-orig-ctx", "64"), ppl("--rope-scaling", "linear", "--rope-scale", "4"))
+}
+
 func TestPPLErrors(t *testing.T) {
 	story := filepath.Join(testdata, "golden/text/story-a.txt")
 	mamba := filepath.Join(testdata, "golden/models/mamba-tiny-f32.gguf")
