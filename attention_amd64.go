@@ -7,7 +7,8 @@ package lcrun
 // each done by pvTileAVX2, and the last one or two rows (all of them in a
 // decode step without grouped heads) one at a time with pvRowAVX2
 // (attention_amd64.s, from asm/attention.go). Scores use the matmul_f32
-// tile, widening uses f16_to_f32.
+// tile, widening uses f16_to_f32; decode over an f16 cache uses qkF16AVX2
+// and pvRowF16AVX2 instead.
 
 func init() {
 	if !cpu.AVX2FMA {

@@ -6,14 +6,56 @@ package lcrun
 // driver walks tiles of 4 probability rows by 16 output columns
 // (pvTile16NEON, which has a one-row form for decode without grouped
 // heads), then by 4 columns (pvTile4NEON); the last d%4 columns go through
-// the Go twin. Scores use the matmul_f32 tile, widening uses f16_to_f32.
+// the Go twin. Scores use the matmul_f32 tile, widening uses f16_to_f32;
+// decode over an f16 cache uses the f16 kernels below instead.
 
 func init() {
 	if !cpu.ASIMD {
 		return
 	}
 	attentionPVK.register("neon", attentionPVNEON)
+	attentionQKF16K.register("neon", attentionQKF16NEON)
+	attentionPVF16K.register("neon", attentionPVF16NEON)
 }
+
+// attentionQKF16NEON and attentionPVF16NEON run the first d-d%8 columns
+// in assembly (attention_f16_arm64.s) and the rest in Go.
+func attentionQKF16NEON(s, q []float32, k []uint16, ldk int) {
+	d8 := len(q) &^ 7
+	qkF16NEON(s, q[:d8], k, ldk)
+	if d8 < len(q) {
+		qkF16Tail(s, q, k, ldk, d8)
+	}
+}
+
+func attentionPVF16NEON(o, p []float32, v []uint16, ldv int) {
+	d8 := len(o) &^ 7
+	if len(p) == 0 {
+		return
+	}
+	if d8 > 0 {
+		pvRowF16NEON(o, p, v, ldv, len(p), d8)
+	}
+	if d8 < len(o) {
+		attentionPVF16Generic(o[d8:], p, v[d8:], ldv)
+	}
+}
+
+// qkF16NEON computes, for len(q) a multiple of 8:
+//
+//	for j := range s { s[j] = sum_c q[c] * f16(k[j*ldk+c]) }
+//
+//go:noescape
+func qkF16NEON(s, q []float32, k []uint16, ldk int)
+
+// pvRowF16NEON computes, for d a multiple of 8:
+//
+//	for c := 0; c < d; c++ {
+//		for j := 0; j < nk; j++ { o[c] += p[j] * f16(v[j*ldv+c]) }
+//	}
+//
+//go:noescape
+func pvRowF16NEON(o, p []float32, v []uint16, ldv, nk, d int)
 
 func attentionPVNEON(o []float32, ldo int, p []float32, ldp int, v []float32, ldv int, rows, nk, d int) {
 	if nk == 0 {
