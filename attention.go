@@ -31,6 +31,29 @@ var (
 	attentionPVF16K = newKernel("attention_pv_f16", attentionPVF16Generic)
 )
 
+// qkF16Whole and pvF16Whole drive an assembly f16 kernel, which takes
+// whole vectors of 8 columns, and add the last d%8 columns in Go.
+func qkF16Whole(asm func(s, q []float32, k []uint16, ldk int), s, q []float32, k []uint16, ldk int) {
+	d8 := len(q) &^ 7
+	asm(s, q[:d8], k, ldk)
+	if d8 < len(q) {
+		qkF16Tail(s, q, k, ldk, d8)
+	}
+}
+
+func pvF16Whole(asm func(o, p []float32, v []uint16, ldv, nk, d int), o, p []float32, v []uint16, ldv int) {
+	d8 := len(o) &^ 7
+	if len(p) == 0 {
+		return
+	}
+	if d8 > 0 {
+		asm(o, p, v, ldv, len(p), d8)
+	}
+	if d8 < len(o) {
+		attentionPVF16Generic(o[d8:], p, v[d8:], ldv)
+	}
+}
+
 // Block sizes: about 64 query rows (queries x the heads that share a KV
 // head) meet blocks of 64 keys; the query rows, the key and value blocks
 // and the score block (16 KiB each at head_dim 64) stay in L2.

@@ -15,31 +15,8 @@ func init() {
 		return
 	}
 	attentionPVK.register("avx2", attentionPVAVX2)
-	attentionQKF16K.register("avx2", attentionQKF16AVX2)
-	attentionPVF16K.register("avx2", attentionPVF16AVX2)
-}
-
-// attentionQKF16AVX2 and attentionPVF16AVX2 run the first d-d%8 columns
-// in assembly (whole f16 vectors) and the rest in Go.
-func attentionQKF16AVX2(s, q []float32, k []uint16, ldk int) {
-	d8 := len(q) &^ 7
-	qkF16AVX2(s, q[:d8], k, ldk)
-	if d8 < len(q) {
-		qkF16Tail(s, q, k, ldk, d8)
-	}
-}
-
-func attentionPVF16AVX2(o, p []float32, v []uint16, ldv int) {
-	d8 := len(o) &^ 7
-	if len(p) == 0 {
-		return
-	}
-	if d8 > 0 {
-		pvRowF16AVX2(o, p, v, ldv, len(p), d8)
-	}
-	if d8 < len(o) {
-		attentionPVF16Generic(o[d8:], p, v[d8:], ldv)
-	}
+	attentionQKF16K.register("avx2", func(s, q []float32, k []uint16, ldk int) { qkF16Whole(qkF16AVX2, s, q, k, ldk) })
+	attentionPVF16K.register("avx2", func(o, p []float32, v []uint16, ldv int) { pvF16Whole(pvRowF16AVX2, o, p, v, ldv) })
 }
 
 // qkF16AVX2 computes, for len(q) a multiple of 8:

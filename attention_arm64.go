@@ -14,31 +14,8 @@ func init() {
 		return
 	}
 	attentionPVK.register("neon", attentionPVNEON)
-	attentionQKF16K.register("neon", attentionQKF16NEON)
-	attentionPVF16K.register("neon", attentionPVF16NEON)
-}
-
-// attentionQKF16NEON and attentionPVF16NEON run the first d-d%8 columns
-// in assembly (attention_f16_arm64.s) and the rest in Go.
-func attentionQKF16NEON(s, q []float32, k []uint16, ldk int) {
-	d8 := len(q) &^ 7
-	qkF16NEON(s, q[:d8], k, ldk)
-	if d8 < len(q) {
-		qkF16Tail(s, q, k, ldk, d8)
-	}
-}
-
-func attentionPVF16NEON(o, p []float32, v []uint16, ldv int) {
-	d8 := len(o) &^ 7
-	if len(p) == 0 {
-		return
-	}
-	if d8 > 0 {
-		pvRowF16NEON(o, p, v, ldv, len(p), d8)
-	}
-	if d8 < len(o) {
-		attentionPVF16Generic(o[d8:], p, v[d8:], ldv)
-	}
+	attentionQKF16K.register("neon", func(s, q []float32, k []uint16, ldk int) { qkF16Whole(qkF16NEON, s, q, k, ldk) })
+	attentionPVF16K.register("neon", func(o, p []float32, v []uint16, ldv int) { pvF16Whole(pvRowF16NEON, o, p, v, ldv) })
 }
 
 // qkF16NEON computes, for len(q) a multiple of 8:
