@@ -10,8 +10,9 @@ import (
 
 // Defaults of SessionOptions.
 const (
-	DefaultBatch = 512  // tokens per micro-batch of a prefill
-	DefaultCtx   = 4096 // KV slots when neither the options nor the model say
+	DefaultBatch   = 512     // tokens per micro-batch of a prefill
+	DefaultCtx     = 4096    // KV slots when neither the options nor the model say
+	DefaultHistory = 1 << 16 // tokens kept by a session of bounded state (History)
 )
 
 // SessionOptions configure a Session. The zero value is usable: the
@@ -47,8 +48,9 @@ type SessionOptions struct {
 	Streaming bool
 	// History > 0 keeps only the last History tokens (at least) for
 	// Tokens, Save and the sampler's repeat penalty, so that a session over
-	// an endless stream with a bounded cache stays bounded too; 0 keeps
-	// every token.
+	// an endless stream with a bounded cache stays bounded too. 0 =
+	// DefaultHistory for a session whose state is bounded (a recurrent
+	// model, or a Window), else every token (at most Ctx of them fit).
 	History int
 }
 
@@ -88,6 +90,11 @@ func (m *Model) resolve(o SessionOptions) (sessionConfig, error) {
 	}
 	if w := m.SlidingWindow(); w > 0 && (c.Window == 0 || c.Window > w) {
 		c.Window = w // the model's own sliding window always applies
+	}
+	if c.History == 0 && (!m.Features().Attention || c.Window > 0) {
+		// The state does not grow with the sequence: neither may the
+		// token history, however long the session runs.
+		c.History = DefaultHistory
 	}
 	return c, nil
 }
@@ -271,10 +278,7 @@ func (s *Session) Eval(ctx context.Context, b Batch) error {
 		if err := s.st.forward(b.Tokens[c0:c1], pos, s.rows, out); err != nil {
 			return err
 		}
-		s.history = append(s.history, b.Tokens[c0:c1]...)
-		if k := s.cfg.History; k > 0 && len(s.history) >= 2*k {
-			s.history = s.history[:copy(s.history, s.history[len(s.history)-k:])]
-		}
+		s.record(b.Tokens[c0:c1])
 		s.next = max(s.next, pos[len(pos)-1]+1)
 		if c1 == n && r > r0 && b.Rows[r-1] == n-1 {
 			copy(s.logits, b.Logits[(r-1)*vocab:r*vocab])
@@ -285,6 +289,24 @@ func (s *Session) Eval(ctx context.Context, b Batch) error {
 		}
 	}
 	return nil
+}
+
+// record appends one micro-batch's tokens to the history. With a History
+// bound k the history is cut back to its last k tokens once it reaches 2k,
+// and its array never holds more than 2k + Batch tokens (grown by hand:
+// append's own growth could overshoot that).
+func (s *Session) record(tokens []int32) {
+	k := s.cfg.History
+	if k > 0 && len(s.history)+len(tokens) > cap(s.history) {
+		limit := 2*k + s.cfg.Batch
+		grown := make([]int32, len(s.history), min(max(2*cap(s.history), len(s.history)+len(tokens)), limit))
+		copy(grown, s.history)
+		s.history = grown
+	}
+	s.history = append(s.history, tokens...)
+	if k > 0 && len(s.history) >= 2*k {
+		s.history = s.history[:copy(s.history, s.history[len(s.history)-k:])]
+	}
 }
 
 func (s *Session) checkBatch(b *Batch) error {

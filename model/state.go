@@ -139,7 +139,11 @@ func (s *Session) restore(r io.Reader) error {
 	if d.err != nil {
 		return d.err
 	}
-	s.next, s.history, s.hasLogits = int32(next), append(s.history[:0], history...), hasLogits == 1
+	if k := s.cfg.History; k > 0 && len(history) > k {
+		history = history[len(history)-k:] // saved by a session that kept more
+	}
+	s.next, s.history, s.hasLogits = int32(next), s.history[:0], hasLogits == 1
+	s.record(history)
 	return nil
 }
 
