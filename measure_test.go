@@ -1,7 +1,9 @@
 package lcrun
 
 import (
+	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,4 +49,28 @@ func TestMeasure(t *testing.T) {
 	assert.Contains(t, []string{"avx2", "neon", "generic"}, Probes())
 	fmaLoopGeneric(10)
 	assert.Greater(t, fmaSink, float32(0))
+}
+
+// TestParallelRateCountsLateStarts pins the fix of a zero FMA peak under
+// qemu: a goroutine that woke after the measuring time had passed (waking
+// a locked OS thread under emulation takes longer than the 333 µs a round
+// of lcrun bench --time 1ms gets) counted no work, so every round, and the
+// figure, came out 0. Every thread now counts at least one timed call; a
+// zero duration is the extreme case.
+func TestParallelRateCountsLateStarts(t *testing.T) {
+	for _, threads := range []int{1, 2, 4} {
+		for _, d := range []time.Duration{0, time.Nanosecond} {
+			var mu sync.Mutex
+			calls := 0
+			rate := parallelRate(threads, d, func() float64 {
+				mu.Lock()
+				calls++
+				mu.Unlock()
+				return 1e3
+			})
+			assert.Greater(t, rate, 0.0, "%d threads, %s", threads, d)
+			assert.False(t, math.IsInf(rate, 0), "%d threads, %s", threads, d)
+			assert.Equal(t, 2*threads, calls, "one warm-up and one timed call per thread")
+		}
+	}
 }
