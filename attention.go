@@ -26,31 +26,37 @@ var attentionPVK = newKernel("attention_pv", attentionPVGeneric)
 //
 //	qk: s[j] = sum_c q[c] * f16(k[j*ldk+c]), j < len(s), c < len(q)
 //	pv: o[c] += sum_j p[j] * f16(v[j*ldv+c]), c < len(o), j < len(p)
+//
+// attentionQKQ8K and attentionPVQ8K are the same over Q8_0 rows of ldk
+// (ldv) bytes, column c = 32b+i being int8 i of block b times its scale
+// (see attentionQKQ8Generic for the order of the products).
 var (
 	attentionQKF16K = newKernel("attention_qk_f16", attentionQKF16Generic)
 	attentionPVF16K = newKernel("attention_pv_f16", attentionPVF16Generic)
+	attentionQKQ8K  = newKernel("attention_qk_q8_0", attentionQKQ8Generic)
+	attentionPVQ8K  = newKernel("attention_pv_q8_0", attentionPVQ8Generic)
 )
 
-// qkF16Whole and pvF16Whole drive an assembly f16 kernel, which takes
-// whole vectors of 8 columns, and add the last d%8 columns in Go.
-func qkF16Whole(asm func(s, q []float32, k []uint16, ldk int), s, q []float32, k []uint16, ldk int) {
-	d8 := len(q) &^ 7
-	asm(s, q[:d8], k, ldk)
-	if d8 < len(q) {
-		qkF16Tail(s, q, k, ldk, d8)
+// qkWhole and pvWhole drive an assembly kernel of the narrow slots above,
+// which takes whole vectors (f16: 8 columns) or blocks (Q8_0: 32), and
+// add the last columns with the Go twin's tail.
+func qkWhole[E uint16 | byte](asm func(s, q []float32, k []E, ldk int), tail func(s, q []float32, k []E, ldk, c0 int),
+	width int, s, q []float32, k []E, ldk int) {
+	c0 := len(q) / width * width
+	asm(s, q[:c0], k, ldk)
+	if c0 < len(q) {
+		tail(s, q, k, ldk, c0)
 	}
 }
 
-func pvF16Whole(asm func(o, p []float32, v []uint16, ldv, nk, d int), o, p []float32, v []uint16, ldv int) {
-	d8 := len(o) &^ 7
-	if len(p) == 0 {
-		return
+func pvWhole[E uint16 | byte](asm func(o, p []float32, v []E, ldv, nk, d int), tail func(o, p []float32, v []E, ldv, c0 int),
+	width int, o, p []float32, v []E, ldv int) {
+	c0 := len(o) / width * width
+	if c0 > 0 {
+		asm(o, p, v, ldv, len(p), c0)
 	}
-	if d8 > 0 {
-		asm(o, p, v, ldv, len(p), d8)
-	}
-	if d8 < len(o) {
-		attentionPVF16Generic(o[d8:], p, v[d8:], ldv)
+	if c0 < len(o) {
+		tail(o, p, v, ldv, c0)
 	}
 }
 
@@ -261,8 +267,8 @@ func (j *attentionJob) run(w *worker, item int) {
 	kb0 := split * j.nkb / j.split
 	kb1 := (split + 1) * j.nkb / j.split
 	scores := matmulF32K.fn
-	narrowK := rows <= attnNarrowRows && j.k.Type == F16
-	narrowV := rows <= attnNarrowRows && j.v.Type == F16
+	narrowK := rows <= attnNarrowRows && j.k.Type != F32
+	narrowV := rows <= attnNarrowRows && j.v.Type != F32
 	for kb := kb0; kb < kb1; kb++ {
 		none, all := prm.blockVisibility(qmin, qmax, j.kbMin[kb], j.kbMax[kb])
 		if none {
@@ -273,10 +279,7 @@ func (j *attentionJob) run(w *worker, item int) {
 		nkc := k1 - k0
 		s := w.s.floats(attnBufS, rows*nkc)
 		if narrowK {
-			kr := bytesAs[uint16](j.k.rows(hk, k0, k1))
-			for r := range rows {
-				attentionQKF16K.fn(s[r*nkc:][:nkc], qs[r*d:][:d], kr, d)
-			}
+			j.narrowScores(s, qs, rows, hk, k0, k1)
 		} else {
 			kf := j.k.widen(w.s.floats(attnBufK, nkc*ld), ld, hk, k0, k1)
 			tileBlock(s, nkc, kf, ld, qs, d, d, 0, nkc, 0, rows, scores)
@@ -322,10 +325,7 @@ func (j *attentionJob) run(w *worker, item int) {
 			l[r] += expSumK.fn(sr, m[r])
 		}
 		if narrowV {
-			vr := bytesAs[uint16](j.v.rows(hk, k0, k1))
-			for r := range rows {
-				attentionPVF16K.fn(o[r*d:][:d], s[r*nkc:][:nkc], vr, d)
-			}
+			j.narrowValues(o, s, rows, hk, k0, k1)
 		} else {
 			vf := j.v.widen(w.s.floats(attnBufV, nkc*ld), ld, hk, k0, k1)
 			attentionPVK.fn(o, d, s, nkc, vf, ld, rows, nkc, d)
@@ -341,6 +341,36 @@ func (j *attentionJob) run(w *worker, item int) {
 	}
 	for r := range rows {
 		j.finish(q0+r/g, hk*g+r%g, o[r*d:][:d], l[r])
+	}
+}
+
+// narrowScores sets the scores s (rows x k1-k0) of the query rows qs
+// against keys [k0, k1) of KV head hk, read as the cache stores them.
+func (j *attentionJob) narrowScores(s, qs []float32, rows, hk, k0, k1 int) {
+	d, nkc := j.prm.HeadDim, k1-k0
+	src := j.k.rows(hk, k0, k1)
+	for r := range rows {
+		sr, qr := s[r*nkc:][:nkc], qs[r*d:][:d]
+		if j.k.Type == F16 {
+			attentionQKF16K.fn(sr, qr, bytesAs[uint16](src), d)
+		} else {
+			attentionQKQ8K.fn(sr, qr, src, j.k.RowBytes)
+		}
+	}
+}
+
+// narrowValues adds to the outputs o the values [k0, k1) of KV head hk,
+// read as the cache stores them, weighted by the probabilities p.
+func (j *attentionJob) narrowValues(o, p []float32, rows, hk, k0, k1 int) {
+	d, nkc := j.prm.HeadDim, k1-k0
+	src := j.v.rows(hk, k0, k1)
+	for r := range rows {
+		or, pr := o[r*d:][:d], p[r*nkc:][:nkc]
+		if j.v.Type == F16 {
+			attentionPVF16K.fn(or, pr, bytesAs[uint16](src), d)
+		} else {
+			attentionPVQ8K.fn(or, pr, src, j.v.RowBytes)
+		}
 	}
 }
 

@@ -15,8 +15,10 @@ func init() {
 		return
 	}
 	attentionPVK.register("avx2", attentionPVAVX2)
-	attentionQKF16K.register("avx2", func(s, q []float32, k []uint16, ldk int) { qkF16Whole(qkF16AVX2, s, q, k, ldk) })
-	attentionPVF16K.register("avx2", func(o, p []float32, v []uint16, ldv int) { pvF16Whole(pvRowF16AVX2, o, p, v, ldv) })
+	attentionQKF16K.register("avx2", func(s, q []float32, k []uint16, ldk int) { qkWhole(qkF16AVX2, qkF16Tail, 8, s, q, k, ldk) })
+	attentionPVF16K.register("avx2", func(o, p []float32, v []uint16, ldv int) { pvWhole(pvRowF16AVX2, pvF16Tail, 8, o, p, v, ldv) })
+	attentionQKQ8K.register("avx2", func(s, q []float32, k []byte, ldk int) { qkWhole(qkQ8AVX2, qkQ8Tail, QK, s, q, k, ldk) })
+	attentionPVQ8K.register("avx2", func(o, p []float32, v []byte, ldv int) { pvWhole(pvRowQ8AVX2, pvQ8Tail, QK, o, p, v, ldv) })
 }
 
 // qkF16AVX2 computes, for len(q) a multiple of 8:
@@ -68,3 +70,15 @@ func pvRowAVX2(o, p, v []float32, ldv, nk, d int)
 //
 //go:noescape
 func pvTileAVX2(o []float32, ldo int, p []float32, ldp int, v []float32, ldv int, rows, nk, cols int)
+
+// qkQ8AVX2 is qkF16AVX2 over Q8_0 rows of ldk bytes, len(q) a multiple
+// of 32 (see attentionQKQ8Generic).
+//
+//go:noescape
+func qkQ8AVX2(s, q []float32, k []byte, ldk int)
+
+// pvRowQ8AVX2 is pvRowF16AVX2 over Q8_0 rows of ldv bytes, d a multiple
+// of 32 (see attentionPVQ8Generic).
+//
+//go:noescape
+func pvRowQ8AVX2(o, p []float32, v []byte, ldv, nk, d int)

@@ -14,8 +14,8 @@ func init() {
 		return
 	}
 	attentionPVK.register("neon", attentionPVNEON)
-	attentionQKF16K.register("neon", func(s, q []float32, k []uint16, ldk int) { qkF16Whole(qkF16NEON, s, q, k, ldk) })
-	attentionPVF16K.register("neon", func(o, p []float32, v []uint16, ldv int) { pvF16Whole(pvRowF16NEON, o, p, v, ldv) })
+	attentionQKF16K.register("neon", func(s, q []float32, k []uint16, ldk int) { qkWhole(qkF16NEON, qkF16Tail, 8, s, q, k, ldk) })
+	attentionPVF16K.register("neon", func(o, p []float32, v []uint16, ldv int) { pvWhole(pvRowF16NEON, pvF16Tail, 8, o, p, v, ldv) })
 }
 
 // qkF16NEON computes, for len(q) a multiple of 8:

@@ -47,10 +47,65 @@ func qkF16Tail(s, q []float32, k []uint16, ldk, c0 int) {
 // attentionPVF16Generic adds one row's probability-weighted f16 values:
 // o[c] += sum_j p[j] * F16ToF32(v[j*ldv+c]) for c < len(o), j < len(p).
 func attentionPVF16Generic(o, p []float32, v []uint16, ldv int) {
+	pvF16Tail(o, p, v, ldv, 0)
+}
+
+// pvF16Tail is attentionPVF16Generic for the columns [c0, len(o)).
+func pvF16Tail(o, p []float32, v []uint16, ldv, c0 int) {
 	for j, pj := range p {
 		vj := v[j*ldv:][:len(o)]
-		for c := range o {
+		for c := c0; c < len(o); c++ {
 			o[c] += pj * F16ToF32(vj[c])
+		}
+	}
+}
+
+// attentionQKQ8Generic scores one query row against Q8_0 key rows of ldk
+// bytes (each a run of blocks of an f16 scale and 32 int8 values):
+// s[j] = sum_b scale_jb * sum_i q[32b+i] * int8(k_jb[i]), c = 32b+i < len(q).
+func attentionQKQ8Generic(s, q []float32, k []byte, ldk int) {
+	clear(s)
+	qkQ8Tail(s, q, k, ldk, 0)
+}
+
+// qkQ8Tail adds the columns [c0, len(q)) to scores an assembly kernel
+// computed over the first c0, a multiple of 32 (whole blocks).
+func qkQ8Tail(s, q []float32, k []byte, ldk, c0 int) {
+	b0 := c0 / QK
+	for j := range s {
+		row := k[j*ldk:]
+		acc := s[j]
+		for b := b0; b*QK < len(q); b++ {
+			blk := row[b*BlockQ8_0Bytes:][:BlockQ8_0Bytes]
+			qb := q[b*QK : min(len(q), (b+1)*QK)]
+			var sum float32
+			for i, x := range qb {
+				sum += x * float32(int8(blk[Q8_0OffQs+i]))
+			}
+			acc += f16At(blk) * sum
+		}
+		s[j] = acc
+	}
+}
+
+// attentionPVQ8Generic adds one row's probability-weighted Q8_0 values:
+// o[c] += sum_j (p[j]*scale_jb) * int8(v_jb[i]), c = 32b+i < len(o).
+func attentionPVQ8Generic(o, p []float32, v []byte, ldv int) {
+	pvQ8Tail(o, p, v, ldv, 0)
+}
+
+// pvQ8Tail is attentionPVQ8Generic for the columns [c0, len(o)), c0 a
+// multiple of 32.
+func pvQ8Tail(o, p []float32, v []byte, ldv, c0 int) {
+	b0 := c0 / QK
+	for j, pj := range p {
+		row := v[j*ldv:]
+		for b := b0; b*QK < len(o); b++ {
+			blk := row[b*BlockQ8_0Bytes:][:BlockQ8_0Bytes]
+			w := pj * f16At(blk)
+			for i := range o[b*QK : min(len(o), (b+1)*QK)] {
+				o[b*QK+i] += w * float32(int8(blk[Q8_0OffQs+i]))
+			}
 		}
 	}
 }

@@ -19,6 +19,8 @@ func attentionKernels() {
 	pvRow("pvRowAVX2", false)
 	pvRow("pvRowF16AVX2", true)
 	qkF16()
+	qkQ8()
+	pvQ8()
 }
 
 func pvTile() {

@@ -15,13 +15,23 @@ import (
 // consecutive s values.
 func qkF16() {
 	TEXT("qkF16AVX2", NOSPLIT, "func(s, q []float32, k []uint16, ldk int)")
+	qkRows(1, qkChunks)
+}
+
+// qkRows is the key loop of the score kernels: four keys at a time, then
+// one, each step's dot products emitted by chunks (one summed accumulator
+// per row) and folded into consecutive s values. Row j of k starts at
+// k + j*(ldk << ldShift) bytes.
+func qkRows(ldShift uint8, chunks func(name string, qp, d Register, rows []Register) []VecVirtual) {
 	sp := Load(Param("s").Base(), GP64())
 	nk := Load(Param("s").Len(), GP64())
 	qp := Load(Param("q").Base(), GP64())
 	d := Load(Param("q").Len(), GP64())
 	kp := Load(Param("k").Base(), GP64())
 	ldk := Load(Param("ldk"), GP64())
-	SHLQ(U8(1), ldk)
+	if ldShift > 0 {
+		SHLQ(U8(ldShift), ldk)
+	}
 
 	Label("keys4")
 	CMPQ(nk, U32(4))
@@ -31,7 +41,7 @@ func qkF16() {
 		MOVQ(rows[r-1], rows[r])
 		ADDQ(ldk, rows[r])
 	}
-	acc := qkChunks("four", qp, d, rows)
+	acc := chunks("four", qp, d, rows)
 	VMOVUPS(fold4(acc[0], acc[1], acc[2], acc[3]).AsX(), Mem{Base: sp})
 	ADDQ(U32(16), sp)
 	LEAQ(Mem{Base: rows[3], Index: ldk, Scale: 1}, kp)
@@ -41,7 +51,7 @@ func qkF16() {
 	Label("keys1")
 	TESTQ(nk, nk)
 	JZ(LabelRef("done"))
-	one := qkChunks("one", qp, d, []Register{kp})
+	one := chunks("one", qp, d, []Register{kp})
 	VMOVSS(hsum(one[0]), Mem{Base: sp})
 	ADDQ(U32(4), sp)
 	ADDQ(ldk, kp)
