@@ -162,7 +162,7 @@ var placeholders = map[string]string{
 	"cache": "DIR", "attn": "POLICY", "kv": "TYPE", "rope-scaling": "METHOD",
 	"shape": "NAME", "compare": "LIST", "lengths": "LIST", "depths": "LIST",
 	"p": "TEXT", "needle": "TEXT", "question": "TEXT", "answer": "TEXT",
-	"scorer": "NAME", "map": "NAME",
+	"scorer": "NAME", "map": "NAME", "depth": "LIST",
 	"rope-scale": "F", "rope-freq-base": "F", "yarn-orig-ctx": "N", "yarn-beta-fast": "F",
 	"yarn-beta-slow": "F", "yarn-ext-factor": "F", "yarn-attn-factor": "F",
 }

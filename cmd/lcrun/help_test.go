@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -187,4 +188,29 @@ func TestWrapAndFormatSize(t *testing.T) {
 		require.NoError(t, byteFlag{&back}.Set(want))
 		assert.Equal(t, n, back, "%s reads back", want)
 	}
+}
+
+// The command lines the README shows parse: their commands and flags
+// exist and take the values shown.
+func TestReadmeCommandsParse(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimPrefix(strings.TrimSpace(line), "$ ")
+		if !strings.HasPrefix(line, "lcrun ") || strings.Contains(line, "...") {
+			continue
+		}
+		line, _, _ = strings.Cut(line, "#")
+		args := shellWords(line)[1:]
+		cmd := "run"
+		if _, ok := commands[args[0]]; ok {
+			cmd, args = args[0], args[1:]
+		}
+		err := commands[cmd].run(append(args, "--help"), io.Discard, io.Discard)
+		var h *helpRequest
+		assert.True(t, errors.As(err, &h), "%q: %v", line, err)
+		n++
+	}
+	assert.Greater(t, n, 10, "the README shows the commands")
 }
