@@ -28,7 +28,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 			if err == flag.ErrHelp {
 				return nil, &helpRequest{fs}
 			}
-			return nil, flagError(fs, err)
+			return nil, usageError(fs, err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

@@ -45,9 +45,9 @@ type helpRequest struct{ fs *flag.FlagSet }
 
 func (h *helpRequest) Error() string { return "help requested" }
 
-// flagError is a bad command line (unknown flag, bad value): exit status 2
-// and a pointer to the help page.
-func flagError(fs *flag.FlagSet, err error) error {
+// usageError is a bad command line (unknown flag, bad value, arguments
+// missing or extra): exit status 2 and a pointer to the help page.
+func usageError(fs *flag.FlagSet, err error) error {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		msg = "unknown flag " + dashed(strings.TrimLeft(name, "-"))

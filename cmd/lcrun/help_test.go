@@ -176,6 +176,18 @@ func TestUsageErrors(t *testing.T) {
 		assert.Empty(t, out, "%q", c.args)
 		assert.Equal(t, c.want, errOut, "%q", c.args)
 	}
+
+	// Arguments missing or extra.
+	t.Setenv("LCRUN_MODEL", "")
+	for _, args := range [][]string{
+		{"run"}, {"run", "a.txt", "b.txt"}, {"info", "a.gguf", "b.gguf"}, {"tokenize"},
+		{"logits", "--tokens", "ids.txt"}, {"ppl"}, {"ppl", "a.txt", "b.txt"}, {"niah", "extra"},
+	} {
+		code, out, errOut := runLcrun(args...)
+		assert.Equal(t, 2, code, "%q", args)
+		assert.Empty(t, out, "%q", args)
+		assert.Regexp(t, `^lcrun `+args[0]+`: .+ \(see 'lcrun help `+args[0]+`'\)\n$`, errOut, "%q", args)
+	}
 }
 
 func TestWrapAndFormatSize(t *testing.T) {

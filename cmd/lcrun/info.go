@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -54,7 +55,7 @@ func runInfo(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) > 1 || len(pos) == 1 && *model != "" {
-		return fmt.Errorf("usage: lcrun info [MODEL.gguf] [--json] [--sha256]")
+		return usageError(fs, errors.New("usage: lcrun info [MODEL.gguf] [--json] [--sha256]"))
 	}
 	if len(pos) == 1 {
 		*model = pos[0]

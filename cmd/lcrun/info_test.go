@@ -165,8 +165,8 @@ func TestInfoBadFiles(t *testing.T) {
 		})
 	}
 	code, _, errOut := runLcrun("info", "a.gguf", "b.gguf")
-	assert.Equal(t, 1, code)
-	assert.Equal(t, "lcrun info: usage: lcrun info [MODEL.gguf] [--json] [--sha256]\n", errOut)
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "lcrun info: usage: lcrun info [MODEL.gguf] [--json] [--sha256] (see 'lcrun help info')\n", errOut)
 }
 
 // TestInfoBinary runs a built lcrun on the same bad files: the process

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -54,7 +55,7 @@ func runLogits(args []string, stdout, stderr io.Writer) error {
 	}
 	sf.noteGiven(fs)
 	if len(pos) != 0 || *tokensPath == "" || *outPath == "" {
-		return fmt.Errorf("usage: lcrun logits -m MODEL --tokens FILE -o OUT.bin [--kv f32|f16|q8_0] [--batch N] [rope flags]")
+		return usageError(fs, errors.New("usage: lcrun logits -m MODEL --tokens FILE -o OUT.bin [--kv f32|f16|q8_0] [--batch N] [rope flags]"))
 	}
 	m, err := loadModel(*modelPath, stderr)
 	if err != nil {

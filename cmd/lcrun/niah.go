@@ -71,7 +71,7 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) != 0 {
-		return fmt.Errorf("unexpected argument %q (usage: lcrun niah [-m MODEL] [--lengths 1K,2K,4K] [--depths 0,10,...,100] [--scorer gen|logprob] [--svg OUT.svg] [--json])", pos[0])
+		return usageError(fs, fmt.Errorf("unexpected argument %q (usage: lcrun niah [-m MODEL] [--lengths 1K,2K,4K] [--depths 0,10,...,100] [--scorer gen|logprob] [--svg OUT.svg] [--json])", pos[0]))
 	}
 	o := evals.NIAHOptions{Haystack: evals.DefaultHaystack, Needle: evals.Needle{Text: *needle, Question: *question, Answer: *answer}}
 	if o.Lengths, err = parseSeries(*lengths, 2, 1<<30); err != nil {

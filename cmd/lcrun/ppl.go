@@ -84,7 +84,7 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return errors.New("usage: lcrun ppl -m MODEL FILE|- --ctx N [--buckets K] [--chunks] [--compare none,linear,yarn] [--svg OUT.svg] [--json]")
+		return usageError(fs, errors.New("usage: lcrun ppl -m MODEL FILE|- --ctx N [--buckets K] [--chunks] [--compare none,linear,yarn] [--svg OUT.svg] [--json]"))
 	}
 	if chunks.on && *svgPath != "" {
 		return errors.New("--svg draws perplexity by position; --chunks has no positions to draw")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -95,11 +96,11 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	}
 	switch {
 	case len(pos) > 1:
-		return nil, fmt.Errorf("one input please (FILE, DIR or -), got %d", len(pos))
+		return nil, usageError(fs, fmt.Errorf("one input please (FILE, DIR or -), got %d", len(pos)))
 	case len(pos) == 1:
 		c.input = pos[0]
 	case c.prompt == "":
-		return nil, fmt.Errorf("usage: lcrun [run] FILE|DIR|- [-p PROMPT] [-n N] [-m MODEL] [--ctx N] [--attn POLICY] (give an input or -p)")
+		return nil, usageError(fs, errors.New("usage: lcrun [run] FILE|DIR|- [-p PROMPT] [-n N] [-m MODEL] [--ctx N] [--attn POLICY] (give an input or -p)"))
 	}
 	if c.n < 0 || *temp < 0 || c.sampler.TopK < 0 || *topP < 0 || *minP < 0 || *rep < 0 || c.sampler.RepeatLastN < 0 {
 		return nil, fmt.Errorf("-n, --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -39,7 +40,7 @@ func runTokenize(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("usage: lcrun tokenize -m MODEL FILE|- [--no-bos] [--parse-special]")
+		return usageError(fs, errors.New("usage: lcrun tokenize -m MODEL FILE|- [--no-bos] [--parse-special]"))
 	}
 	// Only the vocabulary is needed: vocab-only GGUF files work too.
 	f, _, err := openModel(*modelPath)
