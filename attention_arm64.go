@@ -16,6 +16,8 @@ func init() {
 	attentionPVK.register("neon", attentionPVNEON)
 	attentionQKF16K.register("neon", func(s, q []float32, k []uint16, ldk int) { qkWhole(qkF16NEON, qkF16Tail, 8, s, q, k, ldk) })
 	attentionPVF16K.register("neon", func(o, p []float32, v []uint16, ldv int) { pvWhole(pvRowF16NEON, pvF16Tail, 8, o, p, v, ldv) })
+	attentionQKQ8K.register("neon", func(s, q []float32, k []byte, ldk int) { qkWhole(qkQ8NEON, qkQ8Tail, QK, s, q, k, ldk) })
+	attentionPVQ8K.register("neon", func(o, p []float32, v []byte, ldv int) { pvWhole(pvRowQ8NEON, pvQ8Tail, QK, o, p, v, ldv) })
 }
 
 // qkF16NEON computes, for len(q) a multiple of 8:
@@ -68,3 +70,15 @@ func pvTile16NEON(o []float32, ldo int, p []float32, ldp int, v []float32, ldv i
 //
 //go:noescape
 func pvTile4NEON(o []float32, ldo int, p []float32, ldp int, v []float32, ldv int, rows, nk int)
+
+// qkQ8NEON is qkF16NEON over Q8_0 rows of ldk bytes, len(q) a multiple
+// of 32 (see attentionQKQ8Generic; attention_q8_arm64.s).
+//
+//go:noescape
+func qkQ8NEON(s, q []float32, k []byte, ldk int)
+
+// pvRowQ8NEON is pvRowF16NEON over Q8_0 rows of ldv bytes, d a multiple
+// of 32 (see attentionPVQ8Generic).
+//
+//go:noescape
+func pvRowQ8NEON(o, p []float32, v []byte, ldv, nk, d int)
