@@ -234,17 +234,22 @@ func wrap(s string, indent, width int) string {
 	return b.String()
 }
 
-// overview is lcrun help: the commands, one line each.
-func overview(w io.Writer) {
-	fmt.Fprintln(w, "lcrun runs long-context language models (Llama-family, Mamba; GGUF files) on CPUs.")
-	fmt.Fprintln(w, "\nusage: lcrun [COMMAND] [ARGS] [flags]")
-	fmt.Fprintln(w, "\nCommands:")
+// commandNames are the registered commands in order.
+func commandNames() []string {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
+	return names
+}
+
+// overview is lcrun help: the commands, one line each.
+func overview(w io.Writer) {
+	fmt.Fprintln(w, "lcrun runs long-context language models (Llama-family, Mamba; GGUF files) on CPUs.")
+	fmt.Fprintln(w, "\nusage: lcrun [COMMAND] [ARGS] [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, n := range commandNames() {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nWithout a command lcrun runs: 'lcrun book.txt -p \"Who is the thief?\"' is 'lcrun run book.txt ...'.")

@@ -5,22 +5,12 @@ import (
 	"flag"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func commandNames() []string {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
 
 // commandFlags is the flag set a command parses (what it answers --help with).
 func commandFlags(t *testing.T, name string) *flag.FlagSet {
