@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +28,7 @@ second. Without -m it builds a random-weight model of a known shape, so two
 machines can be compared with nothing to download. --json writes the
 lcrun-bench/1 report; --compare prints two reports side by side with ratios.`,
 			groups: []flagGroup{
-				{"Model", []string{"m", "shape", "p", "n", "t"}},
+				{"Model", []string{"m", "shape", "p", "n", "depth", "t"}},
 				{"Figures", []string{"time", "no-kernels", "no-model", "small"}},
 				{"Output", []string{"json", "compare"}},
 			},
@@ -74,12 +75,12 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	if *compare {
 		if len(pos) != 2 {
-			return fmt.Errorf("usage: lcrun bench --compare A.json B.json")
+			return usageError(fs, errors.New("usage: lcrun bench --compare A.json B.json"))
 		}
 		return compareReports(pos[0], pos[1], stdout)
 	}
 	if len(pos) != 0 {
-		return fmt.Errorf("unexpected argument %q (usage: lcrun bench [-m MODEL | --shape NAME] [-p N] [-n N] [--depth N,...] [-t N] [--json])", pos[0])
+		return usageError(fs, fmt.Errorf("unexpected argument %q (usage: lcrun bench [-m MODEL | --shape NAME] [-p N] [-n N] [--depth N,...] [-t N] [--json])", pos[0]))
 	}
 	if *modelPath != "" && *shape != "" {
 		return fmt.Errorf("-m and --shape name two models; give one")

@@ -129,8 +129,10 @@ func TestBenchCompareReports(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, _, errOut := runLcrun(args...)
-			// A flag's bad value is a bad command line (exit 2).
-			want := map[bool]int{false: 1, true: 2}[strings.Contains(name, "depth")]
+			// A bad command line (a flag's bad value, arguments missing
+			// or extra) exits 2.
+			badLine := strings.Contains(name, "depth") || name == "one file" || name == "stray arg"
+			want := map[bool]int{false: 1, true: 2}[badLine]
 			assert.Equal(t, want, code)
 			assert.Regexp(t, `^lcrun bench: .+\n$`, errOut, "one line")
 		})
