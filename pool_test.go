@@ -1,9 +1,11 @@
 package lcrun
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -99,4 +101,48 @@ func TestPoolParallelAllocatesNothing(t *testing.T) {
 		q.release(p)
 	})
 	assert.Zero(t, allocs)
+}
+
+// TestPoolWakeUp hands loops to the helpers while they poll (no gap) and
+// after they have parked (gaps longer than spinWait), on as many and on
+// fewer Ps than threads: every item runs once, and Close stops helpers
+// in either state.
+func TestPoolWakeUp(t *testing.T) {
+	cases := []struct {
+		name       string
+		threads    int
+		gap        time.Duration
+		gomaxprocs int
+	}{
+		{"polling", 2, 0, 0},
+		{"parked", 2, 3 * spinWait, 0},
+		{"mixed 4 threads", 4, spinWait, 0},
+		{"one P", 3, 0, 1},
+		{"one P parked", 2, 2 * spinWait, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.gomaxprocs > 0 {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.gomaxprocs))
+			}
+			before := runtime.NumGoroutine()
+			p := NewPool(c.threads)
+			for round := range 40 {
+				n := 1 + round%9
+				j := &countJob{hits: make([]atomic.Int32, n), workers: make([]atomic.Int32, n)}
+				q := p.acquire()
+				q.parallel(n, j)
+				q.release(p)
+				for i := range n {
+					require.Equal(t, int32(1), j.hits[i].Load(), "round %d item %d", round, i)
+				}
+				time.Sleep(c.gap)
+			}
+			p.Close()
+			for wait := 0; runtime.NumGoroutine() > before && wait < 5000; wait++ {
+				time.Sleep(time.Millisecond) // polled here: assert.Eventually runs goroutines of its own
+			}
+			assert.LessOrEqual(t, runtime.NumGoroutine(), before, "helpers exit")
+		})
+	}
 }

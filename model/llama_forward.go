@@ -116,9 +116,7 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 		lc.RMSNorm(xb[i*dim:(i+1)*dim], x[i*dim:(i+1)*dim], ly.attnNorm, hp.eps)
 	}
 	q, k, v := s.q[:n*qDim], s.k[:n*kvDim], s.v[:n*kvDim]
-	s.matmul(q, ly.wq, xb, n)
-	s.matmul(k, ly.wk, xb, n)
-	s.matmul(v, ly.wv, xb, n)
+	s.matmulMany([][]float32{q, k, v}, []lc.Matrix{ly.wq, ly.wk, ly.wv}, xb, n)
 	addBias(q, ly.bq)
 	addBias(k, ly.bk)
 	addBias(v, ly.bv)
@@ -150,8 +148,7 @@ func (s *llamaState) feedForward(l, n int) {
 		lc.RMSNorm(xb[i*dim:(i+1)*dim], x[i*dim:(i+1)*dim], ly.ffnNorm, hp.eps)
 	}
 	gate, up := s.gate[:n*ff], s.up[:n*ff]
-	s.matmul(gate, ly.gate, xb, n)
-	s.matmul(up, ly.up, xb, n)
+	s.matmulMany([][]float32{gate, up}, []lc.Matrix{ly.gate, ly.up}, xb, n)
 	lc.SwiGLU(gate, gate, up)
 	s.matmul(xb, ly.down, gate, n)
 	lc.Add(x, x, xb)

@@ -31,3 +31,13 @@ func (k kernelPools) poolFor(work int) *lc.Pool {
 func (k kernelPools) matmul(dst []float32, w lc.Matrix, x []float32, n int) {
 	k.poolFor(w.Rows*w.Cols*n).MatMul(dst, w, x, n)
 }
+
+// matmulMany is Pool.MatMulMany (products of one input as one parallel
+// loop) on the pool their total size deserves.
+func (k kernelPools) matmulMany(dst [][]float32, ws []lc.Matrix, x []float32, n int) {
+	work := 0
+	for _, w := range ws {
+		work += w.Rows * w.Cols * n
+	}
+	k.poolFor(work).MatMulMany(dst, ws, x, n)
+}
