@@ -68,12 +68,28 @@ const (
 	attnKeys = 64
 	// attnMinSplitBlocks is the fewest key blocks a decode split gets.
 	attnMinSplitBlocks = 4
-	// attnNarrowRows is the most query rows per block that read an f16
-	// cache directly: each row converts the block again in registers,
-	// which beats one widening pass through scratch only for a few rows
-	// (decode: one query times the heads of a group).
-	attnNarrowRows = 8
+	// attnNarrowF16Rows and attnNarrowQ8Rows are the most query rows
+	// per block that read an f16 or Q8_0 cache directly: each row widens
+	// the block again in registers, which beats one widening pass through
+	// scratch only for a few rows (decode: one query times the heads of a
+	// group). Measured with BenchmarkAttention/decode4096*, one thread,
+	// GFLOP/cpu-s, widened vs direct: f16 23 vs 61 at 1 row, 47 vs 72 at
+	// 4, 68 vs 77 at 8; Q8_0 (dearer to widen) 27 vs 50, 51 vs 51, 72 vs 52.
+	attnNarrowF16Rows = 8
+	attnNarrowQ8Rows  = 4
 )
+
+// readsNarrow reports whether a block of rows query rows reads cache
+// rows of type t as stored rather than widened.
+func readsNarrow(t DType, rows int) bool {
+	switch t {
+	case F16:
+		return rows <= attnNarrowF16Rows
+	case Q8_0:
+		return rows <= attnNarrowQ8Rows
+	}
+	return false
+}
 
 // forceAttnSplit, when > 0, fixes the number of key ranges each query block
 // is split into (a test hook; 0 lets Attention decide).
@@ -92,7 +108,8 @@ var forceAttnSplit int
 // query, long cache), each query block's keys are also split into ranges
 // whose partial results are merged by log-sum-exp. Keys and values are
 // widened to float32 one block at a time, once for all the queries and
-// heads that share them.
+// heads that share them; a block with few query rows (decode) reads f16
+// and Q8_0 rows as stored instead, widening them in registers.
 func (p *Pool) Attention(out, q []float32, qpos []int32, k, v *KV, kpos []int32, nk int, prm AttentionParams) {
 	if err := checkAttention(out, q, qpos, k, v, kpos, nk, prm); err != nil {
 		panic("lcrun: Attention: " + err.Error())
@@ -267,8 +284,7 @@ func (j *attentionJob) run(w *worker, item int) {
 	kb0 := split * j.nkb / j.split
 	kb1 := (split + 1) * j.nkb / j.split
 	scores := matmulF32K.fn
-	narrowK := rows <= attnNarrowRows && j.k.Type != F32
-	narrowV := rows <= attnNarrowRows && j.v.Type != F32
+	narrowK, narrowV := readsNarrow(j.k.Type, rows), readsNarrow(j.v.Type, rows)
 	for kb := kb0; kb < kb1; kb++ {
 		none, all := prm.blockVisibility(qmin, qmax, j.kbMin[kb], j.kbMax[kb])
 		if none {

@@ -8,7 +8,8 @@ import (
 // BenchmarkAttention: causal prefill of s = 4096 tokens at head_dim 64
 // (one head, one thread: the fraction-of-peak figure) and decode
 // of one query against a 4096-token cache (32 heads over 8 KV heads, 1 and
-// 2 threads), per KV type and implementation. GFLOP/s counts 4*d flops per
+// 2 threads; also 1 and 8 heads per KV head), per KV type and
+// implementation. GFLOP/s counts 4*d flops per
 // visible (query, key) pair: q.k and p.v, as a dense kernel would do them.
 func BenchmarkAttention(b *testing.B) {
 	type shape struct {
@@ -19,6 +20,8 @@ func BenchmarkAttention(b *testing.B) {
 		{"prefill4096", 4096, 4096, 1, 1, 1},
 		{"decode4096", 1, 4096, 32, 8, 1},
 		{"decode4096", 1, 4096, 32, 8, 2},
+		{"decode4096mha", 1, 4096, 12, 12, 1}, // llama 110M: no grouped heads
+		{"decode4096gqa8", 1, 4096, 32, 4, 1}, // 8 query heads per KV head
 	} {
 		for _, kv := range []DType{F32, F16, Q8_0} {
 			c := attnCase{nq: sh.nq, nk: sh.nk, heads: sh.heads, kvHeads: sh.kvHeads, d: 64, kvType: kv}

@@ -131,10 +131,12 @@ func attentionCases(short bool) []attnCase {
 		attnCase{nq: 64, nk: 64, heads: 2, kvHeads: 1, d: 128, window: 1, sinks: 1, kvType: F16},
 		// Decode over f16 rows read directly: d not a multiple of 8, a
 		// ring with window and sinks, a soft-cap; and the most rows
-		// (attnNarrowRows) that take that path.
+		// (attnNarrowF16Rows) that take that path.
 		attnCase{nq: 1, nk: 300, heads: 6, kvHeads: 2, d: 20, window: 100, sinks: 3, kvType: F16, shuffled: true},
 		attnCase{nq: 2, nk: 150, heads: 4, kvHeads: 4, d: 67, softCap: 5, kvType: F16},
 		attnCase{nq: 1, nk: 200, heads: 8, kvHeads: 1, d: 72, kvType: F16},
+		attnCase{nq: 1, nk: 200, heads: 4, kvHeads: 1, d: 40, window: 90, kvType: Q8_0, shuffled: true},
+		attnCase{nq: 3, nk: 130, heads: 3, kvHeads: 3, d: 96, softCap: 5, kvType: Q8_0},
 	)
 	if short {
 		cs = append(cs, attnCase{nq: 256, nk: 256, heads: 4, kvHeads: 2, d: 32, kvType: F32},
