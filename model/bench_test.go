@@ -18,7 +18,7 @@ import (
 // once into synth's cache directory.
 //
 //	go test ./model -run '^$' -bench 'Prefill|Decode' -benchtime 3x
-var benchModels = []string{"stories260K", "llama-110m-f32", "llama-110m-q8_0", "llama-110m-q4_0"}
+var benchModels = []string{"stories260K", "llama-110m-f32", "llama-110m-f16", "llama-110m-q8_0", "llama-110m-q4_0"}
 
 func openBenchModel(b *testing.B, name string) *Model {
 	b.Helper()

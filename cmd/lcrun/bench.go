@@ -52,6 +52,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	prompt := fs.Int("p", 512, "prompt tokens for the prefill figure (pp_tps)")
 	gen := fs.Int("n", 128, "tokens for the decode figure (tg_tps)")
 	threads := fs.Int("t", 0, "threads (default: all cores)")
+	kvName := fs.String("kv", "f16", "KV cache type: f32|f16|q8_0 (f16, as llama-bench)")
 	var depths []int
 	fs.Func("depth", "tokens already in the cache when pp and tg are timed, as llama-bench -d: a comma list, repeatable (default 0; e.g. --depth 0,4096)", func(v string) error {
 		for _, f := range strings.Split(v, ",") {
@@ -88,6 +89,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if *threads < 0 || *prompt < 1 || *gen < 0 || *figureTime <= 0 {
 		return fmt.Errorf("-t %d -p %d -n %d --time %s: want threads >= 0, at least one prompt token, -n >= 0 and a positive time", *threads, *prompt, *gen, *figureTime)
 	}
+	kv, err := parseKV(*kvName)
+	if err != nil {
+		return err
+	}
 	t := *threads
 	if t == 0 {
 		t = runtime.GOMAXPROCS(0)
@@ -121,11 +126,14 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			depths = []int{0}
 		}
 		fmt.Fprintf(stderr, "lcrun bench: %s: prefill %d tokens, decode %d, at depth %s\n", info.Name, *prompt, *gen, joinInts(depths))
-		res, err := bench.MeasureModel(m, bench.ModelRun{Prompt: *prompt, Gen: *gen, Depths: depths, Threads: t})
+		res, err := bench.MeasureModel(m, bench.ModelRun{Prompt: *prompt, Gen: *gen, Depths: depths, Threads: t, KV: kv})
 		if err != nil {
 			return err
 		}
 		rep.PromptTokens, rep.GenTokens = *prompt, *gen
+		if m.Features().Attention {
+			rep.KVType = strings.ToLower(kv.String())
+		}
 		rep.SetResults(res)
 	}
 	if *asJSON {

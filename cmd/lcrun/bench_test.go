@@ -43,6 +43,7 @@ func TestBenchJSON(t *testing.T) {
 	assert.Greater(t, *r.PPTPS, 0.0)
 	assert.Greater(t, *r.TGTPS, 0.0)
 	assert.Equal(t, 0, r.Depth)
+	assert.Equal(t, "f16", r.KVType, "llama-bench's default cache type")
 	var tests []string
 	for _, x := range r.Results {
 		tests = append(tests, x.Name())
@@ -67,14 +68,16 @@ func TestBenchText(t *testing.T) {
 	code, out, errOut := runLcrun("bench", "--shape", "mamba-tiny-f32", "-p", "4", "-n", "0", "--no-kernels")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "model     mamba-tiny-f32 (mamba")
+	assert.NotContains(t, out, "kv cache", "a recurrent model has none")
 	assert.Regexp(t, `\npp4 +[0-9.]+ +\S+\n$`, out)
 	assert.NotContains(t, out, "\ntg", "-n 0 measures no decode")
 	assert.NotContains(t, out, "machine ", "--no-kernels")
-	code, out, errOut = runLcrun("bench", "-m", filepath.Join(testdata, "stories260K.gguf"), "-p", "4", "-n", "2", "--depth", "8", "--depth", "1K", "--no-kernels", "--json")
+	code, out, errOut = runLcrun("bench", "-m", filepath.Join(testdata, "stories260K.gguf"), "-p", "4", "-n", "2", "--depth", "8", "--depth", "1K", "--kv", "q8_0", "--no-kernels", "--json")
 	require.Equal(t, 0, code, errOut)
 	r, err := bench.ReadReport(bytes.NewReader([]byte(out)))
 	require.NoError(t, err)
 	assert.Equal(t, 8, r.Depth, "the top-level figures are the first depth's")
+	assert.Equal(t, "q8_0", r.KVType)
 	require.Len(t, r.Results, 4)
 	assert.Equal(t, []int{8, 8, 1024, 1024}, []int{r.Results[0].Depth, r.Results[1].Depth, r.Results[2].Depth, r.Results[3].Depth})
 	assert.Equal(t, r.Results[1].TPS, *r.TGTPS)
@@ -125,6 +128,7 @@ func TestBenchCompareReports(t *testing.T) {
 		"no tokens":     {"bench", "-p", "0"},
 		"bad depth":     {"bench", "--depth", "0,x"},
 		"minus depth":   {"bench", "--depth", "-4"},
+		"bad kv":        {"bench", "--kv", "q4_0"},
 		"stray arg":     {"bench", "extra"},
 	} {
 		t.Run(name, func(t *testing.T) {

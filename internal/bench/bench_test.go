@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	lc "github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,7 +34,8 @@ func sampleReport(brand string, pp, tg float64) *Report {
 			{Name: "matmul_q8_0_gemv", Impl: "avx2", Shape: "s", Threads: 2, Unit: "GB/s", Value: 20, Ref: "mem_read", OfRef: 0.8},
 			{Name: "dot", Impl: "avx2", Shape: "s", Threads: 1, Unit: "GFLOP/s", Value: 45, Ref: "fma_peak", OfRef: 0.5},
 		},
-		Model: &ModelInfo{Name: "llama-110m-q8_0", Path: "/x.gguf", Arch: "llama", Synthetic: true, Parameters: 134e6, SizeBytes: 142e6, FileType: "MOSTLY_Q8_0"},
+		Model:  &ModelInfo{Name: "llama-110m-q8_0", Path: "/x.gguf", Arch: "llama", Synthetic: true, Parameters: 134e6, SizeBytes: 142e6, FileType: "MOSTLY_Q8_0"},
+		KVType: "f16",
 	}
 	r.SetResults([]Result{
 		{Test: "pp512", Phase: "pp", Tokens: 512, Depth: 0, TPS: pp, Seconds: 512 / pp},
@@ -72,7 +74,7 @@ func TestReportSchema(t *testing.T) {
 	got := map[string]bool{}
 	jsonKeys("", m, got)
 	want := []string{
-		"schema", "time", "go", "threads", "kernels", "prompt_tokens", "gen_tokens", "pp_tps", "tg_tps", "pp_seconds", "tg_seconds", "depth",
+		"schema", "time", "go", "threads", "kernels", "prompt_tokens", "gen_tokens", "pp_tps", "tg_tps", "pp_seconds", "tg_seconds", "depth", "kv_type",
 		"results", "results.test", "results.phase", "results.tokens", "results.depth", "results.tps", "results.seconds",
 		"cpu", "cpu.brand", "cpu.vendor", "cpu.arch", "cpu.physical_cores", "cpu.logical_cores", "cpu.threads_per_core",
 		"cpu.l1d_bytes", "cpu.l2_bytes", "cpu.l3_bytes", "cpu.features", "cpu.emulated",
@@ -224,10 +226,12 @@ func TestCompare(t *testing.T) {
 
 	b.Model.Name = "mamba-130m-f32"
 	b.GenTokens = 16
+	b.KVType = ""
 	out.Reset()
 	require.NoError(t, WriteComparison(&out, a, b, "a", "b"))
 	assert.Contains(t, out.String(), "note: the models differ")
 	assert.Contains(t, out.String(), "note: token counts differ (A: -p 512 -n 128, B: -p 512 -n 16)")
+	assert.Contains(t, out.String(), "note: KV cache types differ (A: f16, B: not recorded)")
 
 	// B from before per-test depths: its tg was timed after its prompt.
 	b = sampleReport("AMD EPYC", 100, 10)
@@ -250,7 +254,7 @@ func TestWriteText(t *testing.T) {
 		"machine   FMA peak 90.0 GFLOP/s (1 thread), 180.0 GFLOP/s (2 threads)",
 		"matmul_q8_0_gemv     avx2         20.00 GB/s       80% read bw   s, 2 threads",
 		"dot                  avx2         45.00 GFLOP/s    50% FMA peak  s, 1 thread",
-		"model     llama-110m-q8_0 (llama, MOSTLY_Q8_0, 134.0M parameters, 135.4 MiB)",
+		"model     llama-110m-q8_0 (llama, MOSTLY_Q8_0, 134.0M parameters, 135.4 MiB)\nkv cache  f16\n",
 		"test                 tokens/s    seconds\n" +
 			"pp512                  100.00       5.12\n" +
 			"tg128                   10.00       12.8\n" +
@@ -327,6 +331,8 @@ func TestMeasureModel(t *testing.T) {
 		want []string
 	}{
 		{"default depth", ModelRun{Prompt: 8, Gen: 3, Threads: 2}, []string{"pp8", "tg3"}},
+		{"f16 cache", ModelRun{Prompt: 8, Gen: 3, Depths: []int{4}, KV: lc.F16}, []string{"pp8 @ d4", "tg3 @ d4"}},
+		{"q8_0 cache", ModelRun{Prompt: 8, Gen: 3, KV: lc.Q8_0}, []string{"pp8", "tg3"}},
 		{"depths", ModelRun{Prompt: 4, Gen: 2, Depths: []int{0, 16, 5}, Threads: 1}, []string{"pp4", "tg2", "pp4 @ d16", "tg2 @ d16", "pp4 @ d5", "tg2 @ d5"}},
 		{"no tg", ModelRun{Prompt: 4, Depths: []int{7}}, []string{"pp4 @ d7"}},
 	}

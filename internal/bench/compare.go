@@ -99,6 +99,9 @@ func WriteComparison(w io.Writer, a, b *Report, nameA, nameB string) error {
 	if a.Model != nil && b.Model != nil && (a.PromptTokens != b.PromptTokens || a.GenTokens != b.GenTokens) {
 		p.printf("note: token counts differ (A: -p %d -n %d, B: -p %d -n %d)\n", a.PromptTokens, a.GenTokens, b.PromptTokens, b.GenTokens)
 	}
+	if a.Model != nil && b.Model != nil && a.KVType != b.KVType {
+		p.printf("note: KV cache types differ (A: %s, B: %s)\n", orUnknown(a.KVType), orUnknown(b.KVType))
+	}
 	for _, x := range []struct {
 		tag string
 		r   *Report
@@ -116,6 +119,13 @@ func WriteComparison(w io.Writer, a, b *Report, nameA, nameB string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Name, r.Unit, num(r.A), num(r.B), ratioText(r.Ratio))
 	}
 	return tw.Flush()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "not recorded"
+	}
+	return s
 }
 
 // implSummary names the implementations in use, e.g. "avx2 (26 slots)".

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	lc "github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/gguf"
 	"github.com/lcrun/lcrun/model"
 )
@@ -41,6 +42,7 @@ type ModelRun struct {
 	Gen     int   // tokens of each tg test (0 = no tg test)
 	Depths  []int // cache fill before each pp/tg pair (nil = [0])
 	Threads int
+	KV      lc.DType // KV cache type (F32, F16, Q8_0) for models with attention
 }
 
 // MeasureModel runs llama-bench's pp and tg tests at each depth: for
@@ -64,7 +66,7 @@ func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
 		return nil, errors.New("bench: the model has no vocabulary")
 	}
 	maxDepth := slices.Max(depths)
-	s, err := m.NewSession(model.SessionOptions{Ctx: maxDepth + max(run.Prompt, run.Gen), Threads: run.Threads})
+	s, err := m.NewSession(model.SessionOptions{Ctx: maxDepth + max(run.Prompt, run.Gen), Threads: run.Threads, KV: run.KV})
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,7 @@ const Schema = "lcrun-bench/1"
 //	    "synthetic": true,                      // a built-in random-weight shape
 //	    "parameters": 134000000, "size_bytes": 142000000, "file_type": "MOSTLY_Q8_0"
 //	  },
+//	  "kv_type": "f16",                         // KV cache type (--kv); "" for models without attention
 //	  "prompt_tokens": 512,                     // -p
 //	  "gen_tokens": 128,                        // -n
 //	  "depth": 0,                               // tokens already in the cache for the four figures below
@@ -78,6 +79,7 @@ type Report struct {
 	Machine      *Machine          `json:"machine"`
 	KernelRates  []KernelRate      `json:"kernel_rates"`
 	Model        *ModelInfo        `json:"model"`
+	KVType       string            `json:"kv_type"`
 	PromptTokens int               `json:"prompt_tokens"`
 	GenTokens    int               `json:"gen_tokens"`
 	PPTPS        *float64          `json:"pp_tps"`
@@ -155,6 +157,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if m := r.Model; m != nil {
 		p.printf("\nmodel     %s (%s, %s, %s parameters, %s)\n", m.Name, m.Arch, m.FileType, countText(m.Parameters), sizeText(int(m.SizeBytes)))
+		if r.KVType != "" {
+			p.printf("kv cache  %s\n", r.KVType)
+		}
 		if res := r.AllResults(); len(res) > 0 {
 			p.printf("\n%-16s %12s %10s\n", "test", "tokens/s", "seconds")
 			for _, x := range res {
