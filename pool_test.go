@@ -1,6 +1,7 @@
 package lcrun
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -143,6 +144,50 @@ func TestPoolWakeUp(t *testing.T) {
 				time.Sleep(time.Millisecond) // polled here: assert.Eventually runs goroutines of its own
 			}
 			assert.LessOrEqual(t, runtime.NumGoroutine(), before, "helpers exit")
+		})
+	}
+}
+
+// busyJob's items each take a microsecond or two of arithmetic; it
+// counts the items helpers ran.
+type busyJob struct {
+	sink   []float64
+	helper *atomic.Int64
+}
+
+func (j busyJob) run(w *worker, i int) {
+	x := float64(i)
+	for range 1000 {
+		x = x*0.999 + 1
+	}
+	j.sink[i] = x
+	if w.id != 0 {
+		j.helper.Add(1)
+	}
+}
+
+// BenchmarkPoolParallel times parallel loops of 16 such items, which
+// take half as long when the helper joins at once, and reports the share
+// of items the helper ran (0.5 at best). The gap between loops decides
+// whether the helper is still polling or has parked.
+func BenchmarkPoolParallel(b *testing.B) {
+	for _, gap := range []time.Duration{0, 20 * time.Microsecond} {
+		b.Run(fmt.Sprintf("gap=%s/t=2", gap), func(b *testing.B) {
+			p := NewPool(2)
+			defer p.Close()
+			q := p.acquire()
+			defer q.release(p)
+			j := busyJob{make([]float64, 16), new(atomic.Int64)}
+			var spent time.Duration
+			for range b.N {
+				start := time.Now()
+				q.parallel(16, j)
+				spent += time.Since(start)
+				for wait := time.Now(); time.Since(wait) < gap; {
+				}
+			}
+			b.ReportMetric(float64(spent.Nanoseconds())/float64(b.N), "ns/loop")
+			b.ReportMetric(float64(j.helper.Load())/float64(16*b.N), "helper-share")
 		})
 	}
 }
