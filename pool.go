@@ -33,6 +33,10 @@ type Pool struct {
 	callerSleeping atomic.Bool
 	callerWake     chan struct{} // capacity 1
 
+	// lostCPU is when a poller last found it had lost its CPU (nanoseconds
+	// since epoch; see spinLong).
+	lostCPU atomic.Int64
+
 	// Scratch shared by all workers within one kernel call.
 	shared scratch
 
@@ -56,7 +60,7 @@ type worker struct {
 
 	// Handing a loop to helper i >= 1: the caller stores a new generation
 	// in mail; the helper, spinning or woken, runs the loop once per
-	// generation it sees. A helper that found no mail for spinWait sets
+	// generation it sees. A helper that found no mail while polling sets
 	// sleeping and blocks on wake (capacity 1, so the caller never blocks).
 	mail     atomic.Uint64
 	sleeping atomic.Bool
@@ -66,15 +70,26 @@ type worker struct {
 // quitMail is the mail that tells a helper to exit (Close).
 const quitMail = ^uint64(0)
 
-// spinWait is how long a helper (and the caller, waiting for the helpers)
-// polls before parking. A decode step hands the pool a loop every few
-// microseconds, and a parked goroutine takes about as long to wake as a
-// small GEMV takes to run; a short poll catches the loops that follow
-// each other closely. It is short because on a machine shared with other
-// processes a poller takes CPU time from the thread it waits for:
-// decoding llama-110m Q4_0 on 2 loaded cores, polling for 8 µs or more
-// was slower than 2 µs, and 50 µs slower than parking at once.
-const spinWait = 2 * time.Microsecond
+// How long a helper (and the caller, waiting for the helpers) polls
+// before parking. A decode step hands the pool a loop every few
+// microseconds, and a parked thread takes longer to wake than a small GEMV
+// takes to run, so on a machine of its own the pool polls for spinLong
+// (decoding llama-110m Q4_0 with 2 threads in quiet moments of a shared
+// 2-core VM: about 400 tokens/s polling 100 µs, 280 polling 2 µs). But
+// where the pool's threads share the cores with other work, a poller
+// takes CPU time from the thread it waits for (there, 100 µs polls gave
+// 160 tokens/s and 2 µs polls 200), so for calmAfter after any poller lost
+// its CPU (a look at the clock found more than preemptedGap gone since
+// the last) the pool polls for spinShort only.
+const (
+	spinLong     = 100 * time.Microsecond
+	spinShort    = 2 * time.Microsecond
+	preemptedGap = 50 * time.Microsecond
+	calmAfter    = 200 * time.Millisecond
+)
+
+// epoch is the origin of the pool's monotonic clock readings.
+var epoch = time.Now()
 
 // scratch holds reusable buffers, indexed by a small constant per use so
 // that the buffers of one kernel do not overlap.
@@ -107,6 +122,7 @@ func NewPool(threads int) *Pool {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	p := &Pool{threads: threads, callerWake: make(chan struct{}, 1)}
+	p.lostCPU.Store(int64(-calmAfter))
 	p.workers = make([]*worker, threads)
 	for i := range p.workers {
 		w := &worker{id: i}
@@ -151,7 +167,7 @@ func (p *Pool) Close() {
 func (p *Pool) serve(w *worker) {
 	seen := uint64(0)
 	for {
-		await(mailChanged{w, seen}, &w.sleeping, w.wake)
+		await(mailChanged{w, seen}, &w.sleeping, w.wake, &p.lostCPU)
 		m := w.mail.Load()
 		if m == quitMail {
 			return
@@ -164,29 +180,46 @@ func (p *Pool) serve(w *worker) {
 	}
 }
 
-// await returns once c is ready: it polls for spinWait, then sets
+// await returns once c is ready: it polls (see spinLong), then sets
 // sleeping, checks once more and blocks on wake, which whoever makes c
 // ready signals when it sees sleeping set. (Atomics are sequentially
 // consistent: either that side sees sleeping, or the check after setting
 // it sees c ready.) A stale signal only costs another look.
-func await[C interface{ ready() bool }](c C, sleeping *atomic.Bool, wake chan struct{}) {
-	start := time.Now()
-	for i := 1; !c.ready(); i++ {
-		if i%64 == 0 {
-			if time.Since(start) > spinWait {
-				for !c.ready() {
-					sleeping.Store(true)
-					if c.ready() {
-						sleeping.Store(false)
-						return
-					}
-					<-wake
-					sleeping.Store(false)
-				}
-				return
+func await[C interface{ ready() bool }](c C, sleeping *atomic.Bool, wake chan struct{}, lostCPU *atomic.Int64) {
+	start := time.Since(epoch)
+	budget := spinLong
+	if start-time.Duration(lostCPU.Load()) < calmAfter {
+		budget = spinShort
+	}
+	last := start
+	for i := 1; ; i++ {
+		if c.ready() {
+			if now := time.Since(epoch); now-last > preemptedGap {
+				lostCPU.Store(int64(now))
 			}
+			return
+		}
+		if i%64 == 0 {
+			now := time.Since(epoch)
+			if now-last > preemptedGap {
+				lostCPU.Store(int64(now))
+				break
+			}
+			if now-start > budget {
+				break
+			}
+			last = now
 			runtime.Gosched() // let this P run other goroutines, e.g. the caller with GOMAXPROCS=1
 		}
+	}
+	for !c.ready() {
+		sleeping.Store(true)
+		if c.ready() {
+			sleeping.Store(false)
+			return
+		}
+		<-wake
+		sleeping.Store(false)
 	}
 }
 
@@ -243,7 +276,7 @@ func (p *Pool) parallel(n int, j job) {
 		}
 	}
 	p.drain(p.workers[0])
-	await(helpersDone{p}, &p.callerSleeping, p.callerWake)
+	await(helpersDone{p}, &p.callerSleeping, p.callerWake, &p.lostCPU)
 	p.job = nil
 }
 

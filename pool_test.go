@@ -105,7 +105,7 @@ func TestPoolParallelAllocatesNothing(t *testing.T) {
 }
 
 // TestPoolWakeUp hands loops to the helpers while they poll (no gap) and
-// after they have parked (gaps longer than spinWait), on as many and on
+// after they have parked (gaps longer than spinLong), on as many and on
 // fewer Ps than threads: every item runs once, and Close stops helpers
 // in either state.
 func TestPoolWakeUp(t *testing.T) {
@@ -116,10 +116,10 @@ func TestPoolWakeUp(t *testing.T) {
 		gomaxprocs int
 	}{
 		{"polling", 2, 0, 0},
-		{"parked", 2, 3 * spinWait, 0},
-		{"mixed 4 threads", 4, spinWait, 0},
+		{"parked", 2, 3 * spinLong, 0},
+		{"mixed 4 threads", 4, spinLong, 0},
 		{"one P", 3, 0, 1},
-		{"one P parked", 2, 2 * spinWait, 1},
+		{"one P parked", 2, 2 * spinLong, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -146,6 +146,33 @@ func TestPoolWakeUp(t *testing.T) {
 			assert.LessOrEqual(t, runtime.NumGoroutine(), before, "helpers exit")
 		})
 	}
+}
+
+// sleepJob's items take a while of wall time.
+type sleepJob struct{ d time.Duration }
+
+func (j sleepJob) run(*worker, int) {
+	for start := time.Now(); time.Since(start) < j.d; {
+	}
+}
+
+// TestPoolNoticesLostCPU: with one P for the caller and a helper, the
+// helper polls only while the caller yields, so its look at the clock
+// finds the caller's whole item gone by: the pool must take that as a
+// lost CPU and poll briefly from then on.
+func TestPoolNoticesLostCPU(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	p := NewPool(2)
+	defer p.Close()
+	require.Equal(t, int64(-calmAfter), p.lostCPU.Load())
+	q := p.acquire()
+	for range 5 {
+		q.parallel(2, sleepJob{4 * preemptedGap})
+	}
+	q.release(p)
+	lost := time.Duration(p.lostCPU.Load())
+	assert.Greater(t, lost, time.Duration(0), "no lost CPU noticed")
+	assert.LessOrEqual(t, lost, time.Since(epoch))
 }
 
 // busyJob's items each take a microsecond or two of arithmetic; it
