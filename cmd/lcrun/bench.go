@@ -28,7 +28,7 @@ second. Without -m it builds a random-weight model of a known shape, so two
 machines can be compared with nothing to download. --json writes the
 lcrun-bench/1 report; --compare prints two reports side by side with ratios.`,
 			groups: []flagGroup{
-				{"Model", []string{"m", "shape", "p", "n", "depth", "t"}},
+				{"Model", []string{"m", "shape", "p", "n", "depth", "kv", "t"}},
 				{"Figures", []string{"time", "no-kernels", "no-model", "small"}},
 				{"Output", []string{"json", "compare"}},
 			},
@@ -52,7 +52,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	prompt := fs.Int("p", 512, "prompt tokens for the prefill figure (pp_tps)")
 	gen := fs.Int("n", 128, "tokens for the decode figure (tg_tps)")
 	threads := fs.Int("t", 0, "threads (default: all cores)")
-	kvName := fs.String("kv", "f16", "KV cache type: f32|f16|q8_0 (f16, as llama-bench)")
+	kvName := fs.String("kv", "f16", "KV cache `TYPE`: f32, f16 or q8_0 (f16 is what llama-bench uses too)")
 	var depths []int
 	fs.Func("depth", "tokens already in the cache when pp and tg are timed, as llama-bench -d: a comma list, repeatable (default 0; e.g. --depth 0,4096)", func(v string) error {
 		for _, f := range strings.Split(v, ",") {
