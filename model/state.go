@@ -14,7 +14,7 @@ import (
 // Saved session state, little-endian:
 //
 //	magic "LCRUNSES", u32 version, [32]byte model SHA-256, string arch,
-//	i64 next position, u64 n + n x i32 tokens, u8 has logits
+//	string RoPE identity (ropeIdentity), i64 next position, u64 n + n x i32 tokens, u8 has logits
 //	(+ u64 vocab + vocab x f32), the architecture's part, magic "LCRUNEND".
 //
 // A string is u64 length + bytes. Bump stateVersion whenever any part of
@@ -22,7 +22,7 @@ import (
 const (
 	stateMagic   = "LCRUNSES"
 	stateEnd     = "LCRUNEND"
-	stateVersion = 2
+	stateVersion = 3
 )
 
 // Save writes the session's whole state (cache, positions, tokens, last
@@ -33,12 +33,17 @@ func (s *Session) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("model: save: hashing the model: %w", err)
 	}
+	rope, err := s.ropeIdentity()
+	if err != nil {
+		return fmt.Errorf("model: save: %w", err)
+	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	e := &stateWriter{w: bw}
 	e.raw([]byte(stateMagic))
 	e.u32(stateVersion)
 	e.raw(sum[:])
 	e.str(s.m.Arch())
+	e.str(rope)
 	e.u64(uint64(s.next))
 	e.u64(uint64(len(s.Tokens())))
 	e.raw(sliceBytes(s.Tokens()))
@@ -68,8 +73,8 @@ var ErrStateMismatch = errors.New("saved state does not fit this session")
 
 // Restore replaces the session's state with one Save wrote. It refuses,
 // with an error wrapping ErrStateMismatch, a state saved from another model
-// (by SHA-256) or with another KV type or a larger cache than this session
-// has; a damaged or truncated stream is an error too. On any error the
+// (by SHA-256), with another RoPE frequency table, or with another KV type
+// or a larger cache than this session has; a damaged or truncated stream is an error too. On any error the
 // session is left reset (empty).
 func (s *Session) Restore(r io.Reader) error {
 	err := s.restore(bufio.NewReaderSize(r, 1<<20))
@@ -102,6 +107,16 @@ func (s *Session) restore(r io.Reader) error {
 	}
 	if arch := d.str(64); d.err == nil && arch != s.m.Arch() {
 		return fmt.Errorf("%w: saved for architecture %q", ErrStateMismatch, arch)
+	}
+	savedRope := d.str(1 << 16)
+	if d.err != nil {
+		return d.err
+	}
+	if rope, err := s.ropeIdentity(); err != nil {
+		return err
+	} else if !sameRope(savedRope, rope) {
+		return fmt.Errorf("%w: its keys are rotated with RoPE (%s), this session uses (%s)", ErrStateMismatch,
+			ropeSummary(savedRope), ropeSummary(rope))
 	}
 	next := d.u64()
 	if d.err == nil && next > maxPosition {
