@@ -32,10 +32,6 @@ const (
 	gcPercent = 20
 )
 
-// keptHistory is how many recent tokens a session with a bounded state
-// keeps (for the repeat penalty and saved states).
-const keptHistory = 1 << 16
-
 // streamChunk is how much text the tokenizer reads at a time; its cuts are
 // the points where a run may save a state that survives appended text.
 const streamChunk = 64 << 10
@@ -146,7 +142,7 @@ func (r *longRun) run() error {
 		return err
 	}
 	if !r.m.Features().Attention || o.Window > 0 {
-		o.History = keptHistory // bounded state: bounded token history too
+		o.History = model.DefaultHistory // set here so that the plan counts the bounded history
 	}
 	if r.plan, err = newPlan(r.m, o, r.nInput, len(r.prompt), r.c.n, r.cache != nil, r.c.maxMem); err != nil {
 		return err
