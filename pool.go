@@ -33,9 +33,8 @@ type Pool struct {
 	callerSleeping atomic.Bool
 	callerWake     chan struct{} // capacity 1
 
-	// lostCPU is when a poller last found it had lost its CPU (nanoseconds
-	// since epoch; see spinLong).
-	lostCPU atomic.Int64
+	// watch decides how long the pollers poll (see spinLong).
+	watch cpuWatch
 
 	// Scratch shared by all workers within one kernel call.
 	shared scratch
@@ -78,9 +77,10 @@ const quitMail = ^uint64(0)
 // 2-core VM: about 400 tokens/s polling 100 µs, 280 polling 2 µs). But
 // where the pool's threads share the cores with other work, a poller
 // takes CPU time from the thread it waits for (there, 100 µs polls gave
-// 160 tokens/s and 2 µs polls 200), so for calmAfter after any poller lost
-// its CPU (a look at the clock found more than preemptedGap gone since
-// the last) the pool polls for spinShort only.
+// 160 tokens/s and 2 µs polls 200), so for calmAfter after the pollers
+// kept losing their CPU (a look at the clock found more than preemptedGap
+// gone since the last; see cpuWatch for what counts) the pool polls for
+// spinShort only.
 const (
 	spinLong     = 100 * time.Microsecond
 	spinShort    = 2 * time.Microsecond
@@ -122,7 +122,6 @@ func NewPool(threads int) *Pool {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	p := &Pool{threads: threads, callerWake: make(chan struct{}, 1)}
-	p.lostCPU.Store(int64(-calmAfter))
 	p.workers = make([]*worker, threads)
 	for i := range p.workers {
 		w := &worker{id: i}
@@ -167,7 +166,7 @@ func (p *Pool) Close() {
 func (p *Pool) serve(w *worker) {
 	seen := uint64(0)
 	for {
-		await(mailChanged{w, seen}, &w.sleeping, w.wake, &p.lostCPU)
+		await(mailChanged{w, seen}, &w.sleeping, w.wake, &p.watch)
 		m := w.mail.Load()
 		if m == quitMail {
 			return
@@ -185,24 +184,28 @@ func (p *Pool) serve(w *worker) {
 // ready signals when it sees sleeping set. (Atomics are sequentially
 // consistent: either that side sees sleeping, or the check after setting
 // it sees c ready.) A stale signal only costs another look.
-func await[C interface{ ready() bool }](c C, sleeping *atomic.Bool, wake chan struct{}, lostCPU *atomic.Int64) {
+func await[C interface{ ready() bool }](c C, sleeping *atomic.Bool, wake chan struct{}, watch *cpuWatch) {
 	start := time.Since(epoch)
-	budget := spinLong
-	if start-time.Duration(lostCPU.Load()) < calmAfter {
-		budget = spinShort
+	budget, watching := spinLong, true
+	if watch.contended(start) {
+		budget, watching = spinShort, false
 	}
 	last := start
 	for i := 1; ; i++ {
 		if c.ready() {
-			if now := time.Since(epoch); now-last > preemptedGap {
-				lostCPU.Store(int64(now))
+			if watching {
+				if now := time.Since(epoch); now-last > preemptedGap {
+					watch.lost(now)
+				}
 			}
 			return
 		}
 		if i%64 == 0 {
 			now := time.Since(epoch)
 			if now-last > preemptedGap {
-				lostCPU.Store(int64(now))
+				if watching {
+					watch.lost(now)
+				}
 				break
 			}
 			if now-start > budget {
@@ -276,7 +279,7 @@ func (p *Pool) parallel(n int, j job) {
 		}
 	}
 	p.drain(p.workers[0])
-	await(helpersDone{p}, &p.callerSleeping, p.callerWake, &p.lostCPU)
+	await(helpersDone{p}, &p.callerSleeping, p.callerWake, &p.watch)
 	p.job = nil
 }
 

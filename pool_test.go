@@ -158,21 +158,61 @@ func (j sleepJob) run(*worker, int) {
 
 // TestPoolNoticesLostCPU: with one P for the caller and a helper, the
 // helper polls only while the caller yields, so its look at the clock
-// finds the caller's whole item gone by: the pool must take that as a
-// lost CPU and poll briefly from then on.
+// finds the caller's whole item gone by, loop after loop: the pool must
+// take that as sharing its cores and poll briefly from then on.
 func TestPoolNoticesLostCPU(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	p := NewPool(2)
 	defer p.Close()
-	require.Equal(t, int64(-calmAfter), p.lostCPU.Load())
+	require.False(t, p.watch.contended(time.Since(epoch)))
 	q := p.acquire()
-	for range 5 {
+	for range 2 * lossesToBackOff {
 		q.parallel(2, sleepJob{4 * preemptedGap})
 	}
 	q.release(p)
-	lost := time.Duration(p.lostCPU.Load())
-	assert.Greater(t, lost, time.Duration(0), "no lost CPU noticed")
-	assert.LessOrEqual(t, lost, time.Since(epoch))
+	assert.True(t, p.watch.contended(time.Since(epoch)), "no lost CPU noticed")
+}
+
+// TestCPUWatch feeds cpuWatch losses at given times and asks whether the
+// pool should poll briefly at others.
+func TestCPUWatch(t *testing.T) {
+	ms := time.Millisecond
+	type ask struct {
+		at        time.Duration
+		contended bool
+	}
+	cases := []struct {
+		name   string
+		losses []time.Duration
+		asks   []ask
+	}{
+		{"none", nil, []ask{{0, false}, {time.Second, false}}},
+		{"one hiccup", []time.Duration{5 * ms}, []ask{{5 * ms, false}, {6 * ms, false}}},
+		{"too few in the window", []time.Duration{1 * ms, 2 * ms, 3 * ms}, []ask{{3 * ms, false}}},
+		{"enough in the window", []time.Duration{1 * ms, 2 * ms, 3 * ms, 4 * ms}, []ask{
+			{4 * ms, true}, {4*ms + calmAfter - 1, true}, {4*ms + calmAfter, false},
+		}},
+		{"spread over windows", []time.Duration{0, 11 * ms, 22 * ms, 33 * ms, 44 * ms}, []ask{{44 * ms, false}}},
+		{"window restarts at a late loss", []time.Duration{0, 9 * ms, 12 * ms, 13 * ms, 14 * ms}, []ask{{14 * ms, false}}},
+		{"late loss starts a window that fills", []time.Duration{0, 12 * ms, 13 * ms, 14 * ms, 15 * ms}, []ask{{15 * ms, true}}},
+		{"counting restarts after a back-off", []time.Duration{1 * ms, 2 * ms, 3 * ms, 4 * ms, 5 * ms, 6 * ms, 7 * ms}, []ask{
+			{4*ms + calmAfter, false},
+		}},
+		{"a renewed back-off extends the calm", []time.Duration{1 * ms, 2 * ms, 3 * ms, 4 * ms, 5 * ms, 6 * ms, 7 * ms, 8 * ms}, []ask{
+			{4*ms + calmAfter, true}, {8*ms + calmAfter, false},
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var w cpuWatch
+			for _, at := range c.losses {
+				w.lost(at)
+			}
+			for _, a := range c.asks {
+				assert.Equal(t, a.contended, w.contended(a.at), "at %v", a.at)
+			}
+		})
+	}
 }
 
 // busyJob's items each take a microsecond or two of arithmetic; it
