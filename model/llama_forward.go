@@ -2,77 +2,15 @@ package model
 
 import (
 	lc "github.com/lcrun/lcrun"
-	"github.com/lcrun/lcrun/ropescale"
 )
-
-// llamaState is one Llama session: its KV cache, its RoPE, and scratch
-// for the largest micro-batch (all allocated once, in newState).
-type llamaState struct {
-	m   *llama
-	cfg *sessionConfig
-	kernelPools
-	rope *ropescale.Rope
-	kv   *kvCache
-	prm  lc.AttentionParams
-
-	// Scratch, [batch][width] each.
-	x, xb       []float32 // residual stream; normed input / projection output
-	q, k, v     []float32
-	att         []float32
-	gate, up    []float32
-	cos, sin    []float32 // [batch][rope pairs]
-	outRows     []float32 // normed rows whose logits are wanted
-	pairs, qDim int
-}
-
-func (m *llama) newState(cfg *sessionConfig) (archState, error) {
-	rope, err := m.ropeFor(cfg)
-	if err != nil {
-		return nil, err
-	}
-	hp := &m.hp
-	kv, err := newKVCache(cfg.KV, hp.layers, hp.kvHeads, hp.headDim, cfg.Ctx, cfg.Batch, cfg.Window, cfg.Sinks)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.Streaming {
-		kv.streamWith(rope, hp.neox, cfg.Batch)
-	}
-	if rope.Params().Method == ropescale.Dynamic {
-		kv.dynamicWith(rope, hp.neox)
-	}
-	b := cfg.Batch
-	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
-	s := &llamaState{
-		m: m, cfg: cfg, kernelPools: newKernelPools(cfg.pool), rope: rope, kv: kv,
-		prm: lc.AttentionParams{Heads: hp.heads, KVHeads: hp.kvHeads, HeadDim: hp.headDim,
-			Scale: m.attnScale(), Window: cfg.Window, Sinks: cfg.Sinks},
-		x: make([]float32, b*hp.dim), xb: make([]float32, b*hp.dim),
-		q: make([]float32, b*qDim), k: make([]float32, b*kvDim), v: make([]float32, b*kvDim),
-		att:  make([]float32, b*qDim),
-		gate: make([]float32, b*hp.ff), up: make([]float32, b*hp.ff),
-		pairs: rope.Pairs(), qDim: qDim,
-	}
-	s.cos, s.sin = make([]float32, b*s.pairs), make([]float32, b*s.pairs)
-	return s, nil
-}
-
-// stateBytes counts the cache and the scratch newState allocates.
-func (m *llama) stateBytes(cfg *sessionConfig) int64 {
-	hp := &m.hp
-	perToken := int64(2*hp.dim + 2*hp.heads*hp.headDim + 2*hp.kvHeads*hp.headDim + 2*hp.ff + hp.headDim)
-	return kvCacheBytes(cfg.KV, hp.layers, hp.kvHeads, hp.headDim, cfg.Ctx) + mulBytes(4, int64(cfg.Batch), perToken)
-}
-
-func (s *llamaState) reset() { s.kv.reset() }
 
 // forward runs the Llama graph on one micro-batch (see archState.forward).
 func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) error {
-	slots, err := s.kv.alloc(pos)
+	slots, err := s.kv.Alloc(pos)
 	if err != nil {
 		return err
 	}
-	pos = s.kv.cachePositions(pos)
+	pos = s.kv.CachePositions(pos)
 	m, hp := s.m, &s.m.hp
 	n, dim, eps := len(tokens), hp.dim, hp.eps
 	for i, t := range tokens {
@@ -96,9 +34,9 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 
 // rotations fills cos/sin for each token's position once per micro-batch;
 // every layer shares them. Dynamic NTK picks its table by the sequence
-// length the cache reaches with this batch (kvrerotate.go).
+// length the cache reaches with this batch (kvcache/rerotate.go).
 func (s *llamaState) rotations(pos []int32) {
-	r := s.kv.ropeTable(s.rope, len(pos))
+	r := s.kv.RopeTable(s.rope, len(pos))
 	np := s.pairs
 	for i, p := range pos {
 		r.CosSin(int(p), s.cos[i*np:(i+1)*np], s.sin[i*np:(i+1)*np])
@@ -130,9 +68,9 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 			lc.RoPE(k[i*kvDim+h*hd:i*kvDim+(h+1)*hd], cos, sin, hp.neox)
 		}
 	}
-	s.kv.put(l, slots, k, v)
+	s.kv.Put(l, slots, k, v)
 	att := s.att[:n*qDim]
-	s.poolFor(n*s.kv.n*qDim).Attention(att, q, pos, s.kv.k[l], s.kv.v[l], s.kv.pos, s.kv.n, s.prm)
+	s.poolFor(n*s.kv.Len()*qDim).Attention(att, q, pos, s.kv.K(l), s.kv.V(l), s.kv.Positions(), s.kv.Len(), s.prm)
 	s.matmul(xb, ly.wo, att, n)
 	addBias(xb, ly.bo)
 	lc.Add(x, x, xb)

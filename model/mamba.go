@@ -221,15 +221,3 @@ func (m *mambaModel) loadLayer(l *loader, i int) error {
 func (m *mambaModel) features() Features { return Features{} }
 func (m *mambaModel) vocabSize() int     { return m.p.vocab }
 func (m *mambaModel) contextLength() int { return m.p.ctx }
-
-// stateFloats is the size of one session's recurrent state: per layer the
-// convolution window and the SSM state.
-func (p *mambaParams) stateFloats() (conv, ssm int) {
-	return p.convChannels() * (p.dConv - 1), p.inner * p.dState
-}
-
-func (m *mambaModel) stateBytes(cfg *sessionConfig) int64 {
-	conv, ssm := m.p.stateFloats()
-	state := mulBytes(int64(m.p.layers), int64(conv+ssm), 4)
-	return state + mulBytes(int64(cfg.Batch), int64(m.p.scratchFloats()), 4)
-}

@@ -42,7 +42,7 @@ func ntkBase(base, factor float64, dims int) float64 {
 // rotated with the table of the length they were written at; lcrun's model
 // re-rotates every cached key to the new table when the bucket changes, so
 // that a cache filled in steps attends as one filled at once: see
-// model/kvrerotate.go.)
+// model/kvcache/rerotate.go.)
 
 // dynamicBucket is the granularity of dynamic NTK's length buckets, in tokens.
 const dynamicBucket = 256

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	lc "github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/internal/defaultmodel"
 	"github.com/lcrun/lcrun/model"
+	"github.com/lcrun/lcrun/model/kvcache"
 	"github.com/lcrun/lcrun/model/tokenizer"
 	"github.com/lcrun/lcrun/ropescale"
 )
@@ -61,7 +63,7 @@ func (f *sessionFlags) register(fs *flag.FlagSet, defaultKV string) {
 	fs.Func("attn", "attention: full | window:N | sinks:S,N (StreamingLLM)", func(v string) error {
 		a, err := model.ParseAttention(v)
 		f.attn = a
-		return err
+		return attnFlagError(err)
 	})
 	for _, name := range ropescale.FlagNames {
 		fs.Func(name, ropescale.FlagUsage[name], func(v string) error {
@@ -69,6 +71,15 @@ func (f *sessionFlags) register(fs *flag.FlagSet, defaultKV string) {
 			return f.rope.Set(name, v)
 		})
 	}
+}
+
+// attnFlagError says a bad --attn value in the flag's words.
+func attnFlagError(err error) error {
+	var bad *model.AttentionError
+	if errors.As(err, &bad) {
+		return fmt.Errorf("--attn %s: %s (want %s)", bad.Text, bad.Why, kvcache.PolicyForms)
+	}
+	return err
 }
 
 // noteGiven records which flags were named (after parsing).

@@ -151,7 +151,7 @@ func TestStreamingKeysAreAtCachePositions(t *testing.T) {
 	evicted, shifts := s.StreamStats()
 	require.Positive(t, shifts)
 	kv := s.st.(*llamaState).kv
-	assert.Equal(t, int64(n-kv.n), evicted)
+	assert.Equal(t, int64(n-kv.Len()), evicted)
 
 	// The reference: a full cache, every key at its text position.
 	ref, err := m.NewSession(SessionOptions{Ctx: n, Batch: batch, Threads: 1})
@@ -162,13 +162,13 @@ func TestStreamingKeysAreAtCachePositions(t *testing.T) {
 	r := ref.st.(*llamaState).rope
 	np := r.Pairs()
 	angT, angC := make([]float32, np), make([]float32, np)
-	hd := kv.k[0].Dim
+	hd := kv.K(0).Dim
 	got, want := make([]float32, hd), make([]float32, hd)
-	for j := 0; j < kv.n; j++ {
-		assert.Equal(t, int32(j), kv.pos[j])
+	for j := 0; j < kv.Len(); j++ {
+		assert.Equal(t, int32(j), kv.Positions()[j])
 		text := j
 		if j >= sinks {
-			text = n - kv.n + j
+			text = n - kv.Len() + j
 		}
 		// Rotate the reference key from its text position to j.
 		r.Angles(text, angT)
@@ -178,17 +178,17 @@ func TestStreamingKeysAreAtCachePositions(t *testing.T) {
 			sn, cs := math.Sincos(float64(angC[i]) - float64(angT[i]))
 			cos[i], sin[i] = float32(cs), float32(sn)
 		}
-		for h := range kv.k[0].Heads {
-			rkv.k[0].Get(h, text, want)
+		for h := range kv.K(0).Heads {
+			rkv.K(0).Get(h, text, want)
 			lc.RoPE(want, cos, sin, false)
-			kv.k[0].Get(h, j, got)
+			kv.K(0).Get(h, j, got)
 			for i := range got {
 				assert.InDelta(t, want[i], got[i], 1e-4*(1+math.Abs(float64(want[i]))), "slot %d (text %d) head %d dim %d", j, text, h, i)
 			}
 		}
 	}
 	// The window's last key is the last token's.
-	assert.Equal(t, n-kv.n+kv.n-1, n-1)
+	assert.Equal(t, n-kv.Len()+kv.Len()-1, n-1)
 }
 
 func TestStreamingRejectsGapsAndSmallCaches(t *testing.T) {

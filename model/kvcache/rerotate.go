@@ -1,4 +1,4 @@
-package model
+package kvcache
 
 import (
 	"math"
@@ -44,18 +44,18 @@ type dynamicKeys struct {
 
 // dynamicWith makes c re-rotate its keys when r's dynamic table changes
 // (neox: the pairing of the model's rotation).
-func (c *kvCache) dynamicWith(r *ropescale.Rope, neox bool) {
+func (c *Cache) dynamicWith(r *ropescale.Rope, neox bool) {
 	np := r.Pairs()
 	c.dyn = &dynamicKeys{rope: r, table: r, neox: neox,
 		from: make([]float32, np), to: make([]float32, np),
 		cos: make([]float32, shiftChunk*np), sin: make([]float32, shiftChunk*np)}
 }
 
-// ropeTable returns the table that rotates the current micro-batch of b
-// tokens (call it after alloc): r itself, unless the cache is a dynamic
+// RopeTable returns the table that rotates the current micro-batch of b
+// tokens (call it after Alloc): r itself, unless the cache is a dynamic
 // NTK one; then the bucket of the length the cache now holds, with every
 // older key re-rotated to it first if it changed.
-func (c *kvCache) ropeTable(r *ropescale.Rope, b int) *ropescale.Rope {
+func (c *Cache) RopeTable(r *ropescale.Rope, b int) *ropescale.Rope {
 	d := c.dyn
 	if d == nil {
 		return r
@@ -71,7 +71,7 @@ func (c *kvCache) ropeTable(r *ropescale.Rope, b int) *ropescale.Rope {
 // lengthTable is the dynamic table for the sequence the cache holds: the
 // bucket of 1 + its largest position. A function of the cached positions
 // alone, so a restored cache knows which table its keys carry.
-func (c *kvCache) lengthTable() *ropescale.Rope {
+func (c *Cache) lengthTable() *ropescale.Rope {
 	if c.n == 0 {
 		return c.dyn.rope
 	}
@@ -85,7 +85,7 @@ func (c *kvCache) lengthTable() *ropescale.Rope {
 // rerotate turns every cached key from the table it carries into t. The
 // current micro-batch's b slots hold no keys yet: when they are the last b
 // slots they are skipped, else (a ring) they are rotated along, harmlessly.
-func (c *kvCache) rerotate(t *ropescale.Rope, b int) {
+func (c *Cache) rerotate(t *ropescale.Rope, b int) {
 	d := c.dyn
 	n := c.n
 	if s := c.slots[:b]; b > 0 && s[0] == n-b && s[b-1] == n-1 {
@@ -116,11 +116,11 @@ func (c *kvCache) rerotate(t *ropescale.Rope, b int) {
 	d.rerotations++
 }
 
-// KeyRotations says how often a dynamic NTK session re-rotated its cached
-// keys to a new length bucket (zero for other sessions).
-func (s *Session) KeyRotations() int64 {
-	if ls, ok := s.st.(*llamaState); ok && ls.kv.dyn != nil {
-		return ls.kv.dyn.rerotations
+// KeyRotations says how often a dynamic NTK cache re-rotated its keys to
+// a new length bucket (zero for other caches).
+func (c *Cache) KeyRotations() int64 {
+	if c.dyn == nil {
+		return 0
 	}
-	return 0
+	return c.dyn.rerotations
 }

@@ -1,0 +1,87 @@
+package model
+
+import (
+	"io"
+
+	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/bytesize"
+	"github.com/lcrun/lcrun/model/kvcache"
+	"github.com/lcrun/lcrun/ropescale"
+)
+
+// llamaState is one Llama session: its KV cache, its RoPE, and scratch
+// for the largest micro-batch (all allocated once, in newState).
+type llamaState struct {
+	m   *llama
+	cfg *sessionConfig
+	kernelPools
+	rope *ropescale.Rope
+	kv   *kvcache.Cache
+	prm  lc.AttentionParams
+
+	// Scratch, [batch][width] each (scratch lists the widths).
+	x, xb       []float32 // residual stream; normed input / projection output
+	q, k, v     []float32
+	att         []float32
+	gate, up    []float32
+	cos, sin    []float32 // [batch][rope pairs]
+	pairs, qDim int
+}
+
+// scratch lists the state's scratch buffers and their per-token widths.
+func (s *llamaState) scratch() []scratchBuf {
+	hp := &s.m.hp
+	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
+	return []scratchBuf{
+		{&s.x, hp.dim}, {&s.xb, hp.dim},
+		{&s.q, qDim}, {&s.k, kvDim}, {&s.v, kvDim}, {&s.att, qDim},
+		{&s.gate, hp.ff}, {&s.up, hp.ff},
+		{&s.cos, s.pairs}, {&s.sin, s.pairs},
+	}
+}
+
+// kvConfig is the cache a session with cfg holds (rope: the session's, nil
+// when only sizing it).
+func (m *llama) kvConfig(cfg *sessionConfig, rope *ropescale.Rope) kvcache.Config {
+	hp := &m.hp
+	return kvcache.Config{
+		Type: cfg.KV, Layers: hp.layers, Heads: hp.kvHeads, HeadDim: hp.headDim,
+		Slots: cfg.Ctx, Batch: cfg.Batch, Policy: kvcache.Policy(attentionOf(&cfg.SessionOptions)),
+		Rope: rope, NeoX: hp.neox,
+	}
+}
+
+func (m *llama) newState(cfg *sessionConfig) (archState, error) {
+	rope, err := m.ropeFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	kv, err := kvcache.New(m.kvConfig(cfg, rope))
+	if err != nil {
+		return nil, err
+	}
+	hp := &m.hp
+	s := &llamaState{
+		m: m, cfg: cfg, kernelPools: newKernelPools(cfg.pool), rope: rope, kv: kv,
+		prm: lc.AttentionParams{Heads: hp.heads, KVHeads: hp.kvHeads, HeadDim: hp.headDim,
+			Scale: m.attnScale(), Window: cfg.Window, Sinks: cfg.Sinks},
+		pairs: rope.Pairs(), qDim: hp.heads * hp.headDim,
+	}
+	allocScratch(s.scratch(), cfg.Batch)
+	return s, nil
+}
+
+// stateBytes counts the cache and the scratch newState allocates.
+func (m *llama) stateBytes(cfg *sessionConfig) int64 {
+	s := &llamaState{m: m, pairs: m.rope.Dims / 2}
+	return bytesize.Add(kvcache.Bytes(m.kvConfig(cfg, nil)), scratchBytes(s.scratch(), cfg.Batch))
+}
+
+func (s *llamaState) reset() { s.kv.Reset() }
+
+// The Llama part of a saved state is its KV cache (kvcache/state.go).
+func (s *llamaState) saveState(w io.Writer) error    { return s.kv.Save(w) }
+func (s *llamaState) restoreState(r io.Reader) error { return s.kv.Restore(r) }
+
+// kvCache gives the session's KV cache to what reports on it.
+func (s *llamaState) kvCache() *kvcache.Cache { return s.kv }
