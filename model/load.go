@@ -1,7 +1,6 @@
 package model
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -180,22 +179,4 @@ func (l *loader) metaValue(key string) (any, bool) {
 		return nil, false
 	}
 	return v.Any(), true
-}
-
-// errTooLarge reports a state that cannot be allocated.
-var errTooLarge = errors.New("too large")
-
-// mulBytes multiplies sizes, saturating at MaxInt64 (for estimates).
-func mulBytes(xs ...int64) int64 {
-	p := int64(1)
-	for _, x := range xs {
-		if x <= 0 {
-			return 0
-		}
-		if p > math.MaxInt64/x {
-			return math.MaxInt64
-		}
-		p *= x
-	}
-	return p
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/bytesize"
 	"github.com/lcrun/lcrun/ropescale"
 )
 
@@ -43,7 +44,7 @@ type SessionOptions struct {
 	// Streaming (with a Window) gives RoPE and the mask positions inside
 	// the cache, as StreamingLLM does: the Sinks first tokens at 0..Sinks-1
 	// and the window right after them, whatever the text position
-	// (kvshift.go). Needs consecutive positions and Ctx >=
+	// (kvcache/shift.go). Needs consecutive positions and Ctx >=
 	// StreamSlots(Window, Sinks, Batch) for evictions to be rare.
 	Streaming bool
 	// History > 0 keeps only the last History tokens (at least) for
@@ -154,9 +155,11 @@ func (m *Model) NewSession(o SessionOptions) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if need := m.arch.stateBytes(&cfg); need > memoryLimit() {
-		return nil, fmt.Errorf("model: a session with a context of %d tokens needs %s, more than this machine's memory (%s)",
-			cfg.Ctx, byteSize(need), byteSize(memoryLimit()))
+	// A request past what the machine has could only end in the runtime's
+	// fatal out-of-memory error, which no caller can handle.
+	if need, free := m.arch.stateBytes(&cfg), available(); free.Bytes > 0 && need > free.Bytes {
+		return nil, fmt.Errorf("model: a session with a context of %d tokens needs %s, more than the %s of memory available (%s)",
+			cfg.Ctx, bytesize.Format(need), bytesize.Format(free.Bytes), free.Source)
 	}
 	s := &Session{m: m, cfg: cfg}
 	if cfg.Pool == nil {
@@ -289,6 +292,17 @@ func (s *Session) Eval(ctx context.Context, b Batch) error {
 		}
 	}
 	return nil
+}
+
+// historyBytes is the most memory record's token history holds over a
+// sequence of total tokens: append may double an unbounded array; a
+// bounded one never holds more than 2*History+Batch tokens.
+func (c *sessionConfig) historyBytes(total int) int64 {
+	n := 2 * int64(total)
+	if k := c.History; k > 0 {
+		n = min(n, 2*int64(k)+int64(c.Batch))
+	}
+	return 4 * n
 }
 
 // record appends one micro-batch's tokens to the history. With a History

@@ -8,13 +8,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/lcrun/lcrun/internal/source"
 	"github.com/lcrun/lcrun/internal/sysmem"
 	"github.com/lcrun/lcrun/model"
+	"github.com/lcrun/lcrun/model/longinput"
+	"github.com/lcrun/lcrun/model/prefixcache"
 	"github.com/lcrun/lcrun/model/tokenizer"
 )
 
@@ -24,6 +26,9 @@ const promptSeparator = "\n\n"
 // afterMicroBatch, when set (tests), is called after each micro-batch of
 // the prefill with the tokens done.
 var afterMicroBatch func(done int)
+
+// planMade, when set (tests), sees the library's plan a run prints.
+var planMade func(*model.Plan)
 
 // goSlack is the garbage a run may hold between collections; gcPercent
 // the collector's pacing (GOGC) during a run.
@@ -36,31 +41,23 @@ const (
 // the points where a run may save a state that survives appended text.
 const streamChunk = 64 << 10
 
-// longRun is one run over an input: read and tokenise it, plan memory and
-// time, resume from the cache, prefill with progress, append the prompt,
-// generate (issue 6).
+// longRun is one run over an input: the library reads, plans, resumes and
+// prefills (model.Plan, model/longinput); this is the command line's side
+// of it: notes, the estimate, progress, the answer and statistics.
 type longRun struct {
 	c              *runConfig
 	m              *model.Model
 	tok            *tokenizer.Tokenizer
 	stdout, stderr io.Writer
 
-	// The input is read twice, as a stream each time: once to count its
-	// tokens (and find cached prefixes), once to evaluate them. Only what
-	// cannot be read again (standard input) is kept, as tokens.
-	inName string
-	nInput int     // the input's tokens, BOS included
-	head   []int32 // its first tokens (the speed probe)
-	stored []int32 // all of them, for standard input
-	stable []int   // token counts where the tokenizer's cuts are final
+	src    longinput.TextSource
+	first  *source.Input    // the input of the first pass
+	last   *source.Input    // the input of the pass being read
+	input  *longinput.Input // nil without an input
+	nInput int              // the input's tokens, BOS included
 	prompt []int32
-	// tokenizerBytes is what the tokenizer held at the end of the
-	// counting pass (its word cache): the prefill pass holds as much again.
-	tokenizerBytes int64
-
-	plan  *plan
-	cache *runCache
-	stats runStats
+	plan   *model.Plan
+	stats  runStats
 }
 
 // runStats are what --json prints at the end.
@@ -101,6 +98,8 @@ func (r *longRun) note(format string, args ...any) {
 	}
 }
 
+func (r *longRun) warn(msg string) { fmt.Fprintf(r.stderr, "lcrun: warning: %s\n", oneLine(msg)) }
+
 func (r *longRun) run() error {
 	start := time.Now()
 	r.stats.Model, r.stats.Arch = r.m.Name(), r.m.Arch()
@@ -115,15 +114,6 @@ func (r *longRun) run() error {
 		stop()
 	}()
 
-	if r.c.cacheDir != "" {
-		fp, err := fingerprint(r.m, &r.c.session)
-		if err != nil {
-			return err
-		}
-		if r.cache, err = openRunCache(r.c.cacheDir, r.c.cacheMax, r.m, fp, r.stderr); err != nil {
-			return err
-		}
-	}
 	if err := r.countInput(); err != nil {
 		return err
 	}
@@ -141,41 +131,45 @@ func (r *longRun) run() error {
 	if err != nil {
 		return err
 	}
-	if !r.m.Features().Attention || o.Window > 0 {
-		o.History = model.DefaultHistory // set here so that the plan counts the bounded history
-	}
-	if r.plan, err = newPlan(r.m, o, r.nInput, len(r.prompt), r.c.n, r.cache != nil, r.c.maxMem); err != nil {
+	r.plan, err = r.m.NewPlan(o, model.PlanInput{Input: r.nInput, Prompt: len(r.prompt), Generate: r.c.n,
+		ExtraProcess: r.src.TokenizerBytes, WithCache: r.c.cacheDir != "", MaxMemory: r.c.maxMem})
+	if err != nil {
 		return err
 	}
-	r.plan.process += r.tokenizerBytes
-	if err := r.plan.check(r.m); err != nil {
-		return err
+	if planMade != nil {
+		planMade(r.plan)
 	}
-	r.stats.EstimateBytes = r.plan.memory()
+	if err := r.plan.Check(); err != nil {
+		return refusal(err)
+	}
+	r.stats.EstimateBytes = r.plan.Memory()
 	// Keep garbage from piling up (gcPercent, set above): a long run makes
 	// a little per token (tokenizer chunks), and the collector's default
 	// pacing lets the heap reach twice what is live before collecting, so
 	// that peak memory would depend on how long the run is. The live heap
 	// holds no pointers worth scanning (caches are flat), so collecting
 	// often is cheap. Mapped weights are outside Go's heap.
-	debug.SetMemoryLimit(sysmem.GoBytes() + r.tokenizerBytes + r.plan.session + r.plan.history + r.plan.cacheIO + goSlack)
+	p := r.plan
+	debug.SetMemoryLimit(sysmem.GoBytes() + r.src.TokenizerBytes + p.Session + p.History + p.CacheIO + goSlack)
 
 	// The estimate comes before the session takes its memory; it counts
 	// on the longest cached prefix loading.
 	cached := 0
-	if r.cache != nil {
-		if ms := r.cache.finder.Matches(); len(ms) > 0 {
-			cached = ms[0].Tokens
-		}
+	if r.input != nil {
+		cached = r.input.Cached()
 	}
 	if r.nInput-cached+len(r.prompt) >= longInput {
-		if err := r.plan.measure(r.m, append(r.head, r.prompt...)); err != nil {
+		var head []int32
+		if r.input != nil {
+			head = r.input.Head()
+		}
+		if err := p.Measure(append(head, r.prompt...)); err != nil {
 			return err
 		}
 		if !r.c.quiet {
-			r.plan.report(r.stderr, r.m, cached)
+			reportPlan(r.stderr, p, cached)
 		}
-		pre, dec := r.plan.seconds(r.m, cached)
+		pre, dec := p.Seconds(cached)
 		r.stats.EstimateSeconds = pre + dec
 	}
 
@@ -185,8 +179,8 @@ func (r *longRun) run() error {
 	}
 	defer s.Close()
 	resume := 0
-	if r.cache != nil {
-		if resume = r.cache.resume(s, r.nInput, len(r.prompt) == 0, r.stderr); resume > 0 {
+	if r.input != nil {
+		if resume = r.input.Resume(s, len(r.prompt) == 0); resume > 0 {
 			r.note("cache: resumed from a saved state of %s tokens (%s to compute)", groupDigits(resume), groupDigits(r.nInput-resume))
 		}
 	}
@@ -216,64 +210,50 @@ func (r *longRun) run() error {
 // total is the sequence the session must hold.
 func (r *longRun) total() int { return r.nInput + len(r.prompt) + r.c.n }
 
-// headTokens is how many of the input's first tokens are kept for the
-// speed probe.
-const headTokens = 256
-
-// readInput streams the input's tokens to each, chunk by chunk, and
-// returns the cut points (token counts after each chunk).
-func (r *longRun) readInput(each func(ids []int32) error) ([]int, error) {
-	if r.stored != nil {
-		for i := 0; i < len(r.stored); i += streamChunk {
-			if err := each(r.stored[i:min(i+streamChunk, len(r.stored))]); err != nil {
-				return nil, err
-			}
-		}
-		return nil, nil
+// countInput is the first pass over the input (model/longinput), with
+// the state cache when --cache is given. Standard input is kept whole, as
+// it cannot be read again.
+func (r *longRun) countInput() error {
+	if r.c.input == "" {
+		return nil
 	}
-	in, err := source.Open(r.c.input, source.Options{Stdin: stdin, MaxFileSize: r.c.maxFileSize})
+	r.src = longinput.TextSource{Tokenizer: r.tok, AddBOS: true, ChunkSize: streamChunk, Text: func() (io.ReadCloser, error) {
+		in, err := source.Open(r.c.input, source.Options{Stdin: stdin, MaxFileSize: r.c.maxFileSize})
+		if err == nil {
+			if r.first == nil {
+				r.first = in
+				r.stats.Input = in.Name()
+			}
+			r.last = in
+		}
+		return in, err
+	}}
+	o := longinput.Options{MaxTokens: r.c.ctx, Keep: r.c.input == "-", Warn: r.warn}
+	if r.c.cacheDir != "" {
+		var err error
+		if o.Fingerprint, err = fingerprint(r.m, &r.c.session); err != nil {
+			return err
+		}
+		if o.Cache, err = prefixcache.Open(r.c.cacheDir, r.c.cacheMax, r.warn); err != nil {
+			return err
+		}
+	}
+	t0 := time.Now()
+	in, err := longinput.Count(r.m, &r.src, o)
+	var long *longinput.TooLongError
+	if errors.As(err, &long) {
+		f := r.last
+		return fmt.Errorf("%s is longer than --ctx %s tokens (stopped reading at %s tokens, %s of %s)",
+			f.Name(), groupDigits(long.Max), groupDigits(long.Read), sizeText(f.BytesRead()), sizeText(f.Size()))
+	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer in.Close()
-	if r.inName == "" {
-		r.inName = in.Name()
-		r.stats.Input = in.Name()
-		defer r.describeInput(in)
-	}
-	st := r.tok.NewStream(in, true, false)
-	st.ChunkSize = streamChunk
-	var cuts []int
-	n := 0
-	first := r.nInput == 0 && r.tokenizerBytes == 0
-	var base int64
-	if first {
-		runtime.GC()
-		base = sysmem.HeapLive()
-	}
-	for {
-		ids, err := st.Next()
-		if errors.Is(err, io.EOF) {
-			if first {
-				runtime.GC()
-				r.tokenizerBytes = max(sysmem.HeapLive()-base, 0)
-				runtime.KeepAlive(st)
-			}
-			return cuts, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", in.Name(), err)
-		}
-		n += len(ids)
-		cuts = append(cuts, n)
-		if r.c.ctx > 0 && n > r.c.ctx {
-			return nil, fmt.Errorf("%s is longer than --ctx %s tokens (stopped reading at %s tokens, %s of %s)",
-				in.Name(), groupDigits(r.c.ctx), groupDigits(n), sizeText(in.BytesRead()), sizeText(in.Size()))
-		}
-		if err := each(ids); err != nil {
-			return nil, err
-		}
-	}
+	r.input, r.nInput = in, in.Tokens()
+	r.stats.TokenizeSeconds = time.Since(t0).Seconds()
+	r.stats.InputTokens = r.nInput
+	r.describeInput(r.first)
+	return nil
 }
 
 // describeInput reports what a directory walk read.
@@ -289,40 +269,28 @@ func (r *longRun) describeInput(in *source.Input) {
 	r.note("read %d files (%s) from %s%s: %s tokens", in.FilesRead(), sizeText(in.BytesRead()), in.Name(), skipped, groupDigits(r.nInput))
 }
 
-// countInput is the first pass: tokens counted (and fed to the cache's
-// finder), the first ones kept, stable cut points noted. Standard input
-// is kept whole, as it cannot be read again.
-func (r *longRun) countInput() error {
-	if r.c.input == "" {
-		return nil
+// fingerprint names what, besides the model and the tokens, makes two
+// saved states interchangeable: the architecture's state layout under the
+// session's options (the micro-batch as asked for: it sets where a
+// streaming cache evicts).
+func fingerprint(m *model.Model, sf *sessionFlags) (string, error) {
+	var b strings.Builder
+	batch := sf.batch
+	if batch == 0 {
+		batch = model.DefaultBatch
 	}
-	t0 := time.Now()
-	keep := r.c.input == "-"
-	cuts, err := r.readInput(func(ids []int32) error {
-		if len(r.head) < headTokens {
-			r.head = append(r.head, ids[:min(len(ids), headTokens-len(r.head))]...)
+	fmt.Fprintf(&b, "arch=%s batch=%d", m.Arch(), batch)
+	if m.Features().Attention {
+		kv, err := parseKV(sf.kv)
+		if err != nil {
+			return "", err
 		}
-		if keep {
-			r.stored = append(r.stored, ids...)
-		}
-		if r.cache != nil {
-			r.cache.finder.Add(ids)
-		}
-		r.nInput += len(ids)
-		return nil
-	})
-	if err != nil {
-		return err
+		fmt.Fprintf(&b, " attn=%s kv=%s", sf.attn.Effective(m), kvText(kv))
 	}
-	if keep && r.stored == nil {
-		r.stored = []int32{}
+	if m.Features().RoPE && len(sf.ropeText) > 0 {
+		b.WriteString(" rope=" + strings.Join(sf.ropeText, ","))
 	}
-	// Only the last two cuts depend on where the text ends (the final
-	// read, then the end itself).
-	r.stable = cuts[:max(len(cuts)-2, 0)]
-	r.stats.TokenizeSeconds = time.Since(t0).Seconds()
-	r.stats.InputTokens = r.nInput
-	return nil
+	return b.String(), nil
 }
 
 // readPrompt tokenises -p after a separator (with BOS when it is alone).
@@ -346,10 +314,9 @@ func (r *longRun) readPrompt() error {
 	return nil
 }
 
-// prefill is the second pass: the input's tokens from resume on are
-// evaluated as they stream in, stopping at save points when caching, then
-// the prompt. On Ctrl-C the tokens done so far are saved (when caching)
-// and ctx's error returned.
+// prefill evaluates the input from resume on (the library saves states on
+// the way when caching, also on Ctrl-C), then the prompt, with one
+// progress line for both.
 func (r *longRun) prefill(ctx context.Context, s *model.Session, resume int) error {
 	todo := r.nInput - resume + len(r.prompt)
 	if todo == 0 {
@@ -357,74 +324,26 @@ func (r *longRun) prefill(ctx context.Context, s *model.Session, resume int) err
 	}
 	pr := newProgress(r.stderr, r.c.quiet, "prefill", todo)
 	defer pr.finish()
-	eval := func(tokens []int32) error {
-		base := s.Pos() - resume
-		return s.Prefill(ctx, tokens, func(d, _ int) {
-			pr.update(base + d)
-			if afterMicroBatch != nil {
-				afterMicroBatch(base + d)
-			}
-		})
+	update := func(done int) {
+		pr.update(done)
+		if afterMicroBatch != nil {
+			afterMicroBatch(done)
+		}
 	}
-	if r.nInput > resume {
-		points := []int{r.nInput}
-		var periodic map[int]bool
-		if r.cache != nil {
-			points, periodic = savePoints(r.stable, resume, r.nInput)
+	if r.input != nil {
+		err := r.input.Prefill(ctx, s, resume, update)
+		if errors.Is(err, longinput.ErrChanged) {
+			return fmt.Errorf("%s changed while it was being read", r.stats.Input)
 		}
-		// roll feeds the prefix key the tokens up to count (evaluated or
-		// restored), so that a save names exactly what the session holds.
-		rolled := 0
-		roll := func(ids []int32, from, count int) error {
-			if r.cache == nil || count <= rolled {
-				return nil
-			}
-			err := r.cache.roll(ids[rolled-from:count-from], r.inName)
-			rolled = count
-			return err
-		}
-		read := 0 // tokens streamed so far
-		_, err := r.readInput(func(ids []int32) error {
-			from := read
-			read += len(ids)
-			if err := roll(ids, from, min(read, resume)); err != nil {
-				return err
-			}
-			for at := max(from, resume); at < read; {
-				for len(points) > 0 && points[0] <= at {
-					points = points[1:]
-				}
-				end := read
-				if len(points) > 0 && points[0] < end {
-					end = points[0]
-				}
-				err := eval(ids[at-from : end-from])
-				at = s.Pos()
-				if rerr := roll(ids, from, at); rerr != nil {
-					return rerr
-				}
-				if r.cache != nil && (err == nil && len(points) > 0 && at == points[0] || errors.Is(err, context.Canceled)) {
-					if serr := r.cache.save(s, err == nil && periodic[at]); serr != nil {
-						fmt.Fprintf(r.stderr, "lcrun: warning: cache: could not save: %s\n", oneLine(serr.Error()))
-					}
-				}
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		})
 		if err != nil {
 			return err
 		}
-		if read != r.nInput {
-			return fmt.Errorf("%s changed while it was being read (%s tokens, then %s)", r.inName, groupDigits(r.nInput), groupDigits(read))
-		}
 	}
-	if len(r.prompt) > 0 {
-		return eval(r.prompt)
+	if len(r.prompt) == 0 {
+		return nil
 	}
-	return nil
+	base := s.Pos() - resume
+	return s.Prefill(ctx, r.prompt, func(d, _ int) { update(base + d) })
 }
 
 // generate streams the answer (or the continuation) to stdout, ending its
@@ -496,13 +415,15 @@ func (r *longRun) finishStats(s *model.Session) {
 	if st.DecodeSeconds > 0 {
 		st.DecodeTPS = float64(st.DecodeTokens) / st.DecodeSeconds
 	}
-	if r.plan != nil && r.plan.attention {
-		st.Attention, st.KV, st.KVSlots = attnText(r.plan.opts), kvText(r.plan.opts.KV), r.plan.opts.Ctx
+	if r.plan != nil && r.plan.Attention {
+		o := r.plan.Options
+		st.Attention, st.KV, st.KVSlots = attnText(o), kvText(o.KV), o.Ctx
 		st.Evicted, _ = s.StreamStats()
 	}
-	if r.cache != nil {
-		st.CacheHits, st.CacheSaves, st.CacheSavedBytes = r.cache.hits, r.cache.saves, r.cache.savedBytes
-		st.CacheSaveSecs = r.cache.saveTime.Seconds()
+	if r.input != nil {
+		cs := r.input.CacheStats()
+		st.CacheHits, st.CacheSaves, st.CacheSavedBytes = cs.Hits, cs.Saves, cs.SavedBytes
+		st.CacheSaveSecs = cs.SaveTime.Seconds()
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lcrun/lcrun/internal/sysmem"
+	"github.com/lcrun/lcrun/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -239,16 +240,32 @@ func TestLongRunMambaNote(t *testing.T) {
 	assert.Empty(t, st.Attention)
 }
 
-func TestSavePoints(t *testing.T) {
-	stable := []int{100, 70000, 140000, 200000, 260000}
-	points, periodic := savePoints(stable, 0, 300000)
-	assert.Equal(t, []int{70000, 140000, 260000, 300000}, points)
-	assert.Equal(t, map[int]bool{70000: true, 140000: true}, periodic)
-	// Resumed past some: only later points.
-	points, _ = savePoints(stable, 150000, 300000)
-	assert.Equal(t, []int{260000, 300000}, points)
-	points, _ = savePoints(nil, 0, 10)
-	assert.Equal(t, []int{10}, points)
-	points, _ = savePoints(stable, 300000, 300000)
-	assert.Empty(t, points)
+// TestLongRunPrintsTheLibraryPlan: the estimate a run prints and reports
+// is model.Plan's, whose session figure is the library's SessionBytes for
+// the options the run uses.
+func TestLongRunPrintsTheLibraryPlan(t *testing.T) {
+	defer func(n int) { longInput = n }(longInput)
+	longInput = 100
+	var plan *model.Plan
+	planMade = func(p *model.Plan) { plan = p }
+	defer func() { planMade = nil }()
+	text := storyText(t, t.TempDir(), 3000, 5)
+	code, _, st, errOut := runJSON(t, storiesModel, text, "-n", "4", "--kv", "f16", "--attn", "sinks:4,256")
+	require.Equal(t, 0, code, errOut)
+	require.NotNil(t, plan)
+	m, err := model.Open(testdata + "/stories260K.gguf")
+	require.NoError(t, err)
+	defer m.Close()
+	session, err := m.SessionBytes(plan.Options)
+	require.NoError(t, err)
+	assert.Equal(t, session, plan.Session)
+	assert.Equal(t, plan.Memory(), st.EstimateBytes)
+	pre, dec := plan.Seconds(0)
+	assert.InDelta(t, pre+dec, st.EstimateSeconds, 1e-9)
+	assert.Equal(t, st.InputTokens, plan.Input)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	require.Len(t, lines, 2, errOut)
+	assert.Contains(t, lines[1], fmt.Sprintf("estimate: memory %s (session %s, weights %s, process %s)",
+		sizeText(plan.Memory()), sizeText(session), sizeText(m.File().Size()), sizeText(plan.Process+plan.History+plan.CacheIO)))
+	assert.Contains(t, lines[0], fmt.Sprintf("%s KV cache of %s slots", "f16", groupDigits(plan.Options.Ctx)))
 }

@@ -8,18 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestVisibleKeys(t *testing.T) {
-	full := &plan{attention: true}
-	// Token i sees i+1 keys: 1+2+...+10.
-	assert.Equal(t, 55.0, full.visibleKeys(0, 10))
-	assert.Equal(t, 55.0-15, full.visibleKeys(5, 10))
-	win := &plan{attention: true, opts: model.SessionOptions{Window: 4, Sinks: 1}}
-	// Capped at 5: 1+2+3+4+5+5+5.
-	assert.Equal(t, 25.0, win.visibleKeys(0, 7))
-	assert.Equal(t, 10.0, win.visibleKeys(5, 7))
-	assert.Zero(t, (&plan{}).visibleKeys(0, 100), "no attention")
-}
-
 func TestFingerprint(t *testing.T) {
 	m, err := model.Open(testdata + "/stories260K.gguf")
 	require.NoError(t, err)
