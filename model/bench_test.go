@@ -14,7 +14,7 @@ import (
 // prompt of 512 tokens evaluated from an empty cache in micro-batches,
 // tg = 64 or 128 tokens decoded one at a time from an empty cache (no
 // sampling), f16 KV cache (llama.cpp's default), 2 threads. Models:
-// stories260K (real) and the llama-110m shapes of model/synth, generated
+// stories260K (real) and the llama-110m shapes of internal/synth, generated
 // once into synth's cache directory.
 //
 //	go test ./model -run '^$' -bench 'Prefill|Decode' -benchtime 3x

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	lc "github.com/lcrun/lcrun"
-	"github.com/lcrun/lcrun/model/synth"
+	"github.com/lcrun/lcrun/internal/synth"
 	"github.com/lcrun/lcrun/ropescale"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -5,7 +5,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/lcrun/lcrun/model/synth"
+	"github.com/lcrun/lcrun/internal/synth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -11,7 +11,7 @@ import (
 
 	lc "github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/gguf"
-	"github.com/lcrun/lcrun/model/synth"
+	"github.com/lcrun/lcrun/internal/synth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lcrun/lcrun/model/synth"
+	"github.com/lcrun/lcrun/internal/synth"
 	"github.com/stretchr/testify/require"
 )
 

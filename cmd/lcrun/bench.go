@@ -12,8 +12,8 @@ import (
 
 	lc "github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/internal/bench"
+	"github.com/lcrun/lcrun/internal/synth"
 	"github.com/lcrun/lcrun/model"
-	"github.com/lcrun/lcrun/model/synth"
 )
 
 func init() {

@@ -15,6 +15,7 @@ import (
 
 	lc "github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/gguf"
+	"github.com/lcrun/lcrun/internal/bytesize"
 	"github.com/lcrun/lcrun/internal/defaultmodel"
 )
 
@@ -475,18 +476,8 @@ func siCount(n uint64) string {
 	return fmt.Sprint(n)
 }
 
-func sizeText(n int64) string {
-	x := float64(n)
-	for _, u := range []struct {
-		unit string
-		size float64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if x >= u.size {
-			return fmt.Sprintf("%.2f %s", x/u.size, u.unit)
-		}
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+// sizeText writes a size as every lcrun report does ("1.13 MiB").
+func sizeText(n int64) string { return bytesize.Format(n) }
 
 // kernelText groups kernels by implementation: "avx2: dot, matmul_q8_0; generic: ssm_scan".
 func kernelText(k map[string]string) string {

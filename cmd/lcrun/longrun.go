@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,38 +57,6 @@ type longRun struct {
 	prompt []int32
 	plan   *model.Plan
 	stats  runStats
-}
-
-// runStats are what --json prints at the end.
-type runStats struct {
-	Model           string         `json:"model"`
-	Arch            string         `json:"arch"`
-	Input           string         `json:"input,omitempty"`
-	Files           int            `json:"files,omitempty"`
-	Skipped         map[string]int `json:"skipped,omitempty"`
-	InputTokens     int            `json:"input_tokens"`
-	PromptTokens    int            `json:"prompt_tokens"`
-	CachedTokens    int            `json:"cached_tokens"`
-	PrefillTokens   int            `json:"prefill_tokens"`
-	PrefillSeconds  float64        `json:"prefill_seconds"`
-	PrefillTPS      float64        `json:"prefill_tps"`
-	DecodeTokens    int            `json:"decode_tokens"`
-	DecodeSeconds   float64        `json:"decode_seconds"`
-	DecodeTPS       float64        `json:"decode_tps"`
-	TokenizeSeconds float64        `json:"tokenize_seconds"`
-	WallSeconds     float64        `json:"wall_seconds"`
-	Attention       string         `json:"attention,omitempty"`
-	KV              string         `json:"kv,omitempty"`
-	KVSlots         int            `json:"kv_slots,omitempty"`
-	Evicted         int64          `json:"evicted_tokens,omitempty"`
-	EstimateBytes   int64          `json:"estimate_bytes"`
-	EstimateSeconds float64        `json:"estimate_seconds,omitempty"`
-	PeakRSSBytes    int64          `json:"peak_rss_bytes"`
-	CacheHits       int            `json:"cache_hits"`
-	CacheSaves      int            `json:"cache_saves"`
-	CacheSavedBytes int64          `json:"cache_saved_bytes"`
-	CacheSaveSecs   float64        `json:"cache_save_seconds"`
-	Interrupted     bool           `json:"interrupted,omitempty"`
 }
 
 func (r *longRun) note(format string, args ...any) {
@@ -344,98 +311,4 @@ func (r *longRun) prefill(ctx context.Context, s *model.Session, resume int) err
 	}
 	base := s.Pos() - resume
 	return s.Prefill(ctx, r.prompt, func(d, _ int) { update(base + d) })
-}
-
-// generate streams the answer (or the continuation) to stdout, ending its
-// line also when generation stops early (Ctrl-C, an error).
-func (r *longRun) generate(ctx context.Context, s *model.Session) (err error) {
-	if r.c.n == 0 {
-		return nil
-	}
-	t0 := time.Now()
-	n := 0
-	out := &lineEnder{w: r.stdout}
-	defer func() {
-		r.stats.DecodeTokens = n
-		r.stats.DecodeSeconds = time.Since(t0).Seconds()
-		if ferr := out.finish(); err == nil {
-			err = ferr
-		}
-	}()
-	opts := model.GenerateOptions{MaxTokens: r.c.n, Sampler: model.NewSampler(r.c.sampler)}
-	for t, err := range s.Generate(ctx, opts) {
-		if err != nil {
-			return err
-		}
-		n++
-		if _, err := io.WriteString(out, t.Text); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// lineEnder passes text through and, at finish, ends its last line if the
-// text did not: the shell's prompt or the --json line then starts a line
-// of its own, and a text that already ends with a newline gets no second.
-type lineEnder struct {
-	w      io.Writer
-	open   bool // the last byte written was not a newline
-	broken bool // a write failed: write nothing more
-}
-
-func (l *lineEnder) Write(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	n, err := l.w.Write(p)
-	if err != nil {
-		l.broken = true
-		return n, err
-	}
-	l.open = p[len(p)-1] != '\n'
-	return n, nil
-}
-
-func (l *lineEnder) finish() error {
-	if !l.open || l.broken {
-		return nil
-	}
-	l.open = false
-	_, err := io.WriteString(l.w, "\n")
-	return err
-}
-
-func (r *longRun) finishStats(s *model.Session) {
-	st := &r.stats
-	st.PeakRSSBytes = sysmem.PeakRSS()
-	if st.PrefillSeconds > 0 {
-		st.PrefillTPS = float64(st.PrefillTokens) / st.PrefillSeconds
-	}
-	if st.DecodeSeconds > 0 {
-		st.DecodeTPS = float64(st.DecodeTokens) / st.DecodeSeconds
-	}
-	if r.plan != nil && r.plan.Attention {
-		o := r.plan.Options
-		st.Attention, st.KV, st.KVSlots = attnText(o), kvText(o.KV), o.Ctx
-		st.Evicted, _ = s.StreamStats()
-	}
-	if r.input != nil {
-		cs := r.input.CacheStats()
-		st.CacheHits, st.CacheSaves, st.CacheSavedBytes = cs.Hits, cs.Saves, cs.SavedBytes
-		st.CacheSaveSecs = cs.SaveTime.Seconds()
-	}
-}
-
-// printJSON writes the statistics as the last line of stdout (--json).
-func (r *longRun) printJSON() error {
-	if !r.c.json {
-		return nil
-	}
-	b, err := json.Marshal(&r.stats)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(r.stdout, "%s\n", b)
-	return err
 }

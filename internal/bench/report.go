@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lcrun/lcrun/internal/bytesize"
 )
 
 // Schema names the JSON layout below. Within "lcrun-bench/1" keys are only
@@ -250,17 +252,8 @@ func plural(n int) string {
 	return "s"
 }
 
-func sizeText(b int) string {
-	switch {
-	case b >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
-	case b >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
-	case b >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", b)
-}
+// sizeText writes a size with one decimal (the report's columns are narrow).
+func sizeText(b int) string { return bytesize.FormatPrec(int64(b), 1) }
 
 func countText(n int64) string {
 	switch {

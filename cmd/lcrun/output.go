@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/lcrun/lcrun/model"
+)
+
+// generate streams the answer (or the continuation) to stdout, ending its
+// line also when generation stops early (Ctrl-C, an error).
+func (r *longRun) generate(ctx context.Context, s *model.Session) (err error) {
+	if r.c.n == 0 {
+		return nil
+	}
+	t0 := time.Now()
+	n := 0
+	out := &lineEnder{w: r.stdout}
+	defer func() {
+		r.stats.DecodeTokens = n
+		r.stats.DecodeSeconds = time.Since(t0).Seconds()
+		if ferr := out.finish(); err == nil {
+			err = ferr
+		}
+	}()
+	opts := model.GenerateOptions{MaxTokens: r.c.n, Sampler: model.NewSampler(r.c.sampler)}
+	for t, err := range s.Generate(ctx, opts) {
+		if err != nil {
+			return err
+		}
+		n++
+		if _, err := io.WriteString(out, t.Text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lineEnder passes text through and, at finish, ends its last line if the
+// text did not: the shell's prompt or the --json line then starts a line
+// of its own, and a text that already ends with a newline gets no second.
+type lineEnder struct {
+	w      io.Writer
+	open   bool // the last byte written was not a newline
+	broken bool // a write failed: write nothing more
+}
+
+func (l *lineEnder) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n, err := l.w.Write(p)
+	if err != nil {
+		l.broken = true
+		return n, err
+	}
+	l.open = p[len(p)-1] != '\n'
+	return n, nil
+}
+
+func (l *lineEnder) finish() error {
+	if !l.open || l.broken {
+		return nil
+	}
+	l.open = false
+	_, err := io.WriteString(l.w, "\n")
+	return err
+}
