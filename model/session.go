@@ -161,6 +161,11 @@ func (m *Model) NewSession(o SessionOptions) (*Session, error) {
 		return nil, fmt.Errorf("model: a session with a context of %d tokens needs %s, more than the %s of memory available (%s)",
 			cfg.Ctx, bytesize.Format(need), bytesize.Format(free.Bytes), free.Source)
 	}
+	if m.Features().Attention && cfg.Ctx > maxPosition {
+		// Where the free memory is unknown: no allocation of that size can
+		// succeed, and positions are int32.
+		return nil, fmt.Errorf("model: a context of %d tokens is more than a session addresses (%d positions) or any machine's memory holds", cfg.Ctx, maxPosition)
+	}
 	s := &Session{m: m, cfg: cfg}
 	if cfg.Pool == nil {
 		cfg.pool = lc.NewPool(cfg.Threads)

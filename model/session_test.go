@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"sync"
 	"testing"
@@ -344,5 +345,19 @@ func TestDecodeNoAllocs(t *testing.T) {
 			tok = (tok*31 + 7) % 512
 		})
 		assert.Zero(t, allocs, "threads %d", threads)
+	}
+}
+
+// TestHugeContextIsRefused: contexts whose size computations overflow
+// int64 are refused with an error (they once passed the memory check and
+// panicked in makeslice), whether or not the free memory is known.
+func TestHugeContextIsRefused(t *testing.T) {
+	m := openStories(t)
+	for _, ctx := range []int{math.MaxInt, math.MaxInt / 2, math.MaxInt / 7, math.MaxInt32 + 1, 1 << 40} {
+		_, err := m.NewSession(SessionOptions{Ctx: ctx})
+		require.ErrorContains(t, err, "memory", "ctx %d", ctx)
+		n, err := m.SessionBytes(SessionOptions{Ctx: ctx})
+		require.NoError(t, err)
+		assert.Positive(t, n, "the estimate saturates instead of wrapping")
 	}
 }

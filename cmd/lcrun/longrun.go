@@ -178,8 +178,8 @@ func (r *longRun) run() error {
 func (r *longRun) total() int { return r.nInput + len(r.prompt) + r.c.n }
 
 // countInput is the first pass over the input (model/longinput), with
-// the state cache when --cache is given. Standard input is kept whole, as
-// it cannot be read again.
+// the state cache when --cache is given. Standard input, a pipe or a
+// device is kept whole, as it cannot be read again.
 func (r *longRun) countInput() error {
 	if r.c.input == "" {
 		return nil
@@ -195,7 +195,7 @@ func (r *longRun) countInput() error {
 		}
 		return in, err
 	}}
-	o := longinput.Options{MaxTokens: r.c.ctx, Keep: r.c.input == "-", Warn: r.warn}
+	o := longinput.Options{MaxTokens: r.c.ctx, Keep: source.ReadsOnce(r.c.input), Warn: r.warn}
 	if r.c.cacheDir != "" {
 		var err error
 		if o.Fingerprint, err = fingerprint(r.m, &r.c.session); err != nil {

@@ -18,6 +18,7 @@ func fakeProgress(tty, quiet bool, total int) (*progress, *bytes.Buffer, *time.T
 	p.now = func() time.Time { return now }
 	p.rss = func() int64 { return 3 << 20 }
 	p.start, p.last = now, now
+	p.every = 5 * time.Second // the plain lines' interval (TestMain lengthens the default)
 	if tty {
 		p.tty, p.every, p.width = true, 200*time.Millisecond, 100
 	}

@@ -63,6 +63,17 @@ const (
 // FileHeader is the line put before each file of a directory.
 func FileHeader(rel string) string { return "==> " + rel + " <==\n" }
 
+// ReadsOnce reports whether path can be read only once: standard input
+// ("-"), a pipe, a process substitution (/dev/fd/N), a socket or a device.
+// A caller that needs the text twice keeps what it read.
+func ReadsOnce(path string) bool {
+	if path == "-" {
+		return true
+	}
+	info, err := os.Stat(path)
+	return err == nil && !info.IsDir() && !info.Mode().IsRegular()
+}
+
 // Open opens path: "-" is standard input, a directory is walked (see
 // walkDir), anything else is read as one text file. Errors are one line:
 // a missing path, an empty or binary file, a directory with no text files.
