@@ -44,6 +44,11 @@ var ErrNoLogits = errors.New("model: nothing to continue from: prefill the sessi
 // (a full context: the token before it is then not in the session).
 func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Token, error] {
 	return func(yield func(Token, error) bool) {
+		if err := s.m.acquire(); err != nil {
+			yield(Token{}, err)
+			return
+		}
+		s.m.release()
 		if !s.hasLogits {
 			yield(Token{}, ErrNoLogits)
 			return

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -23,7 +24,29 @@ type Model struct {
 	hashOnce sync.Once
 	hash     [32]byte
 	hashErr  error
+
+	// use is held for reading while a session computes on the weights
+	// (one micro-batch at a time) and for writing by Close, which so
+	// waits for the micro-batches in progress; closed is set under it.
+	use    sync.RWMutex
+	closed bool
 }
+
+// ErrClosed is returned by the methods of a closed Model, and of the
+// sessions of one, instead of touching weights that are no longer mapped.
+var ErrClosed = errors.New("model: the model is closed")
+
+// acquire holds the model open for one computation; release undoes it.
+func (m *Model) acquire() error {
+	m.use.RLock()
+	if m.closed {
+		m.use.RUnlock()
+		return ErrClosed
+	}
+	return nil
+}
+
+func (m *Model) release() { m.use.RUnlock() }
 
 // Open loads the model in a GGUF file (or the first part of a split set).
 func Open(path string) (*Model, error) {
@@ -84,9 +107,18 @@ func newModel(f *gguf.File, name string) (*Model, error) {
 	return m, nil
 }
 
-// Close releases the file if the Model opened it. No session may be used
-// after Close.
+// Close releases the file if the Model opened it. It waits for the
+// micro-batches sessions are evaluating to finish (a long Prefill stops at
+// its next micro-batch); from then on NewSession, and every evaluation,
+// Save and Restore of the model's sessions, return ErrClosed. Closing twice
+// is harmless.
 func (m *Model) Close() error {
+	m.use.Lock()
+	defer m.use.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.closed = true
 	if m.owned {
 		return m.file.Close()
 	}
@@ -125,6 +157,10 @@ func (m *Model) Tokenizer() (*tokenizer.Tokenizer, error) {
 // states carry. It is computed on first use (streamed from disk for a
 // single file: seconds for gigabytes) and then remembered.
 func (m *Model) SHA256() ([32]byte, error) {
+	if err := m.acquire(); err != nil {
+		return [32]byte{}, err
+	}
+	defer m.release()
 	m.hashOnce.Do(func() {
 		if paths := m.file.Paths(); len(paths) == 1 {
 			m.hash, m.hashErr = gguf.FileSHA256(paths[0]) // a stream: no mapped pages pulled in

@@ -2,7 +2,9 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 
 	lc "github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/internal/bytesize"
@@ -147,10 +149,32 @@ type Session struct {
 	rows []int   // Eval's per-micro-batch rows
 	pos  []int32 // Eval's positions when the caller gives none
 	one  [1]int32
+
+	busy atomic.Bool // an Eval, Save or Restore is running (see enter)
 }
+
+// ErrConcurrentUse is returned by a Session's Eval (and Prefill, Decode,
+// Generate), Save and Restore when another goroutine is inside one of
+// them on the same session: a Session is for one goroutine at a time.
+var ErrConcurrentUse = errors.New("model: the session is in use by another goroutine")
+
+// enter marks the session busy for one call; leave ends it. Two
+// goroutines on one session otherwise lose each other's updates silently.
+func (s *Session) enter() error {
+	if !s.busy.CompareAndSwap(false, true) {
+		return ErrConcurrentUse
+	}
+	return nil
+}
+
+func (s *Session) leave() { s.busy.Store(false) }
 
 // NewSession allocates a session. Close it to stop its worker threads.
 func (m *Model) NewSession(o SessionOptions) (*Session, error) {
+	if err := m.acquire(); err != nil {
+		return nil, err
+	}
+	m.release()
 	cfg, err := m.resolve(o)
 	if err != nil {
 		return nil, err
@@ -253,6 +277,10 @@ type Batch struct {
 // state and ctx.Err() is returned. The last token's logits are also kept
 // for Logits and Generate when its row is asked for.
 func (s *Session) Eval(ctx context.Context, b Batch) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave()
 	if err := s.checkBatch(&b); err != nil {
 		return err
 	}
@@ -283,7 +311,12 @@ func (s *Session) Eval(ctx context.Context, b Batch) error {
 		if r > r0 {
 			out = b.Logits[r0*vocab : r*vocab]
 		}
-		if err := s.st.forward(b.Tokens[c0:c1], pos, s.rows, out); err != nil {
+		if err := s.m.acquire(); err != nil {
+			return err
+		}
+		err := s.st.forward(b.Tokens[c0:c1], pos, s.rows, out)
+		s.m.release()
+		if err != nil {
 			return err
 		}
 		s.record(b.Tokens[c0:c1])

@@ -28,6 +28,10 @@ const (
 // logits) so that Restore can continue it later, in this process or
 // another, with the same model file.
 func (s *Session) Save(w io.Writer) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave()
 	sum, err := s.m.SHA256()
 	if err != nil {
 		return fmt.Errorf("model: save: hashing the model: %w", err)
@@ -76,6 +80,10 @@ var ErrStateMismatch = stateio.ErrMismatch
 // or a larger cache than this session has; a damaged or truncated stream is an error too. On any error the
 // session is left reset (empty).
 func (s *Session) Restore(r io.Reader) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave()
 	err := s.restore(bufio.NewReaderSize(r, 1<<20))
 	if err != nil {
 		s.Reset()
