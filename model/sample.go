@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -44,8 +45,34 @@ type candidate struct {
 	p     float64
 }
 
+// Check says what is wrong with options that do not describe a sampler:
+// a number that is NaN or infinite, a negative count or factor. NewSampler
+// does not check (a bad number makes it greedy, never a draw from NaN
+// probabilities); callers taking options from people call Check first.
+func (o SamplerOptions) Check() error {
+	for _, f := range []struct {
+		name string
+		v    float32
+	}{{"temperature", o.Temperature}, {"top-p", o.TopP}, {"min-p", o.MinP}, {"repeat penalty", o.RepeatPenalty}} {
+		if math.IsNaN(float64(f.v)) || math.IsInf(float64(f.v), 0) {
+			return fmt.Errorf("model: sampler %s %v is not a number", f.name, f.v)
+		}
+		if f.v < 0 {
+			return fmt.Errorf("model: sampler %s %v is negative", f.name, f.v)
+		}
+	}
+	if o.TopK < 0 || o.RepeatLastN < 0 {
+		return fmt.Errorf("model: sampler top-k %d and repeat window %d must not be negative", o.TopK, o.RepeatLastN)
+	}
+	return nil
+}
+
 // NewSampler returns a sampler for the options.
 func NewSampler(o SamplerOptions) *Sampler {
+	if o.Check() != nil {
+		// Whatever the bad number, draw nothing from it: greedy.
+		o = SamplerOptions{Seed: o.Seed}
+	}
 	if o.RepeatLastN == 0 {
 		o.RepeatLastN = 64
 	}

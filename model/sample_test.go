@@ -129,3 +129,24 @@ func TestUTF8Stream(t *testing.T) {
 	assert.Equal(t, "\xf0\x9f", u.flush())
 	assert.Equal(t, "\xe2", u.add(euro[:1], true), "last token flushes")
 }
+
+// TestSamplerCheck: NaN, infinite and negative settings are errors, and a
+// sampler made from them anyway is greedy instead of drawing from NaN
+// probabilities.
+func TestSamplerCheck(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, o := range []SamplerOptions{
+		{Temperature: nan}, {Temperature: float32(math.Inf(1))}, {Temperature: 0.8, TopP: nan},
+		{Temperature: 0.8, MinP: nan}, {Temperature: 0.8, RepeatPenalty: nan}, {Temperature: 0.8, TopK: -1},
+		{Temperature: -1}, {RepeatLastN: -2},
+	} {
+		require.Error(t, o.Check(), "%+v", o)
+		logits := []float32{0.1, 3, 0.2, -1}
+		for seed := range uint64(20) {
+			o.Seed = seed
+			assert.Equal(t, int32(1), NewSampler(o).Sample(logits, []int32{1, 1}), "%+v", o)
+		}
+	}
+	assert.NoError(t, SamplerOptions{Temperature: 0.8, TopK: 40, TopP: 0.95, MinP: 0.05, RepeatPenalty: 1.1}.Check())
+	assert.NoError(t, SamplerOptions{}.Check())
+}

@@ -41,6 +41,9 @@ func loadTokenized(path string, stderr io.Writer) (*model.Model, *tokenizer.Toke
 		m.Close()
 		return nil, nil, fmt.Errorf("%s: %w", m.Name(), err)
 	}
+	for _, w := range tok.Warnings() {
+		fmt.Fprintf(stderr, "lcrun: warning: %s: %s\n", m.Name(), w)
+	}
 	return m, tok, nil
 }
 

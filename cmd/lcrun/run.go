@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/lcrun/lcrun/internal/source"
 	"github.com/lcrun/lcrun/model"
@@ -106,6 +107,9 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 		return nil, fmt.Errorf("-n, --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
 	}
 	c.sampler.Temperature, c.sampler.TopP, c.sampler.MinP, c.sampler.RepeatPenalty = float32(*temp), float32(*topP), float32(*minP), float32(*rep)
+	if err := c.sampler.Check(); err != nil {
+		return nil, fmt.Errorf("--temp, --top-p, --min-p, --repeat-penalty: %s", strings.TrimPrefix(err.Error(), "model: sampler "))
+	}
 	c.sampler.Seed = uint64(c.seed)
 	if c.seed < 0 {
 		c.sampler.Seed = rand.Uint64()

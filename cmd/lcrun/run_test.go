@@ -96,6 +96,9 @@ func TestRunErrors(t *testing.T) {
 		{"ctx too small", []string{m, storyPrompt, "--ctx", "10"}, "--ctx"},
 		{"bad ctx", []string{m, storyPrompt, "--ctx", "lots"}, "not a count"},
 		{"negative n", []string{m, storyPrompt, "-n", "-3"}, "negative"},
+		{"NaN temperature", []string{m, storyPrompt, "--temp", "NaN"}, "temperature NaN is not a number"},
+		{"NaN top-p", []string{m, storyPrompt, "--top-p", "nan"}, "top-p NaN is not a number"},
+		{"infinite penalty", []string{m, storyPrompt, "--repeat-penalty", "+Inf"}, "not a number"},
 		{"bad rope", []string{m, storyPrompt, "--rope-scaling", "warp"}, "warp"},
 		{"bad flag", []string{m, storyPrompt, "--frobnicate"}, "frobnicate"},
 	}

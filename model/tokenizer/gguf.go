@@ -61,7 +61,7 @@ func VocabFromGGUF(f *gguf.File) (Vocab, error) {
 		if err != nil {
 			return v, fmt.Errorf("tokenizer: %w", err)
 		}
-		if id >= 0 && id <= math.MaxUint32 { // -1 is a common "none"
+		if id >= 0 && id < math.MaxUint32 { // -1, also stored as uint32, is a common "none"
 			v.SpecialIDs[key] = uint32(id)
 		}
 	}

@@ -40,7 +40,14 @@ type Tokenizer struct {
 
 	spm *spmModel
 	bpe *bpeModel
+
+	warnings []string // what the vocabulary got wrong and loading ignored
 }
+
+// Warnings lists what loading ignored in the vocabulary (special token ids
+// outside it): the tokenizer works without them, and a program may want
+// to say so.
+func (t *Tokenizer) Warnings() []string { return t.warnings }
 
 // specialIDs holds the ids llama.cpp tracks; -1 means none.
 type specialIDs struct {
@@ -190,8 +197,12 @@ func (t *Tokenizer) readSpecialIDs(v Vocab) error {
 		if *p >= n {
 			*p = -1
 		}
-		if id, ok := v.SpecialIDs[key]; ok && id < uint32(n) {
-			*p = int32(id)
+		if id, ok := v.SpecialIDs[key]; ok {
+			if id < uint32(n) {
+				*p = int32(id)
+			} else {
+				t.warnings = append(t.warnings, fmt.Sprintf("tokenizer.ggml.%s = %d is not a token of the %d in the vocabulary (ignored)", key, id, n))
+			}
 		}
 	}
 	if v.AddBOS != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lcrun/lcrun/gguf"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -85,4 +86,30 @@ func TestGoldenModelTokens(t *testing.T) {
 			require.Equal(t, want, got[:len(want)])
 		})
 	}
+}
+
+// TestSpecialIDsOutsideTheVocabulary: a bos or eos id past the vocabulary
+// is ignored (the vocabulary's default stays) and said in Warnings, so
+// that a program can tell its user why generation stops where it does.
+func TestSpecialIDsOutsideTheVocabulary(t *testing.T) {
+	f, err := gguf.Open(filepath.Join(testdata, "stories260K.gguf"))
+	require.NoError(t, err)
+	defer f.Close()
+	w, err := gguf.NewWriterFrom(f)
+	require.NoError(t, err)
+	w.SetUint32("tokenizer.ggml.bos_token_id", 100000)
+	w.SetUint32("tokenizer.ggml.eos_token_id", 4294967294)
+	path := filepath.Join(t.TempDir(), "bad-ids.gguf")
+	require.NoError(t, w.WriteFile(path))
+	bad, err := gguf.Open(path)
+	require.NoError(t, err)
+	defer bad.Close()
+	tk, err := FromGGUF(bad)
+	require.NoError(t, err)
+	require.Len(t, tk.Warnings(), 2)
+	assert.Contains(t, tk.Warnings()[0], "bos_token_id = 100000 is not a token of the 512")
+	assert.Contains(t, tk.Warnings()[1], "eos_token_id = 4294967294")
+	assert.True(t, tk.IsEOG(2), "the SentencePiece default </s> still ends generation")
+	assert.Equal(t, []int32{1}, tk.Encode("", true, false), "and the default <s> still starts a text")
+	assert.Empty(t, load(t, filepath.Join(testdata, "stories260K.gguf")).Warnings())
 }
