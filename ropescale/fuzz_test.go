@@ -46,27 +46,6 @@ func FuzzNew(f *testing.F) {
 	})
 }
 
-// FuzzOverrides: any flag value is either rejected or gives Params that New
-// accepts or rejects with an error; nothing panics.
-func FuzzOverrides(f *testing.F) {
-	for i := range FlagNames {
-		for _, v := range []string{"4", "0", "-1", "yarn", "1e309", "NaN", " 512 ", ""} {
-			f.Add(uint8(i), v)
-		}
-	}
-	f.Fuzz(func(t *testing.T, flag uint8, value string) {
-		var o Overrides
-		if err := o.Set(FlagNames[int(flag)%len(FlagNames)], value); err != nil {
-			return
-		}
-		p := o.Apply(Params{Method: YaRN, Dims: 64, Factor: 4, OrigCtx: 512})
-		if r, err := New(p); err == nil {
-			c, s := make([]float32, r.Pairs()), make([]float32, r.Pairs())
-			r.CosSin(1000, c, s)
-		}
-	})
-}
-
 // FuzzFromMetadata: arbitrary typed metadata never panics.
 func FuzzFromMetadata(f *testing.F) {
 	f.Add("yarn", 128.0, 10000.0, 4.0, 512.0, 4096.0, uint8(0))

@@ -352,10 +352,7 @@ func TestStoriesYarnGolden(t *testing.T) {
 	}
 	p, err := FromMetadata("llama", lookup(md), nil)
 	require.NoError(t, err)
-	var o Overrides
-	for _, kv := range [][2]string{{"rope-scaling", "yarn"}, {"rope-scale", "4"}, {"yarn-orig-ctx", "512"}} {
-		require.NoError(t, o.Set(kv[0], kv[1]))
-	}
+	o := Overrides{Method: new(YaRN), Scale: new(4.0), OrigCtx: new(512)}
 	r := mustNew(t, o.Apply(p))
 	require.Equal(t, float32(0.25), r.freqScale)
 	require.Equal(t, [2]float32{0, 2}, r.corr)
@@ -363,9 +360,7 @@ func TestStoriesYarnGolden(t *testing.T) {
 	require.Equal(t, float32(1+0.1*math.Log(4)), r.Magnitude())
 	require.Equal(t, 512, r.Params().OrigCtx)
 
-	o = Overrides{}
-	require.NoError(t, o.Set("rope-scaling", "linear"))
-	require.NoError(t, o.Set("rope-scale", "4"))
+	o = Overrides{Method: new(Linear), Scale: new(4.0)}
 	r = mustNew(t, o.Apply(p))
 	require.Equal(t, float32(0.25), r.freqScale)
 	require.Nil(t, r.rampMix)

@@ -17,8 +17,8 @@ type runFlags struct {
 
 func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.Var(countFlag{&f.ctx}, "ctx", "context a run would use (default: the model's, at most 4096)")
-	for _, name := range ropescale.FlagNames {
-		fs.Func(name, ropescale.FlagUsage[name], func(v string) error { return f.rope.Set(name, v) })
+	for _, name := range ropeFlagNames {
+		fs.Func(name, ropeFlagUsage[name], func(v string) error { return setRopeFlag(&f.rope, name, v) })
 	}
 }
 
