@@ -413,6 +413,27 @@ func TestValidation(t *testing.T) {
 	}
 }
 
+// TestOrigCtxError: every method that needs the trained context says so
+// with a type the caller can match, in the words it always used.
+func TestOrigCtxError(t *testing.T) {
+	three := []float32{1, 1, 1}
+	for _, tc := range []struct {
+		p   Params
+		msg string
+	}{
+		{Params{Method: Dynamic, Dims: 64, Factor: 4}, "rope: dynamic scaling needs the original context length"},
+		{Params{Method: YaRN, Dims: 64, Factor: 4}, "rope: yarn needs the original context length"},
+		{Params{Method: LongRoPE, Dims: 6, LongFactors: three, ShortFactors: three}, "rope: longrope needs the original context length"},
+	} {
+		_, err := New(tc.p)
+		var e *OrigCtxError
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, tc.p.Method, e.Method)
+		require.EqualError(t, err, tc.msg)
+	}
+	require.EqualError(t, &OrigCtxError{Method: Llama3}, "rope: llama3 scaling needs the original context length")
+}
+
 func TestParseMethod(t *testing.T) {
 	for _, tc := range []struct {
 		in   string

@@ -39,12 +39,12 @@ type runUse struct {
 func (f *runFlags) effective(file *gguf.File) *runUse {
 	m, err := model.New(file)
 	if err != nil {
-		return &runUse{Error: err.Error()}
+		return &runUse{Error: withRopeHint(err)}
 	}
 	defer m.Close()
 	r, err := m.Rope(model.SessionOptions{Ctx: f.ctx, Rope: f.rope})
 	if err != nil {
-		return &runUse{Error: err.Error()}
+		return &runUse{Error: withRopeHint(err)}
 	}
 	if r == nil { // no RoPE: a recurrent model's state does not grow
 		info := &runUse{}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -64,4 +65,16 @@ func setRopeFlag(o *ropescale.Overrides, name, value string) error {
 	}
 	*dst = &f
 	return nil
+}
+
+// withRopeHint is err's message, telling people where ropescale's missing
+// original context length can come from when it is YaRN's (the flag has
+// its name).
+func withRopeHint(err error) string {
+	msg := err.Error()
+	var e *ropescale.OrigCtxError
+	if errors.As(err, &e) && e.Method == ropescale.YaRN {
+		return strings.Replace(msg, e.Error(), e.Error()+" (--yarn-orig-ctx or rope.scaling.original_context_length)", 1)
+	}
+	return msg
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/lcrun/lcrun/ropescale"
@@ -76,4 +77,14 @@ func FuzzRopeFlags(f *testing.F) {
 			r.CosSin(1000, c, s)
 		}
 	})
+}
+
+// TestRopeHint: YaRN's missing original context names the flag and the
+// file key that give it, wherever the error sits in the message.
+func TestRopeHint(t *testing.T) {
+	yarn := fmt.Errorf("m.gguf: model: %w", &ropescale.OrigCtxError{Method: ropescale.YaRN})
+	require.Equal(t, "m.gguf: model: rope: yarn needs the original context length (--yarn-orig-ctx or rope.scaling.original_context_length)", withRopeHint(yarn))
+	dynamic := fmt.Errorf("model: %w", &ropescale.OrigCtxError{Method: ropescale.Dynamic})
+	require.Equal(t, "model: rope: dynamic scaling needs the original context length", withRopeHint(dynamic))
+	require.Equal(t, "plain", withRopeHint(fmt.Errorf("plain")))
 }
