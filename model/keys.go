@@ -1,0 +1,28 @@
+package model
+
+// The GGUF keys of architecture hyperparameters, in llama.cpp's names and
+// without the "{general.architecture}." prefix (loader.key adds it). Each
+// is spelt here once, and everything that reads one (the loaders, the RoPE
+// parameters, reports) uses the constant.
+const (
+	keyContextLength = "context_length" // the context the model was trained at
+	keyEmbedding     = "embedding_length"
+	keyBlockCount    = "block_count"
+	keyFeedForward   = "feed_forward_length"
+
+	keyHeads         = "attention.head_count"
+	keyKVHeads       = "attention.head_count_kv"
+	keyKeyLength     = "attention.key_length"
+	keyValueLength   = "attention.value_length"
+	keySlidingWindow = "attention.sliding_window"
+	keyRMSEpsilon    = "attention.layer_norm_rms_epsilon"
+
+	keyRopeDims = "rope.dimension_count"
+
+	keySSMConvKernel   = "ssm.conv_kernel"
+	keySSMInnerSize    = "ssm.inner_size"
+	keySSMStateSize    = "ssm.state_size"
+	keySSMTimeStepRank = "ssm.time_step_rank"
+	keySSMGroupCount   = "ssm.group_count"
+	keySSMDtBCRMS      = "ssm.dt_b_c_rms"
+)
