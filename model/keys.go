@@ -17,7 +17,16 @@ const (
 	keySlidingWindow = "attention.sliding_window"
 	keyRMSEpsilon    = "attention.layer_norm_rms_epsilon"
 
-	keyRopeDims = "rope.dimension_count"
+	keyRopeDims          = "rope.dimension_count"
+	keyRopeFreqBase      = "rope.freq_base"
+	keyRopeScaleLinear   = "rope.scale_linear" // older files: a linear factor, before rope.scaling.*
+	keyRopeScalingType   = "rope.scaling.type"
+	keyRopeScalingFactor = "rope.scaling.factor"
+	keyRopeOrigCtx       = "rope.scaling.original_context_length"
+	keyRopeAttnFactor    = "rope.scaling.attn_factor"
+	keyRopeYarnExtFactor = "rope.scaling.yarn_ext_factor"
+	keyRopeYarnBetaFast  = "rope.scaling.yarn_beta_fast"
+	keyRopeYarnBetaSlow  = "rope.scaling.yarn_beta_slow"
 
 	keySSMConvKernel   = "ssm.conv_kernel"
 	keySSMInnerSize    = "ssm.inner_size"

@@ -50,7 +50,7 @@ func loadLlama(l *loader) (architecture, error) {
 		return nil, err
 	}
 	m := &llama{hp: hp}
-	if m.rope, err = ropescale.FromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
+	if m.rope, err = ropeFromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	if m.rope.Dims > hp.headDim {

@@ -45,32 +45,3 @@ func FuzzNew(f *testing.F) {
 		}
 	})
 }
-
-// FuzzFromMetadata: arbitrary typed metadata never panics.
-func FuzzFromMetadata(f *testing.F) {
-	f.Add("yarn", 128.0, 10000.0, 4.0, 512.0, 4096.0, uint8(0))
-	f.Add("", 8.0, 0.0, 0.0, 0.0, 0.0, uint8(3))
-	f.Add("longrope", -1.0, 1e300, math.Inf(1), 1e15, 2.5, uint8(1))
-	f.Fuzz(func(t *testing.T, typ string, dims, base, factor, orig, ctx float64, tensorSet uint8) {
-		md := map[string]any{
-			"a.rope.dimension_count": dims, "a.rope.freq_base": float32(base), "a.rope.scaling.factor": factor,
-			"a.rope.scaling.original_context_length": orig, "a.context_length": uint64(math.Abs(ctx)), "a.rope.scaling.type": typ,
-		}
-		ts := map[string][]float32{}
-		if tensorSet&1 != 0 {
-			ts[TensorFreqs] = []float32{1, 2}
-		}
-		if tensorSet&2 != 0 {
-			ts[TensorFactorsLong] = []float32{1, 2}
-			ts[TensorFactorShort] = []float32{1, 2}
-		}
-		p, err := FromMetadata("a", lookup(md), tensors(ts))
-		if err != nil {
-			return
-		}
-		if r, err := New(p); err == nil {
-			c, s := make([]float32, r.Pairs()), make([]float32, r.Pairs())
-			r.CosSin(12345, c, s)
-		}
-	})
-}

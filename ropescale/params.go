@@ -19,8 +19,8 @@ const (
 )
 
 // Params describe a RoPE and its scaling. A zero field means "the default";
-// the model layer fills them from the GGUF metadata (see FromMetadata) and
-// the CLI overrides them (see Overrides).
+// the model layer fills them from the GGUF metadata and a run may override
+// them (see Overrides).
 type Params struct {
 	Method Method
 	// Dims is the number of rotated dimensions (rope.dimension_count), even.

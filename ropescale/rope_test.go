@@ -344,14 +344,11 @@ func TestMagnitude(t *testing.T) {
 // build for the stories260K 2048-token YaRN golden (--rope-scaling yarn
 // --rope-scale 4 --yarn-orig-ctx 512 over the file's metadata) are what the
 // reference used: freq_scale 0.25, ext_factor 1, beta 32/1, n_ctx_orig 512,
-// corr dims [0, 2], magnitude 1 + 0.1 ln 4 on q and k.
+// corr dims [0, 2], magnitude 1 + 0.1 ln 4 on q and k. p is what the model
+// layer reads from that metadata (model's TestRopeFromMetadata, case
+// "stories260K").
 func TestStoriesYarnGolden(t *testing.T) {
-	md := map[string]any{
-		"llama.context_length": uint32(2048), "llama.embedding_length": uint32(64),
-		"llama.attention.head_count": uint32(8), "llama.rope.dimension_count": uint32(8),
-	}
-	p, err := FromMetadata("llama", lookup(md), nil)
-	require.NoError(t, err)
+	p := Params{Method: None, Dims: 8, OrigCtx: 2048}
 	o := Overrides{Method: new(YaRN), Scale: new(4.0), OrigCtx: new(512)}
 	r := mustNew(t, o.Apply(p))
 	require.Equal(t, float32(0.25), r.freqScale)
