@@ -19,5 +19,7 @@
 // registered under the GGUF general.architecture names it serves, returning
 // an architecture that allocates per-session states. llama.go serves llama,
 // mistral and qwen2; mamba.go serves mamba and mamba2 (recurrent: a
-// fixed-size state, whatever the sequence length).
+// fixed-size state, whatever the sequence length). The keys they read are
+// named once (keys.go); Hyperparameters reports the same keys of any file
+// without loading it, for tools that describe files.
 package model

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/ropescale"
 	"github.com/stretchr/testify/require"
 )
 
@@ -151,8 +152,18 @@ func goldenOptions(t *testing.T, c goldenCase) (o SessionOptions, batch int) {
 			require.Equal(t, "off", val, "only the non-flash path has goldens")
 		case "out-from":
 			require.Equal(t, strconv.Itoa(c.OutFrom), val)
-		case "rope-scaling", "rope-scale", "yarn-orig-ctx":
-			require.NoError(t, o.Rope.Set(name, val))
+		case "rope-scaling":
+			meth, err := ropescale.ParseMethod(val)
+			require.NoError(t, err)
+			o.Rope.Method = &meth
+		case "rope-scale":
+			s, err := strconv.ParseFloat(val, 64)
+			require.NoError(t, err)
+			o.Rope.Scale = &s
+		case "yarn-orig-ctx":
+			n, err := strconv.Atoi(val)
+			require.NoError(t, err)
+			o.Rope.OrigCtx = &n
 		default:
 			t.Fatalf("flag --%s has no translation", name)
 		}

@@ -50,11 +50,11 @@ func loadLlama(l *loader) (architecture, error) {
 		return nil, err
 	}
 	m := &llama{hp: hp}
-	if m.rope, err = ropescale.FromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
+	if m.rope, err = ropeFromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	if m.rope.Dims > hp.headDim {
-		return nil, fmt.Errorf("model: %s = %d rotated dimensions, more than the head dimension %d", l.key("rope.dimension_count"), m.rope.Dims, hp.headDim)
+		return nil, fmt.Errorf("model: %s = %d rotated dimensions, more than the head dimension %d", l.key(keyRopeDims), m.rope.Dims, hp.headDim)
 	}
 	check := m.rope
 	check.Ctx = max(hp.ctxTrain, 1)
@@ -86,57 +86,57 @@ func loadLlama(l *loader) (architecture, error) {
 // llamaHyper reads and checks the hyperparameters; the vocabulary size is
 // token_embd's row count.
 func llamaHyper(l *loader) (hp llamaHParams, err error) {
-	if hp.dim, err = l.count("embedding_length", maxWidth); err != nil {
+	if hp.dim, err = l.count(keyEmbedding, maxWidth); err != nil {
 		return hp, err
 	}
-	if hp.layers, err = l.count("block_count", maxLayers); err != nil {
+	if hp.layers, err = l.count(keyBlockCount, maxLayers); err != nil {
 		return hp, err
 	}
-	if hp.heads, err = l.count("attention.head_count", maxHeads); err != nil {
+	if hp.heads, err = l.count(keyHeads, maxHeads); err != nil {
 		return hp, err
 	}
-	if hp.kvHeads, err = l.countOr("attention.head_count_kv", hp.heads, maxHeads); err != nil {
+	if hp.kvHeads, err = l.countOr(keyKVHeads, hp.heads, maxHeads); err != nil {
 		return hp, err
 	}
 	if hp.heads%hp.kvHeads != 0 {
 		return hp, fmt.Errorf("model: %d attention heads are not a multiple of %d KV heads", hp.heads, hp.kvHeads)
 	}
-	if hp.ff, err = l.count("feed_forward_length", maxWidth); err != nil {
+	if hp.ff, err = l.count(keyFeedForward, maxWidth); err != nil {
 		return hp, err
 	}
 	def := 0
 	if hp.dim%hp.heads == 0 {
 		def = hp.dim / hp.heads
 	}
-	kDim, err := l.countOr("attention.key_length", def, maxWidth)
+	kDim, err := l.countOr(keyKeyLength, def, maxWidth)
 	if err != nil {
 		return hp, err
 	}
-	vDim, err := l.countOr("attention.value_length", def, maxWidth)
+	vDim, err := l.countOr(keyValueLength, def, maxWidth)
 	if err != nil {
 		return hp, err
 	}
 	switch {
 	case kDim == 0:
-		return hp, fmt.Errorf("model: embedding length %d is not a multiple of %d heads (and no attention.key_length)", hp.dim, hp.heads)
+		return hp, fmt.Errorf("model: embedding length %d is not a multiple of %d heads (and no %s)", hp.dim, hp.heads, keyKeyLength)
 	case kDim != vDim:
 		return hp, fmt.Errorf("model: key length %d differs from value length %d (not supported)", kDim, vDim)
 	case hp.heads*kDim > maxWidth:
 		return hp, fmt.Errorf("model: %d heads of %d values are too wide", hp.heads, kDim)
 	}
 	hp.headDim = kDim
-	if hp.ctxTrain, err = l.countOr("context_length", 0, maxPosition); err != nil {
+	if hp.ctxTrain, err = l.countOr(keyContextLength, 0, maxPosition); err != nil {
 		return hp, err
 	}
-	if hp.slidingWindow, err = l.countOr("attention.sliding_window", 0, maxPosition); err != nil {
+	if hp.slidingWindow, err = l.countOr(keySlidingWindow, 0, maxPosition); err != nil {
 		return hp, err
 	}
-	eps, err := l.floatOr("attention.layer_norm_rms_epsilon", 1e-5)
+	eps, err := l.floatOr(keyRMSEpsilon, 1e-5)
 	if err != nil {
 		return hp, err
 	}
 	if eps < 0 || eps > 1 {
-		return hp, fmt.Errorf("model: %s = %g is out of range", l.key("attention.layer_norm_rms_epsilon"), eps)
+		return hp, fmt.Errorf("model: %s = %g is out of range", l.key(keyRMSEpsilon), eps)
 	}
 	hp.eps = float32(eps)
 	hp.neox = l.arch == "qwen2"

@@ -155,7 +155,7 @@ func (l *loader) optVector(name string, dims ...int) ([]float32, error) {
 }
 
 // f32Tensor gives the float32 contents of a small tensor of any shape, for
-// ropescale's rope_freqs and LongRoPE factor tensors.
+// ropeFromMetadata's rope_freqs and LongRoPE factor tensors.
 func (l *loader) f32Tensor(name string) ([]float32, bool) {
 	t, ok := l.f.Tensor(name)
 	if !ok || t.Err != nil || t.Elements() > maxWidth {
@@ -172,7 +172,7 @@ func (l *loader) f32Tensor(name string) ([]float32, bool) {
 	return out, true
 }
 
-// metaValue gives a metadata value as the Go value ropescale expects.
+// metaValue gives a metadata value as the Go value ropeFromMetadata expects.
 func (l *loader) metaValue(key string) (any, bool) {
 	v, ok := l.f.Get(key)
 	if !ok {

@@ -114,30 +114,30 @@ func loadMamba(l *loader) (architecture, error) {
 		key   string
 		limit int
 	}{
-		{&p.embd, "embedding_length", maxWidth},
-		{&p.layers, "block_count", maxLayers},
-		{&p.inner, "ssm.inner_size", maxWidth},
-		{&p.dState, "ssm.state_size", maxStateSize},
-		{&p.dConv, "ssm.conv_kernel", maxConvKernel},
-		{&p.dtRank, "ssm.time_step_rank", maxWidth},
+		{&p.embd, keyEmbedding, maxWidth},
+		{&p.layers, keyBlockCount, maxLayers},
+		{&p.inner, keySSMInnerSize, maxWidth},
+		{&p.dState, keySSMStateSize, maxStateSize},
+		{&p.dConv, keySSMConvKernel, maxConvKernel},
+		{&p.dtRank, keySSMTimeStepRank, maxWidth},
 	}
 	for _, c := range counts {
 		if *c.dst, err = l.count(c.key, c.limit); err != nil {
 			return nil, err
 		}
 	}
-	if p.ctx, err = l.countOr("context_length", 0, 1<<31-1); err != nil {
+	if p.ctx, err = l.countOr(keyContextLength, 0, 1<<31-1); err != nil {
 		return nil, err
 	}
-	eps, err := l.floatOr("attention.layer_norm_rms_epsilon", 1e-5)
+	eps, err := l.floatOr(keyRMSEpsilon, 1e-5)
 	if err != nil {
 		return nil, err
 	}
 	if eps < 0 || eps > 1 {
-		return nil, fmt.Errorf("model: %s = %v is out of range [0, 1]", l.key("attention.layer_norm_rms_epsilon"), eps)
+		return nil, fmt.Errorf("model: %s = %v is out of range [0, 1]", l.key(keyRMSEpsilon), eps)
 	}
 	p.eps = float32(eps)
-	if rms, err := l.f.BoolOr(l.key("ssm.dt_b_c_rms"), false); err != nil {
+	if rms, err := l.f.BoolOr(l.key(keySSMDtBCRMS), false); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	} else if rms {
 		return nil, fmt.Errorf("model: %s: RMS norms of dt, B and C (Falcon-Mamba) are not supported", l.arch)
@@ -145,7 +145,7 @@ func loadMamba(l *loader) (architecture, error) {
 	p.nHead, p.nGroup = p.inner, 1
 	if p.v2 {
 		p.nHead = p.dtRank
-		if p.nGroup, err = l.countOr("ssm.group_count", 1, maxHeads); err != nil {
+		if p.nGroup, err = l.countOr(keySSMGroupCount, 1, maxHeads); err != nil {
 			return nil, err
 		}
 		if p.inner%p.nHead != 0 || p.nHead%p.nGroup != 0 {

@@ -102,8 +102,8 @@ func TestRestoreRejects(t *testing.T) {
 		{"other model", newTestSession(t, other, SessionOptions{Ctx: 64}), saved, true},
 		{"other KV type", newTestSession(t, m, SessionOptions{Ctx: 64, KV: lc.F16}), saved, true},
 		{"smaller cache", newTestSession(t, m, SessionOptions{Ctx: 32}), saved, true},
-		{"other RoPE", newTestSession(t, m, SessionOptions{Ctx: 64, Rope: ropeFlags(t, "rope-scaling", "linear", "rope-scale", "4")}), saved, true},
-		{"dynamic NTK", newTestSession(t, m, SessionOptions{Ctx: 64, Rope: ropeFlags(t, "rope-scaling", "dynamic", "rope-scale", "4")}), saved, true},
+		{"other RoPE", newTestSession(t, m, SessionOptions{Ctx: 64, Rope: ropescale.Overrides{Method: new(ropescale.Linear), Scale: new(4.0)}}), saved, true},
+		{"dynamic NTK", newTestSession(t, m, SessionOptions{Ctx: 64, Rope: ropescale.Overrides{Method: new(ropescale.Dynamic), Scale: new(4.0)}}), saved, true},
 		{"empty", newTestSession(t, m, SessionOptions{Ctx: 64}), nil, false},
 		{"not a state", newTestSession(t, m, SessionOptions{Ctx: 64}), []byte("GGUF and then some bytes"), false},
 		{"truncated", newTestSession(t, m, SessionOptions{Ctx: 64}), saved[:len(saved)-9], false},
@@ -134,14 +134,14 @@ func TestRestoreSameRopeTable(t *testing.T) {
 	want := slices.Clone(s.Logits())
 	for _, o := range []SessionOptions{
 		{Ctx: 128},
-		{Ctx: 64, Rope: ropeFlags(t, "rope-scaling", "linear", "rope-scale", "1")},
+		{Ctx: 64, Rope: ropescale.Overrides{Method: new(ropescale.Linear), Scale: new(1.0)}},
 	} {
 		target := newTestSession(t, m, o)
 		require.NoError(t, target.Restore(bytes.NewReader(buf.Bytes())))
 		assert.Equal(t, want, target.Logits())
 	}
 	// The other way round too: a state saved under linear x4 needs linear x4.
-	x4 := SessionOptions{Ctx: 64, Rope: ropeFlags(t, "rope-scaling", "linear", "rope-scale", "4")}
+	x4 := SessionOptions{Ctx: 64, Rope: ropescale.Overrides{Method: new(ropescale.Linear), Scale: new(4.0)}}
 	s4 := newTestSession(t, m, x4)
 	require.NoError(t, s4.Prefill(context.Background(), tokens, nil))
 	buf.Reset()
@@ -150,15 +150,6 @@ func TestRestoreSameRopeTable(t *testing.T) {
 	require.ErrorIs(t, err, ErrStateMismatch)
 	assert.Contains(t, err.Error(), "RoPE (linear")
 	require.NoError(t, newTestSession(t, m, x4).Restore(bytes.NewReader(buf.Bytes())))
-}
-
-// ropeFlags sets RoPE overrides as the CLI's --rope-* flags do.
-func ropeFlags(t *testing.T, nameValues ...string) ropescale.Overrides {
-	var o ropescale.Overrides
-	for i := 0; i+1 < len(nameValues); i += 2 {
-		require.NoError(t, o.Set(nameValues[i], nameValues[i+1]))
-	}
-	return o
 }
 
 // FuzzRestore: any byte stream is an error or a state, never a panic.

@@ -3,8 +3,8 @@
 // model run past the context it was trained on: linear position
 // interpolation, NTK-aware, dynamic NTK, YaRN, Llama 3.1 and LongRoPE.
 //
-// Pure maths: the model layer reads the GGUF metadata (FromMetadata), the
-// CLI overrides it (Overrides), New validates and precomputes, and the
+// Pure maths: the model layer reads Params from its files, a user's
+// choices adjust them (Overrides), New validates and precomputes, and the
 // model asks CosSin for each position's per-pair cos/sin, shared by all
 // layers, with the method's magnitude folded in.
 //

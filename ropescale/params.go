@@ -19,8 +19,8 @@ const (
 )
 
 // Params describe a RoPE and its scaling. A zero field means "the default";
-// the model layer fills them from the GGUF metadata (see FromMetadata) and
-// the CLI overrides them (see Overrides).
+// the model layer fills them from the GGUF metadata and a run may override
+// them (see Overrides).
 type Params struct {
 	Method Method
 	// Dims is the number of rotated dimensions (rope.dimension_count), even.
@@ -28,13 +28,13 @@ type Params struct {
 	Dims int
 	// FreqBase is the base of the frequencies theta_i = base^(-2i/Dims) (rope.freq_base; 0 = 10000).
 	FreqBase float64
-	// Factor is the context extension factor s (rope.scaling.factor, --rope-scale):
+	// Factor is the context extension factor s (rope.scaling.factor):
 	// Linear and YaRN use freq_scale = 1/s. 0 = 1 (no scaling), except Llama3 (8).
 	// LongRoPE uses it only for its default attention factor.
 	Factor float64
 	// OrigCtx is the context length the model was trained at
-	// (rope.scaling.original_context_length, --yarn-orig-ctx). Needed by YaRN,
-	// Dynamic and LongRoPE; Llama3 defaults to 8192.
+	// (rope.scaling.original_context_length). Needed by YaRN, Dynamic and
+	// LongRoPE; Llama3 defaults to 8192.
 	OrigCtx int
 	// Ctx is the context length of this run. LongRoPE uses the long factors
 	// when Ctx > OrigCtx and the short ones otherwise (as llama.cpp decides).
@@ -132,11 +132,11 @@ func (p Params) validate() error {
 			return fmt.Errorf("rope: %v scaling needs at least 4 rotated dimensions, have %d", p.Method, p.Dims)
 		}
 		if p.Method == Dynamic && p.OrigCtx == 0 {
-			return fmt.Errorf("rope: dynamic scaling needs the original context length")
+			return &OrigCtxError{Method: p.Method}
 		}
 	case YaRN:
 		if p.OrigCtx == 0 {
-			return fmt.Errorf("rope: yarn needs the original context length (--yarn-orig-ctx or rope.scaling.original_context_length)")
+			return &OrigCtxError{Method: p.Method}
 		}
 		if p.Factor < 1 {
 			// Its temperature 1 + 0.1 ln s would fall below 1 (and below 0 for tiny s).
@@ -151,7 +151,7 @@ func (p Params) validate() error {
 	case Llama3:
 		if p.FreqFactors == nil {
 			if p.OrigCtx == 0 {
-				return fmt.Errorf("rope: llama3 scaling needs the original context length")
+				return &OrigCtxError{Method: p.Method}
 			}
 			if !positive(p.LowFreqFactor) || !positive(p.HighFreqFactor) || p.LowFreqFactor >= p.HighFreqFactor {
 				return fmt.Errorf("rope: llama3 low_freq_factor %g and high_freq_factor %g must be finite, above 0, low < high", p.LowFreqFactor, p.HighFreqFactor)
@@ -159,7 +159,7 @@ func (p Params) validate() error {
 		}
 	case LongRoPE:
 		if p.OrigCtx == 0 {
-			return fmt.Errorf("rope: longrope needs the original context length")
+			return &OrigCtxError{Method: p.Method}
 		}
 		if p.LongFactors == nil || p.ShortFactors == nil {
 			return fmt.Errorf("rope: longrope needs both rope_factors_long and rope_factors_short")
@@ -172,6 +172,20 @@ func (p Params) validate() error {
 		}
 	}
 	return nil
+}
+
+// OrigCtxError is New's error when Method scales relative to the context
+// the model was trained at and Params.OrigCtx does not say it. It is a type
+// so that a caller can tell where that length comes from (its own options,
+// the file) without parsing the message.
+type OrigCtxError struct{ Method Method }
+
+func (e *OrigCtxError) Error() string {
+	what := e.Method.String()
+	if e.Method == Dynamic || e.Method == Llama3 {
+		what += " scaling" // "yarn" and "longrope" read as nouns alone
+	}
+	return "rope: " + what + " needs the original context length"
 }
 
 // checkFactors checks a per-pair divisor table: nil, or Dims/2 finite values above 0.

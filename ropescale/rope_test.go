@@ -344,18 +344,12 @@ func TestMagnitude(t *testing.T) {
 // build for the stories260K 2048-token YaRN golden (--rope-scaling yarn
 // --rope-scale 4 --yarn-orig-ctx 512 over the file's metadata) are what the
 // reference used: freq_scale 0.25, ext_factor 1, beta 32/1, n_ctx_orig 512,
-// corr dims [0, 2], magnitude 1 + 0.1 ln 4 on q and k.
+// corr dims [0, 2], magnitude 1 + 0.1 ln 4 on q and k. p is what the model
+// layer reads from that metadata (model's TestRopeFromMetadata, case
+// "stories260K").
 func TestStoriesYarnGolden(t *testing.T) {
-	md := map[string]any{
-		"llama.context_length": uint32(2048), "llama.embedding_length": uint32(64),
-		"llama.attention.head_count": uint32(8), "llama.rope.dimension_count": uint32(8),
-	}
-	p, err := FromMetadata("llama", lookup(md), nil)
-	require.NoError(t, err)
-	var o Overrides
-	for _, kv := range [][2]string{{"rope-scaling", "yarn"}, {"rope-scale", "4"}, {"yarn-orig-ctx", "512"}} {
-		require.NoError(t, o.Set(kv[0], kv[1]))
-	}
+	p := Params{Method: None, Dims: 8, OrigCtx: 2048}
+	o := Overrides{Method: new(YaRN), Scale: new(4.0), OrigCtx: new(512)}
 	r := mustNew(t, o.Apply(p))
 	require.Equal(t, float32(0.25), r.freqScale)
 	require.Equal(t, [2]float32{0, 2}, r.corr)
@@ -363,9 +357,7 @@ func TestStoriesYarnGolden(t *testing.T) {
 	require.Equal(t, float32(1+0.1*math.Log(4)), r.Magnitude())
 	require.Equal(t, 512, r.Params().OrigCtx)
 
-	o = Overrides{}
-	require.NoError(t, o.Set("rope-scaling", "linear"))
-	require.NoError(t, o.Set("rope-scale", "4"))
+	o = Overrides{Method: new(Linear), Scale: new(4.0)}
 	r = mustNew(t, o.Apply(p))
 	require.Equal(t, float32(0.25), r.freqScale)
 	require.Nil(t, r.rampMix)
@@ -416,6 +408,27 @@ func TestValidation(t *testing.T) {
 			require.Nil(t, r)
 		})
 	}
+}
+
+// TestOrigCtxError: every method that needs the trained context says so
+// with a type the caller can match, in the words it always used.
+func TestOrigCtxError(t *testing.T) {
+	three := []float32{1, 1, 1}
+	for _, tc := range []struct {
+		p   Params
+		msg string
+	}{
+		{Params{Method: Dynamic, Dims: 64, Factor: 4}, "rope: dynamic scaling needs the original context length"},
+		{Params{Method: YaRN, Dims: 64, Factor: 4}, "rope: yarn needs the original context length"},
+		{Params{Method: LongRoPE, Dims: 6, LongFactors: three, ShortFactors: three}, "rope: longrope needs the original context length"},
+	} {
+		_, err := New(tc.p)
+		var e *OrigCtxError
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, tc.p.Method, e.Method)
+		require.EqualError(t, err, tc.msg)
+	}
+	require.EqualError(t, &OrigCtxError{Method: Llama3}, "rope: llama3 scaling needs the original context length")
 }
 
 func TestParseMethod(t *testing.T) {

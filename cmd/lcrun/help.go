@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/lcrun/lcrun/ropescale"
 )
 
 // Help pages. A command keeps its page (synopsis, what it does, how its
@@ -36,7 +34,7 @@ type flagGroup struct {
 // The groups of the flags that several commands share (sessionFlags).
 var (
 	evalGroup = flagGroup{"Evaluation", []string{"t", "batch", "kv", "attn"}}
-	ropeGroup = flagGroup{"RoPE scaling (to run past the trained context)", ropescale.FlagNames}
+	ropeGroup = flagGroup{"RoPE scaling (to run past the trained context)", ropeFlagNames}
 )
 
 // helpRequest is what a command returns when its flags ask for help

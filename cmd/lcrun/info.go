@@ -17,6 +17,7 @@ import (
 	"github.com/lcrun/lcrun/gguf"
 	"github.com/lcrun/lcrun/internal/bytesize"
 	"github.com/lcrun/lcrun/internal/defaultmodel"
+	"github.com/lcrun/lcrun/model"
 )
 
 func init() {
@@ -48,20 +49,20 @@ func runInfo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("info", stderr)
 	asJSON := fs.Bool("json", false, "print JSON (stable keys) instead of text")
 	withHash := fs.Bool("sha256", false, "also print the SHA-256 of the model's bytes")
-	model := fs.String("m", "", "model file (or give it as the argument)")
+	path := fs.String("m", "", "model file (or give it as the argument)")
 	var run runFlags
 	run.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 || len(pos) == 1 && *model != "" {
+	if len(pos) > 1 || len(pos) == 1 && *path != "" {
 		return usageError(fs, errors.New("usage: lcrun info [MODEL.gguf] [--json] [--sha256]"))
 	}
 	if len(pos) == 1 {
-		*model = pos[0]
+		*path = pos[0]
 	}
-	f, label, err := openModel(*model)
+	f, label, err := openModel(*path)
 	if err != nil {
 		return err
 	}
@@ -190,31 +191,30 @@ type metadataInfo struct {
 }
 
 func describe(f *gguf.File, label string) *modelInfo {
-	arch := f.Arch()
-	key := func(k string) any { return metaValue(f, arch+"."+k) }
+	h := model.Hyperparameters(f)
 	info := &modelInfo{
 		File:         label,
 		Parts:        max(1, len(f.Paths())),
 		SizeBytes:    f.Size(),
 		GGUFVersion:  f.Version,
 		Alignment:    f.Alignment,
-		Architecture: arch,
+		Architecture: f.Arch(),
 		Name:         metaValue(f, "general.name"),
 		Hyper: hyperInfo{
-			ContextLength: key("context_length"),
-			Embedding:     key("embedding_length"),
-			Layers:        key("block_count"),
-			Heads:         key("attention.head_count"),
-			KVHeads:       key("attention.head_count_kv"),
-			FeedForward:   key("feed_forward_length"),
-			RMSEpsilon:    key("attention.layer_norm_rms_epsilon"),
+			ContextLength: shown(h.ContextLength),
+			Embedding:     shown(h.Embedding),
+			Layers:        shown(h.Layers),
+			Heads:         shown(h.Heads),
+			KVHeads:       shown(h.KVHeads),
+			FeedForward:   shown(h.FeedForward),
+			RMSEpsilon:    shown(h.RMSEpsilon),
 		},
 		Rope: ropeInfo{
-			DimensionCount:  key("rope.dimension_count"),
-			FreqBase:        key("rope.freq_base"),
-			ScalingType:     key("rope.scaling.type"),
-			ScalingFactor:   key("rope.scaling.factor"),
-			OriginalContext: key("rope.scaling.original_context_length"),
+			DimensionCount:  shown(h.Rope.Dims),
+			FreqBase:        shown(h.Rope.FreqBase),
+			ScalingType:     shown(h.Rope.ScalingType),
+			ScalingFactor:   shown(h.Rope.ScalingFactor),
+			OriginalContext: shown(h.Rope.OrigCtx),
 		},
 		Tokenizer: tokenizerInfo{
 			Model: metaValue(f, "tokenizer.ggml.model"),
@@ -225,17 +225,13 @@ func describe(f *gguf.File, label string) *modelInfo {
 		Kernels: lc.Kernels(),
 		Tensors: []tensorInfo{},
 	}
-	// Older files say linear scaling with rope.scale_linear.
-	if info.Rope.ScalingType == nil && f.Has(arch+".rope.scale_linear") {
-		info.Rope.ScalingType, info.Rope.ScalingFactor = "linear", key("rope.scale_linear")
-	}
-	if f.Has(arch + ".ssm.state_size") {
+	if s := h.SSM; s != nil {
 		info.SSM = &ssmInfo{
-			ConvKernel:   key("ssm.conv_kernel"),
-			InnerSize:    key("ssm.inner_size"),
-			StateSize:    key("ssm.state_size"),
-			TimeStepRank: key("ssm.time_step_rank"),
-			GroupCount:   key("ssm.group_count"),
+			ConvKernel:   shown(s.ConvKernel),
+			InnerSize:    shown(s.InnerSize),
+			StateSize:    shown(s.StateSize),
+			TimeStepRank: shown(s.TimeStepRank),
+			GroupCount:   shown(s.GroupCount),
 		}
 	}
 	if n, err := f.ArrayLen("tokenizer.ggml.tokens"); err == nil {
@@ -270,11 +266,19 @@ func describe(f *gguf.File, label string) *modelInfo {
 	return info
 }
 
-// metaValue is a key's value for the report: a scalar, an array (only
-// short ones are shown whole), or nil when absent.
+// metaValue is a key's value for the report (see shown).
 func metaValue(f *gguf.File, key string) any {
 	v, ok := f.Get(key)
 	if !ok {
+		return nil
+	}
+	return shown(&v)
+}
+
+// shown is a value for the report: a scalar, an array (only short ones
+// are shown whole), or nil when absent.
+func shown(v *gguf.Value) any {
+	if v == nil {
 		return nil
 	}
 	if v.Type() == gguf.TypeArray {

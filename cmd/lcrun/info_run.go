@@ -17,8 +17,8 @@ type runFlags struct {
 
 func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.Var(countFlag{&f.ctx}, "ctx", "context a run would use (default: the model's, at most 4096)")
-	for _, name := range ropescale.FlagNames {
-		fs.Func(name, ropescale.FlagUsage[name], func(v string) error { return f.rope.Set(name, v) })
+	for _, name := range ropeFlagNames {
+		fs.Func(name, ropeFlagUsage[name], func(v string) error { return setRopeFlag(&f.rope, name, v) })
 	}
 }
 
@@ -39,12 +39,12 @@ type runUse struct {
 func (f *runFlags) effective(file *gguf.File) *runUse {
 	m, err := model.New(file)
 	if err != nil {
-		return &runUse{Error: err.Error()}
+		return &runUse{Error: withRopeHint(err)}
 	}
 	defer m.Close()
 	r, err := m.Rope(model.SessionOptions{Ctx: f.ctx, Rope: f.rope})
 	if err != nil {
-		return &runUse{Error: err.Error()}
+		return &runUse{Error: withRopeHint(err)}
 	}
 	if r == nil { // no RoPE: a recurrent model's state does not grow
 		info := &runUse{}

@@ -68,10 +68,10 @@ func (f *sessionFlags) register(fs *flag.FlagSet, defaultKV string) {
 		f.attn = a
 		return attnFlagError(err)
 	})
-	for _, name := range ropescale.FlagNames {
-		fs.Func(name, ropescale.FlagUsage[name], func(v string) error {
+	for _, name := range ropeFlagNames {
+		fs.Func(name, ropeFlagUsage[name], func(v string) error {
 			f.ropeText = append(f.ropeText, name+"="+v)
-			return f.rope.Set(name, v)
+			return setRopeFlag(&f.rope, name, v)
 		})
 	}
 }
@@ -120,7 +120,7 @@ func (f *sessionFlags) options(m *model.Model, ctx int, stderr io.Writer) (model
 	if feat.RoPE {
 		o.Rope = f.rope
 	} else {
-		for _, name := range ropescale.FlagNames {
+		for _, name := range ropeFlagNames {
 			if f.given[name] {
 				ignored = append(ignored, "--"+name)
 			}
