@@ -352,3 +352,28 @@ func TestHugeContextIsRefused(t *testing.T) {
 		assert.Positive(t, n, "the estimate saturates instead of wrapping")
 	}
 }
+
+// TestRestoreRejectsEveryByteFlip: the state's checksum turns any damaged
+// byte into an error (without it, most flips in the cache and the logits
+// restored silently).
+func TestRestoreRejectsEveryByteFlip(t *testing.T) {
+	m := openStories(t)
+	s := newTestSession(t, m, SessionOptions{Ctx: 16})
+	require.NoError(t, s.Prefill(context.Background(), []int32{1, 400, 20}, nil))
+	var buf bytes.Buffer
+	require.NoError(t, s.Save(&buf))
+	saved := buf.Bytes()
+	target := newTestSession(t, m, SessionOptions{Ctx: 16})
+	step := 1
+	if testing.Short() {
+		step = 7
+	}
+	for i := 0; i < len(saved); i += step {
+		bad := append([]byte(nil), saved...)
+		bad[i] ^= 0x10
+		require.Error(t, target.Restore(bytes.NewReader(bad)), "byte %d of %d flipped", i, len(saved))
+		assert.Zero(t, target.Pos(), "a refused state leaves the session empty")
+	}
+	require.NoError(t, target.Restore(bytes.NewReader(saved)))
+	assert.Equal(t, s.Logits(), target.Logits())
+}

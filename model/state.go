@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"io"
 
 	"github.com/lcrun/lcrun/model/internal/stateio"
@@ -14,15 +15,23 @@ import (
 //
 //	magic "LCRUNSES", u32 version, [32]byte model SHA-256, string arch,
 //	string RoPE identity (ropeIdentity), i64 next position, u64 n + n x i32 tokens, u8 has logits
-//	(+ u64 vocab + vocab x f32), the architecture's part, magic "LCRUNEND".
+//	(+ u64 vocab + vocab x f32), the architecture's part, magic "LCRUNEND",
+//	u32 CRC-32C of everything before it.
 //
 // A string is u64 length + bytes. Bump stateVersion whenever any part of
-// the layout changes; Restore refuses other versions.
+// the layout changes; Restore refuses other versions. The checksum makes a
+// damaged stream an error rather than a state with a few wrong numbers in
+// its cache (the prefix cache checks its files too; other callers store
+// states where nothing else does).
 const (
 	stateMagic   = "LCRUNSES"
 	stateEnd     = "LCRUNEND"
-	stateVersion = 3
+	stateVersion = 4
 )
+
+// stateCRC is the checksum's polynomial (Castagnoli: hardware-assisted on
+// amd64 and arm64).
+var stateCRC = crc32.MakeTable(crc32.Castagnoli)
 
 // Save writes the session's whole state (cache, positions, tokens, last
 // logits) so that Restore can continue it later, in this process or
@@ -41,7 +50,9 @@ func (s *Session) Save(w io.Writer) error {
 		return fmt.Errorf("model: save: %w", err)
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	e := &stateio.Writer{W: bw}
+	crc := crc32.New(stateCRC)
+	sw := io.MultiWriter(bw, crc)
+	e := &stateio.Writer{W: sw}
 	e.Raw([]byte(stateMagic))
 	e.U32(stateVersion)
 	e.Raw(sum[:])
@@ -58,9 +69,11 @@ func (s *Session) Save(w io.Writer) error {
 		e.U8(0)
 	}
 	if e.Err == nil {
-		e.Err = s.st.saveState(bw)
+		e.Err = s.st.saveState(sw)
 	}
 	e.Raw([]byte(stateEnd))
+	e.W = bw
+	e.U32(crc.Sum32())
 	if e.Err == nil {
 		e.Err = bw.Flush()
 	}
@@ -92,7 +105,9 @@ func (s *Session) Restore(r io.Reader) error {
 	return nil
 }
 
-func (s *Session) restore(r io.Reader) error {
+func (s *Session) restore(raw io.Reader) error {
+	crc := crc32.New(stateCRC)
+	r := io.TeeReader(raw, crc)
 	d := &stateio.Reader{R: r}
 	if magic := d.Bytes(len(stateMagic)); d.Err == nil && string(magic) != stateMagic {
 		return fmt.Errorf("not a saved lcrun session")
@@ -157,6 +172,11 @@ func (s *Session) restore(r io.Reader) error {
 	}
 	if end := d.Bytes(len(stateEnd)); d.Err == nil && string(end) != stateEnd {
 		return fmt.Errorf("damaged state: no end marker")
+	}
+	sum32 := crc.Sum32()
+	d.R = raw
+	if saved := d.U32(); d.Err == nil && saved != sum32 {
+		return fmt.Errorf("damaged state: checksum %08x, the stream holds %08x", saved, sum32)
 	}
 	if d.Err != nil {
 		return d.Err

@@ -263,6 +263,9 @@ func fingerprint(m *model.Model, sf *sessionFlags) (string, error) {
 // readPrompt tokenises -p after a separator (with BOS when it is alone).
 // Text that looks like a special token stays plain text.
 func (r *longRun) readPrompt() error {
+	if why := source.NotText([]byte(r.c.prompt)); why != "" {
+		return fmt.Errorf("-p is not text (%s)", why)
+	}
 	if r.c.prompt != "" {
 		text := r.c.prompt
 		if r.nInput > 0 {

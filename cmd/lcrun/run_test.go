@@ -96,6 +96,8 @@ func TestRunErrors(t *testing.T) {
 		{"ctx too small", []string{m, storyPrompt, "--ctx", "10"}, "--ctx"},
 		{"bad ctx", []string{m, storyPrompt, "--ctx", "lots"}, "not a count"},
 		{"negative n", []string{m, storyPrompt, "-n", "-3"}, "negative"},
+		{"prompt not UTF-8", []string{m, "-p", "caf\xe9"}, "-p is not text (invalid UTF-8 at offset 3)"},
+		{"prompt with NUL", []string{m, "-p", "a\x00b"}, "-p is not text (NUL byte at offset 1)"},
 		{"NaN temperature", []string{m, storyPrompt, "--temp", "NaN"}, "temperature NaN is not a number"},
 		{"NaN top-p", []string{m, storyPrompt, "--top-p", "nan"}, "top-p NaN is not a number"},
 		{"infinite penalty", []string{m, storyPrompt, "--repeat-penalty", "+Inf"}, "not a number"},

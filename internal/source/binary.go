@@ -25,6 +25,27 @@ func readHead(path string) ([]byte, error) {
 	return buf[:n], err
 }
 
+// NotText says why a whole text (a prompt, say) is not text by the rule
+// files and standard input follow: a NUL byte, or bytes that are not
+// UTF-8; "" for text.
+func NotText(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return fmt.Sprintf("NUL byte at offset %d", i)
+		}
+	}
+	if !utf8.Valid(b) {
+		for i := 0; i < len(b); {
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return fmt.Sprintf("invalid UTF-8 at offset %d", i)
+			}
+			i += size
+		}
+	}
+	return ""
+}
+
 // binaryReason says why head (the start of a file) looks binary, or ""
 // for text: a NUL byte, or bytes that are not UTF-8. A multi-byte
 // character cut by the end of head is not held against it.

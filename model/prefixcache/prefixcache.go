@@ -308,9 +308,12 @@ func verify(path string, m Match) (off, size int64, err error) {
 		return 0, 0, fmt.Errorf("cache: %w", err)
 	}
 	h.Write(tr[:8])
-	switch {
-	case int64(binary.LittleEndian.Uint64(tr[:8])) != size:
-		return 0, 0, fmt.Errorf("%w: %d bytes of state recorded, %d present (truncated?)", ErrCorrupt, binary.LittleEndian.Uint64(tr[:8]), size)
+	switch recorded := binary.LittleEndian.Uint64(tr[:8]); {
+	case recorded > uint64(info.Size()):
+		// A cut file's "trailer" is payload bytes: no length to quote.
+		return 0, 0, fmt.Errorf("%w: %d bytes of state present and no trailer after them (truncated?)", ErrCorrupt, size)
+	case int64(recorded) != size:
+		return 0, 0, fmt.Errorf("%w: %d bytes of state recorded, %d present (truncated?)", ErrCorrupt, recorded, size)
 	case !bytes.Equal(h.Sum(nil), tr[8:]):
 		return 0, 0, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
 	}

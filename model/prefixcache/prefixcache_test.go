@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -261,5 +263,28 @@ func TestFinderPieceByPiece(t *testing.T) {
 			f.Add(toks[i:min(i+piece, len(toks))])
 		}
 		assert.Equal(t, want, f.Matches(), "pieces of %d", piece)
+	}
+}
+
+// TestTruncatedEntryWarningQuotesNoGarbage: the warning for a cut entry
+// says how much is there, never a "recorded length" read from payload
+// bytes (it once printed 3983508320474281007 bytes).
+func TestTruncatedEntryWarningQuotesNoGarbage(t *testing.T) {
+	var warnings []string
+	c, err := Open(t.TempDir(), 0, func(s string) { warnings = append(warnings, s) })
+	require.NoError(t, err)
+	toks := seq(300)
+	m := store(t, c, "fp", toks)
+	p := filepath.Join(c.Dir(), entryName(m.Key, m.Tokens))
+	info, err := os.Stat(p)
+	require.NoError(t, err)
+	require.NoError(t, os.Truncate(p, info.Size()-100))
+	require.ErrorIs(t, c.Load(m, func(io.Reader) error { return nil }), ErrCorrupt)
+	require.Len(t, warnings, 1)
+	assert.Contains(t, warnings[0], "truncated?")
+	for _, f := range strings.Fields(warnings[0]) {
+		if n, err := strconv.ParseInt(f, 10, 64); err == nil {
+			assert.LessOrEqual(t, n, info.Size(), "a number in %q", warnings[0])
+		}
 	}
 }
