@@ -1,4 +1,8 @@
-package lcrun
+// Package dtype is the vocabulary of GGUF tensor element types: the type
+// ids files store, their block geometry, their names, and the binary16 and
+// bfloat16 conversions the formats are built on. It is a leaf, so that the
+// file format (package gguf) can name types without linking the kernels.
+package dtype
 
 import (
 	"fmt"
