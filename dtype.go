@@ -7,7 +7,7 @@ import "github.com/lcrun/lcrun/dtype"
 // are the same types, constants and functions under lcrun's own names.
 
 // DType is a tensor element type: the type id a GGUF file stores.
-type DType = dtype.DType
+type DType = dtype.Type
 
 // The GGUF type ids. Gaps are ids that ggml retired; files carrying them
 // are refused.
@@ -53,7 +53,7 @@ const (
 )
 
 // ParseDType accepts a type name in any case ("q8_0", "F16").
-func ParseDType(s string) (DType, error) { return dtype.ParseDType(s) }
+func ParseDType(s string) (DType, error) { return dtype.Parse(s) }
 
 // The half conversions are forwards the compiler inlines, so the plain-Go
 // kernels that call them per element pay what a direct call costs.

@@ -9,46 +9,46 @@ import (
 	"strings"
 )
 
-// DType is a tensor element type. Its values are the type ids GGUF files
-// store (ggml's enum ggml_type), so a DType read from a file needs no
+// Type is a tensor element type. Its values are the type ids GGUF files
+// store (ggml's enum ggml_type), so a Type read from a file needs no
 // translation.
-type DType uint32
+type Type uint32
 
 // The GGUF type ids. Gaps are ids that ggml retired; files carrying them
 // are refused.
 const (
-	F32     DType = 0
-	F16     DType = 1
-	Q4_0    DType = 2
-	Q4_1    DType = 3
-	Q5_0    DType = 6
-	Q5_1    DType = 7
-	Q8_0    DType = 8
-	Q8_1    DType = 9
-	Q2_K    DType = 10
-	Q3_K    DType = 11
-	Q4_K    DType = 12
-	Q5_K    DType = 13
-	Q6_K    DType = 14
-	Q8_K    DType = 15
-	IQ2_XXS DType = 16
-	IQ2_XS  DType = 17
-	IQ3_XXS DType = 18
-	IQ1_S   DType = 19
-	IQ4_NL  DType = 20
-	IQ3_S   DType = 21
-	IQ2_S   DType = 22
-	IQ4_XS  DType = 23
-	I8      DType = 24
-	I16     DType = 25
-	I32     DType = 26
-	I64     DType = 27
-	F64     DType = 28
-	IQ1_M   DType = 29
-	BF16    DType = 30
-	TQ1_0   DType = 34
-	TQ2_0   DType = 35
-	MXFP4   DType = 39
+	F32     Type = 0
+	F16     Type = 1
+	Q4_0    Type = 2
+	Q4_1    Type = 3
+	Q5_0    Type = 6
+	Q5_1    Type = 7
+	Q8_0    Type = 8
+	Q8_1    Type = 9
+	Q2_K    Type = 10
+	Q3_K    Type = 11
+	Q4_K    Type = 12
+	Q5_K    Type = 13
+	Q6_K    Type = 14
+	Q8_K    Type = 15
+	IQ2_XXS Type = 16
+	IQ2_XS  Type = 17
+	IQ3_XXS Type = 18
+	IQ1_S   Type = 19
+	IQ4_NL  Type = 20
+	IQ3_S   Type = 21
+	IQ2_S   Type = 22
+	IQ4_XS  Type = 23
+	I8      Type = 24
+	I16     Type = 25
+	I32     Type = 26
+	I64     Type = 27
+	F64     Type = 28
+	IQ1_M   Type = 29
+	BF16    Type = 30
+	TQ1_0   Type = 34
+	TQ2_0   Type = 35
+	MXFP4   Type = 39
 )
 
 // QK is the block length of the 32-value formats; QKK that of the K-quants.
@@ -57,30 +57,48 @@ const (
 	QKK = 256
 )
 
-type dtypeInfo struct {
+// The sizes in bytes of one block of the formats the kernels compute with
+// (package lcrun's quant_layout.go lays their fields out), as the sums of
+// those fields.
+const (
+	BlockQ4_0Bytes = 2 + QK/2
+	BlockQ4_1Bytes = 4 + QK/2
+	BlockQ5_0Bytes = 2 + 4 + QK/2
+	BlockQ5_1Bytes = 4 + 4 + QK/2
+	BlockQ8_0Bytes = 2 + QK
+	BlockQ8_1Bytes = 4 + QK
+	BlockQ2_KBytes = QKK/16 + QKK/4 + 4
+	BlockQ3_KBytes = QKK/8 + QKK/4 + 12 + 2
+	BlockQ4_KBytes = 4 + 12 + QKK/2
+	BlockQ5_KBytes = 4 + 12 + QKK/8 + QKK/2
+	BlockQ6_KBytes = QKK/2 + QKK/4 + QKK/16 + 2
+	BlockQ8_KBytes = 4 + QKK + QKK/16*2
+)
+
+type typeInfo struct {
 	name       string
 	blockSize  int // values per block
 	blockBytes int // bytes per block
 }
 
-// dtypes holds the block geometry of every type a GGUF file may name, so
+// types holds the block geometry of every type a GGUF file may name, so
 // that files with types we cannot compute with can still be listed and
 // bounds-checked.
-var dtypes = map[DType]dtypeInfo{
+var types = map[Type]typeInfo{
 	F32:     {"F32", 1, 4},
 	F16:     {"F16", 1, 2},
-	Q4_0:    {"Q4_0", QK, 2 + QK/2},
-	Q4_1:    {"Q4_1", QK, 4 + QK/2},
-	Q5_0:    {"Q5_0", QK, 2 + 4 + QK/2},
-	Q5_1:    {"Q5_1", QK, 4 + 4 + QK/2},
-	Q8_0:    {"Q8_0", QK, 2 + QK},
-	Q8_1:    {"Q8_1", QK, 4 + QK},
-	Q2_K:    {"Q2_K", QKK, QKK/16 + QKK/4 + 4},
-	Q3_K:    {"Q3_K", QKK, QKK/8 + QKK/4 + 12 + 2},
-	Q4_K:    {"Q4_K", QKK, 4 + 12 + QKK/2},
-	Q5_K:    {"Q5_K", QKK, 4 + 12 + QKK/8 + QKK/2},
-	Q6_K:    {"Q6_K", QKK, QKK/2 + QKK/4 + QKK/16 + 2},
-	Q8_K:    {"Q8_K", QKK, 4 + QKK + QKK/16*2},
+	Q4_0:    {"Q4_0", QK, BlockQ4_0Bytes},
+	Q4_1:    {"Q4_1", QK, BlockQ4_1Bytes},
+	Q5_0:    {"Q5_0", QK, BlockQ5_0Bytes},
+	Q5_1:    {"Q5_1", QK, BlockQ5_1Bytes},
+	Q8_0:    {"Q8_0", QK, BlockQ8_0Bytes},
+	Q8_1:    {"Q8_1", QK, BlockQ8_1Bytes},
+	Q2_K:    {"Q2_K", QKK, BlockQ2_KBytes},
+	Q3_K:    {"Q3_K", QKK, BlockQ3_KBytes},
+	Q4_K:    {"Q4_K", QKK, BlockQ4_KBytes},
+	Q5_K:    {"Q5_K", QKK, BlockQ5_KBytes},
+	Q6_K:    {"Q6_K", QKK, BlockQ6_KBytes},
+	Q8_K:    {"Q8_K", QKK, BlockQ8_KBytes},
 	IQ2_XXS: {"IQ2_XXS", QKK, 2 + QKK/8*2},
 	IQ2_XS:  {"IQ2_XS", QKK, 2 + QKK/8*2 + QKK/32},
 	IQ3_XXS: {"IQ3_XXS", QKK, 2 + 3*QKK/8},
@@ -102,14 +120,14 @@ var dtypes = map[DType]dtypeInfo{
 }
 
 // Known reports whether t is a type id a GGUF file may carry.
-func (t DType) Known() bool {
-	_, ok := dtypes[t]
+func (t Type) Known() bool {
+	_, ok := types[t]
 	return ok
 }
 
 // String returns ggml's name for t ("Q4_K"), or "type(N)" for unknown ids.
-func (t DType) String() string {
-	if info, ok := dtypes[t]; ok {
+func (t Type) String() string {
+	if info, ok := types[t]; ok {
 		return info.name
 	}
 	return fmt.Sprintf("type(%d)", uint32(t))
@@ -117,19 +135,19 @@ func (t DType) String() string {
 
 // BlockSize is the number of values one block of t holds (1 for plain
 // types); 0 for unknown ids.
-func (t DType) BlockSize() int { return dtypes[t].blockSize }
+func (t Type) BlockSize() int { return types[t].blockSize }
 
 // BlockBytes is the size in bytes of one block of t; 0 for unknown ids.
-func (t DType) BlockBytes() int { return dtypes[t].blockBytes }
+func (t Type) BlockBytes() int { return types[t].blockBytes }
 
 // Quantized reports whether t stores values in blocks of more than one.
-func (t DType) Quantized() bool { return dtypes[t].blockSize > 1 }
+func (t Type) Quantized() bool { return types[t].blockSize > 1 }
 
 // RowBytes is the size in bytes of n consecutive values of type t. It
 // fails for unknown types, negative n, and n that is not a whole number of
 // blocks.
-func (t DType) RowBytes(n int) (int, error) {
-	info, ok := dtypes[t]
+func (t Type) RowBytes(n int) (int, error) {
+	info, ok := types[t]
 	if !ok {
 		return 0, fmt.Errorf("unknown tensor type %d", uint32(t))
 	}
@@ -142,9 +160,9 @@ func (t DType) RowBytes(n int) (int, error) {
 	return n / info.blockSize * info.blockBytes, nil
 }
 
-// ParseDType accepts a type name in any case ("q8_0", "F16").
-func ParseDType(s string) (DType, error) {
-	for t, info := range dtypes {
+// Parse accepts a type name in any case ("q8_0", "F16").
+func Parse(s string) (Type, error) {
+	for t, info := range types {
 		if strings.EqualFold(info.name, s) {
 			return t, nil
 		}
