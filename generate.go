@@ -4,7 +4,6 @@ package lcrun
 // its own so that this one does not depend on avo. CI reruns them and
 // fails if a committed *_amd64.s differs.
 //
-//go:generate go run -C asm . -set probe -pkg lcrun -out ../probe_amd64.s
 //go:generate go run -C asm . -set vector -pkg lcrun -out ../vector_amd64.s
 //go:generate go run -C asm . -set matmul -pkg lcrun -out ../matmul_amd64.s
 //go:generate go run -C asm . -set quant -pkg lcrun -out ../matmul_quant_amd64.s

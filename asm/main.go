@@ -1,7 +1,8 @@
-// Command asm generates lcrun's amd64 assembly with avo. Each kernel set
-// becomes one *_amd64.s file in the root package; the root package's
-// generate.go runs this once per set, and CI checks that the committed
-// files match a fresh run.
+// Command asm generates lcrun's amd64 assembly with avo. Each set becomes
+// one *_amd64.s file: the kernel sets in the root package, whose
+// generate.go runs this once per set, and the machine probes (set probe)
+// in internal/machine, whose generate.go does the same. CI checks that the
+// committed files match a fresh run.
 //
 //	go run . -set vec -pkg lcrun -out ../vec_amd64.s
 package main

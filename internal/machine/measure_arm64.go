@@ -1,6 +1,6 @@
 //go:build !purego && !noasm
 
-package lcrun
+package machine
 
 // Probes in NEON (measure_arm64.s) for the run-time machine measurements.
 

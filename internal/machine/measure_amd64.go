@@ -1,6 +1,6 @@
 //go:build !purego && !noasm
 
-package lcrun
+package machine
 
 // The AVX2 probes of probe_amd64.s replace the plain-Go ones.
 func init() {

@@ -1,17 +1,17 @@
-package lcrun
+// Package machine measures what the machine can do, for lcrun bench, which
+// reports each kernel's speed as a fraction of it: the FMA throughput peak
+// (for compute-bound kernels such as prefill matmuls) and the memory
+// bandwidth (for decode, where a GEMV streams every weight once per token).
+// go test -bench is not available inside the binary, so the probes measure
+// for a given wall time and return the rate. The probes are not kernels:
+// package lcrun neither runs nor dispatches them.
+package machine
 
 import (
 	"runtime"
 	"sync"
 	"time"
 )
-
-// Run-time machine probes for lcrun bench, which reports each kernel's
-// speed as a fraction of what the machine can do: the FMA throughput peak
-// (for compute-bound kernels such as prefill matmuls) and the memory
-// bandwidth (for decode, where a GEMV streams every weight once per token).
-// go test -bench is not available inside the binary, so these measure for
-// a given wall time and return the rate.
 
 // machineProbe is the best probe loop set this CPU has. An architecture
 // file (measure_amd64.go, measure_arm64.go) replaces the plain-Go loops in

@@ -1,6 +1,6 @@
 //go:build !purego && !noasm
 
-package lcrun
+package machine
 
 // Machine probes for the benchmarks that report a kernel's speed as a
 // fraction of what the core can do (probe_amd64.s, from asm/probe.go).
