@@ -10,4 +10,4 @@ package lcrun
 //go:generate go run -C asm . -set quantk -pkg lcrun -out ../matmul_quantk_amd64.s
 //go:generate go run -C asm . -set attention -pkg lcrun -out ../attention_amd64.s
 //go:generate go run -C asm . -set ssm -pkg lcrun -out ../ssm_amd64.s
-//go:generate go run -C asm . -set q8 -pkg lcrun -out ../q8_amd64.s
+//go:generate go run -C asm . -set quant_q8 -pkg lcrun -out ../quant_q8_amd64.s

@@ -26,7 +26,7 @@ var sets = map[string]func(){
 	"quantk":    kQuantKernels,
 	"attention": attentionKernels,
 	"ssm":       ssmKernels,
-	"q8":        q8Kernels,
+	"quant_q8":  quantQ8Kernels,
 }
 
 func main() {
