@@ -26,11 +26,6 @@ func quantTile(t DType) (tile[byte, byte], DType) {
 	panic("lcrun: no quantised tile for " + t.String())
 }
 
-// quantizeQ8_0K quantises rows to Q8_0 bit for bit as QuantizeRowQ8_0Even
-// (len(x) a multiple of 32, dst at least RowBytes): the activations of the
-// Q8_0/Q4_0 tiles and the rows of a Q8_0 KV cache.
-var quantizeQ8_0K = newKernel("quantize_q8_0", QuantizeRowQ8_0Even)
-
 // quantizeActivations quantises the n rows of x (k values each) to act in
 // the pool's shared scratch, one row per work item, the way llama.cpp's
 // x86 build does: Q8_0 with 127/amax and ties to even, Q8_K as its
