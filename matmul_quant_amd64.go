@@ -4,7 +4,7 @@ package lcrun
 
 // AVX2 tiles of the 32-value quantised formats Q8_0 and Q4_0 (the tile
 // slots of matmul_quant.go), 4 rows of W by 2 activation rows, generated
-// into matmul_quant_amd64.s by asm/quant.go.
+// into matmul_quant_amd64.s by asm/matmul_quant.go.
 
 func init() {
 	if !cpu.AVX2FMA {

@@ -4,7 +4,7 @@ package lcrun
 
 // AVX2 tiles of the K-quants Q4_K and Q6_K (the tile slots of
 // matmul_quantk.go), 4 rows of W by 2 activation rows, generated into
-// matmul_quantk_amd64.s by asm/quantk.go.
+// matmul_quantk_amd64.s by asm/matmul_quantk.go.
 
 func init() {
 	if !cpu.AVX2FMA {

@@ -4,7 +4,7 @@
 // in internal/machine, whose generate.go does the same. CI checks that the
 // committed files match a fresh run.
 //
-//	go run . -set vec -pkg lcrun -out ../vec_amd64.s
+//	go run . -set vector -pkg lcrun -out ../vector_amd64.s
 package main
 
 import (
@@ -19,14 +19,14 @@ import (
 
 // sets maps a -set name to the generator of its functions.
 var sets = map[string]func(){
-	"probe":     probeKernels,
-	"vector":    vectorKernels,
-	"matmul":    matmulKernels,
-	"quant":     quantKernels,
-	"quantk":    kQuantKernels,
-	"attention": attentionKernels,
-	"ssm":       ssmKernels,
-	"quant_q8":  quantQ8Kernels,
+	"probe":         probeKernels,
+	"vector":        vectorKernels,
+	"matmul":        matmulKernels,
+	"matmul_quant":  matmulQuantKernels,
+	"matmul_quantk": matmulQuantKKernels,
+	"attention":     attentionKernels,
+	"ssm":           ssmKernels,
+	"quant_q8":      quantQ8Kernels,
 }
 
 func main() {
