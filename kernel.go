@@ -50,6 +50,17 @@ var cpu = struct {
 	ASIMDDP: cpuid.CPU.Supports(cpuid.ASIMDDP),
 }
 
+// kernelJobs holds one preallocated job description per parallel kernel
+// family, declared beside its kernel: starting a call fills one in place,
+// which is what keeps calls free of allocation. Pool embeds it, so the
+// pool itself names no kernel's types.
+type kernelJobs struct {
+	mm   matmulJobs   // matmul.go
+	many manyJobs     // matmul_many.go
+	attn attentionJob // attention.go
+	ssm  ssmJob       // ssm.go
+}
+
 // kernelsEnv is LCRUN_KERNELS, read before any init registers an
 // implementation.
 var kernelsEnv = os.Getenv("LCRUN_KERNELS")
