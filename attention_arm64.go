@@ -72,7 +72,7 @@ func pvTile16NEON(o []float32, ldo int, p []float32, ldp int, v []float32, ldv i
 func pvTile4NEON(o []float32, ldo int, p []float32, ldp int, v []float32, ldv int, rows, nk int)
 
 // qkQ8NEON is qkF16NEON over Q8_0 rows of ldk bytes, len(q) a multiple
-// of 32 (see attentionQKQ8Generic; attention_q8_arm64.s).
+// of 32 (see attentionQKQ8Generic).
 //
 //go:noescape
 func qkQ8NEON(s, q []float32, k []byte, ldk int)

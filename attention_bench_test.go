@@ -3,6 +3,8 @@ package lcrun
 import (
 	"fmt"
 	"testing"
+
+	"github.com/lcrun/lcrun/internal/machine"
 )
 
 // BenchmarkAttention: causal prefill of s = 4096 tokens at head_dim 64
@@ -36,14 +38,14 @@ func BenchmarkAttention(b *testing.B) {
 					defer useKernels(impl)()
 					p := NewPool(sh.t)
 					defer p.Close()
-					clock := startCPUClock(b)
+					clock := machine.StartCPUClock(b)
 					for b.Loop() {
 						p.Attention(out, q, qpos, k, v, kpos, sh.nk, prm)
 					}
 					gflop := 4 * 64 * float64(pairs) * float64(sh.heads) * float64(b.N) / 1e9
 					b.ReportMetric(gflop/b.Elapsed().Seconds(), "GFLOP/s")
 					if sh.t == 1 {
-						clock.report(b, gflop, "GFLOP/cpu-s")
+						clock.Report(b, gflop, "GFLOP/cpu-s")
 					}
 				})
 			}

@@ -4,11 +4,10 @@ package lcrun
 // its own so that this one does not depend on avo. CI reruns them and
 // fails if a committed *_amd64.s differs.
 //
-//go:generate go run -C asm . -set probe -pkg lcrun -out ../probe_amd64.s
 //go:generate go run -C asm . -set vector -pkg lcrun -out ../vector_amd64.s
 //go:generate go run -C asm . -set matmul -pkg lcrun -out ../matmul_amd64.s
-//go:generate go run -C asm . -set quant -pkg lcrun -out ../matmul_quant_amd64.s
-//go:generate go run -C asm . -set quantk -pkg lcrun -out ../matmul_quantk_amd64.s
+//go:generate go run -C asm . -set matmul_quant -pkg lcrun -out ../matmul_quant_amd64.s
+//go:generate go run -C asm . -set matmul_quantk -pkg lcrun -out ../matmul_quantk_amd64.s
 //go:generate go run -C asm . -set attention -pkg lcrun -out ../attention_amd64.s
 //go:generate go run -C asm . -set ssm -pkg lcrun -out ../ssm_amd64.s
-//go:generate go run -C asm . -set q8 -pkg lcrun -out ../q8_amd64.s
+//go:generate go run -C asm . -set quant_q8 -pkg lcrun -out ../quant_q8_amd64.s

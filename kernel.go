@@ -12,26 +12,53 @@ import (
 // runs. The plain-Go twin ("generic") is always present and is the reference
 // the tests compare every other implementation with. An assembly
 // implementation plugs in by adding a file whose init calls register on the
-// slots it implements, after checking cpu below (see kernel_slots.go for the
-// slots and the Go loop each one computes).
+// slots it implements, after checking cpu below.
 //
 // LCRUN_KERNELS=generic forces the plain-Go twins everywhere; any other
 // non-empty value names one implementation (e.g. LCRUN_KERNELS=avx2):
 // slots that have it use it, the others their plain-Go twin, as the test
 // hook useKernels does. The build tags purego and noasm leave the assembly
 // files out altogether.
+//
+// The slots by family. Family F is the files F.go (the slots, each with
+// the Go loop it computes as its doc comment, and the API that calls
+// them), F_generic.go (the plain-Go twins), F_amd64.{go,s} and
+// F_arm64.{go,s} (the assembly, its declarations and its registration)
+// and the tests, F_test.go or, for the matmul families, matmul_test.go,
+// which runs every weight type. TestSlotTable holds the table to the
+// registry and to the files.
+//
+//	family         slots
+//	vector         dot axpy scale add mul max exp_sum rmsnorm
+//	vector         silu gelu swiglu rope f16_to_f32 f32_to_f16
+//	matmul         matmul_f32 matmul_f16 matmul_bf16
+//	matmul_quant   matmul_q8_0 matmul_q4_0
+//	matmul_quantk  matmul_q4_k matmul_q6_k
+//	quant_q8       quantize_q8_0 dequant_q8_0
+//	attention      attention_pv attention_qk_f16 attention_pv_f16
+//	attention      attention_qk_q8_0 attention_pv_q8_0
+//	ssm            ssm_scan ssm_scan2 ssm_conv
 
 // cpu holds the features dispatch looks at, read once from cpuid.
 var cpu = struct {
 	AVX2FMA bool // AVX2 + FMA3 + F16C (Haswell and later, Zen)
 	ASIMD   bool // arm64 Advanced SIMD
 	ASIMDDP bool // arm64 SDOT/UDOT
-	FP16    bool // arm64 half-precision arithmetic
 }{
 	AVX2FMA: cpuid.CPU.Supports(cpuid.AVX2, cpuid.FMA3, cpuid.F16C),
 	ASIMD:   cpuid.CPU.Supports(cpuid.ASIMD),
 	ASIMDDP: cpuid.CPU.Supports(cpuid.ASIMDDP),
-	FP16:    cpuid.CPU.Supports(cpuid.FPHP, cpuid.ASIMDHP),
+}
+
+// kernelJobs holds one preallocated job description per parallel kernel
+// family, declared beside its kernel: starting a call fills one in place,
+// which is what keeps calls free of allocation. Pool embeds it, so the
+// pool itself names no kernel's types.
+type kernelJobs struct {
+	mm   matmulJobs   // matmul.go
+	many manyJobs     // matmul_many.go
+	attn attentionJob // attention.go
+	ssm  ssmJob       // ssm.go
 }
 
 // kernelsEnv is LCRUN_KERNELS, read before any init registers an

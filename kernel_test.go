@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,6 +106,60 @@ func TestKernelsNamesEverySlot(t *testing.T) {
 		assert.NotEmpty(t, impl, name)
 	}
 	assert.Equal(t, genericName, kernelImpls()[0])
+}
+
+// TestSlotTable holds the slot table of kernel.go's comment to the
+// registry (every slot listed once, no other name) and to the files: each
+// family has its F.go, F_generic.go and both architectures' .go and .s,
+// and every architecture file of the package belongs to a family.
+func TestSlotTable(t *testing.T) {
+	src, err := os.ReadFile("kernel.go")
+	require.NoError(t, err)
+	family := map[string]string{} // slot -> family
+	in := false
+	for _, line := range strings.Split(string(src), "\n") {
+		f := strings.Fields(strings.TrimPrefix(line, "//"))
+		if !in {
+			in = strings.HasPrefix(line, "//\t") && strings.Join(f, " ") == "family slots"
+			continue
+		}
+		if !strings.HasPrefix(line, "//\t") {
+			break
+		}
+		require.GreaterOrEqual(t, len(f), 2, "table line %q", line)
+		for _, slot := range f[1:] {
+			require.NotContains(t, family, slot, "slot listed twice")
+			family[slot] = f[0]
+		}
+	}
+	require.NotEmpty(t, family, "no table in kernel.go")
+	var registered []string
+	for _, s := range registry {
+		registered = append(registered, s.kernelName())
+	}
+	var listed []string
+	for slot := range family {
+		listed = append(listed, slot)
+	}
+	assert.ElementsMatch(t, registered, listed, "kernel.go's table against the registry")
+
+	families := map[string]bool{}
+	for _, f := range family {
+		families[f] = true
+	}
+	for f := range families {
+		for _, suffix := range []string{".go", "_generic.go", "_amd64.go", "_amd64.s", "_arm64.go", "_arm64.s"} {
+			_, err := os.Stat(f + suffix)
+			assert.NoError(t, err, "family %s", f)
+		}
+	}
+	for _, suffix := range []string{"_amd64.go", "_amd64.s", "_arm64.go", "_arm64.s"} {
+		files, err := filepath.Glob("*" + suffix)
+		require.NoError(t, err)
+		for _, file := range files {
+			assert.True(t, families[strings.TrimSuffix(file, suffix)], "%s belongs to no family of the table", file)
+		}
+	}
 }
 
 func TestUseKernelsRestores(t *testing.T) {

@@ -119,11 +119,6 @@ func (kv *KV) widen(dst []float32, ld, h, j0, j1 int) []float32 {
 	return dst[:n]
 }
 
-// dequantQ8_0K widens Q8_0 blocks as Dequantize(Q8_0, ...): for each block
-// b of src, dst[32b+i] = float32(int8(q[i])) * f16(d), len(dst) a multiple
-// of 32 and src holding that many blocks.
-var dequantQ8_0K = newKernel("dequant_q8_0", dequantQ8_0)
-
 // ld is the stride of the float32 rows widen produces.
 func (kv *KV) ld() int { return kv.paddedDim }
 

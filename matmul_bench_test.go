@@ -3,6 +3,8 @@ package lcrun
 import (
 	"fmt"
 	"testing"
+
+	"github.com/lcrun/lcrun/internal/machine"
 )
 
 // Benchmarks of MatMul per weight type and implementation
@@ -46,7 +48,7 @@ func BenchmarkMatMul(b *testing.B) {
 					p := NewPool(sh.t)
 					defer p.Close()
 					b.SetBytes(int64(len(w.Data)))
-					clock := startCPUClock(b)
+					clock := machine.StartCPUClock(b)
 					calls := 0
 					for b.Loop() {
 						p.MatMul(dst, w, x, sh.n)
@@ -55,8 +57,8 @@ func BenchmarkMatMul(b *testing.B) {
 					gflop := 2 * float64(sh.rows*sh.cols*sh.n) * float64(calls) / 1e9
 					b.ReportMetric(gflop/b.Elapsed().Seconds(), "GFLOP/s")
 					if sh.t == 1 {
-						clock.report(b, gflop, "GFLOP/cpu-s")
-						clock.report(b, float64(len(w.Data))*float64(calls)/1e9, "GB/cpu-s")
+						clock.Report(b, gflop, "GFLOP/cpu-s")
+						clock.Report(b, float64(len(w.Data))*float64(calls)/1e9, "GB/cpu-s")
 					}
 				})
 			}

@@ -1,13 +1,12 @@
 package lcrun
 
-// Quantised weights: the tile slots and the activation quantisation that
-// feeds them (see tile in matmul.go for the contract, and
-// matmul_quant_generic.go for the Go loops).
+// Quantised weights: the tile slots of the 32-value formats (the
+// K-quants' are in matmul_quantk.go), the choice of tile, and the
+// activation quantisation that feeds them (see tile in matmul.go for the
+// contract, and matmul_quant_generic.go for the Go loops).
 var (
 	matmulQ8_0K = newKernel("matmul_q8_0", quantTileGeneric(vecDotQ8_0, BlockQ8_0Bytes, BlockQ8_0Bytes, QK))
 	matmulQ4_0K = newKernel("matmul_q4_0", quantTileGeneric(vecDotQ4_0, BlockQ4_0Bytes, BlockQ8_0Bytes, QK))
-	matmulQ4_KK = newKernel("matmul_q4_k", quantTileGeneric(vecDotQ4_K, BlockQ4_KBytes, BlockQ8_KBytes, QKK))
-	matmulQ6_KK = newKernel("matmul_q6_k", quantTileGeneric(vecDotQ6_K, BlockQ6_KBytes, BlockQ8_KBytes, QKK))
 )
 
 // quantTile returns the tile for weights of type t and the type the
@@ -25,11 +24,6 @@ func quantTile(t DType) (tile[byte, byte], DType) {
 	}
 	panic("lcrun: no quantised tile for " + t.String())
 }
-
-// quantizeQ8_0K quantises rows to Q8_0 bit for bit as QuantizeRowQ8_0Even
-// (len(x) a multiple of 32, dst at least RowBytes): the activations of the
-// Q8_0/Q4_0 tiles and the rows of a Q8_0 KV cache.
-var quantizeQ8_0K = newKernel("quantize_q8_0", QuantizeRowQ8_0Even)
 
 // quantizeActivations quantises the n rows of x (k values each) to act in
 // the pool's shared scratch, one row per work item, the way llama.cpp's

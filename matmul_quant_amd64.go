@@ -2,10 +2,9 @@
 
 package lcrun
 
-// AVX2 tiles of the quantised weight formats (the tile slots of
-// matmul_quant.go), 4 rows of W by 2 activation rows, generated into
-// matmul_quant_amd64.s (Q8_0, Q4_0: asm/quant.go) and
-// matmul_quantk_amd64.s (Q4_K, Q6_K: asm/quantk.go).
+// AVX2 tiles of the 32-value quantised formats Q8_0 and Q4_0 (the tile
+// slots of matmul_quant.go), 4 rows of W by 2 activation rows, generated
+// into matmul_quant_amd64.s by asm/matmul_quant.go.
 
 func init() {
 	if !cpu.AVX2FMA {
@@ -13,8 +12,6 @@ func init() {
 	}
 	matmulQ8_0K.register("avx2", tile[byte, byte]{4, 2, matmulQ8_0AVX2})
 	matmulQ4_0K.register("avx2", tile[byte, byte]{4, 2, matmulQ4_0AVX2})
-	matmulQ4_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ4_KAVX2})
-	matmulQ6_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ6_KAVX2})
 }
 
 // matmulQ8_0AVX2 computes, for rows <= 4, cols <= 2, Q8_0 rows of k
@@ -34,20 +31,3 @@ func matmulQ8_0AVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int
 //
 //go:noescape
 func matmulQ4_0AVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
-
-// matmulQ4_KAVX2 computes, for rows <= 4, cols <= 2, Q4_K rows of w and
-// Q8_K rows of x (k values each; strides ldw, ldx in bytes):
-//
-//	for j := 0; j < cols; j++ {
-//		for i := 0; i < rows; i++ {
-//			dst[j*ldd+i] = vecDotQ4_K(w[i*ldw:], x[j*ldx:], k/256)
-//		}
-//	}
-//
-//go:noescape
-func matmulQ4_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
-
-// matmulQ6_KAVX2 is matmulQ4_KAVX2 for Q6_K weights (vecDotQ6_K).
-//
-//go:noescape
-func matmulQ6_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)

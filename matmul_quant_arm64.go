@@ -2,24 +2,27 @@
 
 package lcrun
 
-// NEON tiles of the quantised weight formats (the tile slots of
-// matmul_quant.go), hand-written in matmul_quant_arm64.s (Q8_0, Q4_0: 4
-// rows of W by 4 activation rows, and 4x1 for the decode GEMV) and
-// matmul_quantk_arm64.s (Q4_K, Q6_K: 4 rows by 1). Each has a plain form that
-// widens int8 products to int16 (any arm64 CPU) and an SDOT form used where
-// the CPU has it (ASIMDDP: Cortex-A75 and later, Apple M1 and later); both
-// register as "neon". TestQuantTilesNEON checks both forms directly.
+// NEON tiles of the 32-value quantised formats Q8_0 and Q4_0 (the tile
+// slots of matmul_quant.go), hand-written in matmul_quant_arm64.s: 4 rows
+// of W by 4 activation rows, and 4x1 for the decode GEMV. Each quantised
+// tile, the K-quants' of matmul_quantk_arm64.go too, has a plain form that
+// widens int8 products to int16 (any arm64 CPU) and an SDOT form used
+// where the CPU has it (ASIMDDP: Cortex-A75 and later, Apple M1 and
+// later); both register as "neon". TestQuantTilesNEON checks both forms
+// directly.
 
-// quantTilesNEON lists each quantised slot with its two NEON tiles.
-var quantTilesNEON = []struct {
+// quantTileNEON is a quantised slot with its two NEON tiles.
+type quantTileNEON struct {
 	slot       *kernel[tile[byte, byte]]
 	plain, dot tile[byte, byte]
-}{
+}
+
+// quantTilesNEON lists every quantised slot with its NEON tiles, the
+// K-quants' included; the init below registers them all.
+var quantTilesNEON = append([]quantTileNEON{
 	{matmulQ8_0K, tile[byte, byte]{4, 4, matmulQ8_0NEON}, tile[byte, byte]{4, 4, matmulQ8_0NEONDot}},
 	{matmulQ4_0K, tile[byte, byte]{4, 4, matmulQ4_0NEON}, tile[byte, byte]{4, 4, matmulQ4_0NEONDot}},
-	{matmulQ4_KK, tile[byte, byte]{4, 1, matmulQ4_KNEON}, tile[byte, byte]{4, 1, matmulQ4_KNEONDot}},
-	{matmulQ6_KK, tile[byte, byte]{4, 1, matmulQ6_KNEON}, tile[byte, byte]{4, 1, matmulQ6_KNEONDot}},
-}
+}, kQuantTilesNEON...)
 
 func init() {
 	if !cpu.ASIMD {
@@ -63,28 +66,3 @@ func matmulQ8_0NEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx 
 //
 //go:noescape
 func matmulQ4_0NEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
-
-// matmulQ4_KNEON computes, for rows <= 4, cols == 1, Q4_K rows of w and a
-// Q8_K row of x (k values each; strides ldw, ldx in bytes):
-//
-//	for i := 0; i < rows; i++ {
-//		dst[i] = vecDotQ4_K(w[i*ldw:], x, k/256)
-//	}
-//
-//go:noescape
-func matmulQ4_KNEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
-
-// matmulQ4_KNEONDot is matmulQ4_KNEON with SDOT.
-//
-//go:noescape
-func matmulQ4_KNEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
-
-// matmulQ6_KNEON is matmulQ4_KNEON for Q6_K weights (vecDotQ6_K).
-//
-//go:noescape
-func matmulQ6_KNEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
-
-// matmulQ6_KNEONDot is matmulQ6_KNEON with SDOT.
-//
-//go:noescape
-func matmulQ6_KNEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)

@@ -4,7 +4,7 @@
 #include "matmul_arm64.h"
 
 // NEON tiles of the Q4_K and Q6_K weight formats against Q8_K activations
-// (matmul_quant_arm64.go has the Go loop): 4 rows of W by 1 activation
+// (matmul_quantk_arm64.go has the Go loop): 4 rows of W by 1 activation
 // row, the shape of the decode GEMV (prefill calls it once per column,
 // with the W block in cache). Each row of a super-block is done whole:
 // its integer dots are exact, and the sub-block scales are applied without

@@ -39,12 +39,8 @@ type Pool struct {
 	// Scratch shared by all workers within one kernel call.
 	shared scratch
 
-	// Preallocated job descriptions: starting a call fills one in place,
-	// which is what keeps calls free of allocation.
-	mm   matmulJobs
-	many manyJobs
-	attn attentionJob
-	ssm  ssmJob
+	// The kernels' preallocated job descriptions (kernel.go).
+	kernelJobs
 }
 
 // job is one parallel loop: run(w, i) does item i on worker w.

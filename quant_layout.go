@@ -1,9 +1,12 @@
 package lcrun
 
+import "github.com/lcrun/lcrun/dtype"
+
 // Block layouts, byte offsets inside one block, as ggml lays them out
 // (ggml-common.h). Multi-byte fields are little-endian; "f16" is IEEE
 // binary16 (F16ToF32). Kernel authors writing fused dot products read the
-// blocks through these constants; Block*Bytes equal DType.BlockBytes.
+// blocks through these constants; the block sizes Block*Bytes are package
+// dtype's, the figures DType.BlockBytes reports.
 //
 // The 32-value formats (QK = 32 values per block):
 //
@@ -21,31 +24,31 @@ package lcrun
 // described in each layout's comment below by h = e/128 (half),
 // c = e/64 (chunk), g = (e%128)/32 (group in a half), l = e%32.
 const (
-	BlockQ4_0Bytes = 18
+	BlockQ4_0Bytes = dtype.BlockQ4_0Bytes
 	Q4_0OffD       = 0
 	Q4_0OffQs      = 2
 
-	BlockQ4_1Bytes = 20
+	BlockQ4_1Bytes = dtype.BlockQ4_1Bytes
 	Q4_1OffD       = 0
 	Q4_1OffM       = 2
 	Q4_1OffQs      = 4
 
-	BlockQ5_0Bytes = 22
+	BlockQ5_0Bytes = dtype.BlockQ5_0Bytes
 	Q5_0OffD       = 0
 	Q5_0OffQh      = 2
 	Q5_0OffQs      = 6
 
-	BlockQ5_1Bytes = 24
+	BlockQ5_1Bytes = dtype.BlockQ5_1Bytes
 	Q5_1OffD       = 0
 	Q5_1OffM       = 2
 	Q5_1OffQh      = 4
 	Q5_1OffQs      = 8
 
-	BlockQ8_0Bytes = 34
+	BlockQ8_0Bytes = dtype.BlockQ8_0Bytes
 	Q8_0OffD       = 0
 	Q8_0OffQs      = 2
 
-	BlockQ8_1Bytes = 36
+	BlockQ8_1Bytes = dtype.BlockQ8_1Bytes
 	Q8_1OffD       = 0
 	Q8_1OffS       = 2
 	Q8_1OffQs      = 4
@@ -56,7 +59,7 @@ const (
 // m. The 2-bit q of value e is (qs[32h+l] >> 2g) & 3 and
 // x = d*sc*q - dmin*m.
 const (
-	BlockQ2_KBytes = 84
+	BlockQ2_KBytes = dtype.BlockQ2_KBytes
 	Q2_KOffScales  = 0
 	Q2_KOffQs      = 16
 	Q2_KOffD       = 80
@@ -70,7 +73,7 @@ const (
 // low four bits from scales[s] (s < 8) or scales[s-8]>>4 (s >= 8), high two
 // bits (scales[8+s%4] >> 2*(s/4)) & 3; sc = that - 32 and x = d*sc*q.
 const (
-	BlockQ3_KBytes = 110
+	BlockQ3_KBytes = dtype.BlockQ3_KBytes
 	Q3_KOffHmask   = 0
 	Q3_KOffQs      = 32
 	Q3_KOffScales  = 96
@@ -83,7 +86,7 @@ const (
 // qs[32c+l] & 15 for the first 32 values of chunk c and qs[32c+l] >> 4 for
 // the second 32; x = d*sc*q - dmin*m.
 const (
-	BlockQ4_KBytes = 144
+	BlockQ4_KBytes = dtype.BlockQ4_KBytes
 	Q4_KOffD       = 0
 	Q4_KOffDmin    = 2
 	Q4_KOffScales  = 4
@@ -93,7 +96,7 @@ const (
 // Q5_K: d f16 | dmin f16 | scales[12] | qh[32] | qs[128].
 // As Q4_K, plus a fifth bit: bit s of qh[l] (s = e/32) adds 16 to q.
 const (
-	BlockQ5_KBytes = 176
+	BlockQ5_KBytes = dtype.BlockQ5_KBytes
 	Q5_KOffD       = 0
 	Q5_KOffDmin    = 2
 	Q5_KOffScales  = 4
@@ -107,7 +110,7 @@ const (
 // (qh[32h+l] >> 2g) & 3. q = that 6-bit value - 32 and
 // x = d*scales[e/16]*q.
 const (
-	BlockQ6_KBytes = 210
+	BlockQ6_KBytes = dtype.BlockQ6_KBytes
 	Q6_KOffQl      = 0
 	Q6_KOffQh      = 128
 	Q6_KOffScales  = 192
@@ -118,7 +121,7 @@ const (
 // x = d*q; bsums[i] is the sum of qs[16i..16i+15], kept so that dot
 // products with the K-quants can apply the mins once per 16 values.
 const (
-	BlockQ8_KBytes = 292
+	BlockQ8_KBytes = dtype.BlockQ8_KBytes
 	Q8_KOffD       = 0
 	Q8_KOffQs      = 4
 	Q8_KOffBsums   = 260

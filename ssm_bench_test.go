@@ -3,6 +3,8 @@ package lcrun
 import (
 	"fmt"
 	"testing"
+
+	"github.com/lcrun/lcrun/internal/machine"
 )
 
 // BenchmarkSSM: the Mamba-1 scan at d_inner 1536, d_state 16 (a 790M
@@ -23,14 +25,14 @@ func BenchmarkSSM(b *testing.B) {
 						defer useKernels(impl)()
 						p := NewPool(threads)
 						defer p.Close()
-						clock := startCPUClock(b)
+						clock := machine.StartCPUClock(b)
 						for b.Loop() {
 							f(p)
 						}
 						tokens := float64(T) * float64(b.N)
 						b.ReportMetric(tokens/b.Elapsed().Seconds(), "tokens/s")
 						if threads == 1 {
-							clock.report(b, tokens, "tokens/cpu-s")
+							clock.Report(b, tokens, "tokens/cpu-s")
 						}
 					})
 				}

@@ -1,9 +1,10 @@
-// Command asm generates lcrun's amd64 assembly with avo. Each kernel set
-// becomes one *_amd64.s file in the root package; the root package's
-// generate.go runs this once per set, and CI checks that the committed
-// files match a fresh run.
+// Command asm generates lcrun's amd64 assembly with avo. Each set becomes
+// one *_amd64.s file: the kernel sets in the root package, whose
+// generate.go runs this once per set, and the machine probes (set probe)
+// in internal/machine, whose generate.go does the same. CI checks that the
+// committed files match a fresh run.
 //
-//	go run . -set vec -pkg lcrun -out ../vec_amd64.s
+//	go run . -set vector -pkg lcrun -out ../vector_amd64.s
 package main
 
 import (
@@ -18,14 +19,14 @@ import (
 
 // sets maps a -set name to the generator of its functions.
 var sets = map[string]func(){
-	"probe":     probeKernels,
-	"vector":    vectorKernels,
-	"matmul":    matmulKernels,
-	"quant":     quantKernels,
-	"quantk":    kQuantKernels,
-	"attention": attentionKernels,
-	"ssm":       ssmKernels,
-	"q8":        q8Kernels,
+	"probe":         probeKernels,
+	"vector":        vectorKernels,
+	"matmul":        matmulKernels,
+	"matmul_quant":  matmulQuantKernels,
+	"matmul_quantk": matmulQuantKKernels,
+	"attention":     attentionKernels,
+	"ssm":           ssmKernels,
+	"quant_q8":      quantQ8Kernels,
 }
 
 func main() {

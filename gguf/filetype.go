@@ -3,7 +3,7 @@ package gguf
 import (
 	"fmt"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 )
 
 // KeyFileType is the metadata key that says how a model was quantized.
@@ -59,12 +59,12 @@ func FileTypeName(id uint64) string {
 
 // fileTypeOf maps the commonest tensor type to the file type llama.cpp
 // guesses from it when a file has no general.file_type.
-var fileTypeOf = map[lcrun.DType]uint64{
-	lcrun.F32: 0, lcrun.F16: 1, lcrun.Q4_0: 2, lcrun.Q4_1: 3, lcrun.Q8_0: 7, lcrun.Q5_0: 8, lcrun.Q5_1: 9,
-	lcrun.Q2_K: 10, lcrun.Q3_K: 12, lcrun.Q4_K: 15, lcrun.Q5_K: 17, lcrun.Q6_K: 18,
-	lcrun.IQ2_XXS: 19, lcrun.IQ2_XS: 20, lcrun.IQ3_XXS: 23, lcrun.IQ1_S: 24, lcrun.IQ4_NL: 25,
-	lcrun.IQ3_S: 26, lcrun.IQ2_S: 28, lcrun.IQ4_XS: 30, lcrun.IQ1_M: 31, lcrun.BF16: 32,
-	lcrun.TQ1_0: 36, lcrun.TQ2_0: 37, lcrun.MXFP4: 38,
+var fileTypeOf = map[dtype.Type]uint64{
+	dtype.F32: 0, dtype.F16: 1, dtype.Q4_0: 2, dtype.Q4_1: 3, dtype.Q8_0: 7, dtype.Q5_0: 8, dtype.Q5_1: 9,
+	dtype.Q2_K: 10, dtype.Q3_K: 12, dtype.Q4_K: 15, dtype.Q5_K: 17, dtype.Q6_K: 18,
+	dtype.IQ2_XXS: 19, dtype.IQ2_XS: 20, dtype.IQ3_XXS: 23, dtype.IQ1_S: 24, dtype.IQ4_NL: 25,
+	dtype.IQ3_S: 26, dtype.IQ2_S: 28, dtype.IQ4_XS: 30, dtype.IQ1_M: 31, dtype.BF16: 32,
+	dtype.TQ1_0: 36, dtype.TQ2_0: 37, dtype.MXFP4: 38,
 }
 
 // FileType is general.file_type, or when the file has none, llama.cpp's
@@ -75,8 +75,8 @@ func (f *File) FileType() (id uint64, guessed, ok bool, err error) {
 		id, err = f.Uint(KeyFileType)
 		return id, false, err == nil, err
 	}
-	count := map[lcrun.DType]int{}
-	var best lcrun.DType
+	count := map[dtype.Type]int{}
+	var best dtype.Type
 	for _, t := range f.Tensors {
 		count[t.Type]++
 		if c := count[t.Type]; c > count[best] || c == count[best] && t.Type < best {

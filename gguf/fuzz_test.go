@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 )
 
 // fuzzSeeds are small GGUF files: written by our Writer (every metadata
@@ -22,7 +22,7 @@ func fuzzSeeds(t testing.TB) [][]byte {
 				t.Fatal(err)
 			}
 		}
-		if err := w.AddTensor("x", lcrun.F16, []uint64{3, 2}, make([]byte, 12)); err != nil {
+		if err := w.AddTensor("x", dtype.F16, []uint64{3, 2}, make([]byte, 12)); err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
@@ -44,7 +44,7 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		t.Fatal(err)
 	}
 	seeds = append(seeds, buf.Bytes())
-	seeds = append(seeds, newRaw(2, 1, 0).tensor("ffn_down", lcrun.Q8_0, 0, 48, 2).data(102))
+	seeds = append(seeds, newRaw(2, 1, 0).tensor("ffn_down", dtype.Q8_0, 0, 48, 2).data(102))
 	for _, name := range []string{"stories260K.gguf", "tinyllamas-stories-260k-f32.gguf", "tinyllamas-stories-260k-q8_0.gguf"} {
 		b := readFile(t, filepath.Join(testdata, name))
 		f, err := OpenBytes(b)

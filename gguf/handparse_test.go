@@ -5,7 +5,7 @@ import (
 	"encoding/binary"
 	"testing"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,8 +23,8 @@ func TestWriterBytesByHand(t *testing.T) {
 		wData[i] = byte(i + 1)
 	}
 	bData := bytes.Repeat([]byte{0xab}, 34)
-	require.NoError(t, w.AddTensor("w", lcrun.F32, []uint64{2, 3}, wData))
-	require.NoError(t, w.AddTensor("b", lcrun.Q8_0, []uint64{32}, bData))
+	require.NoError(t, w.AddTensor("w", dtype.F32, []uint64{2, 3}, wData))
+	require.NoError(t, w.AddTensor("b", dtype.Q8_0, []uint64{32}, bData))
 	var buf bytes.Buffer
 	_, err := w.WriteTo(&buf)
 	require.NoError(t, err)

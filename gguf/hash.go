@@ -1,10 +1,9 @@
 package gguf
 
 import (
+	"crypto/sha256"
 	"io"
 	"os"
-
-	"github.com/minio/sha256-simd"
 )
 
 // FileSHA256 is the SHA-256 of a file's bytes, read as a stream (the file

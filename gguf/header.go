@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 )
 
 // Magic is the first four bytes of every GGUF file.
@@ -151,7 +151,7 @@ func (h *header) readTensorInfos(d *decoder, n int) error {
 		if err != nil {
 			return fmt.Errorf("tensor %s: %w", quoted(name), err)
 		}
-		t.Type = lcrun.DType(typ)
+		t.Type = dtype.Type(typ)
 		if t.Offset, err = d.u64("offset"); err != nil {
 			return fmt.Errorf("tensor %s: %w", quoted(name), err)
 		}

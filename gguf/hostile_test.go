@@ -9,7 +9,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -40,7 +40,7 @@ func (r *raw) key(k string, t Type) *raw {
 }
 
 // tensor appends a tensor info.
-func (r *raw) tensor(name string, typ lcrun.DType, offset uint64, dims ...uint64) *raw {
+func (r *raw) tensor(name string, typ dtype.Type, offset uint64, dims ...uint64) *raw {
 	_ = r.str(name)
 	r.u32(uint32(len(dims)))
 	for _, d := range dims {
@@ -246,14 +246,14 @@ func TestArrayBombsStayBounded(t *testing.T) {
 	manyTensors := func() []byte {
 		r := newRaw(3, n/8, 0)
 		for i := uint64(0); i < n/8; i++ {
-			r.tensor(fmt.Sprint(i), lcrun.F32, 0, 0)
+			r.tensor(fmt.Sprint(i), dtype.F32, 0, 0)
 		}
 		return r.b
 	}()
 	v1EmptyTensors := func() []byte { // about the smallest tensor infos there are
 		r := newRaw(1, n/8, 0)
 		for i := uint64(0); i < n/8; i++ {
-			r.tensor(fmt.Sprint(i), lcrun.F32, 0, 0)
+			r.tensor(fmt.Sprint(i), dtype.F32, 0, 0)
 		}
 		return r.b
 	}()
@@ -277,11 +277,11 @@ func TestArrayBombsStayBounded(t *testing.T) {
 }
 
 func TestHostileTensors(t *testing.T) {
-	one := func(typ lcrun.DType, offset uint64, dataBytes int, dims ...uint64) []byte {
+	one := func(typ dtype.Type, offset uint64, dataBytes int, dims ...uint64) []byte {
 		return newRaw(3, 1, 0).tensor("t", typ, offset, dims...).data(dataBytes)
 	}
 	two := func(off1, off2 uint64) []byte {
-		return newRaw(3, 2, 0).tensor("a", lcrun.F32, off1, 16).tensor("b", lcrun.F32, off2, 16).data(256)
+		return newRaw(3, 2, 0).tensor("a", dtype.F32, off1, 16).tensor("b", dtype.F32, off2, 16).data(256)
 	}
 	const longName = "a_thirty_byte_long_tensor_name"
 	cases := []struct {
@@ -289,23 +289,23 @@ func TestHostileTensors(t *testing.T) {
 		b    []byte
 		want string
 	}{
-		{"misaligned", one(lcrun.F32, 4, 64, 4), `tensor "t": offset 4 is not a multiple of the alignment 32`},
-		{"past end", one(lcrun.F32, 0, 60, 16), `tensor "t": 64 bytes at data offset 0 run past the end`},
-		{"offset past end", one(lcrun.F32, 1<<20, 64, 16), "run past the end"},
-		{"offset near 2^64", one(lcrun.F32, math.MaxUint64-31, 64, 16), "run past the end"},
+		{"misaligned", one(dtype.F32, 4, 64, 4), `tensor "t": offset 4 is not a multiple of the alignment 32`},
+		{"past end", one(dtype.F32, 0, 60, 16), `tensor "t": 64 bytes at data offset 0 run past the end`},
+		{"offset past end", one(dtype.F32, 1<<20, 64, 16), "run past the end"},
+		{"offset near 2^64", one(dtype.F32, math.MaxUint64-31, 64, 16), "run past the end"},
 		{"overlap", two(0, 32), `tensors "a" and "b" overlap`},
 		{"same offset", two(64, 64), "overlap"},
-		{"unknown type", one(lcrun.DType(4), 0, 64, 16), `tensor "t": unknown tensor type id 4`},
-		{"type 1000", one(lcrun.DType(1000), 0, 64, 16), "unknown tensor type id 1000"},
-		{"five dims", one(lcrun.F32, 0, 64, 1, 1, 1, 1, 1), "has 5 dimensions, more than 4"},
-		{"dims overflow", one(lcrun.F32, 0, 64, 1<<32, 1<<32), "too many elements"},
-		{"bytes overflow", one(lcrun.F32, 0, 64, 1<<62, 1), "too large"},
-		{"dim > int64", one(lcrun.F32, 0, 64, 1<<63), "out of range"},
-		{"partial block", one(lcrun.Q8_0, 0, 64, 48), "Q8_0 tensor of 48 values is not a whole number of blocks of 32"},
-		{"dims truncated", newRaw(3, 1, 0).tensor(longName, lcrun.F32, 0, 4).b[:70], `"` + longName + `": dimension at byte 66 needs 8 bytes, only 4 left`},
-		{"empty tensor past end", one(lcrun.F32, 1<<20, 0, 16, 0), "0 bytes at data offset 1048576 run past the end"},
-		{"duplicate name", newRaw(3, 2, 0).tensor("a", lcrun.F32, 0, 4).tensor("a", lcrun.F32, 32, 4).data(64), `tensor "a" appears twice`},
-		{"no data section", newRaw(3, 1, 0).tensor("t", lcrun.F32, 0, 4).b, "run past the end"},
+		{"unknown type", one(dtype.Type(4), 0, 64, 16), `tensor "t": unknown tensor type id 4`},
+		{"type 1000", one(dtype.Type(1000), 0, 64, 16), "unknown tensor type id 1000"},
+		{"five dims", one(dtype.F32, 0, 64, 1, 1, 1, 1, 1), "has 5 dimensions, more than 4"},
+		{"dims overflow", one(dtype.F32, 0, 64, 1<<32, 1<<32), "too many elements"},
+		{"bytes overflow", one(dtype.F32, 0, 64, 1<<62, 1), "too large"},
+		{"dim > int64", one(dtype.F32, 0, 64, 1<<63), "out of range"},
+		{"partial block", one(dtype.Q8_0, 0, 64, 48), "Q8_0 tensor of 48 values is not a whole number of blocks of 32"},
+		{"dims truncated", newRaw(3, 1, 0).tensor(longName, dtype.F32, 0, 4).b[:70], `"` + longName + `": dimension at byte 66 needs 8 bytes, only 4 left`},
+		{"empty tensor past end", one(dtype.F32, 1<<20, 0, 16, 0), "0 bytes at data offset 1048576 run past the end"},
+		{"duplicate name", newRaw(3, 2, 0).tensor("a", dtype.F32, 0, 4).tensor("a", dtype.F32, 32, 4).data(64), `tensor "a" appears twice`},
+		{"no data section", newRaw(3, 1, 0).tensor("t", dtype.F32, 0, 4).b, "run past the end"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -318,9 +318,9 @@ func TestHostileTensors(t *testing.T) {
 	for name, b := range map[string][]byte{
 		"adjacent":        two(0, 64),
 		"reverse order":   two(64, 0),
-		"empty tensor":    one(lcrun.F32, 32, 64, 16, 0),
-		"zero dims":       one(lcrun.F32, 0, 4),
-		"legacy Q8_0 row": one(lcrun.Q8_0, 0, 102, 48, 2),
+		"empty tensor":    one(dtype.F32, 32, 64, 16, 0),
+		"zero dims":       one(dtype.F32, 0, 4),
+		"legacy Q8_0 row": one(dtype.Q8_0, 0, 102, 48, 2),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := openBounded(t, b)

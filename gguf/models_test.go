@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -22,7 +22,7 @@ type modelCase struct {
 	arch       string
 	name       string
 	tensors    int
-	types      map[lcrun.DType]int
+	types      map[dtype.Type]int
 	legacy     int // tensors with the legacy flat layout
 	vocab      int
 	tokenizer  string
@@ -55,38 +55,38 @@ var llamaTiny = func() map[string]int {
 
 var modelCases = []modelCase{
 	{file: "stories260K.gguf", version: 3, arch: "llama", name: "llama", tensors: 48,
-		types: map[lcrun.DType]int{lcrun.F32: 48}, vocab: 512, tokenizer: "llama", dataOffset: 14176, counts: stories},
+		types: map[dtype.Type]int{dtype.F32: 48}, vocab: 512, tokenizer: "llama", dataOffset: 14176, counts: stories},
 	{file: "tinyllamas-stories-260k-f32.gguf", version: 1, arch: "llama", name: "tinyllamas-stories-260k", tensors: 48,
-		types: map[lcrun.DType]int{lcrun.F32: 48}, vocab: 512, tokenizer: "llama", dataOffset: 11456, counts: tinyllamas},
+		types: map[dtype.Type]int{dtype.F32: 48}, vocab: 512, tokenizer: "llama", dataOffset: 11456, counts: tinyllamas},
 	{file: "tinyllamas-stories-260k-q8_0.gguf", version: 2, arch: "llama", name: "tinyllamas-stories-260k", tensors: 48,
-		types: map[lcrun.DType]int{lcrun.Q8_0: 37, lcrun.F32: 11}, legacy: 5, vocab: 512, tokenizer: "llama", dataOffset: 14240,
+		types: map[dtype.Type]int{dtype.Q8_0: 37, dtype.F32: 11}, legacy: 5, vocab: 512, tokenizer: "llama", dataOffset: 14240,
 		counts: merge(tinyllamas, map[string]int{"general.file_type": 7, "general.quantization_version": 2})},
 	{file: "llama-2-tiny-random.gguf", version: 3, arch: "llama", name: "LLaMA v2", tensors: 12,
-		types: map[lcrun.DType]int{lcrun.F16: 9, lcrun.F32: 3}, vocab: 32000, tokenizer: "llama",
+		types: map[dtype.Type]int{dtype.F16: 9, dtype.F32: 3}, vocab: 32000, tokenizer: "llama",
 		counts: merge(llamaCounts(4096, 8, 1, 32, 2, 2, 4), map[string]int{"general.file_type": 1})},
 	{file: "golden/models/llama-tiny-f32.gguf", version: 3, arch: "llama", name: "tiny-random-llama", tensors: 21,
-		types: map[lcrun.DType]int{lcrun.F32: 21}, vocab: 320, tokenizer: "llama", counts: llamaTiny},
+		types: map[dtype.Type]int{dtype.F32: 21}, vocab: 320, tokenizer: "llama", counts: llamaTiny},
 	{file: "golden/models/llama-tiny-f16.gguf", version: 3, arch: "llama", name: "tiny-random-llama", tensors: 21,
-		types: map[lcrun.DType]int{lcrun.F16: 16, lcrun.F32: 5}, vocab: 320, tokenizer: "llama",
+		types: map[dtype.Type]int{dtype.F16: 16, dtype.F32: 5}, vocab: 320, tokenizer: "llama",
 		counts: merge(llamaTiny, map[string]int{"general.file_type": 1})},
 	{file: "golden/models/llama-tiny-q8_0.gguf", version: 3, arch: "llama", name: "tiny-random-llama", tensors: 21,
-		types: map[lcrun.DType]int{lcrun.Q8_0: 16, lcrun.F32: 5}, vocab: 320, tokenizer: "llama",
+		types: map[dtype.Type]int{dtype.Q8_0: 16, dtype.F32: 5}, vocab: 320, tokenizer: "llama",
 		counts: merge(llamaTiny, map[string]int{"general.file_type": 7})},
 	{file: "golden/models/llama-tiny-q4_0.gguf", version: 3, arch: "llama", name: "tiny-random-llama", tensors: 21,
-		types: map[lcrun.DType]int{lcrun.Q4_0: 16, lcrun.F32: 5}, vocab: 320, tokenizer: "llama",
+		types: map[dtype.Type]int{dtype.Q4_0: 16, dtype.F32: 5}, vocab: 320, tokenizer: "llama",
 		counts: merge(llamaTiny, map[string]int{"general.file_type": 2})},
 	{file: "golden/models/llama-tiny-yarn.gguf", version: 3, arch: "llama", name: "tiny-random-llama", tensors: 21,
-		types: map[lcrun.DType]int{lcrun.F32: 21}, vocab: 320, tokenizer: "llama",
+		types: map[dtype.Type]int{dtype.F32: 21}, vocab: 320, tokenizer: "llama",
 		counts: merge(llamaTiny, map[string]int{"llama.rope.scaling.original_context_length": 1024})},
 	{file: "golden/models/mamba-tiny-f32.gguf", version: 3, arch: "mamba", name: "tiny-random-mamba", tensors: 23,
-		types: map[lcrun.DType]int{lcrun.F32: 23}, vocab: 320, tokenizer: "llama", counts: mambaTiny},
+		types: map[dtype.Type]int{dtype.F32: 23}, vocab: 320, tokenizer: "llama", counts: mambaTiny},
 	{file: "golden/models/mamba-tiny-q8_0.gguf", version: 3, arch: "mamba", name: "tiny-random-mamba", tensors: 23,
-		types: map[lcrun.DType]int{lcrun.Q8_0: 8, lcrun.F32: 15}, vocab: 320, tokenizer: "llama",
+		types: map[dtype.Type]int{dtype.Q8_0: 8, dtype.F32: 15}, vocab: 320, tokenizer: "llama",
 		counts: merge(mambaTiny, map[string]int{"general.file_type": 7})},
 	{file: "golden/models/mamba2-tiny-f32.gguf", version: 3, arch: "mamba2", name: "tiny-random-mamba2", tensors: 21,
-		types: map[lcrun.DType]int{lcrun.F32: 21}, vocab: 320, tokenizer: "llama", counts: mamba2Tiny(1)},
+		types: map[dtype.Type]int{dtype.F32: 21}, vocab: 320, tokenizer: "llama", counts: mamba2Tiny(1)},
 	{file: "golden/models/mamba2-tiny-g2-f32.gguf", version: 3, arch: "mamba2", name: "tiny-random-mamba2", tensors: 21,
-		types: map[lcrun.DType]int{lcrun.F32: 21}, vocab: 320, tokenizer: "llama", counts: mamba2Tiny(2)},
+		types: map[dtype.Type]int{dtype.F32: 21}, vocab: 320, tokenizer: "llama", counts: mamba2Tiny(2)},
 	// Vocabulary files: metadata only. Token counts from testdata/README.md.
 	{file: "vocab/ggml-vocab-llama-spm.gguf", version: 3, arch: "llama", vocab: 32000, tokenizer: "llama"},
 	{file: "vocab/ggml-vocab-phi-3.gguf", version: 3, arch: "phi3", vocab: 32064, tokenizer: "llama"},
@@ -158,7 +158,7 @@ func TestRealModels(t *testing.T) {
 			}
 
 			require.Len(t, f.Tensors, c.tensors)
-			types := map[lcrun.DType]int{}
+			types := map[dtype.Type]int{}
 			legacy := 0
 			var end int64
 			for i := range f.Tensors {
@@ -184,7 +184,7 @@ func TestRealModels(t *testing.T) {
 				end = max(end, ti.FileOffset()+ti.Size)
 			}
 			if c.types == nil {
-				c.types = map[lcrun.DType]int{}
+				c.types = map[dtype.Type]int{}
 			}
 			assert.Equal(t, c.types, types)
 			assert.Equal(t, c.legacy, legacy)
@@ -248,15 +248,15 @@ func TestQ8_0TwinMatchesF32(t *testing.T) {
 		require.NoError(t, err, ti.Name)
 		got, err := q.RawTensorData(ti.Name)
 		require.NoError(t, err)
-		if ti.Type == lcrun.F32 {
+		if ti.Type == dtype.F32 {
 			assert.Equal(t, want, got, ti.Name)
 			continue
 		}
-		require.Equal(t, lcrun.Q8_0, ti.Type)
+		require.Equal(t, dtype.Q8_0, ti.Type)
 		require.Equal(t, int(ti.Elements())*4, len(want))
 		for b := 0; b < len(got)/34; b++ {
 			blk := got[b*34 : b*34+34]
-			d := lcrun.F16ToF32(binary.LittleEndian.Uint16(blk))
+			d := dtype.F16ToF32(binary.LittleEndian.Uint16(blk))
 			var amax float64
 			for j := 0; j < 32; j++ {
 				amax = math.Max(amax, math.Abs(float64(f32At(want, b*32+j))))
@@ -327,7 +327,7 @@ func TestFileType(t *testing.T) {
 	// Guessing: the commonest tensor type wins; nothing to guess from
 	// without tensors.
 	w := NewWriter()
-	for i, typ := range []lcrun.DType{lcrun.Q4_K, lcrun.F32, lcrun.Q4_K} {
+	for i, typ := range []dtype.Type{dtype.Q4_K, dtype.F32, dtype.Q4_K} {
 		size, _, _ := tensorSize(typ, []uint64{256})
 		require.NoError(t, w.AddTensor(string(rune('a'+i)), typ, []uint64{256}, make([]byte, size)))
 	}

@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -68,9 +68,9 @@ func mustValue(x any) Value {
 }
 
 // allTypes lists every tensor type a GGUF file may name.
-func allTypes() []lcrun.DType {
-	var ts []lcrun.DType
-	for id := lcrun.DType(0); id < 64; id++ {
+func allTypes() []dtype.Type {
+	var ts []dtype.Type
+	for id := dtype.Type(0); id < 64; id++ {
 		if id.Known() {
 			ts = append(ts, id)
 		}
@@ -155,7 +155,7 @@ func TestRoundTripTensors(t *testing.T) {
 			w.SetString("general.architecture", "test")
 			type tensor struct {
 				name string
-				typ  lcrun.DType
+				typ  dtype.Type
 				dims []uint64
 				data []byte
 			}
@@ -209,7 +209,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	path := dir + "/m.gguf"
 	w := NewWriter()
 	w.SetString("general.architecture", "llama")
-	require.NoError(t, w.AddTensor("x", lcrun.F32, []uint64{2}, make([]byte, 8)))
+	require.NoError(t, w.AddTensor("x", dtype.F32, []uint64{2}, make([]byte, 8)))
 	require.NoError(t, w.WriteFile(path))
 	require.NoError(t, w.WriteFile(path)) // replaces
 	f, err := Open(path)
@@ -235,19 +235,19 @@ func TestWriterRefuses(t *testing.T) {
 		want string
 	}{
 		{"long name", func(w *Writer) error {
-			return w.AddTensor(string(make([]byte, 64)), lcrun.F32, []uint64{1}, f32(1))
+			return w.AddTensor(string(make([]byte, 64)), dtype.F32, []uint64{1}, f32(1))
 		}, "want 1 to 63 bytes"},
-		{"empty name", func(w *Writer) error { return w.AddTensor("", lcrun.F32, []uint64{1}, f32(1)) }, "want 1 to 63"},
+		{"empty name", func(w *Writer) error { return w.AddTensor("", dtype.F32, []uint64{1}, f32(1)) }, "want 1 to 63"},
 		{"duplicate", func(w *Writer) error {
-			_ = w.AddTensor("a", lcrun.F32, []uint64{1}, f32(1))
-			return w.AddTensor("a", lcrun.F32, []uint64{1}, f32(1))
+			_ = w.AddTensor("a", dtype.F32, []uint64{1}, f32(1))
+			return w.AddTensor("a", dtype.F32, []uint64{1}, f32(1))
 		}, "added twice"},
 		{"five dims", func(w *Writer) error {
-			return w.AddTensor("a", lcrun.F32, []uint64{1, 1, 1, 1, 1}, f32(1))
+			return w.AddTensor("a", dtype.F32, []uint64{1, 1, 1, 1, 1}, f32(1))
 		}, "5 dimensions"},
-		{"short data", func(w *Writer) error { return w.AddTensor("a", lcrun.F32, []uint64{3}, f32(2)) }, "needs 12 bytes, got 8"},
-		{"partial block", func(w *Writer) error { return w.AddTensor("a", lcrun.Q8_0, []uint64{16, 2}, make([]byte, 34)) }, "not whole blocks"},
-		{"unknown type", func(w *Writer) error { return w.AddTensor("a", lcrun.DType(4), []uint64{1}, f32(1)) }, "unknown tensor type id 4"},
+		{"short data", func(w *Writer) error { return w.AddTensor("a", dtype.F32, []uint64{3}, f32(2)) }, "needs 12 bytes, got 8"},
+		{"partial block", func(w *Writer) error { return w.AddTensor("a", dtype.Q8_0, []uint64{16, 2}, make([]byte, 34)) }, "not whole blocks"},
+		{"unknown type", func(w *Writer) error { return w.AddTensor("a", dtype.Type(4), []uint64{1}, f32(1)) }, "unknown tensor type id 4"},
 		{"go int", func(w *Writer) error { return w.Set("k", 5) }, "int has no GGUF type"},
 		{"nil", func(w *Writer) error { return w.Set("k", nil) }, "has no GGUF type"},
 		{"array of scalars as []Value", func(w *Writer) error {

@@ -6,7 +6,7 @@ import (
 	"math/bits"
 	"sort"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 )
 
 // MaxDims is the most dimensions a tensor may have (ggml's GGML_MAX_DIMS).
@@ -15,7 +15,7 @@ const MaxDims = 4
 // TensorInfo describes one tensor of the directory.
 type TensorInfo struct {
 	Name string
-	Type lcrun.DType
+	Type dtype.Type
 	// Dims are the extents, fastest-varying first (ggml's ne0, ne1, ...):
 	// a matrix of Rows x Cols has Dims {Cols, Rows}.
 	Dims []uint64
@@ -54,7 +54,7 @@ func (t *TensorInfo) FileOffset() int64 { return t.fileOff }
 // tensorSize computes the byte size of a tensor from its type and dims,
 // refusing sizes that overflow. The error flat is set, with a valid size,
 // for legacy tensors whose rows are not whole blocks but whose total is.
-func tensorSize(typ lcrun.DType, dims []uint64) (size uint64, flat error, err error) {
+func tensorSize(typ dtype.Type, dims []uint64) (size uint64, flat error, err error) {
 	if !typ.Known() {
 		return 0, nil, fmt.Errorf("unknown tensor type id %d", uint32(typ))
 	}

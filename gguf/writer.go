@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/dtype"
 )
 
 // MaxNameLen is the longest tensor name llama.cpp accepts (ggml's
@@ -109,7 +109,7 @@ func (w *Writer) Delete(key string) {
 // AddTensor adds a tensor: dims fastest-varying first (ggml's ne), data
 // exactly the size type and dims imply. The Writer keeps data without
 // copying it until the file is written.
-func (w *Writer) AddTensor(name string, typ lcrun.DType, dims []uint64, data []byte) error {
+func (w *Writer) AddTensor(name string, typ dtype.Type, dims []uint64, data []byte) error {
 	if name == "" || len(name) > MaxNameLen {
 		return fmt.Errorf("gguf: tensor name %s: want 1 to %d bytes", quoted(name), MaxNameLen)
 	}

@@ -6,10 +6,11 @@ import (
 	"time"
 
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/machine"
 )
 
 // Machine holds the machine's own limits, measured at run time with the
-// probe loops of the root package: what the kernel rates are read against.
+// probe loops of package machine: what the kernel rates are read against.
 type Machine struct {
 	Probes    string  `json:"probes"`             // probe loops used: "avx2", "neon" or "generic" (generic understates the peak)
 	FMAPeak1T float64 `json:"fma_peak_gflops_1t"` // f32 FMA throughput of one thread, GFLOP/s
@@ -54,11 +55,11 @@ func DefaultStreamBytes(c CPU) int {
 func MeasureMachine(o Options) Machine {
 	d := o.Duration / rounds
 	return Machine{
-		Probes:    lc.Probes(),
-		FMAPeak1T: best(func() float64 { return lc.MeasureFMAPeak(1, d) }),
-		FMAPeak:   best(func() float64 { return lc.MeasureFMAPeak(o.Threads, d) }),
-		ReadGBps:  best(func() float64 { return lc.MeasureMemRead(o.StreamBytes, o.Threads, d) }),
-		CopyGBps:  best(func() float64 { return lc.MeasureMemCopy(o.StreamBytes/2, d) }),
+		Probes:    machine.Probes(),
+		FMAPeak1T: best(func() float64 { return machine.MeasureFMAPeak(1, d) }),
+		FMAPeak:   best(func() float64 { return machine.MeasureFMAPeak(o.Threads, d) }),
+		ReadGBps:  best(func() float64 { return machine.MeasureMemRead(o.StreamBytes, o.Threads, d) }),
+		CopyGBps:  best(func() float64 { return machine.MeasureMemCopy(o.StreamBytes/2, d) }),
 	}
 }
 

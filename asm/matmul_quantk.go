@@ -23,15 +23,15 @@ const (
 	q6KD      = 208
 )
 
-// kQuantKernels are the K-quant tiles against Q8_K activations: 4 rows of
-// W by up to 2 activation rows. Each row's super-block is unpacked once
+// matmulQuantKKernels are the K-quant tiles against Q8_K activations: 4
+// rows of W by up to 2 activation rows. Each row's super-block is unpacked once
 // and met with both activation rows. Weights are unsigned (nibbles for
 // Q4_K, 6-bit values for Q6_K), so VPMADDUBSW(q, x) needs no sign trick
 // and cannot saturate (2*63*128 < 32767); each 16-bit pair sum is then
 // multiplied by its sub-block scale with VPMADDWD and added into a 32-bit
 // sum per pair, exactly as the twins' integer sums. The offsets (Q4_K's
 // mins, Q6_K's -32) come from the activations' bsums.
-func kQuantKernels() {
+func matmulQuantKKernels() {
 	kQuantTile("matmulQ4_KAVX2", q4KBytes, q4KRow)
 	kQuantTile("matmulQ6_KAVX2", q6KBytes, q6KRow)
 }

@@ -6,11 +6,11 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-// q8Kernels convert between float32 rows and Q8_0 blocks: the activation
+// quantQ8Kernels convert between float32 rows and Q8_0 blocks: the activation
 // (and KV cache) quantiser, bit for bit llama.cpp's x86 one (the root
 // package's QuantizeRowQ8_0Even), and the dequantiser the attention uses
 // to widen a Q8_0 cache.
-func q8Kernels() {
+func quantQ8Kernels() {
 	quantizeQ8_0()
 	dequantQ8_0()
 }

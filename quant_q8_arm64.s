@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// NEON Q8_0 row conversions (q8_arm64.go has the Go loops). WORD-encoded
+// NEON Q8_0 row conversions (quant_q8_arm64.go has their Go loops). WORD-encoded
 // instructions carry the GNU form as the comment (.ci/armwords.go checks
 // them). Requires: ASIMD.
 

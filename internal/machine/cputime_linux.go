@@ -1,4 +1,4 @@
-package lcrun
+package machine
 
 import (
 	"syscall"
@@ -6,10 +6,10 @@ import (
 	"unsafe"
 )
 
-// threadCPUTime is the CPU time the calling OS thread has run (Linux
+// ThreadCPUTime is the CPU time the calling OS thread has run (Linux
 // CLOCK_THREAD_CPUTIME_ID): what a single-threaded benchmark's speed is
 // divided by when other processes share the cores.
-func threadCPUTime() (time.Duration, bool) {
+func ThreadCPUTime() (time.Duration, bool) {
 	const clockThreadCPUTimeID = 3
 	var ts syscall.Timespec
 	_, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTimeID, uintptr(unsafe.Pointer(&ts)), 0)

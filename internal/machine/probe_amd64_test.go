@@ -1,6 +1,6 @@
 //go:build !purego && !noasm
 
-package lcrun
+package machine
 
 import (
 	"testing"
@@ -23,7 +23,7 @@ func requireAVX2(b testing.TB) {
 func BenchmarkFMAPeak(b *testing.B) {
 	requireAVX2(b)
 	const iters = 1 << 20
-	clock := startCPUClock(b)
+	clock := StartCPUClock(b)
 	calls := 0
 	for b.Loop() {
 		fmaLoopAVX2(iters)
@@ -31,7 +31,7 @@ func BenchmarkFMAPeak(b *testing.B) {
 	}
 	gflop := float64(calls) * iters * 12 * 8 * 2 / 1e9
 	b.ReportMetric(gflop/b.Elapsed().Seconds(), "GFLOP/s")
-	clock.report(b, gflop, "GFLOP/cpu-s")
+	clock.Report(b, gflop, "GFLOP/cpu-s")
 }
 
 // bandwidthBytes is far larger than the last-level cache.
@@ -43,13 +43,13 @@ func BenchmarkMemCopy(b *testing.B) {
 		src[i] = byte(i)
 	}
 	b.SetBytes(bandwidthBytes)
-	clock := startCPUClock(b)
+	clock := StartCPUClock(b)
 	calls := 0
 	for b.Loop() {
 		copy(dst, src)
 		calls++
 	}
-	clock.report(b, float64(calls)*bandwidthBytes/1e9, "GB/cpu-s")
+	clock.Report(b, float64(calls)*bandwidthBytes/1e9, "GB/cpu-s")
 }
 
 func BenchmarkMemRead(b *testing.B) {
@@ -60,13 +60,13 @@ func BenchmarkMemRead(b *testing.B) {
 	}
 	b.SetBytes(bandwidthBytes)
 	var sink uint64
-	clock := startCPUClock(b)
+	clock := StartCPUClock(b)
 	calls := 0
 	for b.Loop() {
 		sink ^= readLoopAVX2(src)
 		calls++
 	}
-	clock.report(b, float64(calls)*bandwidthBytes/1e9, "GB/cpu-s")
+	clock.Report(b, float64(calls)*bandwidthBytes/1e9, "GB/cpu-s")
 	_ = sink
 }
 

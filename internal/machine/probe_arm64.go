@@ -1,8 +1,8 @@
 //go:build !purego && !noasm
 
-package lcrun
+package machine
 
-// Probes in NEON (measure_arm64.s) for the run-time machine measurements.
+// Probes in NEON (probe_arm64.s) for the run-time machine measurements.
 
 // fmaLoopNEON runs iters iterations of 16 independent 4-lane FMLA: the
 // FMA throughput peak of one core (16 chains cover 4 pipes of latency 4).

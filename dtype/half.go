@@ -1,4 +1,4 @@
-package lcrun
+package dtype
 
 import "math"
 

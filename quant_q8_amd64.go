@@ -2,8 +2,8 @@
 
 package lcrun
 
-// AVX2 Q8_0 row conversions (the quantize_q8_0 slot of matmul_quant.go and
-// the dequant_q8_0 slot of kv.go), generated into q8_amd64.s by asm/q8.go.
+// AVX2 Q8_0 row conversions (the quantize_q8_0 and dequant_q8_0 slots of
+// quant_q8.go), generated into quant_q8_amd64.s by asm/quant_q8.go.
 
 func init() {
 	if !cpu.AVX2FMA {

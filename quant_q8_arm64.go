@@ -2,8 +2,8 @@
 
 package lcrun
 
-// NEON Q8_0 row conversions (the quantize_q8_0 slot of matmul_quant.go and
-// the dequant_q8_0 slot of kv.go), hand-written in q8_arm64.s.
+// NEON Q8_0 row conversions (the quantize_q8_0 and dequant_q8_0 slots of
+// quant_q8.go), hand-written in quant_q8_arm64.s.
 
 func init() {
 	if !cpu.ASIMD {

@@ -15,9 +15,9 @@ const (
 	qsOff     = 2
 )
 
-// quantKernels are the tiles of the 32-value block formats against Q8_0
-// activations: 4 rows of W by up to 2 activation rows, one accumulator
-// per pair. Per block, the integer dot of 32 int8 pairs is, for Q8_0,
+// matmulQuantKernels are the tiles of the 32-value block formats against
+// Q8_0 activations: 4 rows of W by up to 2 activation rows, one
+// accumulator per pair. Per block, the integer dot of 32 int8 pairs is, for Q8_0,
 //
 //	VPMADDUBSW(|w|, x*sign(w)) -> 16 int16, VPMADDWD(., 1) -> 8 int32
 //
@@ -33,7 +33,7 @@ const (
 //
 // (VNNI's VPDPBUSD, EVEX-encoded on Y registers, was tried for the pairs:
 // 15% slower than VPMADDUBSW+VPMADDWD on the Zen 5 this was tuned on.)
-func quantKernels() {
+func matmulQuantKernels() {
 	q8 := func(w Mem) VecVirtual {
 		v := YMM()
 		VMOVDQU(w, v)

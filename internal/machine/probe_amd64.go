@@ -1,9 +1,17 @@
 //go:build !purego && !noasm
 
-package lcrun
+package machine
 
-// Machine probes for the benchmarks that report a kernel's speed as a
-// fraction of what the core can do (probe_amd64.s, from asm/probe.go).
+// The AVX2 probes of probe_amd64.s (from asm/probe.go) replace the
+// plain-Go ones.
+func init() {
+	if !cpu.AVX2FMA {
+		return
+	}
+	machineProbe.name = "avx2"
+	machineProbe.fma, machineProbe.fmaFlops = fmaLoopAVX2, 12*8*2
+	machineProbe.read, machineProbe.readQuantum = readLoopAVX2, 128
+}
 
 // fmaLoopAVX2 runs iters iterations of 12 independent 8-lane
 // VFMADD231PS, 192 flops each: the FMA throughput peak of one core.

@@ -1,4 +1,4 @@
-package lcrun
+package machine
 
 import (
 	"math"

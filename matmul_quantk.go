@@ -1,0 +1,10 @@
+package lcrun
+
+// K-quant weights: the tile slots of Q4_K and Q6_K, whose activations are
+// quantised to Q8_K (quantTile in matmul_quant.go picks the tile; see tile
+// in matmul.go for the contract, and matmul_quantk_generic.go for the Go
+// loops).
+var (
+	matmulQ4_KK = newKernel("matmul_q4_k", quantTileGeneric(vecDotQ4_K, BlockQ4_KBytes, BlockQ8_KBytes, QKK))
+	matmulQ6_KK = newKernel("matmul_q6_k", quantTileGeneric(vecDotQ6_K, BlockQ6_KBytes, BlockQ8_KBytes, QKK))
+)
