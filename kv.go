@@ -79,17 +79,12 @@ func (kv *KV) Put(slot int, x []float32) {
 		panic(fmt.Sprintf("lcrun: KV.Put slot %d of %d with %d values, want %d", slot, kv.Cap, len(x), kv.Heads*kv.Dim))
 	}
 	for h := range kv.Heads {
-		src := x[h*kv.Dim : (h+1)*kv.Dim]
-		dst := kv.rows(h, slot, slot+1)
-		switch kv.Type {
-		case F32:
-			copy(bytesAs[float32](dst), src)
-		case F16:
-			f32ToF16K.fn(bytesAs[uint16](dst), src)
-		case Q8_0:
-			copy(kv.padded, src)
-			quantizeQ8_0K.fn(dst, kv.padded)
+		row := x[h*kv.Dim : (h+1)*kv.Dim]
+		if kv.padded != nil { // Q8_0: a row of whole blocks, zeros past Dim
+			copy(kv.padded, row)
+			row = kv.padded
 		}
+		kv.WriteRows(h, slot, row)
 	}
 }
 
