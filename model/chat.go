@@ -28,7 +28,6 @@ type ChatTemplate struct {
 	src    string
 	tmpl   *jinja.Template
 	tokens ChatTokens
-	stops  []string // nil: derived from the source and tokens
 
 	// stripBOS drops a leading BOS text from renderings, for a tokenizer
 	// that adds BOS itself (see Model.UseChatTemplate).
@@ -55,15 +54,15 @@ var ErrNoChatTemplate = errors.New("no chat template")
 // tokenizer.chat_template text). bos_token and eos_token render empty
 // until WithTokens sets them.
 func ParseChatTemplate(src string) (*ChatTemplate, error) {
-	return parseChatTemplate("(user)", src, ChatTokens{}, nil)
+	return parseChatTemplate("(user)", src, ChatTokens{})
 }
 
-func parseChatTemplate(name, src string, tokens ChatTokens, stops []string) (*ChatTemplate, error) {
+func parseChatTemplate(name, src string, tokens ChatTokens) (*ChatTemplate, error) {
 	tmpl, err := jinja.Compile(src)
 	if err != nil {
 		return nil, fmt.Errorf("model: chat template %s: %s", name, oneLine(err.Error()))
 	}
-	return &ChatTemplate{name: name, src: src, tmpl: tmpl, tokens: tokens, stops: stops}, nil
+	return &ChatTemplate{name: name, src: src, tmpl: tmpl, tokens: tokens}, nil
 }
 
 // Name is the built-in name, "(model)" for a file's template, "(user)"
@@ -85,13 +84,11 @@ func (t *ChatTemplate) WithTokens(tok ChatTokens) *ChatTemplate {
 
 // Stops are the texts that end an assistant turn in this template's
 // format, for callers that watch the generated text (the tokenizer's IsEOG
-// already stops at the end-of-turn tokens). For a template that is not
-// built in they are the well-known end-of-turn markers its source writes,
-// and eos_token when it writes that.
+// already stops at the end-of-turn tokens). They are read off the
+// template, built in or not, so they follow the tokens it renders: the
+// well-known end-of-turn markers its source writes, and eos_token when it
+// writes that (Mistral ends answers with it).
 func (t *ChatTemplate) Stops() []string {
-	if t.stops != nil {
-		return append([]string(nil), t.stops...)
-	}
 	var stops []string
 	for _, s := range knownStops {
 		if strings.Contains(t.src, s) {
