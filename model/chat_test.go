@@ -207,6 +207,14 @@ func TestChatTemplateErrors(t *testing.T) {
 		require.Error(t, err)
 		assert.True(t, strings.HasPrefix(err.Error(), "model: chat template (user) failed: "), "%v", err)
 	})
+	// The engine calls strings.Repeat, which panics on a negative count.
+	t.Run("engine panic", func(t *testing.T) {
+		tmpl, err := ParseChatTemplate("{{ 'x' * -1 }}")
+		require.NoError(t, err)
+		got, err := tmpl.Render(conversation, true)
+		assert.Empty(t, got)
+		assert.EqualError(t, err, "model: chat template (user) failed: strings: negative Repeat count")
+	})
 }
 
 func TestChatTemplateStopsFromSource(t *testing.T) {
