@@ -3,6 +3,7 @@ module github.com/lcrun/lcrun
 go 1.26.8
 
 require (
+	github.com/ardanlabs/jinja v1.8.0
 	github.com/klauspost/cpuid/v2 v2.4.2
 	github.com/minio/sha256-simd v1.0.1
 	github.com/stretchr/testify v1.12.1

@@ -22,4 +22,14 @@
 // fixed-size state, whatever the sequence length). The keys they read are
 // named once (keys.go); Hyperparameters reports the same keys of any file
 // without loading it, for tools that describe files.
+//
+// Chat templates make instruction models usable as trained: a
+// ChatTemplate renders a conversation ([]Message) into the prompt text of
+// the model's format. Model.ChatTemplate reads the Jinja template a GGUF
+// carries (tokenizer.chat_template); a file without one wraps
+// ErrNoChatTemplate, and ChatTemplateByName (chatml, llama3, gemma, phi3,
+// mistral) or ParseChatTemplate (a user's file) stand in, set up for the
+// model by Model.UseChatTemplate. Render's text is meant for Encode with
+// special tokens added and parsed; Stops and the tokenizer's IsEOG say
+// where the reply ends. Jinja is github.com/ardanlabs/jinja.
 package model
