@@ -53,7 +53,9 @@ func runLogits(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sf.noteGiven(fs)
+	if err := sf.parsed(fs, stderr); err != nil {
+		return err
+	}
 	if len(pos) != 0 || *tokensPath == "" || *outPath == "" {
 		return usageError(fs, errors.New("usage: lcrun logits -m MODEL --tokens FILE -o OUT.bin [--kv f32|f16|q8_0] [--batch N] [rope flags]"))
 	}

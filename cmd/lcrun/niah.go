@@ -66,7 +66,7 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	var mf measureFlags
 	mf.register(fs)
-	pos, err := mf.parse(fs, args)
+	pos, err := mf.parse(fs, args, stderr)
 	if err != nil {
 		return err
 	}

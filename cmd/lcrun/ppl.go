@@ -79,7 +79,7 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	var mf measureFlags
 	mf.register(fs)
-	pos, err := mf.parse(fs, args)
+	pos, err := mf.parse(fs, args, stderr)
 	if err != nil {
 		return err
 	}
@@ -180,6 +180,12 @@ func (c *chunksFlag) String() string {
 		return strconv.Itoa(c.max)
 	}
 	return "true"
+}
+
+// takes reads llama-perplexity's --chunks N: a number after --chunks.
+func (c *chunksFlag) takes(next string) bool {
+	_, err := strconv.Atoi(next)
+	return err == nil
 }
 
 func (c *chunksFlag) Set(s string) error {
