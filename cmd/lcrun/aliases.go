@@ -102,3 +102,10 @@ func spelled(fs *flag.FlagSet, name string) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// isSet says whether the command line named flag name (or an alias of it).
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || canonical(f) == name })
+	return set
+}

@@ -33,7 +33,7 @@ type flagGroup struct {
 
 // The groups of the flags that several commands share (sessionFlags).
 var (
-	evalGroup = flagGroup{"Evaluation", []string{"t", "batch", "kv", "attn"}}
+	evalGroup = flagGroup{"Evaluation", []string{"t", "batch", "kv", "attn", "keep", "flash-attn"}}
 	ropeGroup = flagGroup{"RoPE scaling (to run past the trained context)", ropeFlagNames}
 )
 
@@ -167,7 +167,7 @@ var placeholders = map[string]string{
 	"shape": "NAME", "compare": "LIST", "lengths": "LIST", "depths": "LIST",
 	"p": "TEXT", "f": "FILE", "keep": "N", "needle": "TEXT", "question": "TEXT", "answer": "TEXT",
 	"scorer": "NAME", "map": "NAME", "depth": "LIST",
-	"rope-scale": "F", "rope-freq-base": "F", "yarn-orig-ctx": "N", "yarn-beta-fast": "F",
+	"rope-scale": "F", "rope-freq-scale": "F", "rope-freq-base": "F", "yarn-orig-ctx": "N", "yarn-beta-fast": "F",
 	"yarn-beta-slow": "F", "yarn-ext-factor": "F", "yarn-attn-factor": "F",
 }
 
@@ -178,14 +178,14 @@ func placeholder(f *flag.Flag, value string) string {
 	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 		return ""
 	}
-	if p, ok := placeholders[f.Name]; ok && (value == "value" || value == "string") {
-		return p
-	}
 	switch f.Value.(type) {
 	case countFlag, signedCountFlag:
 		return "N"
 	case byteFlag:
 		return "SIZE"
+	}
+	if p, ok := placeholders[f.Name]; ok && (value == "value" || value == "string") {
+		return p
 	}
 	switch value {
 	case "int", "uint":

@@ -45,6 +45,7 @@ token); the default is all of them in one step.`,
 func runLogits(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("logits", stderr)
 	modelPath := fs.String("m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
+	alias(fs, "m", "model")
 	tokensPath := fs.String("tokens", "", "token ids, separated by white space (- for stdin)")
 	outPath := fs.String("o", "", "output file (- for stdout)")
 	var sf sessionFlags

@@ -28,7 +28,7 @@ TinyStories model. For inputs past the model's trained context use the RoPE
 scaling flags; --attn bounds the KV cache; --cache keeps states on disk so
 that asking again about the same input skips its prefill.`,
 			groups: []flagGroup{
-				{"Input and output", []string{"m", "p", "n", "json", "quiet"}},
+				{"Input and output", []string{"m", "f", "p", "n", "ignore-eos", "json", "quiet", "verbose"}},
 				{"Sampling", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
 				{"Context, memory and cache", []string{"ctx", "max-mem", "max-file-size", "cache", "cache-max"}},
 				evalGroup, ropeGroup,
