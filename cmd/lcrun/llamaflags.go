@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -81,7 +82,7 @@ func (f *flashAttn) valid(v string) bool {
 
 func (f *flashAttn) Set(v string) error {
 	if !f.valid(v) {
-		return fmt.Errorf("-fa %s: want on, off or auto", v)
+		return errors.New("want on, off or auto")
 	}
 	f.v = map[string]string{"true": "on", "1": "on", "false": "off", "0": "off"}[strings.ToLower(v)]
 	if f.v == "" {
