@@ -89,6 +89,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	noKernels := fs.Bool("no-kernels", false, "skip the machine and kernel figures")
 	noModel := fs.Bool("no-model", false, "skip the model figures")
 	small := fs.Bool("small", false, "small kernel problems and buffers (for emulators and slow boards)")
+	registerVerbose(fs, nil)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err

@@ -48,6 +48,7 @@ func runLogits(args []string, stdout, stderr io.Writer) error {
 	alias(fs, "m", "model")
 	tokensPath := fs.String("tokens", "", "token ids, separated by white space (- for stdin)")
 	outPath := fs.String("o", "", "output file (- for stdout)")
+	registerVerbose(fs, nil)
 	var sf sessionFlags
 	sf.register(fs, "f32")
 	pos, err := parseArgs(fs, args)

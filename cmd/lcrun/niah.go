@@ -65,6 +65,7 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	svgPath := fs.String("svg", "", "write the heat map here")
 	mapValue := fs.String("map", "gain", "logprob scorer's heat map: gain (log-prob over the same length without the needle) or logprob")
 	asJSON := fs.Bool("json", false, "print JSON")
+	registerVerbose(fs, nil)
 	var mf measureFlags
 	mf.register(fs)
 	pos, err := mf.parse(fs, args, stderr)

@@ -82,6 +82,7 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 	compare := fs.String("compare", "", "RoPE scaling methods to compare on the same window, e.g. none,linear,yarn")
 	svgPath := fs.String("svg", "", "write the perplexity-by-position chart here")
 	asJSON := fs.Bool("json", false, "print JSON")
+	registerVerbose(fs, nil)
 	var mf measureFlags
 	mf.register(fs)
 	pos, err := mf.parse(fs, args, stderr)
