@@ -23,6 +23,8 @@ func TestLlamaCommandLines(t *testing.T) {
 		story = testdata + "/golden/text/story-a.txt"
 		p     = storyPrompt
 		shape = "llama-tiny-f32"
+		tiny  = golden + "/models/llama-tiny-f32.gguf"
+		toks  = golden + "/logits/llama-tiny-f32.tokens"
 	)
 	w := func(s ...string) []string { return s }
 	cases := []struct {
@@ -82,6 +84,10 @@ func TestLlamaCommandLines(t *testing.T) {
 			w("bench", "--shape", shape, "-p", "16", "-n", "4", "-t", "1", "--kv", "f32", "--no-kernels", "--json"), "", true, true},
 
 		{"info --model", w("info", "--model", m), w("info", m), "", false, false},
+		{"logits long names", w("logits", "--model", tiny, "--tokens", toks, "-o", "-", "-b", "4", "--threads", "1", "-ctk", "f16", "-ctv", "f16"),
+			w("logits", "-m", tiny, "--tokens", toks, "-o", "-", "--batch", "4", "-t", "1", "--kv", "f16"), "", false, false},
+		{"logits -ub --rope-freq-scale", w("logits", "-m", tiny, "--tokens", toks, "-o", "-", "-ub", "3", "--rope-scaling", "linear", "--rope-freq-scale", "0.25"),
+			w("logits", "-m", tiny, "--tokens", toks, "-o", "-", "--batch", "3", "--rope-scaling", "linear", "--rope-scale", "4"), "", false, false},
 	}
 	require.GreaterOrEqual(t, len(cases), 30)
 	for _, c := range cases {
