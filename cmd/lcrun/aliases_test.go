@@ -294,7 +294,7 @@ func TestCountSuffixes(t *testing.T) {
 	}
 	n := 0
 	assert.Error(t, signedCountFlag{&n}.Set("lots"))
-	c, err := parseRun([]string{"-p", "x", "-n", "1K", "--top-k", "1K", "--repeat-last-n", "2K"}, nil)
+	c, err := parseRun([]string{"-p", "x", "-n", "1K", "--top-k", "1K", "--repeat-last-n", "2K"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, []int{1024, 1024, 2048}, []int{c.n, c.sampler.TopK, c.sampler.RepeatLastN})
 }
@@ -307,4 +307,25 @@ func TestTokenizeIDs(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	ids := strings.Fields(plain)
 	assert.Equal(t, "["+strings.Join(ids, ", ")+"]\nTotal number of tokens: "+strconv.Itoa(len(ids))+"\n", out)
+}
+
+// --rope-freq-scale F is --rope-scale 1/F, also in what a saved state is
+// filed under.
+func TestRopeFreqScale(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--rope-freq-scale", "0.25"}, "rope-scale=4"},
+		{[]string{"--rope-scale", "4"}, "rope-scale=4"},
+		{[]string{"--rope-freq-scale", "0.5", "--rope-freq-scale", "0.25"}, "rope-scale=4"},
+	} {
+		c2, err := parseRun(append([]string{"-p", "x"}, c.args...), io.Discard)
+		require.NoError(t, err, "%q", c.args)
+		require.NotNil(t, c2.session.rope.Scale)
+		assert.Equal(t, 4.0, *c2.session.rope.Scale, "%q", c.args)
+		assert.Equal(t, c.want, c2.session.ropeText[len(c2.session.ropeText)-1], "%q", c.args)
+	}
+	_, err := parseRun([]string{"-p", "x", "--rope-freq-scale", "0"}, io.Discard)
+	assert.ErrorContains(t, err, "--rope-freq-scale: 0 must be above 0")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	lc "github.com/lcrun/lcrun"
@@ -91,8 +92,17 @@ func (f *sessionFlags) register(fs *flag.FlagSet, defaultKV string) {
 	f.fa.register(fs)
 	for _, name := range ropeFlagNames {
 		fs.Func(name, ropeFlagUsage[name], func(v string) error {
-			f.ropeText = append(f.ropeText, name+"="+v)
-			return setRopeFlag(&f.rope, name, v)
+			if err := setRopeFlag(&f.rope, name, v); err != nil {
+				return err
+			}
+			// One text per setting, so that a saved state made with
+			// --rope-scale 4 serves --rope-freq-scale 0.25 too.
+			text := name + "=" + v
+			if name == "rope-freq-scale" {
+				text = "rope-scale=" + strconv.FormatFloat(*f.rope.Scale, 'g', -1, 64)
+			}
+			f.ropeText = append(f.ropeText, text)
+			return nil
 		})
 	}
 }
