@@ -76,7 +76,7 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	fs.StringVar(&c.prompt, "p", "", "prompt, appended after the input")
 	alias(fs, "p", "prompt")
 	c.n = 128
-	fs.Var(signedCountFlag{&c.n}, "n", "tokens to generate; -1 = until an end-of-generation token or a full --ctx (default: the model's context)")
+	fs.Var(signedCountFlag{&c.n}, "n", "tokens to generate; -1 = until an end-of-generation token or a full --ctx (or the model's context)")
 	alias(fs, "n", "n-predict")
 	fs.BoolVar(&c.ignoreEOS, "ignore-eos", false, "keep generating past end-of-generation tokens (</s>)")
 	fs.Var(countFlag{&c.ctx}, "ctx", "context in tokens, e.g. 4096, 32K (default: input + -n)")
