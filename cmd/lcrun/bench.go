@@ -28,13 +28,14 @@ second. Without -m it builds a random-weight model of a known shape, so two
 machines can be compared with nothing to download. --json writes the
 lcrun-bench/1 report; --compare prints two reports side by side with ratios.`,
 			groups: []flagGroup{
-				{"Model", []string{"m", "shape", "p", "n", "depth", "kv", "t"}},
+				{"Model", []string{"m", "shape", "p", "n", "depth", "kv", "t", "flash-attn"}},
 				{"Figures", []string{"time", "no-kernels", "no-model", "small"}},
-				{"Output", []string{"json", "compare"}},
+				{"Output", []string{"json", "o", "compare"}},
 			},
 			examples: []string{
 				"lcrun bench --json > this-machine.json",
 				"lcrun bench --compare amd64.json arm64.json",
+				"lcrun bench -m model.gguf -p 512 -n 128 -d 0,4096 -t 8 -o json",
 			},
 		},
 		run: runBench,
@@ -48,11 +49,20 @@ const defaultBenchShape = "llama-110m-q8_0"
 func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", stderr)
 	modelPath := fs.String("m", "", "model file (default: --shape, else $LCRUN_MODEL, else --shape "+defaultBenchShape+")")
+	alias(fs, "m", "model")
 	shape := fs.String("shape", "", "built-in random-weight model, generated on first use (e.g. llama-110m-q8_0, llama-110m-q4_0, mamba-130m-f32, llama-tiny-f32)")
-	prompt := fs.Int("p", 512, "prompt tokens for the prefill figure (pp_tps)")
-	gen := fs.Int("n", 128, "tokens for the decode figure (tg_tps)")
+	promptN, genN := 512, 128
+	prompt, gen := &promptN, &genN
+	fs.Var(signedCountFlag{prompt}, "p", "prompt tokens for the prefill figure (pp_tps)")
+	alias(fs, "p", "n-prompt")
+	fs.Var(signedCountFlag{gen}, "n", "tokens for the decode figure (tg_tps)")
+	alias(fs, "n", "n-gen")
 	threads := fs.Int("t", 0, "threads (default: all cores)")
-	kvName := fs.String("kv", "f16", "KV cache `TYPE`: f32, f16 or q8_0 (f16 is what llama-bench uses too)")
+	alias(fs, "t", "threads")
+	var kvTypes kvTypes
+	kvTypes.register(fs, "f16", "KV cache `TYPE`: f32, f16 or q8_0 (f16 is what llama-bench uses too; -ctk and -ctv must agree)")
+	var fa flashAttn
+	fa.register(fs)
 	var depths []int
 	fs.Func("depth", "tokens already in the cache when pp and tg are timed, as llama-bench -d: a comma list, repeatable (default 0; e.g. --depth 0,4096)", func(v string) error {
 		for _, f := range strings.Split(v, ",") {
@@ -64,12 +74,22 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	})
+	alias(fs, "depth", "d", "n-depth")
 	asJSON := fs.Bool("json", false, "print the lcrun-bench/1 JSON report")
+	fs.Func("o", "llama-bench's output `FORMAT`: json (= --json); lcrun writes no csv, md or sql", func(v string) error {
+		if v != "json" {
+			return fmt.Errorf("-o %s: lcrun bench writes json (-o json) or, by default, its own text report", v)
+		}
+		*asJSON = true
+		return nil
+	})
+	alias(fs, "o", "output")
 	compare := fs.Bool("compare", false, "compare two JSON reports: lcrun bench --compare A.json B.json")
 	figureTime := fs.Duration("time", 200*time.Millisecond, "time spent on each machine and kernel figure")
 	noKernels := fs.Bool("no-kernels", false, "skip the machine and kernel figures")
 	noModel := fs.Bool("no-model", false, "skip the model figures")
 	small := fs.Bool("small", false, "small kernel problems and buffers (for emulators and slow boards)")
+	registerVerbose(fs, nil)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -89,10 +109,15 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if *threads < 0 || *prompt < 1 || *gen < 0 || *figureTime <= 0 {
 		return fmt.Errorf("-t %d -p %d -n %d --time %s: want threads >= 0, at least one prompt token, -n >= 0 and a positive time", *threads, *prompt, *gen, *figureTime)
 	}
-	kv, err := parseKV(*kvName)
+	kvName, err := kvTypes.kind()
+	if err != nil {
+		return usageError(fs, err)
+	}
+	kv, err := parseKV(kvName)
 	if err != nil {
 		return err
 	}
+	fa.note(stderr)
 	t := *threads
 	if t == 0 {
 		t = runtime.GOMAXPROCS(0)

@@ -23,6 +23,7 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 // llama.cpp expect; "--" ends flag parsing.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	args = joinOptionalValues(fs, args)
 	for {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
@@ -114,4 +115,69 @@ func (b byteFlag) Set(s string) error {
 	}
 	*b.n = int64(n)
 	return nil
+}
+
+// signedCountFlag is countFlag for flags whose negative values mean
+// something (-n -1) or are refused afterwards with the flag's own message.
+type signedCountFlag struct{ n *int }
+
+func (c signedCountFlag) String() string { return countFlag(c).String() }
+
+func (c signedCountFlag) Set(s string) error {
+	t, neg := strings.CutPrefix(strings.TrimSpace(s), "-")
+	n, err := parseCount(t)
+	if err != nil {
+		return fmt.Errorf("%q is not a count (examples: 128, 4K, -1)", s)
+	}
+	if neg {
+		n = -n
+	}
+	*c.n = n
+	return nil
+}
+
+// optionalValue is a switch that may take its value as the next argument,
+// as llama.cpp's --chunks N and -fa [on|off|auto] do; takes says whether
+// next is such a value.
+type optionalValue interface {
+	takes(next string) bool
+}
+
+// joinOptionalValues writes "--chunks 4" as "--chunks=4" for the flag
+// package, which gives a switch no separate value. Only a word the switch
+// takes is joined, so "--chunks book.txt" stays a switch and an argument.
+func joinOptionalValues(fs *flag.FlagSet, args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		out = append(out, a)
+		if a == "--" {
+			return append(out, args[i+1:]...)
+		}
+		name, hasValue := strings.CutPrefix(a, "-")
+		name = strings.TrimPrefix(name, "-")
+		if !hasValue || name == "" || strings.Contains(name, "=") || i+1 == len(args) {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		v := f.Value
+		if av, ok := v.(aliasValue); ok {
+			v = av.Value
+		}
+		if o, ok := v.(optionalValue); ok {
+			if o.takes(args[i+1]) {
+				out[len(out)-1] = a + "=" + args[i+1]
+				i++
+			}
+			continue
+		}
+		if b, ok := v.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			out = append(out, args[i+1]) // the flag's value, whatever it looks like
+			i++
+		}
+	}
+	return out
 }

@@ -33,7 +33,7 @@ type flagGroup struct {
 
 // The groups of the flags that several commands share (sessionFlags).
 var (
-	evalGroup = flagGroup{"Evaluation", []string{"t", "batch", "kv", "attn"}}
+	evalGroup = flagGroup{"Evaluation", []string{"t", "batch", "kv", "attn", "keep", "flash-attn"}}
 	ropeGroup = flagGroup{"RoPE scaling (to run past the trained context)", ropeFlagNames}
 )
 
@@ -48,7 +48,11 @@ func (h *helpRequest) Error() string { return "help requested" }
 func usageError(fs *flag.FlagSet, err error) error {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		msg = "unknown flag " + dashed(strings.TrimLeft(name, "-"))
+		name = strings.TrimLeft(name, "-")
+		msg = "unknown flag " + dashed(name)
+		if near := suggestFlag(fs, name); near != "" {
+			msg += "; did you mean " + dashed(near) + "?"
+		}
 	}
 	return withExit(2, fmt.Errorf("%s (see 'lcrun help %s')", msg, strings.TrimPrefix(fs.Name(), "lcrun ")))
 }
@@ -85,7 +89,7 @@ func writeHelp(w io.Writer, c command, fs *flag.FlagSet) {
 	for _, g := range flagSections(h.groups, fs) {
 		fmt.Fprintf(w, "\n%s:\n", g.title)
 		for _, name := range g.names {
-			writeFlag(w, fs.Lookup(name))
+			writeFlag(w, fs, fs.Lookup(name))
 		}
 	}
 	if len(h.examples) > 0 {
@@ -98,6 +102,7 @@ func writeHelp(w io.Writer, c command, fs *flag.FlagSet) {
 
 // flagSections are the groups to print: the flags no group names first
 // (sorted), then the command's groups, each without names fs lacks.
+// Aliases are not listed: they share their flag's line.
 func flagSections(groups []flagGroup, fs *flag.FlagSet) []flagGroup {
 	grouped := map[string]bool{}
 	var out []flagGroup
@@ -115,7 +120,7 @@ func flagSections(groups []flagGroup, fs *flag.FlagSet) []flagGroup {
 	}
 	rest := flagGroup{title: "Flags"}
 	fs.VisitAll(func(f *flag.Flag) {
-		if !grouped[f.Name] {
+		if !grouped[f.Name] && canonical(f) == f.Name {
 			rest.names = append(rest.names, f.Name)
 		}
 	})
@@ -128,9 +133,9 @@ func flagSections(groups []flagGroup, fs *flag.FlagSet) []flagGroup {
 // flagColumn is where flag meanings start.
 const flagColumn = 25
 
-func writeFlag(w io.Writer, f *flag.Flag) {
+func writeFlag(w io.Writer, fs *flag.FlagSet, f *flag.Flag) {
 	value, meaning := flag.UnquoteUsage(f)
-	left := "  " + dashed(f.Name)
+	left := "  " + spelled(fs, f.Name)
 	if v := placeholder(f, value); v != "" {
 		left += " " + v
 	}
@@ -146,9 +151,10 @@ func writeFlag(w io.Writer, f *flag.Flag) {
 	fmt.Fprint(w, left+text[len(left):])
 }
 
-// dashed writes a flag as users type it: -m for one letter, --ctx else.
+// dashed writes a flag as users type it: -m for one letter (and
+// llama.cpp's -ctk), --ctx else.
 func dashed(name string) string {
-	if len(name) == 1 {
+	if len(name) == 1 || singleDash[name] {
 		return "-" + name
 	}
 	return "--" + name
@@ -159,9 +165,9 @@ var placeholders = map[string]string{
 	"m": "MODEL", "o": "FILE", "tokens": "FILE", "svg": "FILE", "haystack": "FILE",
 	"cache": "DIR", "attn": "POLICY", "kv": "TYPE", "rope-scaling": "METHOD",
 	"shape": "NAME", "compare": "LIST", "lengths": "LIST", "depths": "LIST",
-	"p": "TEXT", "needle": "TEXT", "question": "TEXT", "answer": "TEXT",
+	"p": "TEXT", "f": "FILE", "keep": "N", "needle": "TEXT", "question": "TEXT", "answer": "TEXT",
 	"scorer": "NAME", "map": "NAME", "depth": "LIST",
-	"rope-scale": "F", "rope-freq-base": "F", "yarn-orig-ctx": "N", "yarn-beta-fast": "F",
+	"rope-scale": "F", "rope-freq-scale": "F", "rope-freq-base": "F", "yarn-orig-ctx": "N", "yarn-beta-fast": "F",
 	"yarn-beta-slow": "F", "yarn-ext-factor": "F", "yarn-attn-factor": "F",
 }
 
@@ -172,14 +178,14 @@ func placeholder(f *flag.Flag, value string) string {
 	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 		return ""
 	}
-	if p, ok := placeholders[f.Name]; ok && (value == "value" || value == "string") {
-		return p
-	}
 	switch f.Value.(type) {
-	case countFlag:
+	case countFlag, signedCountFlag:
 		return "N"
 	case byteFlag:
 		return "SIZE"
+	}
+	if p, ok := placeholders[f.Name]; ok && (value == "value" || value == "string") {
+		return p
 	}
 	switch value {
 	case "int", "uint":

@@ -47,8 +47,12 @@ func TestCommandHelp(t *testing.T) {
 			commandFlags(t, name).VisitAll(func(f *flag.Flag) {
 				n := 0
 				for _, l := range lines {
-					if l == "  "+dashed(f.Name) || strings.HasPrefix(l, "  "+dashed(f.Name)+" ") {
-						n++
+					names := helpLineFlags(l)
+					for _, s := range names {
+						if s == dashed(f.Name) {
+							n++
+							assert.Equal(t, dashed(canonical(f)), names[0], "%s: %s is listed on the line of the flag it spells", name, s)
+						}
 					}
 				}
 				assert.Equal(t, 1, n, "%s: flag %s listed once", name, dashed(f.Name))
@@ -59,6 +63,25 @@ func TestCommandHelp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// helpLineFlags are the flags a help line lists ("  --ctx, -c, --ctx-size N"
+// lists three, the flag first); none for other lines.
+func helpLineFlags(l string) []string {
+	if !strings.HasPrefix(l, "  -") {
+		return nil
+	}
+	var names []string
+	for _, f := range strings.Fields(l) {
+		if !strings.HasPrefix(f, "-") {
+			break
+		}
+		names = append(names, strings.TrimSuffix(f, ","))
+		if !strings.HasSuffix(f, ",") {
+			break
+		}
+	}
+	return names
 }
 
 // A group names only flags its command has, so help does not go stale

@@ -50,6 +50,7 @@ func runInfo(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON (stable keys) instead of text")
 	withHash := fs.Bool("sha256", false, "also print the SHA-256 of the model's bytes")
 	path := fs.String("m", "", "model file (or give it as the argument)")
+	alias(fs, "m", "model")
 	var run runFlags
 	run.register(fs)
 	pos, err := parseArgs(fs, args)

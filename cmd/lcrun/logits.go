@@ -45,15 +45,19 @@ token); the default is all of them in one step.`,
 func runLogits(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("logits", stderr)
 	modelPath := fs.String("m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
+	alias(fs, "m", "model")
 	tokensPath := fs.String("tokens", "", "token ids, separated by white space (- for stdin)")
 	outPath := fs.String("o", "", "output file (- for stdout)")
+	registerVerbose(fs, nil)
 	var sf sessionFlags
 	sf.register(fs, "f32")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	sf.noteGiven(fs)
+	if err := sf.parsed(fs, stderr); err != nil {
+		return err
+	}
 	if len(pos) != 0 || *tokensPath == "" || *outPath == "" {
 		return usageError(fs, errors.New("usage: lcrun logits -m MODEL --tokens FILE -o OUT.bin [--kv f32|f16|q8_0] [--batch N] [rope flags]"))
 	}

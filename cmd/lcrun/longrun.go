@@ -277,6 +277,9 @@ func (r *longRun) readPrompt() error {
 	if r.nInput+len(r.prompt) == 0 {
 		return errors.New("nothing to evaluate: the input and the prompt are empty")
 	}
+	if r.c.n < 0 {
+		return r.fillContext()
+	}
 	if r.c.ctx > 0 && r.total() > r.c.ctx {
 		return fmt.Errorf("the input (%s tokens), the prompt (%s) and -n %d need --ctx %s or more (have %s)",
 			groupDigits(r.nInput), groupDigits(len(r.prompt)), r.c.n, groupDigits(r.total()), groupDigits(r.c.ctx))
@@ -314,4 +317,24 @@ func (r *longRun) prefill(ctx context.Context, s *model.Session, resume int) err
 	}
 	base := s.Pos() - resume
 	return s.Prefill(ctx, r.prompt, func(d, _ int) { update(base + d) })
+}
+
+// fillContext reads -n -1 (llama.cpp's "until the end"): the tokens left
+// in --ctx, else in the model's trained context, after the input and the
+// prompt. Generation stops earlier at an end-of-generation token.
+func (r *longRun) fillContext() error {
+	ctx, from := r.c.ctx, "--ctx"
+	if ctx == 0 {
+		ctx, from = r.m.ContextLength(), "the model's context"
+		if ctx == 0 {
+			return errors.New("-n -1 generates until the context is full, and the model does not say its context length: give --ctx")
+		}
+	}
+	used := r.nInput + len(r.prompt)
+	if used >= ctx {
+		return fmt.Errorf("-n -1: the input (%s tokens) and the prompt (%s) leave no room in %s (%s tokens)",
+			groupDigits(r.nInput), groupDigits(len(r.prompt)), from, groupDigits(ctx))
+	}
+	r.c.n = ctx - used
+	return nil
 }

@@ -64,6 +64,8 @@ func lcrun(args []string, stdout, stderr io.Writer) int {
 			name, args = args[0], args[1:]
 		} else if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 			return help(args[1:], stdout, stderr)
+		} else if args[0] == "--version" || args[0] == "-version" {
+			name, args = "version", args[1:]
 		}
 	}
 	c := commands[name]

@@ -27,11 +27,12 @@ type measureFlags struct {
 
 func (f *measureFlags) register(fs *flag.FlagSet) { f.session.register(fs, "f32") }
 
-// parse parses the command line and notes which session flags it named.
-func (f *measureFlags) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+// parse parses the command line and settles the session flags it named
+// (notes about them go to stderr).
+func (f *measureFlags) parse(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
 	pos, err := parseArgs(fs, args)
 	if err == nil {
-		f.session.noteGiven(fs)
+		err = f.session.parsed(fs, stderr)
 	}
 	return pos, err
 }

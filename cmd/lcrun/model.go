@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	lc "github.com/lcrun/lcrun"
@@ -57,21 +58,51 @@ type sessionFlags struct {
 	rope           ropescale.Overrides
 	given          map[string]bool // flags named on the command line
 	ropeText       []string        // the RoPE flags as given, "name=value"
+
+	// llama.cpp's spellings (llamaflags.go) that are more than aliases.
+	kvTypes kvTypes
+	ubatch  int // -ub: caps --batch
+	keep    int // --keep: the sinks of a window; -1 = not given
+	fa      flashAttn
 }
 
 func (f *sessionFlags) register(fs *flag.FlagSet, defaultKV string) {
 	fs.IntVar(&f.threads, "t", 0, "threads (default: all cores)")
-	fs.Var(countFlag{&f.batch}, "batch", "tokens per evaluation step (micro-batch; 1 = token by token)")
-	fs.StringVar(&f.kv, "kv", defaultKV, "KV cache type: f32|f16|q8_0")
+	alias(fs, "t", "threads")
+	fs.Var(countFlag{&f.batch}, "batch", "tokens per evaluation step (micro-batch; 1 = token by token); "+
+		"llama.cpp's -ub (its physical batch, what this is) caps it: the smaller wins")
+	alias(fs, "batch", "b", "batch-size")
+	aliasValueOf(fs, "batch", countFlag{&f.ubatch}, "ub", "ubatch-size")
+	f.kvTypes.register(fs, defaultKV, "KV cache type: f32|f16|q8_0 (-ctk and -ctv must agree)")
 	fs.Func("attn", "attention: full | window:N | sinks:S,N (StreamingLLM)", func(v string) error {
 		a, err := model.ParseAttention(v)
 		f.attn = a
 		return attnFlagError(err)
 	})
+	f.keep = -1
+	fs.Func("keep", "llama.cpp's tokens kept at the start: the sinks of --attn window:N or sinks:S,N "+
+		"(sinks:N,W); full attention keeps every token anyway", func(v string) error {
+		n, err := parseCount(v)
+		if err != nil {
+			return fmt.Errorf("want a count of tokens (llama.cpp's -1, all of the prompt, is not supported): %w", err)
+		}
+		f.keep = n
+		return nil
+	})
+	f.fa.register(fs)
 	for _, name := range ropeFlagNames {
 		fs.Func(name, ropeFlagUsage[name], func(v string) error {
-			f.ropeText = append(f.ropeText, name+"="+v)
-			return setRopeFlag(&f.rope, name, v)
+			if err := setRopeFlag(&f.rope, name, v); err != nil {
+				return err
+			}
+			// One text per setting, so that a saved state made with
+			// --rope-scale 4 serves --rope-freq-scale 0.25 too.
+			text := name + "=" + v
+			if name == "rope-freq-scale" {
+				text = "rope-scale=" + strconv.FormatFloat(*f.rope.Scale, 'g', -1, 64)
+			}
+			f.ropeText = append(f.ropeText, text)
+			return nil
 		})
 	}
 }
@@ -85,10 +116,29 @@ func attnFlagError(err error) error {
 	return err
 }
 
-// noteGiven records which flags were named (after parsing).
-func (f *sessionFlags) noteGiven(fs *flag.FlagSet) {
+// parsed records which flags were named and settles what llama.cpp's
+// spellings ask for (-ub, -ctk/-ctv, --keep), with notes for the ones that
+// change nothing on notes. A contradiction is a usage error.
+func (f *sessionFlags) parsed(fs *flag.FlagSet, notes io.Writer) error {
 	f.given = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
+	fs.Visit(func(fl *flag.Flag) { f.given[canonical(fl)] = true })
+	kv, err := f.kvTypes.kind()
+	if err != nil {
+		return usageError(fs, err)
+	}
+	f.kv = kv
+	if f.ubatch > 0 && (f.batch == 0 || f.ubatch < f.batch) {
+		f.batch = f.ubatch
+	}
+	switch {
+	case f.keep < 0:
+	case f.attn.Window == 0:
+		fmt.Fprintf(notes, "lcrun: note: --keep %d changes nothing with full attention, which keeps every token (it sets the sinks of --attn window:N)\n", f.keep)
+	case f.attn.Streaming || f.keep > 0:
+		f.attn.Sinks, f.attn.Streaming = f.keep, true
+	}
+	f.fa.note(notes)
+	return nil
 }
 
 // options turns the flags into session options for m, for a sequence of

@@ -54,6 +54,7 @@ type niahReport struct {
 func runNIAH(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("niah", stderr)
 	modelPath := fs.String("m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
+	alias(fs, "m", "model")
 	lengths := fs.String("lengths", "1K,2K,4K", "prompt lengths in tokens; a,b,...,z continues the step a→b")
 	depths := fs.String("depths", "0,10,...,100", "needle depths in percent of the haystack")
 	haystackPath := fs.String("haystack", "", "text to hide the needle in (default: built-in short stories); repeated to fill long contexts")
@@ -64,9 +65,10 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	svgPath := fs.String("svg", "", "write the heat map here")
 	mapValue := fs.String("map", "gain", "logprob scorer's heat map: gain (log-prob over the same length without the needle) or logprob")
 	asJSON := fs.Bool("json", false, "print JSON")
+	registerVerbose(fs, nil)
 	var mf measureFlags
 	mf.register(fs)
-	pos, err := mf.parse(fs, args)
+	pos, err := mf.parse(fs, args, stderr)
 	if err != nil {
 		return err
 	}

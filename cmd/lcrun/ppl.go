@@ -32,7 +32,7 @@ draws the curves.
 --chunks follows llama.cpp's llama-perplexity instead: consecutive chunks of
 --ctx tokens, the second half of each scored, one figure (JSON key "ppl").`,
 			groups: []flagGroup{
-				{"What to measure", []string{"m", "ctx", "buckets", "windows", "chunks", "compare"}},
+				{"What to measure", []string{"m", "f", "ctx", "buckets", "windows", "chunks", "compare"}},
 				{"Output", []string{"json", "svg"}},
 				evalGroup, ropeGroup,
 			},
@@ -68,20 +68,29 @@ type pplRun struct {
 func runPPL(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("ppl", stderr)
 	modelPath := fs.String("m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
+	alias(fs, "m", "model")
+	file := fs.String("f", "", "the text FILE, as llama-perplexity's -f (give it or the argument)")
+	alias(fs, "f", "file")
 	ctxLen := 0
 	fs.Var(countFlag{&ctxLen}, "ctx", "tokens per window (e.g. 2048, 4K); default: the model's trained context")
-	buckets := fs.Int("buckets", 16, "position buckets the window's tokens are aggregated into")
-	windows := fs.Int("windows", 1, "consecutive windows of the text to average over (position mode)")
+	alias(fs, "ctx", "c", "ctx-size")
+	buckets, windows := 16, 1
+	fs.Var(signedCountFlag{&buckets}, "buckets", "position buckets the window's tokens are aggregated into")
+	fs.Var(signedCountFlag{&windows}, "windows", "consecutive windows of the text to average over (position mode)")
 	var chunks chunksFlag
-	fs.Var(&chunks, "chunks", "llama.cpp llama-perplexity protocol: chunks of --ctx tokens, second halves scored; --chunks=N stops after N chunks")
+	fs.Var(&chunks, "chunks", "llama.cpp llama-perplexity protocol: chunks of --ctx tokens, second halves scored; --chunks=N (or --chunks N) stops after N chunks")
 	compare := fs.String("compare", "", "RoPE scaling methods to compare on the same window, e.g. none,linear,yarn")
 	svgPath := fs.String("svg", "", "write the perplexity-by-position chart here")
 	asJSON := fs.Bool("json", false, "print JSON")
+	registerVerbose(fs, nil)
 	var mf measureFlags
 	mf.register(fs)
-	pos, err := mf.parse(fs, args)
+	pos, err := mf.parse(fs, args, stderr)
 	if err != nil {
 		return err
+	}
+	if *file != "" {
+		pos = append([]string{*file}, pos...)
 	}
 	if len(pos) != 1 {
 		return usageError(fs, errors.New("usage: lcrun ppl -m MODEL FILE|- --ctx N [--buckets K] [--chunks] [--compare none,linear,yarn] [--svg OUT.svg] [--json]"))
@@ -138,7 +147,7 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 		if chunks.on {
 			run.Chunks, err = evals.Chunks(lm, tokens, ctxLen, bos, mf.session.batch, update)
 		} else {
-			run.Position, err = evals.ByPosition(lm, tokens, ctxLen, *buckets, *windows, bos, mf.session.batch, update)
+			run.Position, err = evals.ByPosition(lm, tokens, ctxLen, buckets, windows, bos, mf.session.batch, update)
 		}
 		prog.finish()
 		s.Close()
@@ -180,6 +189,12 @@ func (c *chunksFlag) String() string {
 		return strconv.Itoa(c.max)
 	}
 	return "true"
+}
+
+// takes reads llama-perplexity's --chunks N: a number after --chunks.
+func (c *chunksFlag) takes(next string) bool {
+	_, err := strconv.Atoi(next)
+	return err == nil
 }
 
 func (c *chunksFlag) Set(s string) error {

@@ -13,7 +13,7 @@ import (
 // ropeFlagNames are the RoPE flags every command that evaluates a model
 // takes, in llama.cpp's names so that its command lines carry over.
 var ropeFlagNames = []string{
-	"rope-scaling", "rope-scale", "rope-freq-base",
+	"rope-scaling", "rope-scale", "rope-freq-scale", "rope-freq-base",
 	"yarn-orig-ctx", "yarn-beta-fast", "yarn-beta-slow", "yarn-ext-factor", "yarn-attn-factor",
 }
 
@@ -21,6 +21,7 @@ var ropeFlagNames = []string{
 var ropeFlagUsage = map[string]string{
 	"rope-scaling":     "RoPE scaling method: none|linear|ntk|dynamic|yarn|llama3|longrope (default: from the model)",
 	"rope-scale":       "RoPE context extension factor s (linear/yarn use freq_scale 1/s)",
+	"rope-freq-scale":  "llama.cpp's freq_scale: --rope-scale 1/F (0.25 = --rope-scale 4)",
 	"rope-freq-base":   "RoPE frequency base (default: from the model)",
 	"yarn-orig-ctx":    "context length the model was trained at (default: from the model)",
 	"yarn-beta-fast":   "YaRN: pairs turning more than this many times are extrapolated (default 32)",
@@ -40,8 +41,16 @@ func setRopeFlag(o *ropescale.Overrides, name, value string) error {
 		}
 		o.Method = &m
 		return nil
+	case "rope-freq-scale":
+		// llama.cpp's freq_scale is the inverse of the extension factor.
+		if err := setRopeFlag(o, "rope-scale", value); err != nil {
+			return errors.New(strings.Replace(err.Error(), "--rope-scale", "--rope-freq-scale", 1))
+		}
+		s := 1 / *o.Scale
+		o.Scale = &s
+		return nil
 	case "yarn-orig-ctx":
-		n, err := strconv.Atoi(strings.TrimSpace(value))
+		n, err := parseCount(value)
 		if err != nil || n <= 0 {
 			return fmt.Errorf("--%s: %q is not a positive token count", name, value)
 		}

@@ -28,7 +28,7 @@ TinyStories model. For inputs past the model's trained context use the RoPE
 scaling flags; --attn bounds the KV cache; --cache keeps states on disk so
 that asking again about the same input skips its prefill.`,
 			groups: []flagGroup{
-				{"Input and output", []string{"m", "p", "n", "json", "quiet"}},
+				{"Input and output", []string{"m", "f", "p", "n", "ignore-eos", "json", "quiet", "verbose"}},
 				{"Sampling", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
 				{"Context, memory and cache", []string{"ctx", "max-mem", "max-file-size", "cache", "cache-max"}},
 				evalGroup, ropeGroup,
@@ -47,14 +47,16 @@ that asking again about the same input skips its prefill.`,
 // session, prefill, generation) are separate functions over it, so that
 // other input kinds and attention policies extend them one at a time.
 type runConfig struct {
-	input   string // FILE or "-"; "" = only the prompt
-	model   string
-	prompt  string
-	n       int
-	ctx     int
-	seed    int64
-	sampler model.SamplerOptions
-	session sessionFlags
+	input     string // FILE or "-"; "" = only the prompt
+	file      string // -f, llama.cpp's spelling of the input
+	model     string
+	prompt    string
+	n         int
+	ctx       int
+	seed      int64
+	ignoreEOS bool
+	sampler   model.SamplerOptions
+	session   sessionFlags
 
 	// Long inputs (longrun.go).
 	cacheDir    string
@@ -68,16 +70,27 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	c := &runConfig{}
 	fs := newFlagSet("run", stderr)
 	fs.StringVar(&c.model, "m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
+	alias(fs, "m", "model")
+	fs.StringVar(&c.file, "f", "", "the input FILE, as llama.cpp's -f (give it or the argument)")
+	alias(fs, "f", "file")
 	fs.StringVar(&c.prompt, "p", "", "prompt, appended after the input")
-	fs.IntVar(&c.n, "n", 128, "tokens to generate")
+	alias(fs, "p", "prompt")
+	c.n = 128
+	fs.Var(signedCountFlag{&c.n}, "n", "tokens to generate; -1 = until an end-of-generation token or a full --ctx (or the model's context)")
+	alias(fs, "n", "n-predict")
+	fs.BoolVar(&c.ignoreEOS, "ignore-eos", false, "keep generating past end-of-generation tokens (</s>)")
 	fs.Var(countFlag{&c.ctx}, "ctx", "context in tokens, e.g. 4096, 32K (default: input + -n)")
+	alias(fs, "ctx", "c", "ctx-size")
 	fs.Int64Var(&c.seed, "seed", -1, "sampling seed (-1 = random)")
+	alias(fs, "seed", "s")
 	temp := fs.Float64("temp", 0.8, "temperature (0 = greedy)")
-	fs.IntVar(&c.sampler.TopK, "top-k", 40, "keep the K most likely tokens (0 = all)")
+	c.sampler.TopK = 40
+	fs.Var(signedCountFlag{&c.sampler.TopK}, "top-k", "keep the K most likely tokens (0 = all)")
 	topP := fs.Float64("top-p", 0.95, "nucleus: keep tokens up to this probability mass (1 = off)")
 	minP := fs.Float64("min-p", 0.05, "drop tokens less likely than this times the best (0 = off)")
 	rep := fs.Float64("repeat-penalty", 1, "penalise the last --repeat-last-n tokens (1 = off)")
-	fs.IntVar(&c.sampler.RepeatLastN, "repeat-last-n", 64, "tokens the repeat penalty looks back")
+	c.sampler.RepeatLastN = 64
+	fs.Var(signedCountFlag{&c.sampler.RepeatLastN}, "repeat-last-n", "tokens the repeat penalty looks back")
 	c.session.register(fs, "f16")
 	fs.StringVar(&c.cacheDir, "cache", "", "directory of saved states: a run over the same input (or more of it) resumes")
 	c.cacheMax = 8 << 30
@@ -86,12 +99,22 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	c.maxFileSize = source.DefaultMaxFileSize
 	fs.Var(byteFlag{&c.maxFileSize}, "max-file-size", "in a directory, skip files larger than this")
 	fs.BoolVar(&c.quiet, "quiet", false, "no estimate, progress or notes on stderr")
+	registerVerbose(fs, &c.quiet)
 	fs.BoolVar(&c.json, "json", false, "print run statistics as JSON, the last line of stdout")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return nil, err
 	}
-	c.session.noteGiven(fs)
+	notes := stderr
+	if c.quiet {
+		notes = io.Discard
+	}
+	if err := c.session.parsed(fs, notes); err != nil {
+		return nil, err
+	}
+	if c.file != "" {
+		pos = append([]string{c.file}, pos...)
+	}
 	if c.session.given["ctx"] && c.ctx <= 0 {
 		return nil, fmt.Errorf("--ctx %d: want a positive number of tokens (e.g. 4096, 32K, 1M)", c.ctx)
 	}
@@ -103,8 +126,8 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	case c.prompt == "":
 		return nil, usageError(fs, errors.New("usage: lcrun [run] FILE|DIR|- [-p PROMPT] [-n N] [-m MODEL] [--ctx N] [--attn POLICY] (give an input or -p)"))
 	}
-	if c.n < 0 || *temp < 0 || c.sampler.TopK < 0 || *topP < 0 || *minP < 0 || *rep < 0 || c.sampler.RepeatLastN < 0 {
-		return nil, fmt.Errorf("-n, --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
+	if c.n < -1 || *temp < 0 || c.sampler.TopK < 0 || *topP < 0 || *minP < 0 || *rep < 0 || c.sampler.RepeatLastN < 0 {
+		return nil, fmt.Errorf("-n (but for -1), --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
 	}
 	c.sampler.Temperature, c.sampler.TopP, c.sampler.MinP, c.sampler.RepeatPenalty = float32(*temp), float32(*topP), float32(*minP), float32(*rep)
 	if err := c.sampler.Check(); err != nil {
