@@ -184,6 +184,9 @@ func (r *longRun) countInput() error {
 	if r.c.input == "" {
 		return nil
 	}
+	if ggufInput(r.c.input) {
+		return fmt.Errorf("%s is a GGUF model, not a text to read: did you mean -m %s?", r.c.input, r.c.input)
+	}
 	r.src = longinput.TextSource{Tokenizer: r.tok, AddBOS: true, ChunkSize: streamChunk, Text: func() (io.ReadCloser, error) {
 		in, err := source.Open(r.c.input, source.Options{Stdin: stdin, MaxFileSize: r.c.maxFileSize})
 		if err == nil {

@@ -20,14 +20,33 @@ import (
 // loadModel loads the model a command names (see openModel: -m, else
 // $LCRUN_MODEL, else the embedded model, which gets one line on stderr).
 func loadModel(path string, stderr io.Writer) (*model.Model, error) {
-	if path == "" {
+	fromEnv := path == ""
+	if fromEnv {
 		path = os.Getenv("LCRUN_MODEL")
 	}
 	if path == "" {
 		fmt.Fprintf(stderr, "lcrun: no model given (-m or $LCRUN_MODEL): using %s\n", defaultmodel.Name)
 		return model.OpenBytes(defaultmodel.GGUF(), defaultmodel.Name)
 	}
-	return model.Open(path)
+	m, err := model.Open(path)
+	if err != nil && fromEnv {
+		// The user did not type this path in this command line: say where it came from.
+		return nil, fmt.Errorf("$LCRUN_MODEL: %w", err)
+	}
+	return m, err
+}
+
+// ggufInput says whether path, given as the text to read, is a GGUF file
+// (a model given where the input goes): its first bytes are the magic.
+func ggufInput(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == "GGUF"
 }
 
 // loadTokenized is loadModel for commands that read text: the model

@@ -96,6 +96,7 @@ func TestRunErrors(t *testing.T) {
 		{"ctx too small", []string{m, storyPrompt, "--ctx", "10"}, "--ctx"},
 		{"bad ctx", []string{m, storyPrompt, "--ctx", "lots"}, "not a count"},
 		{"negative n", []string{m, storyPrompt, "-n", "-3"}, "negative"},
+		{"a model as the input", []string{m, testdata + "/stories260K.gguf", "-p", "hi"}, "is a GGUF model, not a text to read: did you mean -m " + testdata + "/stories260K.gguf?"},
 		{"prompt not UTF-8", []string{m, "-p", "caf\xe9"}, "-p is not text (invalid UTF-8 at offset 3)"},
 		{"prompt with NUL", []string{m, "-p", "a\x00b"}, "-p is not text (NUL byte at offset 1)"},
 		{"NaN temperature", []string{m, storyPrompt, "--temp", "NaN"}, "temperature NaN is not a number"},
@@ -125,4 +126,15 @@ func TestRunFlagsThatDoNotApply(t *testing.T) {
 	code, _, errOut = runLcrun(mamba, storyPrompt, "-n", "4", "--kv", "f16")
 	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, "lcrun: note: --kv does not apply to mamba models (ignored)\n", errOut)
+}
+
+// An error in the model $LCRUN_MODEL names says where the path came from.
+func TestModelFromEnvironmentIsNamed(t *testing.T) {
+	t.Setenv("LCRUN_MODEL", filepath.Join(t.TempDir(), "gone.gguf"))
+	code, out, errOut := runLcrun("-p", "hi", "-n", "1")
+	assert.NotEqual(t, 0, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "$LCRUN_MODEL: ")
+	assert.Contains(t, errOut, "gone.gguf")
+	assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
 }
