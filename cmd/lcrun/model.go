@@ -38,7 +38,11 @@ func loadModel(path string, stderr io.Writer) (*model.Model, error) {
 
 // ggufInput says whether path, given as the text to read, is a GGUF file
 // (a model given where the input goes): its first bytes are the magic.
+// Only a regular file is looked at: a pipe's bytes cannot be read twice.
 func ggufInput(path string) bool {
+	if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
+		return false
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return false
