@@ -15,6 +15,16 @@
 //   - Sampler: turns logits into a token (greedy, temperature, top-k, top-p,
 //     min-p, repetition penalty), deterministic for a given seed.
 //
+// Each architecture is three files: {arch}.go (the loader: hyperparameters
+// and weights), {arch}_forward.go (the graph) and {arch}_state.go (a
+// session's state, its scratch listed once for allocation and estimate, and
+// its part of a saved state). A transformer's KV cache, its window and sink
+// policies, the StreamingLLM shift and dynamic NTK re-rotation are package
+// kvcache. Plan works out what a run needs before a session is allocated
+// (memory, refused with what would fit; time, once measured), and package
+// longinput evaluates inputs too long to hold, resuming from and saving to
+// a prefix cache.
+//
 // Architectures plug in through an internal interface (arch.go): a loader
 // registered under the GGUF general.architecture names it serves, returning
 // an architecture that allocates per-session states. llama.go serves llama,
