@@ -268,17 +268,36 @@ func f32Bytes(v []float32) []byte {
 	return out
 }
 
-// FuzzOpenBytes: any bytes load with an error or as a model that then
-// evaluates a token without panicking.
-func FuzzOpenBytes(f *testing.F) {
-	// Small seeds keep the fuzzer fast: a one-layer llama in F32 and Q8_0.
-	for _, wt := range []lc.DType{lc.F32, lc.Q8_0} {
-		spec := synth.Spec{Name: "fuzz", WType: wt, Seed: 1,
-			Llama: &synth.LlamaShape{Embd: 32, Layers: 1, Heads: 2, KVHeads: 1, FF: 32, Vocab: 260, Ctx: 64}}
+// fuzzModels are the smallest models synth makes (its minimum vocabulary):
+// a one-layer llama in F32 and in Q8_0 (rows of one 32-wide block) and a
+// one-layer Mamba, each a few KB. The fuzzer's cost per execution grows
+// with the input, and every input that finds new code is minimised for up
+// to a minute: seeds of ~100 KB held it to a few executions a minute.
+func fuzzModels(f *testing.F) [][]byte {
+	var out [][]byte
+	for _, spec := range []synth.Spec{
+		{WType: lc.F32, Llama: &synth.LlamaShape{Embd: 8, Layers: 1, Heads: 2, KVHeads: 1, FF: 8, Vocab: 260, Ctx: 16, Tied: true}},
+		{WType: lc.Q8_0, Llama: &synth.LlamaShape{Embd: 32, Layers: 1, Heads: 2, KVHeads: 1, FF: 32, Vocab: 260, Ctx: 16, Tied: true}},
+		{WType: lc.F32, Mamba: &synth.MambaShape{Embd: 4, Layers: 1, DState: 2, DConv: 2, DtRank: 1, Expand: 2, Vocab: 260, Ctx: 16, Tied: true}},
+	} {
+		spec.Name, spec.Seed = "fuzz", 1
 		var buf bytes.Buffer
 		_, err := spec.WriteTo(&buf)
 		require.NoError(f, err)
-		f.Add(buf.Bytes())
+		// A seed that does not load would only search the error paths.
+		m, err := OpenBytes(buf.Bytes(), "fuzz")
+		require.NoError(f, err)
+		require.NoError(f, m.Close())
+		out = append(out, buf.Bytes())
+	}
+	return out
+}
+
+// FuzzOpenBytes: any bytes load with an error or as a model that then
+// evaluates a token without panicking.
+func FuzzOpenBytes(f *testing.F) {
+	for _, b := range fuzzModels(f) {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := OpenBytes(data, "fuzz")
