@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -268,11 +269,14 @@ func f32Bytes(v []float32) []byte {
 	return out
 }
 
-// fuzzModels are the smallest models synth makes (its minimum vocabulary):
-// a one-layer llama in F32 and in Q8_0 (rows of one 32-wide block) and a
-// one-layer Mamba, each a few KB. The fuzzer's cost per execution grows
-// with the input, and every input that finds new code is minimised for up
-// to a minute: seeds of ~100 KB held it to a few executions a minute.
+// fuzzModels are tiny models that load and evaluate: a one-layer llama in
+// F32 and in Q8_0 (rows of one 32-wide block) and a one-layer Mamba, made
+// by synth and then cut to a vocabulary of fuzzVocab tokens (see
+// shrinkVocab), 1 to 7 KB each. The fuzzer's cost per execution grows with
+// the input, and every input that finds new code is minimised, which
+// takes time quadratic in its size (up to -fuzzminimizetime, a minute):
+// seeds of ~20 KB (synth's smallest vocabulary) held it to a few
+// executions a minute.
 func fuzzModels(f *testing.F) [][]byte {
 	var out [][]byte
 	for _, spec := range []synth.Spec{
@@ -284,13 +288,55 @@ func fuzzModels(f *testing.F) [][]byte {
 		var buf bytes.Buffer
 		_, err := spec.WriteTo(&buf)
 		require.NoError(f, err)
-		// A seed that does not load would only search the error paths.
-		m, err := OpenBytes(buf.Bytes(), "fuzz")
+		b := shrinkVocab(f, buf.Bytes())
+		// A seed that does not load and evaluate would only search the
+		// error paths.
+		m, err := OpenBytes(b, "fuzz")
 		require.NoError(f, err)
+		s, err := m.NewSession(SessionOptions{Ctx: 4, Batch: 2, Threads: 1})
+		require.NoError(f, err)
+		require.NoError(f, s.Prefill(context.Background(), []int32{1, 2, 3}, nil))
+		s.Close()
 		require.NoError(f, m.Close())
-		out = append(out, buf.Bytes())
+		out = append(out, b)
 	}
 	return out
+}
+
+// fuzzVocab is the vocabulary of the fuzz seeds: <unk>, <s>, </s> and the
+// first byte tokens.
+const fuzzVocab = 8
+
+// shrinkVocab rewrites a synth model with only its first fuzzVocab tokens:
+// tokenizer arrays and embedding rows cut, the vocabulary size set.
+func shrinkVocab(f *testing.F, b []byte) []byte {
+	g, err := gguf.OpenBytes(b)
+	require.NoError(f, err)
+	w := gguf.NewWriter()
+	for _, kv := range g.KV {
+		x := any(kv.Value)
+		switch {
+		case strings.HasSuffix(kv.Key, ".vocab_size"):
+			x = uint32(fuzzVocab)
+		case kv.Value.Type() == gguf.TypeArray && kv.Value.Len() > fuzzVocab:
+			x = reflect.ValueOf(kv.Value.Any()).Slice(0, fuzzVocab).Interface()
+		}
+		require.NoError(f, w.Set(kv.Key, x))
+	}
+	for _, ti := range g.Tensors {
+		raw, err := g.RawTensorData(ti.Name)
+		require.NoError(f, err)
+		dims := ti.Dims
+		if ti.Name == "token_embd.weight" {
+			raw = raw[:len(raw)/int(dims[1])*fuzzVocab]
+			dims = []uint64{dims[0], fuzzVocab}
+		}
+		require.NoError(f, w.AddTensor(ti.Name, ti.Type, dims, raw))
+	}
+	var out bytes.Buffer
+	_, err = w.WriteTo(&out)
+	require.NoError(f, err)
+	return out.Bytes()
 }
 
 // FuzzOpenBytes: any bytes load with an error or as a model that then
