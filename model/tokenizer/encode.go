@@ -64,7 +64,7 @@ func (e *encoder) encodeLarge(text string, parseSpecial bool, out []int32) []int
 func (e *encoder) encodeChunked(text string, parseSpecial bool, chunk int, out []int32) []int32 {
 	prevSpecial := true
 	for start, pos := 0, 0; pos < len(text); {
-		end, forced, _ := nextSegment(e.t, text[pos:], parseSpecial, true)
+		end, forced, _, _ := nextSegment(e.t, text[pos:], parseSpecial, true, 0)
 		pos += end
 		if forced || pos-start >= chunk || pos == len(text) {
 			out, prevSpecial = e.encode(text[start:pos], parseSpecial, prevSpecial, out)

@@ -12,29 +12,32 @@ var maxStretch = 1 << 20
 // Stream) or, when none lies within maxStretch bytes, forcedCut (forced is
 // true). Text after a forced cut is tokenised on its own, as if it started
 // the input (without its BOS and space prefix). ok is false when text is
-// too short to tell and more may follow (eof false).
-func nextSegment[S string | []byte](t *Tokenizer, text S, parseSpecial, eof bool) (end int, forced, ok bool) {
+// too short to tell and more may follow (eof false); then the next call,
+// with more text, may start looking at from = resume (no cut point below
+// it can appear: more text only adds what a special token overlaps).
+func nextSegment[S string | []byte](t *Tokenizer, text S, parseSpecial, eof bool, from int) (end int, forced, ok bool, resume int) {
 	// A cut is only certain once every special token that could overlap it
 	// has been seen.
 	look := t.specials.maxLen + 2
-	for y := 2; y < len(text) && y <= maxStretch; y++ {
+	y := max(from, 2)
+	for ; y < len(text) && y <= maxStretch; y++ {
 		if text[y-1] != '\n' {
 			continue
 		}
 		if c, isCut := cutBefore(t, text, y, parseSpecial); isCut && c <= maxStretch {
 			if !eof && c+look > len(text) {
-				return 0, false, false
+				return 0, false, false, y
 			}
-			return c, false, true
+			return c, false, true, 0
 		}
 	}
 	switch {
 	case len(text) <= maxStretch && eof:
-		return len(text), false, true
+		return len(text), false, true, 0
 	case len(text) < maxStretch+look && !eof:
-		return 0, false, false
+		return 0, false, false, y
 	}
-	return forcedCut(t, text, parseSpecial), true, true
+	return forcedCut(t, text, parseSpecial), true, true, 0
 }
 
 // forcedCut picks where to cut a stretch longer than maxStretch: the last

@@ -34,7 +34,7 @@ func TestForcedCut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			end, forced, ok := nextSegment(tk, tt.text, true, true)
+			end, forced, ok, _ := nextSegment(tk, tt.text, true, true, 0)
 			require.True(t, ok)
 			require.True(t, forced)
 			assert.Equal(t, tt.want, end)

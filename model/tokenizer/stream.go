@@ -36,6 +36,7 @@ type Stream struct {
 	ChunkSize int
 
 	buf         []byte
+	scanned     int  // the unfinished segment at buf[0] has no cut point below this
 	prevSpecial bool // the text so far ended with a special token (or is empty)
 	started     bool
 	eof, done   bool
@@ -123,12 +124,18 @@ func (s *Stream) fill() error {
 // segment (see nextSegment), stopping after a forced cut, which must end
 // the text given to one encode call; or 0.
 func (s *Stream) findCut() int {
-	pos := 0
+	pos, from := 0, s.scanned
+	s.scanned = 0
 	for pos < len(s.buf) {
-		end, forced, ok := nextSegment(s.t, s.buf[pos:], s.parseSpecial, s.eof)
+		end, forced, ok, resume := nextSegment(s.t, s.buf[pos:], s.parseSpecial, s.eof, from)
 		if !ok {
+			// Relative to buf[pos:], which Next moves to the front. Small
+			// reads into a long segment would otherwise scan it again
+			// from its start each time.
+			s.scanned = resume
 			break
 		}
+		from = 0
 		pos += end
 		if forced {
 			break
