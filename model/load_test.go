@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -268,17 +269,81 @@ func f32Bytes(v []float32) []byte {
 	return out
 }
 
-// FuzzOpenBytes: any bytes load with an error or as a model that then
-// evaluates a token without panicking.
-func FuzzOpenBytes(f *testing.F) {
-	// Small seeds keep the fuzzer fast: a one-layer llama in F32 and Q8_0.
-	for _, wt := range []lc.DType{lc.F32, lc.Q8_0} {
-		spec := synth.Spec{Name: "fuzz", WType: wt, Seed: 1,
-			Llama: &synth.LlamaShape{Embd: 32, Layers: 1, Heads: 2, KVHeads: 1, FF: 32, Vocab: 260, Ctx: 64}}
+// fuzzModels are tiny models that load and evaluate: a one-layer llama in
+// F32 and in Q8_0 (rows of one 32-wide block) and a one-layer Mamba, made
+// by synth and then cut to a vocabulary of fuzzVocab tokens (see
+// shrinkVocab), 1 to 7 KB each. The fuzzer's cost per execution grows with
+// the input, and every input that finds new code is minimised, which
+// takes time quadratic in its size (up to -fuzzminimizetime, a minute):
+// seeds of ~20 KB (synth's smallest vocabulary) held it to a few
+// executions a minute.
+func fuzzModels(f *testing.F) [][]byte {
+	var out [][]byte
+	for _, spec := range []synth.Spec{
+		{WType: lc.F32, Llama: &synth.LlamaShape{Embd: 8, Layers: 1, Heads: 2, KVHeads: 1, FF: 8, Vocab: 260, Ctx: 16, Tied: true}},
+		{WType: lc.Q8_0, Llama: &synth.LlamaShape{Embd: 32, Layers: 1, Heads: 2, KVHeads: 1, FF: 32, Vocab: 260, Ctx: 16, Tied: true}},
+		{WType: lc.F32, Mamba: &synth.MambaShape{Embd: 4, Layers: 1, DState: 2, DConv: 2, DtRank: 1, Expand: 2, Vocab: 260, Ctx: 16, Tied: true}},
+	} {
+		spec.Name, spec.Seed = "fuzz", 1
 		var buf bytes.Buffer
 		_, err := spec.WriteTo(&buf)
 		require.NoError(f, err)
-		f.Add(buf.Bytes())
+		b := shrinkVocab(f, buf.Bytes())
+		// A seed that does not load and evaluate would only search the
+		// error paths.
+		m, err := OpenBytes(b, "fuzz")
+		require.NoError(f, err)
+		s, err := m.NewSession(SessionOptions{Ctx: 4, Batch: 2, Threads: 1})
+		require.NoError(f, err)
+		require.NoError(f, s.Prefill(context.Background(), []int32{1, 2, 3}, nil))
+		s.Close()
+		require.NoError(f, m.Close())
+		out = append(out, b)
+	}
+	return out
+}
+
+// fuzzVocab is the vocabulary of the fuzz seeds: <unk>, <s>, </s> and the
+// first byte tokens.
+const fuzzVocab = 8
+
+// shrinkVocab rewrites a synth model with only its first fuzzVocab tokens:
+// tokenizer arrays and embedding rows cut, the vocabulary size set.
+func shrinkVocab(f *testing.F, b []byte) []byte {
+	g, err := gguf.OpenBytes(b)
+	require.NoError(f, err)
+	w := gguf.NewWriter()
+	for _, kv := range g.KV {
+		x := any(kv.Value)
+		switch {
+		case strings.HasSuffix(kv.Key, ".vocab_size"):
+			x = uint32(fuzzVocab)
+		case kv.Value.Type() == gguf.TypeArray && kv.Value.Len() > fuzzVocab:
+			x = reflect.ValueOf(kv.Value.Any()).Slice(0, fuzzVocab).Interface()
+		}
+		require.NoError(f, w.Set(kv.Key, x))
+	}
+	for _, ti := range g.Tensors {
+		raw, err := g.RawTensorData(ti.Name)
+		require.NoError(f, err)
+		dims := ti.Dims
+		if ti.Name == "token_embd.weight" {
+			raw = raw[:len(raw)/int(dims[1])*fuzzVocab]
+			dims = []uint64{dims[0], fuzzVocab}
+		}
+		require.NoError(f, w.AddTensor(ti.Name, ti.Type, dims, raw))
+	}
+	var out bytes.Buffer
+	_, err = w.WriteTo(&out)
+	require.NoError(f, err)
+	return out.Bytes()
+}
+
+// FuzzOpenBytes: any bytes load with an error or as a model that then
+// evaluates a token without panicking.
+func FuzzOpenBytes(f *testing.F) {
+	for _, b := range fuzzModels(f) {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := OpenBytes(data, "fuzz")

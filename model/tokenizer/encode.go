@@ -52,9 +52,9 @@ func (t *Tokenizer) newEncoder() *encoder {
 	return e
 }
 
-// largeChunk is the size above which Encode works through the text in
-// pieces of about this size, cut where Stream would cut: the result is the
-// same and the scratch memory stays bounded.
+// largeChunk is the size of the pieces Encode works through a text in,
+// cut where Stream would cut (see nextSegment): the result is the same and
+// the scratch memory stays bounded.
 const largeChunk = 1 << 20
 
 func (e *encoder) encodeLarge(text string, parseSpecial bool, out []int32) []int32 {
@@ -63,20 +63,14 @@ func (e *encoder) encodeLarge(text string, parseSpecial bool, out []int32) []int
 
 func (e *encoder) encodeChunked(text string, parseSpecial bool, chunk int, out []int32) []int32 {
 	prevSpecial := true
-	for len(text) > 2*chunk {
-		cut := 0
-		for y := chunk; y < len(text) && cut == 0; y++ {
-			if c, ok := cutBefore(e.t, text, y, parseSpecial); ok {
-				cut = c
-			}
+	for start, pos := 0, 0; pos < len(text); {
+		end, forced, _, _ := nextSegment(e.t, text[pos:], parseSpecial, true, 0)
+		pos += end
+		if forced || pos-start >= chunk || pos == len(text) {
+			out, prevSpecial = e.encode(text[start:pos], parseSpecial, prevSpecial, out)
+			start = pos
 		}
-		if cut == 0 {
-			break
-		}
-		out, prevSpecial = e.encode(text[:cut], parseSpecial, prevSpecial, out)
-		text = text[cut:]
 	}
-	out, _ = e.encode(text, parseSpecial, prevSpecial, out)
 	return out
 }
 

@@ -20,9 +20,11 @@ import (
 // off (cut before Y); the deepseek pre-tokenizers
 // split every newline off. In addition no special token may overlap the
 // cut, and for SentencePiece vocabularies no token may contain "\nY" and no
-// multi-byte character may straddle the cut. Text without such a point (one
-// endless line, or lines that all start with a space) is buffered until one
-// appears or the input ends: memory grows, the result stays exact.
+// multi-byte character may straddle the cut. Text without such a point for
+// more than maxStretch bytes (one endless line, CRLF text, lines that all
+// start with a space) is cut by a fixed rule (forcedCut), which Encode
+// follows too: memory stays bounded, and only such stretches may get ids
+// that differ from llama.cpp's, which tokenises the whole text at once.
 type Stream struct {
 	t            *Tokenizer
 	r            io.Reader
@@ -34,7 +36,7 @@ type Stream struct {
 	ChunkSize int
 
 	buf         []byte
-	scanned     int  // cut points below this were already ruled out
+	scanned     int  // the unfinished segment at buf[0] has no cut point below this
 	prevSpecial bool // the text so far ended with a special token (or is empty)
 	started     bool
 	eof, done   bool
@@ -54,12 +56,10 @@ func (s *Stream) Next() ([]int32, error) {
 		if cut := s.findCut(); cut > 0 {
 			ids := s.encode(string(s.buf[:cut]))
 			s.buf = s.buf[:copy(s.buf, s.buf[cut:])]
-			s.scanned = 0
 			return ids, nil
 		}
 		if s.eof {
-			ids := s.encode(string(s.buf))
-			s.buf = s.buf[:0]
+			ids := s.encode("")
 			if s.addSpecial && s.t.addEOS {
 				ids = append(ids, s.t.special.eos)
 			}
@@ -120,17 +120,28 @@ func (s *Stream) fill() error {
 	return nil
 }
 
-// findCut returns the last safe cut point in the buffer, or 0.
+// findCut returns where the buffer can be cut: the end of its last whole
+// segment (see nextSegment), stopping after a forced cut, which must end
+// the text given to one encode call; or 0.
 func (s *Stream) findCut() int {
-	b := s.buf
-	lo := max(s.scanned-s.t.specials.maxLen-2, 2)
-	defer func() { s.scanned = len(b) }()
-	for y := len(b) - 1; y >= lo; y-- {
-		if cut, ok := cutBefore(s.t, b, y, s.parseSpecial); ok {
-			return cut
+	pos, from := 0, s.scanned
+	s.scanned = 0
+	for pos < len(s.buf) {
+		end, forced, ok, resume := nextSegment(s.t, s.buf[pos:], s.parseSpecial, s.eof, from)
+		if !ok {
+			// Relative to buf[pos:], which Next moves to the front. Small
+			// reads into a long segment would otherwise scan it again
+			// from its start each time.
+			s.scanned = resume
+			break
+		}
+		from = 0
+		pos += end
+		if forced {
+			break
 		}
 	}
-	return 0
+	return pos
 }
 
 // cutBefore checks the cut rule (see Stream) for the newline run that ends

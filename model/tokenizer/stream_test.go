@@ -117,8 +117,8 @@ func requireSameIDs(t *testing.T, want, got []int32, msg string, args ...any) {
 	require.Equal(t, len(want), len(got), fmt.Sprintf(msg, args...))
 }
 
-// TestEncodeChunkedEqualsWhole: Encode cuts texts over 2 MiB into pieces
-// the way Stream does; with a small piece size the ids stay the same.
+// TestEncodeChunkedEqualsWhole: Encode works through a text in pieces cut
+// where Stream cuts; with a small piece size the ids stay the same.
 func TestEncodeChunkedEqualsWhole(t *testing.T) {
 	texts := streamTexts(t)
 	for _, name := range vocabNames {
