@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -17,6 +18,12 @@ type GenerateOptions struct {
 	// IgnoreEOG keeps generating past end-of-generation tokens (</s>,
 	// <|eot_id|>, ...), which are otherwise not returned and end the stream.
 	IgnoreEOG bool
+	// Stop ends generation at the first of these texts in the output
+	// (llama.cpp's reverse prompts, an API's stop strings). The stop text
+	// itself is not returned; text that might be its start is held back
+	// until it is clear that it is not. The token that completed it is
+	// the last one evaluated.
+	Stop []string
 }
 
 // Token is one generated token.
@@ -59,6 +66,7 @@ func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Tok
 		}
 		tok := s.m.tok
 		var text utf8Stream
+		stop := stopText{stops: o.Stop}
 		for i := 0; o.MaxTokens <= 0 || i < o.MaxTokens; i++ {
 			if err := ctx.Err(); err != nil {
 				yield(Token{}, err)
@@ -66,14 +74,20 @@ func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Tok
 			}
 			id := sampler.Sample(s.logits, s.Tokens())
 			if tok != nil && !o.IgnoreEOG && tok.IsEOG(id) {
-				if rest := text.flush(); rest != "" {
+				rest, _ := stop.add(text.flush())
+				if rest += stop.flush(); rest != "" {
 					yield(Token{ID: -1, Text: rest}, nil)
 				}
 				return
 			}
 			t := Token{ID: id}
+			stopped := false
 			if tok != nil {
-				t.Text = text.add(tok.Piece(id), o.MaxTokens > 0 && i == o.MaxTokens-1)
+				last := o.MaxTokens > 0 && i == o.MaxTokens-1
+				t.Text, stopped = stop.add(text.add(tok.Piece(id), last))
+				if last && !stopped {
+					t.Text += stop.flush()
+				}
 			}
 			more := yield(t, nil)
 			if _, err := s.Decode(id); err != nil {
@@ -82,7 +96,7 @@ func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Tok
 				}
 				return
 			}
-			if !more {
+			if !more || stopped {
 				return
 			}
 		}
@@ -119,5 +133,50 @@ func (u *utf8Stream) add(b []byte, last bool) string {
 func (u *utf8Stream) flush() string {
 	out := string(u.pending)
 	u.pending = u.pending[:0]
+	return out
+}
+
+// stopText finds stop strings in a stream of text, holding back what may
+// be the start of one.
+type stopText struct {
+	stops []string
+	held  string
+}
+
+// add appends text and returns what may be given out: all of it before the
+// first stop string (stopped true), or all but the longest end that begins
+// some stop string.
+func (st *stopText) add(text string) (out string, stopped bool) {
+	if len(st.stops) == 0 {
+		return text, false
+	}
+	buf := st.held + text
+	first := -1
+	for _, s := range st.stops {
+		if i := strings.Index(buf, s); s != "" && i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	if first >= 0 {
+		st.held = ""
+		return buf[:first], true
+	}
+	keep := 0
+	for _, s := range st.stops {
+		for n := min(len(s)-1, len(buf)); n > keep; n-- {
+			if strings.HasSuffix(buf, s[:n]) {
+				keep = n
+				break
+			}
+		}
+	}
+	st.held = buf[len(buf)-keep:]
+	return buf[:len(buf)-keep], false
+}
+
+// flush gives out what is held back (the stream ended without a stop).
+func (st *stopText) flush() string {
+	out := st.held
+	st.held = ""
 	return out
 }

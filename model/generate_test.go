@@ -111,3 +111,66 @@ func TestGenerateStops(t *testing.T) {
 		assert.Equal(t, len(prompt)+3, s.Pos(), "the token the caller stopped at is evaluated too")
 	})
 }
+
+func TestStopText(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		stops  []string
+		pieces []string
+		want   []string // what each add gives out
+		stop   int      // index of the piece that completes a stop, -1 for none
+		rest   string   // flush at the end
+	}{
+		{"none", nil, []string{"ab", "c"}, []string{"ab", "c"}, -1, ""},
+		{"inside one piece", []string{"User:"}, []string{"Hi User: yo"}, []string{"Hi "}, 0, ""},
+		{"across pieces", []string{"User:"}, []string{"Hi Us", "er", ": more"}, []string{"Hi ", "", ""}, 2, ""},
+		{"a false start is given out", []string{"User:"}, []string{"Hi Us", "ually"}, []string{"Hi ", "Usually"}, -1, ""},
+		{"held at the end", []string{"User:"}, []string{"Hi Use"}, []string{"Hi "}, -1, "Use"},
+		{"the earliest of two", []string{"###", "Q:"}, []string{"a Q: b ###"}, []string{"a "}, 0, ""},
+		{"multi-byte", []string{"»"}, []string{"x\xc2", "\xbb y"}, []string{"x", ""}, 1, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := stopText{stops: c.stops}
+			stop := -1
+			for i, p := range c.pieces {
+				out, stopped := st.add(p)
+				assert.Equal(t, c.want[i], out, "piece %d", i)
+				if stopped {
+					stop = i
+					break
+				}
+			}
+			assert.Equal(t, c.stop, stop)
+			assert.Equal(t, c.rest, st.flush())
+		})
+	}
+}
+
+// TestGenerateStopStrings: generation ends at a stop string, which is not
+// returned; the text before it is what a run without stops gives.
+func TestGenerateStopStrings(t *testing.T) {
+	m := openTest(t, storiesPath)
+	tok, err := m.Tokenizer()
+	require.NoError(t, err)
+	prompt := tok.Encode("Once upon a time, there was a little girl", true, false)
+	run := func(o GenerateOptions) (int, string) {
+		s := newTestSession(t, m, SessionOptions{Ctx: 256})
+		require.NoError(t, s.Prefill(context.Background(), prompt, nil))
+		ids, text, err := collect(t, s, context.Background(), o)
+		require.NoError(t, err)
+		assert.Equal(t, len(prompt)+len(ids), s.Pos(), "every returned token is in the session")
+		return len(ids), text
+	}
+	_, full := run(GenerateOptions{MaxTokens: 60})
+	i := strings.Index(full[10:], " ")
+	require.Positive(t, i)
+	word := full[10:][i:]
+	word = word[:1+strings.IndexAny(word[1:]+" ", " .,")]
+	require.NotEmpty(t, strings.TrimSpace(word))
+	at := strings.Index(full, word)
+	n, stopped := run(GenerateOptions{MaxTokens: 60, Stop: []string{"zzz", word}})
+	assert.Equal(t, full[:at], stopped, "stop %q", word)
+	assert.Less(t, n, 60)
+	_, same := run(GenerateOptions{MaxTokens: 60, Stop: []string{"a word the model never writes: qqqq"}})
+	assert.Equal(t, full, same, "held-back text is given out when no stop comes")
+}

@@ -165,7 +165,7 @@ var placeholders = map[string]string{
 	"m": "MODEL", "o": "FILE", "tokens": "FILE", "svg": "FILE", "haystack": "FILE",
 	"cache": "DIR", "attn": "POLICY", "kv": "TYPE", "rope-scaling": "METHOD",
 	"shape": "NAME", "compare": "LIST", "lengths": "LIST", "depths": "LIST",
-	"p": "TEXT", "f": "FILE", "keep": "N", "needle": "TEXT", "question": "TEXT", "answer": "TEXT",
+	"p": "TEXT", "stop": "TEXT", "f": "FILE", "keep": "N", "needle": "TEXT", "question": "TEXT", "answer": "TEXT",
 	"scorer": "NAME", "map": "NAME", "depth": "LIST",
 	"rope-scale": "F", "rope-freq-scale": "F", "rope-freq-base": "F", "yarn-orig-ctx": "N", "yarn-beta-fast": "F",
 	"yarn-beta-slow": "F", "yarn-ext-factor": "F", "yarn-attn-factor": "F",

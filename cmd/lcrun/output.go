@@ -24,7 +24,7 @@ func (r *longRun) generate(ctx context.Context, s *model.Session) (err error) {
 			err = ferr
 		}
 	}()
-	opts := model.GenerateOptions{MaxTokens: r.c.n, Sampler: model.NewSampler(r.c.sampler), IgnoreEOG: r.c.ignoreEOS}
+	opts := model.GenerateOptions{MaxTokens: r.c.n, Sampler: model.NewSampler(r.c.sampler), IgnoreEOG: r.c.ignoreEOS, Stop: r.c.stop}
 	for t, err := range s.Generate(ctx, opts) {
 		if err != nil {
 			return err

@@ -28,7 +28,7 @@ TinyStories model. For inputs past the model's trained context use the RoPE
 scaling flags; --attn bounds the KV cache; --cache keeps states on disk so
 that asking again about the same input skips its prefill.`,
 			groups: []flagGroup{
-				{"Input and output", []string{"m", "f", "p", "n", "ignore-eos", "json", "quiet", "verbose"}},
+				{"Input and output", []string{"m", "f", "p", "n", "ignore-eos", "stop", "json", "quiet", "verbose"}},
 				{"Sampling", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
 				{"Context, memory and cache", []string{"ctx", "max-mem", "max-file-size", "cache", "cache-max"}},
 				evalGroup, ropeGroup,
@@ -58,6 +58,8 @@ type runConfig struct {
 	sampler   model.SamplerOptions
 	session   sessionFlags
 
+	stop []string // --stop texts
+
 	// Long inputs (longrun.go).
 	cacheDir    string
 	cacheMax    int64
@@ -79,6 +81,14 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	fs.Var(signedCountFlag{&c.n}, "n", "tokens to generate; -1 = until an end-of-generation token or a full --ctx (or the model's context)")
 	alias(fs, "n", "n-predict")
 	fs.BoolVar(&c.ignoreEOS, "ignore-eos", false, "keep generating past end-of-generation tokens (</s>)")
+	fs.Func("stop", "end the answer at this text, not printed (repeatable)", func(v string) error {
+		if v == "" {
+			return fmt.Errorf("an empty stop text would stop at once")
+		}
+		c.stop = append(c.stop, v)
+		return nil
+	})
+	alias(fs, "stop", "r", "reverse-prompt")
 	fs.Var(countFlag{&c.ctx}, "ctx", "context in tokens, e.g. 4096, 32K (default: input + -n)")
 	alias(fs, "ctx", "c", "ctx-size")
 	fs.Int64Var(&c.seed, "seed", -1, "sampling seed (-1 = random)")

@@ -138,3 +138,18 @@ func TestModelFromEnvironmentIsNamed(t *testing.T) {
 	assert.Contains(t, errOut, "gone.gguf")
 	assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
 }
+
+// --stop ends the answer before the first stop text; without it the same
+// run goes on past it.
+func TestRunStop(t *testing.T) {
+	m := "-m=" + testdata + "/stories260K.gguf"
+	code, full, errOut := runLcrun(m, "-p", "Once upon a time", "-n", "40", "--temp", "0")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, full, " named ")
+	code, stopped, errOut := runLcrun(m, "-p", "Once upon a time", "-n", "40", "--temp", "0", "--stop", "named", "--stop", "zebra")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, full[:strings.Index(full, "named")]+"\n", stopped)
+	code, _, errOut = runLcrun(m, "-p", "Once", "--stop", "")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "empty stop text")
+}
