@@ -38,17 +38,11 @@ type Plan struct {
 
 // Available is how much more memory the process may take, and what says
 // so ("MemAvailable", "cgroup memory.max"); Bytes 0 = unknown.
-type Available struct {
-	Bytes  int64
-	Source string
-}
+type Available = sysmem.Limit
 
 // available is the machine's free memory as lcrun counts it everywhere:
 // the smallest of MemAvailable and the cgroup limits.
-func available() Available {
-	l := sysmem.Available()
-	return Available{Bytes: l.Bytes, Source: l.Source}
-}
+func available() Available { return sysmem.Available() }
 
 // PlanInput is the sequence a plan is for.
 type PlanInput struct {
@@ -162,7 +156,7 @@ func (p *Plan) alternatives() []Alternative {
 	}
 	var out []Alternative
 	for _, t := range []lc.DType{lc.F16, lc.Q8_0} {
-		if kvBytesPerValue(t) < kvBytesPerValue(p.Options.KV) {
+		if kvSmaller(t, p.Options.KV) {
 			o := p.Options
 			o.KV = t
 			if fits(o) {
@@ -191,15 +185,12 @@ func (p *Plan) alternatives() []Alternative {
 	return append(out, Alternative{Recurrent: true})
 }
 
-// kvBytesPerValue orders the KV types by size.
-func kvBytesPerValue(t lc.DType) int {
-	switch t {
-	case lc.F32:
-		return 4
-	case lc.F16:
-		return 2
-	}
-	return 1
+// kvSmaller says whether a cache of type a is smaller than one of b (rows
+// of a block's worth of values, as lcrun.KVRowBytes lays them out).
+func kvSmaller(a, b lc.DType) bool {
+	ra, errA := lc.KVRowBytes(a, lc.QK)
+	rb, errB := lc.KVRowBytes(b, lc.QK)
+	return errA == nil && errB == nil && ra < rb
 }
 
 // Measure times the machine on the model with the plan's own options over

@@ -28,37 +28,25 @@ func readHead(path string) ([]byte, error) {
 // NotText says why a whole text (a prompt, say) is not text by the rule
 // files and standard input follow: a NUL byte, or bytes that are not
 // UTF-8; "" for text.
-func NotText(b []byte) string {
+func NotText(b []byte) string { return textReason(b, false) }
+
+// binaryReason says why head (the start of a file) looks binary, or ""
+// for text: a NUL byte, or bytes that are not UTF-8. A multi-byte
+// character cut by the end of head is not held against it.
+func binaryReason(head []byte) string { return textReason(head, len(head) == HeadBytes) }
+
+// textReason is the text rule; cut: b is the start of a longer text, so a
+// character cut at its end is not held against it.
+func textReason(b []byte, cut bool) string {
 	for i, c := range b {
 		if c == 0 {
 			return fmt.Sprintf("NUL byte at offset %d", i)
 		}
 	}
-	if !utf8.Valid(b) {
-		for i := 0; i < len(b); {
-			r, size := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && size <= 1 {
-				return fmt.Sprintf("invalid UTF-8 at offset %d", i)
-			}
-			i += size
-		}
-	}
-	return ""
-}
-
-// binaryReason says why head (the start of a file) looks binary, or ""
-// for text: a NUL byte, or bytes that are not UTF-8. A multi-byte
-// character cut by the end of head is not held against it.
-func binaryReason(head []byte) string {
-	for i, b := range head {
-		if b == 0 {
-			return fmt.Sprintf("NUL byte at offset %d", i)
-		}
-	}
-	for i := 0; i < len(head); {
-		r, size := utf8.DecodeRune(head[i:])
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size <= 1 {
-			if !utf8.FullRune(head[i:]) && len(head) == HeadBytes {
+			if cut && !utf8.FullRune(b[i:]) {
 				break // cut by the head's end
 			}
 			return fmt.Sprintf("invalid UTF-8 at offset %d", i)

@@ -53,7 +53,8 @@ type Options struct {
 	// (standard input, a pipe).
 	Keep bool
 	// Warn receives what the cache has to say about entries it skips or
-	// cannot write (one line each); nil: discarded.
+	// cannot write, a message each (an error quoted in one may span lines:
+	// a CLI puts it on one); nil: discarded.
 	Warn func(msg string)
 }
 

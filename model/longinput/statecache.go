@@ -3,7 +3,6 @@ package longinput
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lcrun/lcrun/model"
@@ -43,7 +42,7 @@ func (sc *stateCache) resume(s *model.Session, inputLen int, needLogits bool, wa
 		case errors.Is(err, prefixcache.ErrCorrupt):
 			continue // warned by the cache
 		case err != nil:
-			warn(fmt.Sprintf("cache: ignoring the state of %d tokens: %v", mt.Tokens, oneLine(err.Error())))
+			warn(fmt.Sprintf("cache: ignoring the state of %d tokens: %v", mt.Tokens, err))
 			s.Reset()
 			continue
 		case s.Pos() != mt.Tokens:
@@ -60,9 +59,6 @@ func (sc *stateCache) resume(s *model.Session, inputLen int, needLogits bool, wa
 	}
 	return 0
 }
-
-// oneLine keeps a message on one line of a warning.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // roll feeds the prefill's tokens to the prefix key. When it passes the
 // resumed length it checks that the text still has the prefix it had when
