@@ -28,10 +28,9 @@ type Pool struct {
 	next atomic.Int64
 
 	// pending counts the helpers still inside the current loop; the last
-	// one to finish wakes the caller if it went to sleep (callerSleeping).
-	pending        atomic.Int32
-	callerSleeping atomic.Bool
-	callerWake     chan struct{} // capacity 1
+	// one to finish signals callerWake, where the caller may be parked.
+	pending    atomic.Int32
+	callerWake chan struct{} // capacity 1
 
 	// watch decides how long the pollers poll (see spinLong).
 	watch cpuWatch
@@ -55,11 +54,11 @@ type worker struct {
 
 	// Handing a loop to helper i >= 1: the caller stores a new generation
 	// in mail; the helper, spinning or woken, runs the loop once per
-	// generation it sees. A helper that found no mail while polling sets
-	// sleeping and blocks on wake (capacity 1, so the caller never blocks).
-	mail     atomic.Uint64
-	sleeping atomic.Bool
-	wake     chan struct{}
+	// generation it sees. A helper that found no mail while polling blocks
+	// on wake, which the caller signals with every mail (capacity 1, so the
+	// caller never blocks).
+	mail atomic.Uint64
+	wake chan struct{}
 }
 
 // quitMail is the mail that tells a helper to exit (Close).
@@ -162,25 +161,24 @@ func (p *Pool) Close() {
 func (p *Pool) serve(w *worker) {
 	seen := uint64(0)
 	for {
-		await(mailChanged{w, seen}, &w.sleeping, w.wake, &p.watch)
+		await(mailChanged{w, seen}, w.wake, &p.watch)
 		m := w.mail.Load()
 		if m == quitMail {
 			return
 		}
 		seen = m
 		p.drain(w)
-		if p.pending.Add(-1) == 0 && p.callerSleeping.Load() {
-			signal(p.callerWake)
+		if p.pending.Add(-1) == 0 {
+			signal(p.callerWake) // always: see parallel
 		}
 	}
 }
 
-// await returns once c is ready: it polls (see spinLong), then sets
-// sleeping, checks once more and blocks on wake, which whoever makes c
-// ready signals when it sees sleeping set. (Atomics are sequentially
-// consistent: either that side sees sleeping, or the check after setting
-// it sees c ready.) A stale signal only costs another look.
-func await[C interface{ ready() bool }](c C, sleeping *atomic.Bool, wake chan struct{}, watch *cpuWatch) {
+// await returns once c is ready: it polls (see spinLong), then blocks on
+// wake, which whoever makes c ready signals after doing so, every time: a
+// signal sent before the wait is the token waiting in the channel. A stale
+// token only costs another look.
+func await[C interface{ ready() bool }](c C, wake chan struct{}, watch *cpuWatch) {
 	start := time.Since(epoch)
 	budget, watching := spinLong, true
 	if watch.contended(start) {
@@ -212,13 +210,7 @@ func await[C interface{ ready() bool }](c C, sleeping *atomic.Bool, wake chan st
 		}
 	}
 	for !c.ready() {
-		sleeping.Store(true)
-		if c.ready() {
-			sleeping.Store(false)
-			return
-		}
 		<-wake
-		sleeping.Store(false)
 	}
 }
 
@@ -270,12 +262,16 @@ func (p *Pool) parallel(n int, j job) {
 	p.pending.Store(int32(k - 1))
 	for _, w := range p.workers[1:k] {
 		w.mail.Store(w.mail.Load() + 1) // only the caller writes mail (under p.mu)
-		if w.sleeping.Load() {
-			signal(w.wake)
-		}
+		// Signal whether or not the helper says it sleeps: skipping the send
+		// when the flag reads false relied on the store of mail and the load
+		// of the flag staying in order, and under qemu-aarch64 on an x86 host
+		// they did not (a CI run parked caller and helper for good). A send
+		// on the 1-slot channel costs tens of ns; a stale token only makes
+		// the next park look once more.
+		signal(w.wake)
 	}
 	p.drain(p.workers[0])
-	await(helpersDone{p}, &p.callerSleeping, p.callerWake, &p.watch)
+	await(helpersDone{p}, p.callerWake, &p.watch)
 	p.job = nil
 }
 
