@@ -51,10 +51,10 @@ func elemAlign(t DType) uintptr {
 // or by dequantising rows to float32.
 func matmulSupports(t DType) bool {
 	switch t {
-	case F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K:
+	case F32, F16, BF16:
 		return true
 	}
-	return t.Quantized() && CanDequantize(t)
+	return t.Quantized() && (hasQuantTile(t) || CanDequantize(t))
 }
 
 // rowBytes is the byte length of one row (valid for matrices NewMatrix made).
@@ -165,22 +165,29 @@ func (p *Pool) matmul(dst []float32, w Matrix, x []float32, n int) {
 		j := &p.mm.half
 		j.set(dst, w.Data, x, k, rows, n, k, k, t, p.threads)
 		p.parallel(j.plan.items(), j)
-	case Q8_0, Q4_0, Q4_K, Q6_K:
+	default:
+		if !hasQuantTile(w.Type) {
+			p.matmulDequant(dst, w, x, n)
+			return
+		}
 		t, act := quantTile(w.Type)
 		xq := p.quantizeActivations(act, x, n, k)
 		xrb, _ := act.RowBytes(k)
 		j := &p.mm.quant
 		j.set(dst, w.Data, xq, k, rows, n, w.rowBytes(), xrb, t, p.threads)
 		p.parallel(j.plan.items(), j)
-	default:
-		j := &p.mm.deq
-		j.dst, j.w, j.x, j.k, j.rows, j.n = dst, w, x, k, rows, n
-		j.t = matmulF32K.fn
-		// Rows dequantised per item: enough to keep the f32 tile busy,
-		// little enough to stay in L2 as float32.
-		j.plan = planMatmul(rows, n, 4*k, j.t.mr, n, p.threads)
-		p.parallel(j.plan.items(), j)
 	}
+}
+
+// matmulDequant is MatMul for quantised types without a tile of their own.
+func (p *Pool) matmulDequant(dst []float32, w Matrix, x []float32, n int) {
+	j := &p.mm.deq
+	j.dst, j.w, j.x, j.k, j.rows, j.n = dst, w, x, w.Cols, w.Rows, n
+	j.t = matmulF32K.fn
+	// Rows dequantised per item: enough to keep the f32 tile busy,
+	// little enough to stay in L2 as float32.
+	j.plan = planMatmul(w.Rows, n, 4*w.Cols, j.t.mr, n, p.threads)
+	p.parallel(j.plan.items(), j)
 }
 
 // matmulPlan splits rows x n into items of rb rows by cb columns.

@@ -39,9 +39,7 @@ func fusable(ws []Matrix) bool {
 	if len(ws) < 2 || len(ws) > maxMany {
 		return false
 	}
-	switch ws[0].Type {
-	case F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K:
-	default:
+	if t := ws[0].Type; t != F32 && t != F16 && t != BF16 && !hasQuantTile(t) {
 		return false
 	}
 	for _, w := range ws {

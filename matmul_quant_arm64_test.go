@@ -64,34 +64,10 @@ func TestQuantTilesNEON(t *testing.T) {
 
 // quantTileTypes names the weight and activation types of a tile slot.
 func quantTileTypes(slot *kernel[tile[byte, byte]]) (w, act DType) {
-	for _, typ := range []DType{Q8_0, Q4_0, Q4_K, Q6_K} {
-		if s, _ := quantTileSlot(typ); s == slot {
-			_, a := quantTile(typ)
-			return typ, a
+	for typ, q := range quantSlots {
+		if q.slot == slot {
+			return DType(typ), q.act
 		}
 	}
 	panic("unknown tile slot " + slot.name)
-}
-
-func quantTileSlot(typ DType) (*kernel[tile[byte, byte]], bool) {
-	switch typ {
-	case Q8_0:
-		return matmulQ8_0K, true
-	case Q4_0:
-		return matmulQ4_0K, true
-	case Q4_K:
-		return matmulQ4_KK, true
-	case Q6_K:
-		return matmulQ6_KK, true
-	}
-	return nil, false
-}
-
-// quantizeRow quantises activations as MatMul does for the tiles.
-func quantizeRow(act DType, dst []byte, x []float32) {
-	if act == Q8_K {
-		QuantizeRowQ8_K(dst, x)
-		return
-	}
-	QuantizeRowQ8_0Even(dst, x)
 }

@@ -5,6 +5,6 @@ package lcrun
 // in matmul.go for the contract, and matmul_quantk_generic.go for the Go
 // loops).
 var (
-	matmulQ4_KK = newKernel("matmul_q4_k", quantTileGeneric(vecDotQ4_K, BlockQ4_KBytes, BlockQ8_KBytes, QKK))
-	matmulQ6_KK = newKernel("matmul_q6_k", quantTileGeneric(vecDotQ6_K, BlockQ6_KBytes, BlockQ8_KBytes, QKK))
+	matmulQ4_KK = newQuantKernel(Q4_K, Q8_K, "matmul_q4_k", quantTileGeneric(vecDotQ4_K, BlockQ4_KBytes, BlockQ8_KBytes, QKK))
+	matmulQ6_KK = newQuantKernel(Q6_K, Q8_K, "matmul_q6_k", quantTileGeneric(vecDotQ6_K, BlockQ6_KBytes, BlockQ8_KBytes, QKK))
 )

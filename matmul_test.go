@@ -10,8 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// matmulTypes are the weight types with their own tile, then the ones
-// that go through dequantisation to float32.
+// matmulTypes are every weight type MatMul takes: the float types, those
+// with a quantised tile (quantSlots) and any that go through
+// dequantisation to float32.
 var matmulTypes = []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K}
 
 // randMatrix makes a rows x cols matrix of type t from N(0,1) values
@@ -40,24 +41,15 @@ func randMatrix(t testing.TB, r *rand.Rand, typ DType, rows, cols, off int) (Mat
 // itself for float weights, x quantised and dequantised per row for
 // quantised ones (Q8_0 or Q8_K as llama.cpp does).
 func effectiveActivations(t testing.TB, typ DType, x []float32, n, k int) []float32 {
-	var act DType
-	switch typ {
-	case Q8_0, Q4_0:
-		act = Q8_0
-	case Q4_K, Q6_K:
-		act = Q8_K
-	default:
+	if !hasQuantTile(typ) {
 		return x
 	}
+	_, act := quantTile(typ)
 	rb, _ := act.RowBytes(k)
 	q := make([]byte, rb)
 	out := make([]float32, n*k)
 	for b := range n {
-		if act == Q8_0 {
-			QuantizeRowQ8_0Even(q, x[b*k:(b+1)*k])
-		} else {
-			QuantizeRowQ8_K(q, x[b*k:(b+1)*k])
-		}
+		quantizeRow(act, q, x[b*k:(b+1)*k])
 		require.NoError(t, Dequantize(act, out[b*k:(b+1)*k], q))
 	}
 	return out
@@ -114,7 +106,7 @@ func TestMatMul(t *testing.T) {
 					x := randVec(r, sh.n*k, si%4, 1)
 					ref, mag := refMatMul(wf, sh.rows, k, effectiveActivations(t, typ, x, sh.n, k), sh.n)
 					rel := 1e-5
-					if typ == Q4_K || typ == Q6_K || typ == Q2_K || typ == Q3_K || typ == Q5_K {
+					if typ.BlockSize() == QKK {
 						rel = 3e-5
 					}
 					for threads := 1; threads <= 4; threads++ {
@@ -140,7 +132,10 @@ func TestMatMul(t *testing.T) {
 // accumulation tolerance.
 func TestMatMulActivationQuantisationBound(t *testing.T) {
 	r := newRand(30)
-	for _, typ := range []DType{Q8_0, Q4_0, Q4_K, Q6_K} {
+	for _, typ := range matmulTypes {
+		if !hasQuantTile(typ) {
+			continue
+		}
 		const rows, n = 9, 3
 		qk := typ.BlockSize()
 		k := 2 * QKK
@@ -274,4 +269,9 @@ func TestPlanMatmul(t *testing.T) {
 			require.Equal(t, 1, c, "%s: cell %d", name, i)
 		}
 	}
+}
+
+// quantizeRow quantises activations as MatMul does for the tiles.
+func quantizeRow(act DType, dst []byte, x []float32) {
+	activationQuantizers[act](dst, x)
 }
