@@ -17,6 +17,9 @@ const (
 	q4KDmin   = 2
 	q4KScales = 4
 	q4KQs     = 16
+	q5KBytes  = 176 // Q4_K's d, dmin and scales, 32 bytes of fifth bits, 128 bytes of nibbles
+	q5KQh     = 16
+	q5KQs     = 48
 	q6KBytes  = 210 // 128 bytes low nibbles, 64 bytes high 2 bits, 16 int8 scales, f16 d
 	q6KQh     = 128
 	q6KScales = 192
@@ -32,7 +35,8 @@ const (
 // sum per pair, exactly as the twins' integer sums. The offsets (Q4_K's
 // mins, Q6_K's -32) come from the activations' bsums.
 func matmulQuantKKernels() {
-	kQuantTile("matmulQ4_KAVX2", q4KBytes, q4KRow)
+	kQuantTile("matmulQ4_KAVX2", q4KBytes, q45KRow(q4KQs, -1))
+	kQuantTile("matmulQ5_KAVX2", q5KBytes, q45KRow(q5KQs, q5KQh))
 	kQuantTile("matmulQ6_KAVX2", q6KBytes, q6KRow)
 }
 
@@ -56,11 +60,20 @@ func kQuantTile(name string, wBlock int, row kRowFunc) {
 	})
 }
 
-// q4KRow: sub-block s (0..7) of 32 values has 6-bit scale sc_s and min
-// m_s; its values are the low (s even) or high nibbles of qs[32*(s/2):].
+// q45KRow is the row of Q4_K (qh < 0) or Q5_K, the nibbles at offset qs
+// and Q5_K's fifth bits at qh. Sub-block s (0..7) of 32 values has 6-bit
+// scale sc_s and min m_s; its values are the low (s even) or high nibbles
+// of qs[32*(s/2):], with bit s of qh[l] as bit 4 of value l for Q5_K (at
+// most 31, so VPMADDUBSW still cannot saturate).
 //
 //	acc += x.d*d * sum_s sc_s*(q.x)_s - x.d*dmin * sum_s m_s*(bsums[2s]+bsums[2s+1])
-func q4KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+func q45KRow(qs, qh int) kRowFunc {
+	return func(pre string, w Register, xp []Register, acc []VecVirtual) {
+		q45KRowBody(qs, qh, w, xp, acc)
+	}
+}
+
+func q45KRowBody(qs, qh int, w Register, xp []Register, acc []VecVirtual) {
 	// The 12 scale bytes as three words a, b, c:
 	//	sc0..3 = a & 63, m0..3 = b & 63,
 	//	sc4..7 = c&15 | (a>>6)<<4, m4..7 = c>>4 | (b>>6)<<4 (per byte).
@@ -88,7 +101,7 @@ func q4KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 	sumi := zeros(len(xp))
 	for chunk := 0; chunk < 4; chunk++ {
 		raw := YMM()
-		VMOVDQU(Mem{Base: w, Disp: q4KQs + 32*chunk}, raw)
+		VMOVDQU(Mem{Base: w, Disp: qs + 32*chunk}, raw)
 		for half := 0; half < 2; half++ {
 			s := 2*chunk + half
 			q := YMM()
@@ -97,6 +110,15 @@ func q4KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 			} else {
 				VPSRLW(U8(4), raw, q)
 				VPAND(splat32("nibbles", 0x0f0f0f0f), q, q)
+			}
+			if qh >= 0 {
+				// bit s of each qh byte to bit 4 (word shifts: what
+				// crosses into the next byte is masked off)
+				hb := YMM()
+				VMOVDQU(Mem{Base: w, Disp: qh}, hb)
+				shiftBit(hb, s, 4)
+				VPAND(splat32("bit4", 0x10101010), hb, hb)
+				VPOR(hb, q, q)
 			}
 			sc := YMM()
 			VPSHUFB(wordBroadcast(s), sc16, sc)
@@ -210,6 +232,17 @@ func q6KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 		VBROADCASTSS(s, s1)
 		VCVTDQ2PS(sumi[j], sumi[j])
 		VFMADD231PS(s1, sumi[j], acc[j])
+	}
+}
+
+// shiftBit moves bit from of every byte of v to bit to with a word shift
+// (the caller masks off the other bits).
+func shiftBit(v VecVirtual, from, to int) {
+	switch {
+	case from < to:
+		VPSLLW(U8(to-from), v, v)
+	case from > to:
+		VPSRLW(U8(from-to), v, v)
 	}
 }
 
