@@ -10,6 +10,8 @@ func init() {
 	if !cpu.AVX2FMA {
 		return
 	}
+	matmulQ2_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ2_KAVX2})
+	matmulQ3_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ3_KAVX2})
 	matmulQ4_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ4_KAVX2})
 	matmulQ5_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ5_KAVX2})
 	matmulQ6_KK.register("avx2", tile[byte, byte]{4, 2, matmulQ6_KAVX2})
@@ -36,3 +38,13 @@ func matmulQ6_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int
 //
 //go:noescape
 func matmulQ5_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ2_KAVX2 is matmulQ4_KAVX2 for Q2_K weights (vecDotQ2_K).
+//
+//go:noescape
+func matmulQ2_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ3_KAVX2 is matmulQ4_KAVX2 for Q3_K weights (vecDotQ3_K).
+//
+//go:noescape
+func matmulQ3_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)

@@ -13,6 +13,13 @@ const (
 	q8KBytes  = 292 // f32 d, 256 int8 qs, 16 int16 bsums (sums of 16 qs)
 	q8KQs     = 4
 	q8KBsums  = 260
+	q2KBytes  = 84 // 16 bytes of 4-bit scale | 4-bit min, 64 bytes of 2-bit values, f16 d, f16 dmin
+	q2KQs     = 16
+	q2KD      = 80
+	q3KBytes  = 110 // 32 bytes hmask, 64 bytes of 2-bit values, 12 bytes of 6-bit scales, f16 d
+	q3KQs     = 32
+	q3KScales = 96
+	q3KD      = 108
 	q4KBytes  = 144 // f16 d, f16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles
 	q4KDmin   = 2
 	q4KScales = 4
@@ -35,6 +42,8 @@ const (
 // sum per pair, exactly as the twins' integer sums. The offsets (Q4_K's
 // mins, Q6_K's -32) come from the activations' bsums.
 func matmulQuantKKernels() {
+	kQuantTile("matmulQ2_KAVX2", q2KBytes, q2KRow)
+	kQuantTile("matmulQ3_KAVX2", q3KBytes, q3KRow)
 	kQuantTile("matmulQ4_KAVX2", q4KBytes, q45KRow(q4KQs, -1))
 	kQuantTile("matmulQ5_KAVX2", q5KBytes, q45KRow(q5KQs, q5KQh))
 	kQuantTile("matmulQ6_KAVX2", q6KBytes, q6KRow)
@@ -58,6 +67,162 @@ func kQuantTile(name string, wBlock int, row kRowFunc) {
 			}
 		})
 	})
+}
+
+// q2KRow: value 128h + 32g + l (h < 2, g < 4, l < 32) is bits 2g, 2g+1
+// of qs[32h + l], in 16-value sub-block s = 8h + 2g + l/16 of scale
+// sc_s&15 and min sc_s>>4. The 32 values of (h, g) are one VPMADDUBSW, its
+// low lane sub-block s and its high lane s+1, so the scale vector has
+// sc_s in the low lane's words and sc_{s+1} in the high lane's.
+//
+//	acc += x.d*d * sum_s (sc_s&15)*(q.x)_s - x.d*dmin * sum_s (sc_s>>4)*bsums[s]
+func q2KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+	scales, sc := XMM(), XMM()
+	VMOVDQU(Mem{Base: w}, scales)
+	VPAND(splat32("nibbles", 0x0f0f0f0f), scales, sc)
+	sumi := zeros(len(xp))
+	for h := 0; h < 2; h++ {
+		raw := YMM()
+		VMOVDQU(Mem{Base: w, Disp: q2KQs + 32*h}, raw)
+		for g := 0; g < 4; g++ {
+			q := YMM()
+			if g == 0 {
+				VPAND(splat32("crumbs", 0x03030303), raw, q)
+			} else {
+				VPSRLW(U8(2*g), raw, q)
+				VPAND(splat32("crumbs", 0x03030303), q, q)
+			}
+			sc8, sc16 := XMM(), YMM()
+			VPSHUFB(pairBroadcast(8*h+2*g), sc, sc8)
+			VPMOVZXBW(sc8, sc16)
+			for j, x := range xp {
+				p := YMM()
+				VPMADDUBSW(Mem{Base: x, Disp: q8KQs + 128*h + 32*g}, q, p)
+				VPMADDWD(sc16, p, p)
+				VPADDD(p, sumi[j], sumi[j])
+			}
+		}
+	}
+	mins, m16 := XMM(), YMM()
+	VPSRLW(U8(4), scales, mins)
+	VPAND(splat32("nibbles", 0x0f0f0f0f), mins, mins)
+	VPMOVZXBW(mins, m16)
+	dd := XMM()
+	VMOVD(Mem{Base: w, Disp: q2KD}, dd) // d, dmin
+	VCVTPH2PS(dd, dd)
+	scaleMinTail(dd, m16, xp, sumi, acc)
+}
+
+// q3KRow: the low two bits of value 128h + 32g + l are as in Q2_K; bit
+// 4h + g of hmask[l] is its third bit, and the value is that 3-bit q
+// minus 4. Sub-block s = 8h + 2g + l/16 has the signed 6-bit scale
+// scaleQ3K(s): its low nibble from byte s (s < 8, low nibble) or s-8
+// (high nibble), its top two bits from byte 8 + s%4 at bit 2(s/4).
+//
+//	acc += x.d*d * (sum_s sc_s*(q.x)_s - 4 * sum_s sc_s*bsums[s])
+func q3KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+	// The 12 scale bytes as words a, b, c: the 16 scales (plus 32) are
+	//	a&0x0f0f0f0f | (c<<4)&0x30303030, b&0x0f0f0f0f | (c<<2)&0x30303030,
+	//	(a>>4)&0x0f0f0f0f | c&0x30303030, (b>>4)&0x0f0f0f0f | (c>>2)&0x30303030.
+	a, b, c, t, u := GP32(), GP32(), GP32(), GP32(), GP32()
+	MOVL(Mem{Base: w, Disp: q3KScales}, a)
+	MOVL(Mem{Base: w, Disp: q3KScales + 4}, b)
+	MOVL(Mem{Base: w, Disp: q3KScales + 8}, c)
+	scales := XMM()
+	for k := 0; k < 4; k++ {
+		MOVL(c, t)
+		switch shift := 4 - 2*k; {
+		case shift > 0:
+			SHLL(U8(shift), t)
+		case shift < 0:
+			SHRL(U8(-shift), t)
+		}
+		ANDL(U32(0x30303030), t)
+		if k%2 == 0 {
+			MOVL(a, u)
+		} else {
+			MOVL(b, u)
+		}
+		if k >= 2 {
+			SHRL(U8(4), u)
+		}
+		ANDL(U32(0x0f0f0f0f), u)
+		ORL(t, u)
+		if k == 0 {
+			VMOVD(u, scales)
+		} else {
+			VPINSRD(U8(k), u, scales, scales)
+		}
+	}
+	VPSUBB(splat32("bytes32", 0x20202020), scales, scales)
+	sumi := zeros(len(xp))
+	for h := 0; h < 2; h++ {
+		raw := YMM()
+		VMOVDQU(Mem{Base: w, Disp: q3KQs + 32*h}, raw)
+		for g := 0; g < 4; g++ {
+			q := YMM()
+			if g == 0 {
+				VPAND(splat32("crumbs", 0x03030303), raw, q)
+			} else {
+				VPSRLW(U8(2*g), raw, q)
+				VPAND(splat32("crumbs", 0x03030303), q, q)
+			}
+			hb := YMM()
+			VMOVDQU(Mem{Base: w}, hb)
+			shiftBit(hb, 4*h+g, 2)
+			VPAND(splat32("bit2", 0x04040404), hb, hb)
+			VPOR(hb, q, q)
+			sc8, sc16 := XMM(), YMM()
+			VPSHUFB(pairBroadcast(8*h+2*g), scales, sc8)
+			VPMOVSXBW(sc8, sc16)
+			for j, x := range xp {
+				p := YMM()
+				VPMADDUBSW(Mem{Base: x, Disp: q8KQs + 128*h + 32*g}, q, p)
+				VPMADDWD(sc16, p, p)
+				VPADDD(p, sumi[j], sumi[j])
+			}
+		}
+	}
+	sc16 := YMM()
+	VPMOVSXBW(scales, sc16)
+	d, hd := XMM(), GP32()
+	MOVWLZX(Mem{Base: w, Disp: q3KD}, hd)
+	VMOVD(hd, d)
+	VCVTPH2PS(d, d)
+	for j, x := range xp {
+		corr := YMM()
+		VPMADDWD(Mem{Base: x, Disp: q8KBsums}, sc16, corr)
+		VPSLLD(U8(2), corr, corr)
+		VPSUBD(corr, sumi[j], sumi[j])
+		s := XMM()
+		VMULSS(Mem{Base: x}, d, s)
+		s1 := YMM()
+		VBROADCASTSS(s, s1)
+		VCVTDQ2PS(sumi[j], sumi[j])
+		VFMADD231PS(s1, sumi[j], acc[j])
+	}
+}
+
+// scaleMinTail finishes a row with a scale and a min per sub-block: dd
+// holds d and dmin (lanes 0, 1), m16 the 16 words met with the bsums:
+//
+//	acc += x.d*d*float(sumi) - x.d*dmin*float(m16.bsums)
+func scaleMinTail(dd, m16 VecVirtual, xp []Register, sumi, acc []VecVirtual) {
+	for j, x := range xp {
+		summ := YMM()
+		VPMADDWD(Mem{Base: x, Disp: q8KBsums}, m16, summ)
+		s := XMM()
+		VBROADCASTSS(Mem{Base: x}, s)
+		VMULPS(dd, s, s) // x.d*d, x.d*dmin
+		s1, s2 := YMM(), YMM()
+		VBROADCASTSS(s, s1)
+		VMOVSHDUP(s, s)
+		VBROADCASTSS(s, s2)
+		VCVTDQ2PS(sumi[j], sumi[j])
+		VCVTDQ2PS(summ, summ)
+		VFMADD231PS(s1, sumi[j], acc[j])
+		VFNMADD231PS(s2, summ, acc[j])
+	}
 }
 
 // q45KRow is the row of Q4_K (qh < 0) or Q5_K, the nibbles at offset qs
@@ -154,21 +319,7 @@ func q45KRowBody(qs, qh int, w Register, xp []Register, acc []VecVirtual) {
 	dd := XMM()
 	VMOVD(Mem{Base: w}, dd) // d, dmin: the block's first 4 bytes
 	VCVTPH2PS(dd, dd)
-	for j, x := range xp {
-		summ := YMM()
-		VPMADDWD(Mem{Base: x, Disp: q8KBsums}, m16, summ)
-		s := XMM()
-		VBROADCASTSS(Mem{Base: x}, s)
-		VMULPS(dd, s, s) // x.d*d, x.d*dmin
-		s1, s2 := YMM(), YMM()
-		VBROADCASTSS(s, s1)
-		VMOVSHDUP(s, s)
-		VBROADCASTSS(s, s2)
-		VCVTDQ2PS(sumi[j], sumi[j])
-		VCVTDQ2PS(summ, summ)
-		VFMADD231PS(s1, sumi[j], acc[j])
-		VFNMADD231PS(s2, summ, acc[j])
-	}
+	scaleMinTail(dd, m16, xp, sumi, acc)
 }
 
 // q6KRow: value 128h + 32g + l (h < 2, g < 4, l < 32) is
