@@ -48,12 +48,13 @@ c2_block:
 	JZ           c2_store
 	VMOVDQU      (BX), X8
 	VPAND        nibbles<>+0(SB), X8, X9
+	VPSHUFB      even_odd<>+0(SB), X9, X9
+	VPMOVZXBW    X9, Y9
 	VXORPS       Y10, Y10, Y10
 	VXORPS       Y11, Y11, Y11
 	VMOVDQU      16(BX), Y12
 	VPAND        crumbs<>+0(SB), Y12, Y13
-	VPSHUFB      pair_bcast0<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
 	VPMADDUBSW   4(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -62,8 +63,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x02, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast2<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y14
 	VPMADDUBSW   36(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -72,8 +72,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x04, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast4<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
 	VPMADDUBSW   68(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -82,8 +81,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x06, Y12, Y12
 	VPAND        crumbs<>+0(SB), Y12, Y12
-	VPSHUFB      pair_bcast6<>+0(SB), X9, X13
-	VPMOVZXBW    X13, Y13
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
 	VPMADDUBSW   100(AX), Y12, Y14
 	VPMADDWD     Y13, Y14, Y14
 	VPADDD       Y14, Y10, Y10
@@ -92,8 +90,7 @@ c2_block:
 	VPADDD       Y12, Y11, Y11
 	VMOVDQU      48(BX), Y12
 	VPAND        crumbs<>+0(SB), Y12, Y13
-	VPSHUFB      pair_bcast8<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
 	VPMADDUBSW   132(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -102,8 +99,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x02, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast10<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y14
 	VPMADDUBSW   164(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -112,8 +108,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x04, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast12<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
 	VPMADDUBSW   196(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -122,8 +117,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x06, Y12, Y12
 	VPAND        crumbs<>+0(SB), Y12, Y12
-	VPSHUFB      pair_bcast14<>+0(SB), X9, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
 	VPMADDUBSW   228(AX), Y12, Y13
 	VPMADDWD     Y9, Y13, Y13
 	VPADDD       Y13, Y10, Y10
@@ -157,12 +151,13 @@ c2_block:
 	VFNMADD231PS Y10, Y8, Y1
 	VMOVDQU      (SI), X8
 	VPAND        nibbles<>+0(SB), X8, X9
+	VPSHUFB      even_odd<>+0(SB), X9, X9
+	VPMOVZXBW    X9, Y9
 	VXORPS       Y10, Y10, Y10
 	VXORPS       Y11, Y11, Y11
 	VMOVDQU      16(SI), Y12
 	VPAND        crumbs<>+0(SB), Y12, Y13
-	VPSHUFB      pair_bcast0<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
 	VPMADDUBSW   4(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -171,8 +166,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x02, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast2<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y14
 	VPMADDUBSW   36(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -181,8 +175,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x04, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast4<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
 	VPMADDUBSW   68(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -191,8 +184,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x06, Y12, Y12
 	VPAND        crumbs<>+0(SB), Y12, Y12
-	VPSHUFB      pair_bcast6<>+0(SB), X9, X13
-	VPMOVZXBW    X13, Y13
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
 	VPMADDUBSW   100(AX), Y12, Y14
 	VPMADDWD     Y13, Y14, Y14
 	VPADDD       Y14, Y10, Y10
@@ -201,8 +193,7 @@ c2_block:
 	VPADDD       Y12, Y11, Y11
 	VMOVDQU      48(SI), Y12
 	VPAND        crumbs<>+0(SB), Y12, Y13
-	VPSHUFB      pair_bcast8<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
 	VPMADDUBSW   132(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -211,8 +202,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x02, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast10<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y14
 	VPMADDUBSW   164(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -221,8 +211,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x04, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast12<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
 	VPMADDUBSW   196(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -231,8 +220,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x06, Y12, Y12
 	VPAND        crumbs<>+0(SB), Y12, Y12
-	VPSHUFB      pair_bcast14<>+0(SB), X9, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
 	VPMADDUBSW   228(AX), Y12, Y13
 	VPMADDWD     Y9, Y13, Y13
 	VPADDD       Y13, Y10, Y10
@@ -266,12 +254,13 @@ c2_block:
 	VFNMADD231PS Y10, Y8, Y3
 	VMOVDQU      (DI), X8
 	VPAND        nibbles<>+0(SB), X8, X9
+	VPSHUFB      even_odd<>+0(SB), X9, X9
+	VPMOVZXBW    X9, Y9
 	VXORPS       Y10, Y10, Y10
 	VXORPS       Y11, Y11, Y11
 	VMOVDQU      16(DI), Y12
 	VPAND        crumbs<>+0(SB), Y12, Y13
-	VPSHUFB      pair_bcast0<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
 	VPMADDUBSW   4(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -280,8 +269,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x02, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast2<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y14
 	VPMADDUBSW   36(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -290,8 +278,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x04, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast4<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
 	VPMADDUBSW   68(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -300,8 +287,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x06, Y12, Y12
 	VPAND        crumbs<>+0(SB), Y12, Y12
-	VPSHUFB      pair_bcast6<>+0(SB), X9, X13
-	VPMOVZXBW    X13, Y13
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
 	VPMADDUBSW   100(AX), Y12, Y14
 	VPMADDWD     Y13, Y14, Y14
 	VPADDD       Y14, Y10, Y10
@@ -310,8 +296,7 @@ c2_block:
 	VPADDD       Y12, Y11, Y11
 	VMOVDQU      48(DI), Y12
 	VPAND        crumbs<>+0(SB), Y12, Y13
-	VPSHUFB      pair_bcast8<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
 	VPMADDUBSW   132(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -320,8 +305,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x02, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast10<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y14
 	VPMADDUBSW   164(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -330,8 +314,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x04, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast12<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
 	VPMADDUBSW   196(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -340,8 +323,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x06, Y12, Y12
 	VPAND        crumbs<>+0(SB), Y12, Y12
-	VPSHUFB      pair_bcast14<>+0(SB), X9, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
 	VPMADDUBSW   228(AX), Y12, Y13
 	VPMADDWD     Y9, Y13, Y13
 	VPADDD       Y13, Y10, Y10
@@ -375,12 +357,13 @@ c2_block:
 	VFNMADD231PS Y10, Y8, Y5
 	VMOVDQU      (R8), X8
 	VPAND        nibbles<>+0(SB), X8, X9
+	VPSHUFB      even_odd<>+0(SB), X9, X9
+	VPMOVZXBW    X9, Y9
 	VXORPS       Y10, Y10, Y10
 	VXORPS       Y11, Y11, Y11
 	VMOVDQU      16(R8), Y12
 	VPAND        crumbs<>+0(SB), Y12, Y13
-	VPSHUFB      pair_bcast0<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
 	VPMADDUBSW   4(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -389,8 +372,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x02, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast2<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y14
 	VPMADDUBSW   36(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -399,8 +381,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x04, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast4<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
 	VPMADDUBSW   68(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -409,8 +390,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x06, Y12, Y12
 	VPAND        crumbs<>+0(SB), Y12, Y12
-	VPSHUFB      pair_bcast6<>+0(SB), X9, X13
-	VPMOVZXBW    X13, Y13
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
 	VPMADDUBSW   100(AX), Y12, Y14
 	VPMADDWD     Y13, Y14, Y14
 	VPADDD       Y14, Y10, Y10
@@ -419,8 +399,7 @@ c2_block:
 	VPADDD       Y12, Y11, Y11
 	VMOVDQU      48(R8), Y12
 	VPAND        crumbs<>+0(SB), Y12, Y13
-	VPSHUFB      pair_bcast8<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
 	VPMADDUBSW   132(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -429,8 +408,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x02, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast10<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y14
 	VPMADDUBSW   164(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -439,8 +417,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x04, Y12, Y13
 	VPAND        crumbs<>+0(SB), Y13, Y13
-	VPSHUFB      pair_bcast12<>+0(SB), X9, X14
-	VPMOVZXBW    X14, Y14
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
 	VPMADDUBSW   196(AX), Y13, Y15
 	VPMADDWD     Y14, Y15, Y15
 	VPADDD       Y15, Y10, Y10
@@ -449,8 +426,7 @@ c2_block:
 	VPADDD       Y13, Y11, Y11
 	VPSRLW       $0x06, Y12, Y12
 	VPAND        crumbs<>+0(SB), Y12, Y12
-	VPSHUFB      pair_bcast14<>+0(SB), X9, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
 	VPMADDUBSW   228(AX), Y12, Y13
 	VPMADDWD     Y9, Y13, Y13
 	VPADDD       Y13, Y10, Y10
@@ -547,60 +523,54 @@ c1_block:
 	PREFETCHT0   64(R8)(DX*1)
 	VMOVDQU      (BX), X4
 	VPAND        nibbles<>+0(SB), X4, X5
+	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPMOVZXBW    X5, Y5
 	VXORPS       Y6, Y6, Y6
 	VMOVDQU      16(BX), Y7
 	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      pair_bcast0<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
 	VPMADDUBSW   4(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x02, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast2<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
 	VPMADDUBSW   36(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x04, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast4<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
 	VPMADDUBSW   68(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x06, Y7, Y7
 	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      pair_bcast6<>+0(SB), X5, X8
-	VPMOVZXBW    X8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
 	VPMADDUBSW   100(AX), Y7, Y7
 	VPMADDWD     Y8, Y7, Y7
 	VPADDD       Y7, Y6, Y6
 	VMOVDQU      48(BX), Y7
 	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      pair_bcast8<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
 	VPMADDUBSW   132(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x02, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast10<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
 	VPMADDUBSW   164(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x04, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast12<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
 	VPMADDUBSW   196(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x06, Y7, Y7
 	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      pair_bcast14<>+0(SB), X5, X5
-	VPMOVZXBW    X5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
 	VPMADDUBSW   228(AX), Y7, Y7
 	VPMADDWD     Y5, Y7, Y7
 	VPADDD       Y7, Y6, Y6
@@ -621,60 +591,54 @@ c1_block:
 	VFNMADD231PS Y7, Y4, Y0
 	VMOVDQU      (SI), X4
 	VPAND        nibbles<>+0(SB), X4, X5
+	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPMOVZXBW    X5, Y5
 	VXORPS       Y6, Y6, Y6
 	VMOVDQU      16(SI), Y7
 	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      pair_bcast0<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
 	VPMADDUBSW   4(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x02, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast2<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
 	VPMADDUBSW   36(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x04, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast4<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
 	VPMADDUBSW   68(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x06, Y7, Y7
 	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      pair_bcast6<>+0(SB), X5, X8
-	VPMOVZXBW    X8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
 	VPMADDUBSW   100(AX), Y7, Y7
 	VPMADDWD     Y8, Y7, Y7
 	VPADDD       Y7, Y6, Y6
 	VMOVDQU      48(SI), Y7
 	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      pair_bcast8<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
 	VPMADDUBSW   132(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x02, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast10<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
 	VPMADDUBSW   164(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x04, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast12<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
 	VPMADDUBSW   196(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x06, Y7, Y7
 	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      pair_bcast14<>+0(SB), X5, X5
-	VPMOVZXBW    X5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
 	VPMADDUBSW   228(AX), Y7, Y7
 	VPMADDWD     Y5, Y7, Y7
 	VPADDD       Y7, Y6, Y6
@@ -695,60 +659,54 @@ c1_block:
 	VFNMADD231PS Y7, Y4, Y1
 	VMOVDQU      (DI), X4
 	VPAND        nibbles<>+0(SB), X4, X5
+	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPMOVZXBW    X5, Y5
 	VXORPS       Y6, Y6, Y6
 	VMOVDQU      16(DI), Y7
 	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      pair_bcast0<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
 	VPMADDUBSW   4(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x02, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast2<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
 	VPMADDUBSW   36(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x04, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast4<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
 	VPMADDUBSW   68(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x06, Y7, Y7
 	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      pair_bcast6<>+0(SB), X5, X8
-	VPMOVZXBW    X8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
 	VPMADDUBSW   100(AX), Y7, Y7
 	VPMADDWD     Y8, Y7, Y7
 	VPADDD       Y7, Y6, Y6
 	VMOVDQU      48(DI), Y7
 	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      pair_bcast8<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
 	VPMADDUBSW   132(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x02, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast10<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
 	VPMADDUBSW   164(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x04, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast12<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
 	VPMADDUBSW   196(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x06, Y7, Y7
 	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      pair_bcast14<>+0(SB), X5, X5
-	VPMOVZXBW    X5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
 	VPMADDUBSW   228(AX), Y7, Y7
 	VPMADDWD     Y5, Y7, Y7
 	VPADDD       Y7, Y6, Y6
@@ -769,60 +727,54 @@ c1_block:
 	VFNMADD231PS Y7, Y4, Y2
 	VMOVDQU      (R8), X4
 	VPAND        nibbles<>+0(SB), X4, X5
+	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPMOVZXBW    X5, Y5
 	VXORPS       Y6, Y6, Y6
 	VMOVDQU      16(R8), Y7
 	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      pair_bcast0<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
 	VPMADDUBSW   4(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x02, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast2<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
 	VPMADDUBSW   36(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x04, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast4<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
 	VPMADDUBSW   68(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x06, Y7, Y7
 	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      pair_bcast6<>+0(SB), X5, X8
-	VPMOVZXBW    X8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
 	VPMADDUBSW   100(AX), Y7, Y7
 	VPMADDWD     Y8, Y7, Y7
 	VPADDD       Y7, Y6, Y6
 	VMOVDQU      48(R8), Y7
 	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      pair_bcast8<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
 	VPMADDUBSW   132(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x02, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast10<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
 	VPMADDUBSW   164(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x04, Y7, Y8
 	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      pair_bcast12<>+0(SB), X5, X9
-	VPMOVZXBW    X9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
 	VPMADDUBSW   196(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 	VPSRLW       $0x06, Y7, Y7
 	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      pair_bcast14<>+0(SB), X5, X5
-	VPMOVZXBW    X5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
 	VPMADDUBSW   228(AX), Y7, Y7
 	VPMADDWD     Y5, Y7, Y7
 	VPADDD       Y7, Y6, Y6
@@ -887,6 +839,16 @@ DATA nibbles<>+24(SB)/4, $0x0f0f0f0f
 DATA nibbles<>+28(SB)/4, $0x0f0f0f0f
 GLOBL nibbles<>(SB), RODATA|NOPTR, $32
 
+DATA even_odd<>+0(SB)/4, $0x06040200
+DATA even_odd<>+4(SB)/4, $0x0e0c0a08
+DATA even_odd<>+8(SB)/4, $0x07050301
+DATA even_odd<>+12(SB)/4, $0x0f0d0b09
+DATA even_odd<>+16(SB)/4, $0x06040200
+DATA even_odd<>+20(SB)/4, $0x0e0c0a08
+DATA even_odd<>+24(SB)/4, $0x07050301
+DATA even_odd<>+28(SB)/4, $0x0f0d0b09
+GLOBL even_odd<>(SB), RODATA|NOPTR, $32
+
 DATA crumbs<>+0(SB)/4, $0x03030303
 DATA crumbs<>+4(SB)/4, $0x03030303
 DATA crumbs<>+8(SB)/4, $0x03030303
@@ -897,85 +859,85 @@ DATA crumbs<>+24(SB)/4, $0x03030303
 DATA crumbs<>+28(SB)/4, $0x03030303
 GLOBL crumbs<>(SB), RODATA|NOPTR, $32
 
-DATA pair_bcast0<>+0(SB)/4, $0x00000000
-DATA pair_bcast0<>+4(SB)/4, $0x00000000
-DATA pair_bcast0<>+8(SB)/4, $0x01010101
-DATA pair_bcast0<>+12(SB)/4, $0x01010101
-DATA pair_bcast0<>+16(SB)/4, $0x00000000
-DATA pair_bcast0<>+20(SB)/4, $0x00000000
-DATA pair_bcast0<>+24(SB)/4, $0x01010101
-DATA pair_bcast0<>+28(SB)/4, $0x01010101
-GLOBL pair_bcast0<>(SB), RODATA|NOPTR, $32
+DATA word_bcast0<>+0(SB)/4, $0x01000100
+DATA word_bcast0<>+4(SB)/4, $0x01000100
+DATA word_bcast0<>+8(SB)/4, $0x01000100
+DATA word_bcast0<>+12(SB)/4, $0x01000100
+DATA word_bcast0<>+16(SB)/4, $0x01000100
+DATA word_bcast0<>+20(SB)/4, $0x01000100
+DATA word_bcast0<>+24(SB)/4, $0x01000100
+DATA word_bcast0<>+28(SB)/4, $0x01000100
+GLOBL word_bcast0<>(SB), RODATA|NOPTR, $32
 
-DATA pair_bcast2<>+0(SB)/4, $0x02020202
-DATA pair_bcast2<>+4(SB)/4, $0x02020202
-DATA pair_bcast2<>+8(SB)/4, $0x03030303
-DATA pair_bcast2<>+12(SB)/4, $0x03030303
-DATA pair_bcast2<>+16(SB)/4, $0x02020202
-DATA pair_bcast2<>+20(SB)/4, $0x02020202
-DATA pair_bcast2<>+24(SB)/4, $0x03030303
-DATA pair_bcast2<>+28(SB)/4, $0x03030303
-GLOBL pair_bcast2<>(SB), RODATA|NOPTR, $32
+DATA word_bcast1<>+0(SB)/4, $0x03020302
+DATA word_bcast1<>+4(SB)/4, $0x03020302
+DATA word_bcast1<>+8(SB)/4, $0x03020302
+DATA word_bcast1<>+12(SB)/4, $0x03020302
+DATA word_bcast1<>+16(SB)/4, $0x03020302
+DATA word_bcast1<>+20(SB)/4, $0x03020302
+DATA word_bcast1<>+24(SB)/4, $0x03020302
+DATA word_bcast1<>+28(SB)/4, $0x03020302
+GLOBL word_bcast1<>(SB), RODATA|NOPTR, $32
 
-DATA pair_bcast4<>+0(SB)/4, $0x04040404
-DATA pair_bcast4<>+4(SB)/4, $0x04040404
-DATA pair_bcast4<>+8(SB)/4, $0x05050505
-DATA pair_bcast4<>+12(SB)/4, $0x05050505
-DATA pair_bcast4<>+16(SB)/4, $0x04040404
-DATA pair_bcast4<>+20(SB)/4, $0x04040404
-DATA pair_bcast4<>+24(SB)/4, $0x05050505
-DATA pair_bcast4<>+28(SB)/4, $0x05050505
-GLOBL pair_bcast4<>(SB), RODATA|NOPTR, $32
+DATA word_bcast2<>+0(SB)/4, $0x05040504
+DATA word_bcast2<>+4(SB)/4, $0x05040504
+DATA word_bcast2<>+8(SB)/4, $0x05040504
+DATA word_bcast2<>+12(SB)/4, $0x05040504
+DATA word_bcast2<>+16(SB)/4, $0x05040504
+DATA word_bcast2<>+20(SB)/4, $0x05040504
+DATA word_bcast2<>+24(SB)/4, $0x05040504
+DATA word_bcast2<>+28(SB)/4, $0x05040504
+GLOBL word_bcast2<>(SB), RODATA|NOPTR, $32
 
-DATA pair_bcast6<>+0(SB)/4, $0x06060606
-DATA pair_bcast6<>+4(SB)/4, $0x06060606
-DATA pair_bcast6<>+8(SB)/4, $0x07070707
-DATA pair_bcast6<>+12(SB)/4, $0x07070707
-DATA pair_bcast6<>+16(SB)/4, $0x06060606
-DATA pair_bcast6<>+20(SB)/4, $0x06060606
-DATA pair_bcast6<>+24(SB)/4, $0x07070707
-DATA pair_bcast6<>+28(SB)/4, $0x07070707
-GLOBL pair_bcast6<>(SB), RODATA|NOPTR, $32
+DATA word_bcast3<>+0(SB)/4, $0x07060706
+DATA word_bcast3<>+4(SB)/4, $0x07060706
+DATA word_bcast3<>+8(SB)/4, $0x07060706
+DATA word_bcast3<>+12(SB)/4, $0x07060706
+DATA word_bcast3<>+16(SB)/4, $0x07060706
+DATA word_bcast3<>+20(SB)/4, $0x07060706
+DATA word_bcast3<>+24(SB)/4, $0x07060706
+DATA word_bcast3<>+28(SB)/4, $0x07060706
+GLOBL word_bcast3<>(SB), RODATA|NOPTR, $32
 
-DATA pair_bcast8<>+0(SB)/4, $0x08080808
-DATA pair_bcast8<>+4(SB)/4, $0x08080808
-DATA pair_bcast8<>+8(SB)/4, $0x09090909
-DATA pair_bcast8<>+12(SB)/4, $0x09090909
-DATA pair_bcast8<>+16(SB)/4, $0x08080808
-DATA pair_bcast8<>+20(SB)/4, $0x08080808
-DATA pair_bcast8<>+24(SB)/4, $0x09090909
-DATA pair_bcast8<>+28(SB)/4, $0x09090909
-GLOBL pair_bcast8<>(SB), RODATA|NOPTR, $32
+DATA word_bcast4<>+0(SB)/4, $0x09080908
+DATA word_bcast4<>+4(SB)/4, $0x09080908
+DATA word_bcast4<>+8(SB)/4, $0x09080908
+DATA word_bcast4<>+12(SB)/4, $0x09080908
+DATA word_bcast4<>+16(SB)/4, $0x09080908
+DATA word_bcast4<>+20(SB)/4, $0x09080908
+DATA word_bcast4<>+24(SB)/4, $0x09080908
+DATA word_bcast4<>+28(SB)/4, $0x09080908
+GLOBL word_bcast4<>(SB), RODATA|NOPTR, $32
 
-DATA pair_bcast10<>+0(SB)/4, $0x0a0a0a0a
-DATA pair_bcast10<>+4(SB)/4, $0x0a0a0a0a
-DATA pair_bcast10<>+8(SB)/4, $0x0b0b0b0b
-DATA pair_bcast10<>+12(SB)/4, $0x0b0b0b0b
-DATA pair_bcast10<>+16(SB)/4, $0x0a0a0a0a
-DATA pair_bcast10<>+20(SB)/4, $0x0a0a0a0a
-DATA pair_bcast10<>+24(SB)/4, $0x0b0b0b0b
-DATA pair_bcast10<>+28(SB)/4, $0x0b0b0b0b
-GLOBL pair_bcast10<>(SB), RODATA|NOPTR, $32
+DATA word_bcast5<>+0(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+4(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+8(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+12(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+16(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+20(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+24(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+28(SB)/4, $0x0b0a0b0a
+GLOBL word_bcast5<>(SB), RODATA|NOPTR, $32
 
-DATA pair_bcast12<>+0(SB)/4, $0x0c0c0c0c
-DATA pair_bcast12<>+4(SB)/4, $0x0c0c0c0c
-DATA pair_bcast12<>+8(SB)/4, $0x0d0d0d0d
-DATA pair_bcast12<>+12(SB)/4, $0x0d0d0d0d
-DATA pair_bcast12<>+16(SB)/4, $0x0c0c0c0c
-DATA pair_bcast12<>+20(SB)/4, $0x0c0c0c0c
-DATA pair_bcast12<>+24(SB)/4, $0x0d0d0d0d
-DATA pair_bcast12<>+28(SB)/4, $0x0d0d0d0d
-GLOBL pair_bcast12<>(SB), RODATA|NOPTR, $32
+DATA word_bcast6<>+0(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+4(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+8(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+12(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+16(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+20(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+24(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+28(SB)/4, $0x0d0c0d0c
+GLOBL word_bcast6<>(SB), RODATA|NOPTR, $32
 
-DATA pair_bcast14<>+0(SB)/4, $0x0e0e0e0e
-DATA pair_bcast14<>+4(SB)/4, $0x0e0e0e0e
-DATA pair_bcast14<>+8(SB)/4, $0x0f0f0f0f
-DATA pair_bcast14<>+12(SB)/4, $0x0f0f0f0f
-DATA pair_bcast14<>+16(SB)/4, $0x0e0e0e0e
-DATA pair_bcast14<>+20(SB)/4, $0x0e0e0e0e
-DATA pair_bcast14<>+24(SB)/4, $0x0f0f0f0f
-DATA pair_bcast14<>+28(SB)/4, $0x0f0f0f0f
-GLOBL pair_bcast14<>(SB), RODATA|NOPTR, $32
+DATA word_bcast7<>+0(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+4(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+8(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+12(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+16(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+20(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+24(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+28(SB)/4, $0x0f0e0f0e
+GLOBL word_bcast7<>(SB), RODATA|NOPTR, $32
 
 DATA tailmask<>+0(SB)/4, $0xffffffff
 DATA tailmask<>+4(SB)/4, $0xffffffff
@@ -1070,137 +1032,126 @@ c2_block:
 	ORL          R12, R13
 	VPINSRD      $0x03, R13, X8, X8
 	VPSUBB       bytes32<>+0(SB), X8, X8
-	VXORPS       Y9, Y9, Y9
+	VPMOVSXBW    X8, Y9
 	VXORPS       Y10, Y10, Y10
-	VMOVDQU      32(BX), Y11
-	VPAND        crumbs<>+0(SB), Y11, Y12
-	VMOVDQU      (BX), Y13
-	VPSLLW       $0x02, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast0<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   4(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   4(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x02, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (BX), Y13
-	VPSLLW       $0x01, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast2<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   36(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   36(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x04, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (BX), Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast4<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   68(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   68(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x06, Y11, Y11
-	VPAND        crumbs<>+0(SB), Y11, Y11
-	VMOVDQU      (BX), Y12
-	VPSRLW       $0x01, Y12, Y12
-	VPAND        bit2<>+0(SB), Y12, Y12
-	VPOR         Y12, Y11, Y11
-	VPSHUFB      pair_bcast6<>+0(SB), X8, X12
-	VPMOVSXBW    X12, Y12
-	VPMADDUBSW   100(AX), Y11, Y13
-	VPMADDWD     Y12, Y13, Y13
-	VPADDD       Y13, Y9, Y9
-	VPMADDUBSW   100(DX), Y11, Y11
-	VPMADDWD     Y12, Y11, Y11
-	VPADDD       Y11, Y10, Y10
-	VMOVDQU      64(BX), Y11
-	VPAND        crumbs<>+0(SB), Y11, Y12
-	VMOVDQU      (BX), Y13
-	VPSRLW       $0x02, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast8<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   132(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   132(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x02, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (BX), Y13
-	VPSRLW       $0x03, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast10<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   164(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   164(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x04, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (BX), Y13
-	VPSRLW       $0x04, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast12<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   196(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   196(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x06, Y11, Y11
-	VPAND        crumbs<>+0(SB), Y11, Y11
-	VMOVDQU      (BX), Y12
-	VPSRLW       $0x05, Y12, Y12
-	VPAND        bit2<>+0(SB), Y12, Y12
-	VPOR         Y12, Y11, Y11
-	VPSHUFB      pair_bcast14<>+0(SB), X8, X12
-	VPMOVSXBW    X12, Y12
-	VPMADDUBSW   228(AX), Y11, Y13
-	VPMADDWD     Y12, Y13, Y13
-	VPADDD       Y13, Y9, Y9
-	VPMADDUBSW   228(DX), Y11, Y11
-	VPMADDWD     Y12, Y11, Y11
-	VPADDD       Y11, Y10, Y10
-	VPMOVSXBW    X8, Y8
-	MOVWLZX      108(BX), R9
-	VMOVD        R9, X11
-	VCVTPH2PS    X11, X11
-	VPMADDWD     260(AX), Y8, Y12
+	VXORPS       Y11, Y11, Y11
+	VPMADDWD     260(AX), Y9, Y12
 	VPSLLD       $0x02, Y12, Y12
-	VPSUBD       Y12, Y9, Y9
-	VMULSS       (AX), X11, X12
-	VBROADCASTSS X12, Y12
-	VCVTDQ2PS    Y9, Y9
-	VFMADD231PS  Y12, Y9, Y0
-	VPMADDWD     260(DX), Y8, Y8
-	VPSLLD       $0x02, Y8, Y8
-	VPSUBD       Y8, Y10, Y10
-	VMULSS       (DX), X11, X8
-	VBROADCASTSS X8, Y8
+	VPSUBD       Y12, Y10, Y10
+	VPMADDWD     260(DX), Y9, Y9
+	VPSLLD       $0x02, Y9, Y9
+	VPSUBD       Y9, Y11, Y11
+	VPSHUFB      even_odd<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y8
+	VMOVDQU      32(BX), Y9
+	VMOVDQU      (BX), Y12
+	VPSLLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast0<>+0(SB), Y8, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y8, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast2<>+0(SB), Y8, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y8, Y12
+	VPMADDUBSW   100(AX), Y9, Y13
+	VPMADDWD     Y12, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   100(DX), Y9, Y9
+	VPMADDWD     Y12, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	VMOVDQU      64(BX), Y9
+	VMOVDQU      (BX), Y12
+	VPSRLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast4<>+0(SB), Y8, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y8, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast6<>+0(SB), Y8, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y8, Y8
+	VPMADDUBSW   228(AX), Y9, Y12
+	VPMADDWD     Y8, Y12, Y12
+	VPADDD       Y12, Y10, Y10
+	VPMADDUBSW   228(DX), Y9, Y9
+	VPMADDWD     Y8, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	MOVWLZX      108(BX), R9
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (AX), X8, X9
+	VBROADCASTSS X9, Y9
 	VCVTDQ2PS    Y10, Y10
-	VFMADD231PS  Y8, Y10, Y1
+	VFMADD231PS  Y9, Y10, Y0
+	VMULSS       (DX), X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y11, Y11
+	VFMADD231PS  Y8, Y11, Y1
 	MOVL         96(SI), R9
 	MOVL         100(SI), R10
 	MOVL         104(SI), R11
@@ -1234,137 +1185,126 @@ c2_block:
 	ORL          R12, R13
 	VPINSRD      $0x03, R13, X8, X8
 	VPSUBB       bytes32<>+0(SB), X8, X8
-	VXORPS       Y9, Y9, Y9
+	VPMOVSXBW    X8, Y9
 	VXORPS       Y10, Y10, Y10
-	VMOVDQU      32(SI), Y11
-	VPAND        crumbs<>+0(SB), Y11, Y12
-	VMOVDQU      (SI), Y13
-	VPSLLW       $0x02, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast0<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   4(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   4(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x02, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (SI), Y13
-	VPSLLW       $0x01, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast2<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   36(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   36(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x04, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (SI), Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast4<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   68(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   68(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x06, Y11, Y11
-	VPAND        crumbs<>+0(SB), Y11, Y11
-	VMOVDQU      (SI), Y12
-	VPSRLW       $0x01, Y12, Y12
-	VPAND        bit2<>+0(SB), Y12, Y12
-	VPOR         Y12, Y11, Y11
-	VPSHUFB      pair_bcast6<>+0(SB), X8, X12
-	VPMOVSXBW    X12, Y12
-	VPMADDUBSW   100(AX), Y11, Y13
-	VPMADDWD     Y12, Y13, Y13
-	VPADDD       Y13, Y9, Y9
-	VPMADDUBSW   100(DX), Y11, Y11
-	VPMADDWD     Y12, Y11, Y11
-	VPADDD       Y11, Y10, Y10
-	VMOVDQU      64(SI), Y11
-	VPAND        crumbs<>+0(SB), Y11, Y12
-	VMOVDQU      (SI), Y13
-	VPSRLW       $0x02, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast8<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   132(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   132(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x02, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (SI), Y13
-	VPSRLW       $0x03, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast10<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   164(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   164(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x04, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (SI), Y13
-	VPSRLW       $0x04, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast12<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   196(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   196(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x06, Y11, Y11
-	VPAND        crumbs<>+0(SB), Y11, Y11
-	VMOVDQU      (SI), Y12
-	VPSRLW       $0x05, Y12, Y12
-	VPAND        bit2<>+0(SB), Y12, Y12
-	VPOR         Y12, Y11, Y11
-	VPSHUFB      pair_bcast14<>+0(SB), X8, X12
-	VPMOVSXBW    X12, Y12
-	VPMADDUBSW   228(AX), Y11, Y13
-	VPMADDWD     Y12, Y13, Y13
-	VPADDD       Y13, Y9, Y9
-	VPMADDUBSW   228(DX), Y11, Y11
-	VPMADDWD     Y12, Y11, Y11
-	VPADDD       Y11, Y10, Y10
-	VPMOVSXBW    X8, Y8
-	MOVWLZX      108(SI), R9
-	VMOVD        R9, X11
-	VCVTPH2PS    X11, X11
-	VPMADDWD     260(AX), Y8, Y12
+	VXORPS       Y11, Y11, Y11
+	VPMADDWD     260(AX), Y9, Y12
 	VPSLLD       $0x02, Y12, Y12
-	VPSUBD       Y12, Y9, Y9
-	VMULSS       (AX), X11, X12
-	VBROADCASTSS X12, Y12
-	VCVTDQ2PS    Y9, Y9
-	VFMADD231PS  Y12, Y9, Y2
-	VPMADDWD     260(DX), Y8, Y8
-	VPSLLD       $0x02, Y8, Y8
-	VPSUBD       Y8, Y10, Y10
-	VMULSS       (DX), X11, X8
-	VBROADCASTSS X8, Y8
+	VPSUBD       Y12, Y10, Y10
+	VPMADDWD     260(DX), Y9, Y9
+	VPSLLD       $0x02, Y9, Y9
+	VPSUBD       Y9, Y11, Y11
+	VPSHUFB      even_odd<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y8
+	VMOVDQU      32(SI), Y9
+	VMOVDQU      (SI), Y12
+	VPSLLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast0<>+0(SB), Y8, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y8, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast2<>+0(SB), Y8, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y8, Y12
+	VPMADDUBSW   100(AX), Y9, Y13
+	VPMADDWD     Y12, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   100(DX), Y9, Y9
+	VPMADDWD     Y12, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	VMOVDQU      64(SI), Y9
+	VMOVDQU      (SI), Y12
+	VPSRLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast4<>+0(SB), Y8, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y8, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast6<>+0(SB), Y8, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y8, Y8
+	VPMADDUBSW   228(AX), Y9, Y12
+	VPMADDWD     Y8, Y12, Y12
+	VPADDD       Y12, Y10, Y10
+	VPMADDUBSW   228(DX), Y9, Y9
+	VPMADDWD     Y8, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	MOVWLZX      108(SI), R9
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (AX), X8, X9
+	VBROADCASTSS X9, Y9
 	VCVTDQ2PS    Y10, Y10
-	VFMADD231PS  Y8, Y10, Y3
+	VFMADD231PS  Y9, Y10, Y2
+	VMULSS       (DX), X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y11, Y11
+	VFMADD231PS  Y8, Y11, Y3
 	MOVL         96(DI), R9
 	MOVL         100(DI), R10
 	MOVL         104(DI), R11
@@ -1398,137 +1338,126 @@ c2_block:
 	ORL          R12, R13
 	VPINSRD      $0x03, R13, X8, X8
 	VPSUBB       bytes32<>+0(SB), X8, X8
-	VXORPS       Y9, Y9, Y9
+	VPMOVSXBW    X8, Y9
 	VXORPS       Y10, Y10, Y10
-	VMOVDQU      32(DI), Y11
-	VPAND        crumbs<>+0(SB), Y11, Y12
-	VMOVDQU      (DI), Y13
-	VPSLLW       $0x02, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast0<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   4(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   4(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x02, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (DI), Y13
-	VPSLLW       $0x01, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast2<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   36(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   36(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x04, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (DI), Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast4<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   68(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   68(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x06, Y11, Y11
-	VPAND        crumbs<>+0(SB), Y11, Y11
-	VMOVDQU      (DI), Y12
-	VPSRLW       $0x01, Y12, Y12
-	VPAND        bit2<>+0(SB), Y12, Y12
-	VPOR         Y12, Y11, Y11
-	VPSHUFB      pair_bcast6<>+0(SB), X8, X12
-	VPMOVSXBW    X12, Y12
-	VPMADDUBSW   100(AX), Y11, Y13
-	VPMADDWD     Y12, Y13, Y13
-	VPADDD       Y13, Y9, Y9
-	VPMADDUBSW   100(DX), Y11, Y11
-	VPMADDWD     Y12, Y11, Y11
-	VPADDD       Y11, Y10, Y10
-	VMOVDQU      64(DI), Y11
-	VPAND        crumbs<>+0(SB), Y11, Y12
-	VMOVDQU      (DI), Y13
-	VPSRLW       $0x02, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast8<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   132(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   132(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x02, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (DI), Y13
-	VPSRLW       $0x03, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast10<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   164(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   164(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x04, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (DI), Y13
-	VPSRLW       $0x04, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast12<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   196(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   196(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x06, Y11, Y11
-	VPAND        crumbs<>+0(SB), Y11, Y11
-	VMOVDQU      (DI), Y12
-	VPSRLW       $0x05, Y12, Y12
-	VPAND        bit2<>+0(SB), Y12, Y12
-	VPOR         Y12, Y11, Y11
-	VPSHUFB      pair_bcast14<>+0(SB), X8, X12
-	VPMOVSXBW    X12, Y12
-	VPMADDUBSW   228(AX), Y11, Y13
-	VPMADDWD     Y12, Y13, Y13
-	VPADDD       Y13, Y9, Y9
-	VPMADDUBSW   228(DX), Y11, Y11
-	VPMADDWD     Y12, Y11, Y11
-	VPADDD       Y11, Y10, Y10
-	VPMOVSXBW    X8, Y8
-	MOVWLZX      108(DI), R9
-	VMOVD        R9, X11
-	VCVTPH2PS    X11, X11
-	VPMADDWD     260(AX), Y8, Y12
+	VXORPS       Y11, Y11, Y11
+	VPMADDWD     260(AX), Y9, Y12
 	VPSLLD       $0x02, Y12, Y12
-	VPSUBD       Y12, Y9, Y9
-	VMULSS       (AX), X11, X12
-	VBROADCASTSS X12, Y12
-	VCVTDQ2PS    Y9, Y9
-	VFMADD231PS  Y12, Y9, Y4
-	VPMADDWD     260(DX), Y8, Y8
-	VPSLLD       $0x02, Y8, Y8
-	VPSUBD       Y8, Y10, Y10
-	VMULSS       (DX), X11, X8
-	VBROADCASTSS X8, Y8
+	VPSUBD       Y12, Y10, Y10
+	VPMADDWD     260(DX), Y9, Y9
+	VPSLLD       $0x02, Y9, Y9
+	VPSUBD       Y9, Y11, Y11
+	VPSHUFB      even_odd<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y8
+	VMOVDQU      32(DI), Y9
+	VMOVDQU      (DI), Y12
+	VPSLLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast0<>+0(SB), Y8, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y8, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast2<>+0(SB), Y8, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y8, Y12
+	VPMADDUBSW   100(AX), Y9, Y13
+	VPMADDWD     Y12, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   100(DX), Y9, Y9
+	VPMADDWD     Y12, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	VMOVDQU      64(DI), Y9
+	VMOVDQU      (DI), Y12
+	VPSRLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast4<>+0(SB), Y8, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y8, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast6<>+0(SB), Y8, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y8, Y8
+	VPMADDUBSW   228(AX), Y9, Y12
+	VPMADDWD     Y8, Y12, Y12
+	VPADDD       Y12, Y10, Y10
+	VPMADDUBSW   228(DX), Y9, Y9
+	VPMADDWD     Y8, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	MOVWLZX      108(DI), R9
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (AX), X8, X9
+	VBROADCASTSS X9, Y9
 	VCVTDQ2PS    Y10, Y10
-	VFMADD231PS  Y8, Y10, Y5
+	VFMADD231PS  Y9, Y10, Y4
+	VMULSS       (DX), X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y11, Y11
+	VFMADD231PS  Y8, Y11, Y5
 	MOVL         96(R8), R9
 	MOVL         100(R8), R10
 	MOVL         104(R8), R11
@@ -1562,137 +1491,126 @@ c2_block:
 	ORL          R12, R13
 	VPINSRD      $0x03, R13, X8, X8
 	VPSUBB       bytes32<>+0(SB), X8, X8
-	VXORPS       Y9, Y9, Y9
+	VPMOVSXBW    X8, Y9
 	VXORPS       Y10, Y10, Y10
-	VMOVDQU      32(R8), Y11
-	VPAND        crumbs<>+0(SB), Y11, Y12
-	VMOVDQU      (R8), Y13
-	VPSLLW       $0x02, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast0<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   4(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   4(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x02, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (R8), Y13
-	VPSLLW       $0x01, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast2<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   36(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   36(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x04, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (R8), Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast4<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   68(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   68(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x06, Y11, Y11
-	VPAND        crumbs<>+0(SB), Y11, Y11
-	VMOVDQU      (R8), Y12
-	VPSRLW       $0x01, Y12, Y12
-	VPAND        bit2<>+0(SB), Y12, Y12
-	VPOR         Y12, Y11, Y11
-	VPSHUFB      pair_bcast6<>+0(SB), X8, X12
-	VPMOVSXBW    X12, Y12
-	VPMADDUBSW   100(AX), Y11, Y13
-	VPMADDWD     Y12, Y13, Y13
-	VPADDD       Y13, Y9, Y9
-	VPMADDUBSW   100(DX), Y11, Y11
-	VPMADDWD     Y12, Y11, Y11
-	VPADDD       Y11, Y10, Y10
-	VMOVDQU      64(R8), Y11
-	VPAND        crumbs<>+0(SB), Y11, Y12
-	VMOVDQU      (R8), Y13
-	VPSRLW       $0x02, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast8<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   132(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   132(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x02, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (R8), Y13
-	VPSRLW       $0x03, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast10<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   164(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   164(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x04, Y11, Y12
-	VPAND        crumbs<>+0(SB), Y12, Y12
-	VMOVDQU      (R8), Y13
-	VPSRLW       $0x04, Y13, Y13
-	VPAND        bit2<>+0(SB), Y13, Y13
-	VPOR         Y13, Y12, Y12
-	VPSHUFB      pair_bcast12<>+0(SB), X8, X13
-	VPMOVSXBW    X13, Y13
-	VPMADDUBSW   196(AX), Y12, Y14
-	VPMADDWD     Y13, Y14, Y14
-	VPADDD       Y14, Y9, Y9
-	VPMADDUBSW   196(DX), Y12, Y12
-	VPMADDWD     Y13, Y12, Y12
-	VPADDD       Y12, Y10, Y10
-	VPSRLW       $0x06, Y11, Y11
-	VPAND        crumbs<>+0(SB), Y11, Y11
-	VMOVDQU      (R8), Y12
-	VPSRLW       $0x05, Y12, Y12
-	VPAND        bit2<>+0(SB), Y12, Y12
-	VPOR         Y12, Y11, Y11
-	VPSHUFB      pair_bcast14<>+0(SB), X8, X12
-	VPMOVSXBW    X12, Y12
-	VPMADDUBSW   228(AX), Y11, Y13
-	VPMADDWD     Y12, Y13, Y13
-	VPADDD       Y13, Y9, Y9
-	VPMADDUBSW   228(DX), Y11, Y11
-	VPMADDWD     Y12, Y11, Y11
-	VPADDD       Y11, Y10, Y10
-	VPMOVSXBW    X8, Y8
-	MOVWLZX      108(R8), R9
-	VMOVD        R9, X11
-	VCVTPH2PS    X11, X11
-	VPMADDWD     260(AX), Y8, Y12
+	VXORPS       Y11, Y11, Y11
+	VPMADDWD     260(AX), Y9, Y12
 	VPSLLD       $0x02, Y12, Y12
-	VPSUBD       Y12, Y9, Y9
-	VMULSS       (AX), X11, X12
-	VBROADCASTSS X12, Y12
-	VCVTDQ2PS    Y9, Y9
-	VFMADD231PS  Y12, Y9, Y6
-	VPMADDWD     260(DX), Y8, Y8
-	VPSLLD       $0x02, Y8, Y8
-	VPSUBD       Y8, Y10, Y10
-	VMULSS       (DX), X11, X8
-	VBROADCASTSS X8, Y8
+	VPSUBD       Y12, Y10, Y10
+	VPMADDWD     260(DX), Y9, Y9
+	VPSLLD       $0x02, Y9, Y9
+	VPSUBD       Y9, Y11, Y11
+	VPSHUFB      even_odd<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y8
+	VMOVDQU      32(R8), Y9
+	VMOVDQU      (R8), Y12
+	VPSLLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast0<>+0(SB), Y8, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y8, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast2<>+0(SB), Y8, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y8, Y12
+	VPMADDUBSW   100(AX), Y9, Y13
+	VPMADDWD     Y12, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   100(DX), Y9, Y9
+	VPMADDWD     Y12, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	VMOVDQU      64(R8), Y9
+	VMOVDQU      (R8), Y12
+	VPSRLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast4<>+0(SB), Y8, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y8, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast6<>+0(SB), Y8, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y8, Y8
+	VPMADDUBSW   228(AX), Y9, Y12
+	VPMADDWD     Y8, Y12, Y12
+	VPADDD       Y12, Y10, Y10
+	VPMADDUBSW   228(DX), Y9, Y9
+	VPMADDWD     Y8, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	MOVWLZX      108(R8), R9
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (AX), X8, X9
+	VBROADCASTSS X9, Y9
 	VCVTDQ2PS    Y10, Y10
-	VFMADD231PS  Y8, Y10, Y7
+	VFMADD231PS  Y9, Y10, Y6
+	VMULSS       (DX), X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y11, Y11
+	VFMADD231PS  Y8, Y11, Y7
 	ADDQ         $0x0000006e, BX
 	ADDQ         $0x0000006e, SI
 	ADDQ         $0x0000006e, DI
@@ -1789,105 +1707,94 @@ c1_block:
 	ORL          R12, R13
 	VPINSRD      $0x03, R13, X4, X4
 	VPSUBB       bytes32<>+0(SB), X4, X4
-	VXORPS       Y5, Y5, Y5
-	VMOVDQU      32(BX), Y6
-	VPAND        crumbs<>+0(SB), Y6, Y7
-	VMOVDQU      (BX), Y8
-	VPSLLW       $0x02, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast0<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   4(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x02, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (BX), Y8
-	VPSLLW       $0x01, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast2<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x04, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (BX), Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast4<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   68(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x06, Y6, Y6
-	VPAND        crumbs<>+0(SB), Y6, Y6
-	VMOVDQU      (BX), Y7
-	VPSRLW       $0x01, Y7, Y7
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast6<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   100(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(BX), Y6
-	VPAND        crumbs<>+0(SB), Y6, Y7
-	VMOVDQU      (BX), Y8
-	VPSRLW       $0x02, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast8<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   132(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x02, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (BX), Y8
-	VPSRLW       $0x03, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast10<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x04, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (BX), Y8
-	VPSRLW       $0x04, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast12<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   196(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x06, Y6, Y6
-	VPAND        crumbs<>+0(SB), Y6, Y6
-	VMOVDQU      (BX), Y7
-	VPSRLW       $0x05, Y7, Y7
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast14<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   228(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
+	VPMOVSXBW    X4, Y5
+	VXORPS       Y6, Y6, Y6
+	VPMADDWD     260(AX), Y5, Y5
+	VPSLLD       $0x02, Y5, Y5
+	VPSUBD       Y5, Y6, Y6
+	VPSHUFB      even_odd<>+0(SB), X4, X4
 	VPMOVSXBW    X4, Y4
+	VMOVDQU      32(BX), Y5
+	VMOVDQU      (BX), Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPMADDWD     Y7, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VMOVDQU      64(BX), Y5
+	VMOVDQU      (BX), Y7
+	VPSRLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPMADDWD     Y4, Y5, Y5
+	VPADDD       Y5, Y6, Y6
 	MOVWLZX      108(BX), R9
-	VMOVD        R9, X6
-	VCVTPH2PS    X6, X6
-	VPMADDWD     260(AX), Y4, Y4
-	VPSLLD       $0x02, Y4, Y4
-	VPSUBD       Y4, Y5, Y5
-	VMULSS       (AX), X6, X4
+	VMOVD        R9, X4
+	VCVTPH2PS    X4, X4
+	VMULSS       (AX), X4, X4
 	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y4, Y5, Y0
+	VCVTDQ2PS    Y6, Y6
+	VFMADD231PS  Y4, Y6, Y0
 	MOVL         96(SI), R9
 	MOVL         100(SI), R10
 	MOVL         104(SI), R11
@@ -1921,105 +1828,94 @@ c1_block:
 	ORL          R12, R13
 	VPINSRD      $0x03, R13, X4, X4
 	VPSUBB       bytes32<>+0(SB), X4, X4
-	VXORPS       Y5, Y5, Y5
-	VMOVDQU      32(SI), Y6
-	VPAND        crumbs<>+0(SB), Y6, Y7
-	VMOVDQU      (SI), Y8
-	VPSLLW       $0x02, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast0<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   4(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x02, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (SI), Y8
-	VPSLLW       $0x01, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast2<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x04, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (SI), Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast4<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   68(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x06, Y6, Y6
-	VPAND        crumbs<>+0(SB), Y6, Y6
-	VMOVDQU      (SI), Y7
-	VPSRLW       $0x01, Y7, Y7
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast6<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   100(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(SI), Y6
-	VPAND        crumbs<>+0(SB), Y6, Y7
-	VMOVDQU      (SI), Y8
-	VPSRLW       $0x02, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast8<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   132(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x02, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (SI), Y8
-	VPSRLW       $0x03, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast10<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x04, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (SI), Y8
-	VPSRLW       $0x04, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast12<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   196(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x06, Y6, Y6
-	VPAND        crumbs<>+0(SB), Y6, Y6
-	VMOVDQU      (SI), Y7
-	VPSRLW       $0x05, Y7, Y7
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast14<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   228(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
+	VPMOVSXBW    X4, Y5
+	VXORPS       Y6, Y6, Y6
+	VPMADDWD     260(AX), Y5, Y5
+	VPSLLD       $0x02, Y5, Y5
+	VPSUBD       Y5, Y6, Y6
+	VPSHUFB      even_odd<>+0(SB), X4, X4
 	VPMOVSXBW    X4, Y4
+	VMOVDQU      32(SI), Y5
+	VMOVDQU      (SI), Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPMADDWD     Y7, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VMOVDQU      64(SI), Y5
+	VMOVDQU      (SI), Y7
+	VPSRLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPMADDWD     Y4, Y5, Y5
+	VPADDD       Y5, Y6, Y6
 	MOVWLZX      108(SI), R9
-	VMOVD        R9, X6
-	VCVTPH2PS    X6, X6
-	VPMADDWD     260(AX), Y4, Y4
-	VPSLLD       $0x02, Y4, Y4
-	VPSUBD       Y4, Y5, Y5
-	VMULSS       (AX), X6, X4
+	VMOVD        R9, X4
+	VCVTPH2PS    X4, X4
+	VMULSS       (AX), X4, X4
 	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y4, Y5, Y1
+	VCVTDQ2PS    Y6, Y6
+	VFMADD231PS  Y4, Y6, Y1
 	MOVL         96(DI), R9
 	MOVL         100(DI), R10
 	MOVL         104(DI), R11
@@ -2053,105 +1949,94 @@ c1_block:
 	ORL          R12, R13
 	VPINSRD      $0x03, R13, X4, X4
 	VPSUBB       bytes32<>+0(SB), X4, X4
-	VXORPS       Y5, Y5, Y5
-	VMOVDQU      32(DI), Y6
-	VPAND        crumbs<>+0(SB), Y6, Y7
-	VMOVDQU      (DI), Y8
-	VPSLLW       $0x02, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast0<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   4(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x02, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (DI), Y8
-	VPSLLW       $0x01, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast2<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x04, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (DI), Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast4<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   68(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x06, Y6, Y6
-	VPAND        crumbs<>+0(SB), Y6, Y6
-	VMOVDQU      (DI), Y7
-	VPSRLW       $0x01, Y7, Y7
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast6<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   100(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(DI), Y6
-	VPAND        crumbs<>+0(SB), Y6, Y7
-	VMOVDQU      (DI), Y8
-	VPSRLW       $0x02, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast8<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   132(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x02, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (DI), Y8
-	VPSRLW       $0x03, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast10<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x04, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (DI), Y8
-	VPSRLW       $0x04, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast12<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   196(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x06, Y6, Y6
-	VPAND        crumbs<>+0(SB), Y6, Y6
-	VMOVDQU      (DI), Y7
-	VPSRLW       $0x05, Y7, Y7
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast14<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   228(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
+	VPMOVSXBW    X4, Y5
+	VXORPS       Y6, Y6, Y6
+	VPMADDWD     260(AX), Y5, Y5
+	VPSLLD       $0x02, Y5, Y5
+	VPSUBD       Y5, Y6, Y6
+	VPSHUFB      even_odd<>+0(SB), X4, X4
 	VPMOVSXBW    X4, Y4
+	VMOVDQU      32(DI), Y5
+	VMOVDQU      (DI), Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPMADDWD     Y7, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VMOVDQU      64(DI), Y5
+	VMOVDQU      (DI), Y7
+	VPSRLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPMADDWD     Y4, Y5, Y5
+	VPADDD       Y5, Y6, Y6
 	MOVWLZX      108(DI), R9
-	VMOVD        R9, X6
-	VCVTPH2PS    X6, X6
-	VPMADDWD     260(AX), Y4, Y4
-	VPSLLD       $0x02, Y4, Y4
-	VPSUBD       Y4, Y5, Y5
-	VMULSS       (AX), X6, X4
+	VMOVD        R9, X4
+	VCVTPH2PS    X4, X4
+	VMULSS       (AX), X4, X4
 	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y4, Y5, Y2
+	VCVTDQ2PS    Y6, Y6
+	VFMADD231PS  Y4, Y6, Y2
 	MOVL         96(R8), R9
 	MOVL         100(R8), R10
 	MOVL         104(R8), R11
@@ -2185,105 +2070,94 @@ c1_block:
 	ORL          R12, R13
 	VPINSRD      $0x03, R13, X4, X4
 	VPSUBB       bytes32<>+0(SB), X4, X4
-	VXORPS       Y5, Y5, Y5
-	VMOVDQU      32(R8), Y6
-	VPAND        crumbs<>+0(SB), Y6, Y7
-	VMOVDQU      (R8), Y8
-	VPSLLW       $0x02, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast0<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   4(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x02, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (R8), Y8
-	VPSLLW       $0x01, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast2<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x04, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (R8), Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast4<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   68(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x06, Y6, Y6
-	VPAND        crumbs<>+0(SB), Y6, Y6
-	VMOVDQU      (R8), Y7
-	VPSRLW       $0x01, Y7, Y7
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast6<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   100(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(R8), Y6
-	VPAND        crumbs<>+0(SB), Y6, Y7
-	VMOVDQU      (R8), Y8
-	VPSRLW       $0x02, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast8<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   132(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x02, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (R8), Y8
-	VPSRLW       $0x03, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast10<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x04, Y6, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VMOVDQU      (R8), Y8
-	VPSRLW       $0x04, Y8, Y8
-	VPAND        bit2<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      pair_bcast12<>+0(SB), X4, X8
-	VPMOVSXBW    X8, Y8
-	VPMADDUBSW   196(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y5, Y5
-	VPSRLW       $0x06, Y6, Y6
-	VPAND        crumbs<>+0(SB), Y6, Y6
-	VMOVDQU      (R8), Y7
-	VPSRLW       $0x05, Y7, Y7
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast14<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   228(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
+	VPMOVSXBW    X4, Y5
+	VXORPS       Y6, Y6, Y6
+	VPMADDWD     260(AX), Y5, Y5
+	VPSLLD       $0x02, Y5, Y5
+	VPSUBD       Y5, Y6, Y6
+	VPSHUFB      even_odd<>+0(SB), X4, X4
 	VPMOVSXBW    X4, Y4
+	VMOVDQU      32(R8), Y5
+	VMOVDQU      (R8), Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPMADDWD     Y7, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VMOVDQU      64(R8), Y5
+	VMOVDQU      (R8), Y7
+	VPSRLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPMADDWD     Y4, Y5, Y5
+	VPADDD       Y5, Y6, Y6
 	MOVWLZX      108(R8), R9
-	VMOVD        R9, X6
-	VCVTPH2PS    X6, X6
-	VPMADDWD     260(AX), Y4, Y4
-	VPSLLD       $0x02, Y4, Y4
-	VPSUBD       Y4, Y5, Y5
-	VMULSS       (AX), X6, X4
+	VMOVD        R9, X4
+	VCVTPH2PS    X4, X4
+	VMULSS       (AX), X4, X4
 	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y4, Y5, Y3
+	VCVTDQ2PS    Y6, Y6
+	VFMADD231PS  Y4, Y6, Y3
 	ADDQ         $0x0000006e, BX
 	ADDQ         $0x0000006e, SI
 	ADDQ         $0x0000006e, DI
@@ -3328,86 +3202,6 @@ c1_partial:
 done:
 	VZEROUPPER
 	RET
-
-DATA word_bcast0<>+0(SB)/4, $0x01000100
-DATA word_bcast0<>+4(SB)/4, $0x01000100
-DATA word_bcast0<>+8(SB)/4, $0x01000100
-DATA word_bcast0<>+12(SB)/4, $0x01000100
-DATA word_bcast0<>+16(SB)/4, $0x01000100
-DATA word_bcast0<>+20(SB)/4, $0x01000100
-DATA word_bcast0<>+24(SB)/4, $0x01000100
-DATA word_bcast0<>+28(SB)/4, $0x01000100
-GLOBL word_bcast0<>(SB), RODATA|NOPTR, $32
-
-DATA word_bcast1<>+0(SB)/4, $0x03020302
-DATA word_bcast1<>+4(SB)/4, $0x03020302
-DATA word_bcast1<>+8(SB)/4, $0x03020302
-DATA word_bcast1<>+12(SB)/4, $0x03020302
-DATA word_bcast1<>+16(SB)/4, $0x03020302
-DATA word_bcast1<>+20(SB)/4, $0x03020302
-DATA word_bcast1<>+24(SB)/4, $0x03020302
-DATA word_bcast1<>+28(SB)/4, $0x03020302
-GLOBL word_bcast1<>(SB), RODATA|NOPTR, $32
-
-DATA word_bcast2<>+0(SB)/4, $0x05040504
-DATA word_bcast2<>+4(SB)/4, $0x05040504
-DATA word_bcast2<>+8(SB)/4, $0x05040504
-DATA word_bcast2<>+12(SB)/4, $0x05040504
-DATA word_bcast2<>+16(SB)/4, $0x05040504
-DATA word_bcast2<>+20(SB)/4, $0x05040504
-DATA word_bcast2<>+24(SB)/4, $0x05040504
-DATA word_bcast2<>+28(SB)/4, $0x05040504
-GLOBL word_bcast2<>(SB), RODATA|NOPTR, $32
-
-DATA word_bcast3<>+0(SB)/4, $0x07060706
-DATA word_bcast3<>+4(SB)/4, $0x07060706
-DATA word_bcast3<>+8(SB)/4, $0x07060706
-DATA word_bcast3<>+12(SB)/4, $0x07060706
-DATA word_bcast3<>+16(SB)/4, $0x07060706
-DATA word_bcast3<>+20(SB)/4, $0x07060706
-DATA word_bcast3<>+24(SB)/4, $0x07060706
-DATA word_bcast3<>+28(SB)/4, $0x07060706
-GLOBL word_bcast3<>(SB), RODATA|NOPTR, $32
-
-DATA word_bcast4<>+0(SB)/4, $0x09080908
-DATA word_bcast4<>+4(SB)/4, $0x09080908
-DATA word_bcast4<>+8(SB)/4, $0x09080908
-DATA word_bcast4<>+12(SB)/4, $0x09080908
-DATA word_bcast4<>+16(SB)/4, $0x09080908
-DATA word_bcast4<>+20(SB)/4, $0x09080908
-DATA word_bcast4<>+24(SB)/4, $0x09080908
-DATA word_bcast4<>+28(SB)/4, $0x09080908
-GLOBL word_bcast4<>(SB), RODATA|NOPTR, $32
-
-DATA word_bcast5<>+0(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+4(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+8(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+12(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+16(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+20(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+24(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+28(SB)/4, $0x0b0a0b0a
-GLOBL word_bcast5<>(SB), RODATA|NOPTR, $32
-
-DATA word_bcast6<>+0(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+4(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+8(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+12(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+16(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+20(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+24(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+28(SB)/4, $0x0d0c0d0c
-GLOBL word_bcast6<>(SB), RODATA|NOPTR, $32
-
-DATA word_bcast7<>+0(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+4(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+8(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+12(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+16(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+20(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+24(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+28(SB)/4, $0x0f0e0f0e
-GLOBL word_bcast7<>(SB), RODATA|NOPTR, $32
 
 // func matmulQ5_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
 // Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
@@ -5766,3 +5560,83 @@ DATA q6k_hi<>+20(SB)/4, $0x30303030
 DATA q6k_hi<>+24(SB)/4, $0x30303030
 DATA q6k_hi<>+28(SB)/4, $0x30303030
 GLOBL q6k_hi<>(SB), RODATA|NOPTR, $32
+
+DATA pair_bcast0<>+0(SB)/4, $0x00000000
+DATA pair_bcast0<>+4(SB)/4, $0x00000000
+DATA pair_bcast0<>+8(SB)/4, $0x01010101
+DATA pair_bcast0<>+12(SB)/4, $0x01010101
+DATA pair_bcast0<>+16(SB)/4, $0x00000000
+DATA pair_bcast0<>+20(SB)/4, $0x00000000
+DATA pair_bcast0<>+24(SB)/4, $0x01010101
+DATA pair_bcast0<>+28(SB)/4, $0x01010101
+GLOBL pair_bcast0<>(SB), RODATA|NOPTR, $32
+
+DATA pair_bcast2<>+0(SB)/4, $0x02020202
+DATA pair_bcast2<>+4(SB)/4, $0x02020202
+DATA pair_bcast2<>+8(SB)/4, $0x03030303
+DATA pair_bcast2<>+12(SB)/4, $0x03030303
+DATA pair_bcast2<>+16(SB)/4, $0x02020202
+DATA pair_bcast2<>+20(SB)/4, $0x02020202
+DATA pair_bcast2<>+24(SB)/4, $0x03030303
+DATA pair_bcast2<>+28(SB)/4, $0x03030303
+GLOBL pair_bcast2<>(SB), RODATA|NOPTR, $32
+
+DATA pair_bcast4<>+0(SB)/4, $0x04040404
+DATA pair_bcast4<>+4(SB)/4, $0x04040404
+DATA pair_bcast4<>+8(SB)/4, $0x05050505
+DATA pair_bcast4<>+12(SB)/4, $0x05050505
+DATA pair_bcast4<>+16(SB)/4, $0x04040404
+DATA pair_bcast4<>+20(SB)/4, $0x04040404
+DATA pair_bcast4<>+24(SB)/4, $0x05050505
+DATA pair_bcast4<>+28(SB)/4, $0x05050505
+GLOBL pair_bcast4<>(SB), RODATA|NOPTR, $32
+
+DATA pair_bcast6<>+0(SB)/4, $0x06060606
+DATA pair_bcast6<>+4(SB)/4, $0x06060606
+DATA pair_bcast6<>+8(SB)/4, $0x07070707
+DATA pair_bcast6<>+12(SB)/4, $0x07070707
+DATA pair_bcast6<>+16(SB)/4, $0x06060606
+DATA pair_bcast6<>+20(SB)/4, $0x06060606
+DATA pair_bcast6<>+24(SB)/4, $0x07070707
+DATA pair_bcast6<>+28(SB)/4, $0x07070707
+GLOBL pair_bcast6<>(SB), RODATA|NOPTR, $32
+
+DATA pair_bcast8<>+0(SB)/4, $0x08080808
+DATA pair_bcast8<>+4(SB)/4, $0x08080808
+DATA pair_bcast8<>+8(SB)/4, $0x09090909
+DATA pair_bcast8<>+12(SB)/4, $0x09090909
+DATA pair_bcast8<>+16(SB)/4, $0x08080808
+DATA pair_bcast8<>+20(SB)/4, $0x08080808
+DATA pair_bcast8<>+24(SB)/4, $0x09090909
+DATA pair_bcast8<>+28(SB)/4, $0x09090909
+GLOBL pair_bcast8<>(SB), RODATA|NOPTR, $32
+
+DATA pair_bcast10<>+0(SB)/4, $0x0a0a0a0a
+DATA pair_bcast10<>+4(SB)/4, $0x0a0a0a0a
+DATA pair_bcast10<>+8(SB)/4, $0x0b0b0b0b
+DATA pair_bcast10<>+12(SB)/4, $0x0b0b0b0b
+DATA pair_bcast10<>+16(SB)/4, $0x0a0a0a0a
+DATA pair_bcast10<>+20(SB)/4, $0x0a0a0a0a
+DATA pair_bcast10<>+24(SB)/4, $0x0b0b0b0b
+DATA pair_bcast10<>+28(SB)/4, $0x0b0b0b0b
+GLOBL pair_bcast10<>(SB), RODATA|NOPTR, $32
+
+DATA pair_bcast12<>+0(SB)/4, $0x0c0c0c0c
+DATA pair_bcast12<>+4(SB)/4, $0x0c0c0c0c
+DATA pair_bcast12<>+8(SB)/4, $0x0d0d0d0d
+DATA pair_bcast12<>+12(SB)/4, $0x0d0d0d0d
+DATA pair_bcast12<>+16(SB)/4, $0x0c0c0c0c
+DATA pair_bcast12<>+20(SB)/4, $0x0c0c0c0c
+DATA pair_bcast12<>+24(SB)/4, $0x0d0d0d0d
+DATA pair_bcast12<>+28(SB)/4, $0x0d0d0d0d
+GLOBL pair_bcast12<>(SB), RODATA|NOPTR, $32
+
+DATA pair_bcast14<>+0(SB)/4, $0x0e0e0e0e
+DATA pair_bcast14<>+4(SB)/4, $0x0e0e0e0e
+DATA pair_bcast14<>+8(SB)/4, $0x0f0f0f0f
+DATA pair_bcast14<>+12(SB)/4, $0x0f0f0f0f
+DATA pair_bcast14<>+16(SB)/4, $0x0e0e0e0e
+DATA pair_bcast14<>+20(SB)/4, $0x0e0e0e0e
+DATA pair_bcast14<>+24(SB)/4, $0x0f0f0f0f
+DATA pair_bcast14<>+28(SB)/4, $0x0f0f0f0f
+GLOBL pair_bcast14<>(SB), RODATA|NOPTR, $32

@@ -72,14 +72,19 @@ func kQuantTile(name string, wBlock int, row kRowFunc) {
 // q2KRow: value 128h + 32g + l (h < 2, g < 4, l < 32) is bits 2g, 2g+1
 // of qs[32h + l], in 16-value sub-block s = 8h + 2g + l/16 of scale
 // sc_s&15 and min sc_s>>4. The 32 values of (h, g) are one VPMADDUBSW, its
-// low lane sub-block s and its high lane s+1, so the scale vector has
-// sc_s in the low lane's words and sc_{s+1} in the high lane's.
+// low lane sub-block s and its high lane s+1, so the scales are widened
+// once per row to words with the even sub-blocks' in the low lane and the
+// odd ones' in the high lane (evenOdd), and one VPSHUFB gives each lane
+// its own.
 //
 //	acc += x.d*d * sum_s (sc_s&15)*(q.x)_s - x.d*dmin * sum_s (sc_s>>4)*bsums[s]
 func q2KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
-	scales, sc := XMM(), XMM()
+	scales, sc8 := XMM(), XMM()
 	VMOVDQU(Mem{Base: w}, scales)
-	VPAND(splat32("nibbles", 0x0f0f0f0f), scales, sc)
+	VPAND(splat32("nibbles", 0x0f0f0f0f), scales, sc8)
+	VPSHUFB(evenOdd(), sc8, sc8)
+	scEO := YMM()
+	VPMOVZXBW(sc8, scEO)
 	sumi := zeros(len(xp))
 	for h := 0; h < 2; h++ {
 		raw := YMM()
@@ -92,13 +97,12 @@ func q2KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 				VPSRLW(U8(2*g), raw, q)
 				VPAND(splat32("crumbs", 0x03030303), q, q)
 			}
-			sc8, sc16 := XMM(), YMM()
-			VPSHUFB(pairBroadcast(8*h+2*g), sc, sc8)
-			VPMOVZXBW(sc8, sc16)
+			sc := YMM()
+			VPSHUFB(wordBroadcast(4*h+g), scEO, sc)
 			for j, x := range xp {
 				p := YMM()
 				VPMADDUBSW(Mem{Base: x, Disp: q8KQs + 128*h + 32*g}, q, p)
-				VPMADDWD(sc16, p, p)
+				VPMADDWD(sc, p, p)
 				VPADDD(p, sumi[j], sumi[j])
 			}
 		}
@@ -155,10 +159,31 @@ func q3KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 		}
 	}
 	VPSUBB(splat32("bytes32", 0x20202020), scales, scales)
+	// The -4 first: sumi starts at -4*sum_s sc_s*bsums[s].
+	sc16 := YMM()
+	VPMOVSXBW(scales, sc16)
 	sumi := zeros(len(xp))
+	for j, x := range xp {
+		corr := YMM()
+		VPMADDWD(Mem{Base: x, Disp: q8KBsums}, sc16, corr)
+		VPSLLD(U8(2), corr, corr)
+		VPSUBD(corr, sumi[j], sumi[j])
+	}
+	VPSHUFB(evenOdd(), scales, scales)
+	scEO := YMM()
+	VPMOVSXBW(scales, scEO)
 	for h := 0; h < 2; h++ {
 		raw := YMM()
 		VMOVDQU(Mem{Base: w, Disp: q3KQs + 32*h}, raw)
+		// hmask bit 4h + g at bit 2 of hv for step g (word shifts: bits
+		// crossing bytes never reach bit 2)
+		hv := YMM()
+		VMOVDQU(Mem{Base: w}, hv)
+		if h == 0 {
+			VPSLLW(U8(2), hv, hv)
+		} else {
+			VPSRLW(U8(2), hv, hv)
+		}
 		for g := 0; g < 4; g++ {
 			q := YMM()
 			if g == 0 {
@@ -168,32 +193,26 @@ func q3KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 				VPAND(splat32("crumbs", 0x03030303), q, q)
 			}
 			hb := YMM()
-			VMOVDQU(Mem{Base: w}, hb)
-			shiftBit(hb, 4*h+g, 2)
-			VPAND(splat32("bit2", 0x04040404), hb, hb)
+			VPAND(splat32("bit2", 0x04040404), hv, hb)
 			VPOR(hb, q, q)
-			sc8, sc16 := XMM(), YMM()
-			VPSHUFB(pairBroadcast(8*h+2*g), scales, sc8)
-			VPMOVSXBW(sc8, sc16)
+			if g < 3 {
+				VPSRLW(U8(1), hv, hv)
+			}
+			sc := YMM()
+			VPSHUFB(wordBroadcast(4*h+g), scEO, sc)
 			for j, x := range xp {
 				p := YMM()
 				VPMADDUBSW(Mem{Base: x, Disp: q8KQs + 128*h + 32*g}, q, p)
-				VPMADDWD(sc16, p, p)
+				VPMADDWD(sc, p, p)
 				VPADDD(p, sumi[j], sumi[j])
 			}
 		}
 	}
-	sc16 := YMM()
-	VPMOVSXBW(scales, sc16)
 	d, hd := XMM(), GP32()
 	MOVWLZX(Mem{Base: w, Disp: q3KD}, hd)
 	VMOVD(hd, d)
 	VCVTPH2PS(d, d)
 	for j, x := range xp {
-		corr := YMM()
-		VPMADDWD(Mem{Base: x, Disp: q8KBsums}, sc16, corr)
-		VPSLLD(U8(2), corr, corr)
-		VPSUBD(corr, sumi[j], sumi[j])
 		s := XMM()
 		VMULSS(Mem{Base: x}, d, s)
 		s1 := YMM()
@@ -401,6 +420,12 @@ func shiftBit(v VecVirtual, from, to int) {
 // 128-bit lane to all of that lane's words.
 func wordBroadcast(s int) Mem {
 	return bytesTable(fmt.Sprintf("word_bcast%d", s), func(i int) uint8 { return uint8(2*s + i%2) })
+}
+
+// evenOdd is the VPSHUFB control that puts the even bytes of 16 first and
+// the odd ones after them.
+func evenOdd() Mem {
+	return bytesTable("even_odd", func(i int) uint8 { return uint8(2*(i%8) + i%16/8) })
 }
 
 // pairBroadcast is the VPSHUFB control giving byte a in bytes 0..7 and
