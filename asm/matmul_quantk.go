@@ -35,12 +35,13 @@ const (
 
 // matmulQuantKKernels are the K-quant tiles against Q8_K activations: 4
 // rows of W by up to 2 activation rows. Each row's super-block is unpacked once
-// and met with both activation rows. Weights are unsigned (nibbles for
-// Q4_K, 6-bit values for Q6_K), so VPMADDUBSW(q, x) needs no sign trick
-// and cannot saturate (2*63*128 < 32767); each 16-bit pair sum is then
-// multiplied by its sub-block scale with VPMADDWD and added into a 32-bit
-// sum per pair, exactly as the twins' integer sums. The offsets (Q4_K's
-// mins, Q6_K's -32) come from the activations' bsums.
+// and met with both activation rows. Weights are unsigned (2 bits for
+// Q2_K, 3 for Q3_K, nibbles for Q4_K, 5 bits for Q5_K, 6 for Q6_K), so
+// VPMADDUBSW(q, x) needs no sign trick and cannot saturate (2*63*128 <
+// 32767); each 16-bit pair sum is then multiplied by its sub-block scale
+// with VPMADDWD and added into a 32-bit sum per pair, exactly as the
+// twins' integer sums. The offsets (the mins of Q2_K, Q4_K and Q5_K, Q3_K's
+// -4 and Q6_K's -32) come from the activations' bsums.
 func matmulQuantKKernels() {
 	kQuantTile("matmulQ2_KAVX2", q2KBytes, q2KRow)
 	kQuantTile("matmulQ3_KAVX2", q3KBytes, q3KRow)
