@@ -79,7 +79,7 @@ func (w Matrix) Row(r int, dst []float32) {
 // columns of the batch for n > 1, are split across the pool.
 //
 // Quantised weights meet activations quantised per row the way llama.cpp
-// does it (Q8_0 for Q8_0/Q4_0 weights, Q8_K for Q4_K/Q6_K) with integer dot
+// does it (Q8_0 for Q8_0/Q4_0 weights, Q8_K for the K-quants) with integer dot
 // products; F16 and BF16 weights are widened and meet float32 activations;
 // other quantised types are dequantised to float32 rows in scratch.
 func (p *Pool) MatMul(dst []float32, w Matrix, x []float32, n int) {
@@ -116,7 +116,7 @@ type tile[W, X any] struct {
 
 // The tile slots. Float weights meet float32 activations (F16 and BF16
 // widened exactly); the quantised ones meet activations quantised per row
-// to Q8_0 (for Q8_0, Q4_0) or Q8_K (for Q4_K, Q6_K), where each block's
+// to Q8_0 (for Q8_0, Q4_0) or Q8_K (for the K-quants), where each block's
 // integer dot product is exact and the float accumulation order is free:
 //
 //	Q8_0 x Q8_0: sum over blocks b of f16(w.d)*f16(x.d) * sum_l w.qs[l]*x.qs[l]
@@ -124,6 +124,7 @@ type tile[W, X any] struct {
 //	Q4_K x Q8_K: sum over super-blocks of x.d*f16(w.d)*sum_j sc_j*(q.x)_j
 //	             - x.d*f16(w.dmin)*sum_j m_j*(x.bsums[2j]+x.bsums[2j+1])
 //	Q6_K x Q8_K: sum over super-blocks of x.d*f16(w.d)*sum_s scales[s]*(q.x)_s
+//	Q2_K, Q3_K, Q5_K x Q8_K: as Q4_K or Q6_K (vecDotQ2_K etc.)
 var (
 	matmulF32K  = newKernel("matmul_f32", tile[float32, float32]{4, 2, matmulF32Generic})
 	matmulF16K  = newKernel("matmul_f16", tile[uint16, float32]{4, 4, matmulF16Generic})
