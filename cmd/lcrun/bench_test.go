@@ -82,7 +82,7 @@ func TestBenchText(t *testing.T) {
 	assert.Equal(t, []int{8, 8, 1024, 1024}, []int{r.Results[0].Depth, r.Results[1].Depth, r.Results[2].Depth, r.Results[3].Depth})
 	assert.Equal(t, r.Results[1].TPS, *r.TGTPS)
 	assert.False(t, r.Model.Synthetic)
-	assert.Equal(t, "ALL_F32", r.Model.FileType)
+	assert.Equal(t, "F32", r.Model.FileType)
 	assert.Nil(t, r.Machine)
 	assert.Empty(t, r.KernelRates)
 }

@@ -48,7 +48,7 @@ const Schema = "lcrun-bench/1"
 //	  "model": {                                // null with --no-model
 //	    "name": "llama-110m-q8_0", "path": "...", "arch": "llama",
 //	    "synthetic": true,                      // a built-in random-weight shape
-//	    "parameters": 134000000, "size_bytes": 142000000, "file_type": "MOSTLY_Q8_0"
+//	    "parameters": 134000000, "size_bytes": 142000000, "file_type": "Q8_0"
 //	  },
 //	  "kv_type": "f16",                         // KV cache type (--kv); "" for models without attention
 //	  "prompt_tokens": 512,                     // -p
