@@ -142,3 +142,12 @@ func TestBenchCompareReports(t *testing.T) {
 		})
 	}
 }
+
+// A built-in mix runs under lcrun bench and says what it is made of.
+func TestBenchMixShape(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	code, out, errOut := runLcrun("bench", "--shape", "llama-q-q4_k_m", "-p", "4", "-n", "2", "--no-kernels")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "model     llama-q-q4_k_m (llama, Q4_K_M, ")
+	assert.Contains(t, out, "\nweights   Q4_K 10, F32 5, Q5_0 3, Q6_K 2, Q8_0 1\n")
+}
