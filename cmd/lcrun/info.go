@@ -26,9 +26,10 @@ func init() {
 		summary: "show a model's metadata, tensors and the kernels chosen",
 		help: commandHelp{
 			synopsis: []string{"lcrun info [MODEL.gguf] [flags]"},
-			about: `Prints what a GGUF file holds: architecture, hyperparameters, RoPE
-settings, tokenizer, every tensor (type, shape, offset) and all metadata,
-and the kernels this CPU gets. --ctx and the RoPE flags show the context and
+			about: `Prints what a GGUF file holds: architecture, file type (by
+llama-quantize's name: Q4_K_M ...) with a count of tensors per type,
+hyperparameters, RoPE settings, tokenizer, every tensor (type, shape,
+offset) and all metadata, and the kernels this CPU gets. --ctx and the RoPE flags show the context and
 RoPE a run with the same flags would use. The model is the argument or -m,
 else $LCRUN_MODEL, else the embedded model.`,
 			groups: []flagGroup{
