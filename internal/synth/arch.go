@@ -6,8 +6,12 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	if err := positive(name, s.Embd, s.Layers, s.Heads, s.KVHeads, s.FF, s.Vocab, s.Ctx); err != nil {
 		return nil, err
 	}
-	if s.Embd%s.Heads != 0 || s.Heads%s.KVHeads != 0 || (s.Embd/s.Heads)%2 != 0 {
-		return nil, fmt.Errorf("synth: %s: need embd divisible by heads, heads by kv heads, and an even head size", name)
+	head := s.HeadDim
+	if head == 0 && s.Embd%s.Heads == 0 {
+		head = s.Embd / s.Heads
+	}
+	if head <= 0 || s.Heads%s.KVHeads != 0 || head%2 != 0 {
+		return nil, fmt.Errorf("synth: %s: need embd divisible by heads (or a head size), heads by kv heads, and an even head size", name)
 	}
 	if s.Vocab < minVocab {
 		return nil, fmt.Errorf("synth: %s: vocab %d is below %d (special and byte tokens)", name, s.Vocab, minVocab)
@@ -16,8 +20,7 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	if base == 0 {
 		base = 10000
 	}
-	head := s.Embd / s.Heads
-	kvDim := head * s.KVHeads
+	qDim, kvDim := head*s.Heads, head*s.KVHeads
 	m := &model{}
 	m.set("general.architecture", "llama")
 	m.set("general.name", name)
@@ -28,6 +31,10 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	m.set("llama.attention.head_count", uint32(s.Heads))
 	m.set("llama.attention.head_count_kv", uint32(s.KVHeads))
 	m.set("llama.attention.layer_norm_rms_epsilon", float32(1e-5))
+	if s.HeadDim != 0 {
+		m.set("llama.attention.key_length", uint32(head))
+		m.set("llama.attention.value_length", uint32(head))
+	}
 	m.set("llama.rope.dimension_count", uint32(head))
 	m.set("llama.rope.freq_base", float32(base))
 	m.set("llama.vocab_size", uint32(s.Vocab))
@@ -41,10 +48,10 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	for l := range s.Layers {
 		p := fmt.Sprintf("blk.%d.", l)
 		m.add(p+"attn_norm.weight", initNorm, s.Embd)
-		m.add(p+"attn_q.weight", initMatrix, s.Embd, s.Embd)
+		m.add(p+"attn_q.weight", initMatrix, s.Embd, qDim)
 		m.add(p+"attn_k.weight", initMatrix, s.Embd, kvDim)
 		m.add(p+"attn_v.weight", initMatrix, s.Embd, kvDim)
-		m.add(p+"attn_output.weight", initMatrix, s.Embd, s.Embd)
+		m.add(p+"attn_output.weight", initMatrix, qDim, s.Embd)
 		m.add(p+"ffn_norm.weight", initNorm, s.Embd)
 		m.add(p+"ffn_gate.weight", initMatrix, s.Embd, s.FF)
 		m.add(p+"ffn_up.weight", initMatrix, s.Embd, s.FF)
