@@ -47,7 +47,7 @@ type testServer struct {
 	done chan error
 }
 
-func startServer(t *testing.T, args ...string) *testServer {
+func startServer(t testing.TB, args ...string) *testServer {
 	t.Helper()
 	c, err := parseServe(append([]string{"-t", "1"}, args...), io.Discard)
 	require.NoError(t, err)
@@ -76,7 +76,7 @@ func startServer(t *testing.T, args ...string) *testServer {
 }
 
 // post sends a JSON body and returns the status and the body.
-func (ts *testServer) post(t *testing.T, path, body string, header ...string) (int, string) {
+func (ts *testServer) post(t testing.TB, path, body string, header ...string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, ts.url+path, strings.NewReader(body))
 	require.NoError(t, err)
