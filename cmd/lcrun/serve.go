@@ -82,7 +82,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&c.model, "m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
 	alias(fs, "m", "model")
-	fs.StringVar(&c.host, "host", "127.0.0.1", "`HOST` to listen on (0.0.0.0 = every interface)")
+	fs.StringVar(&c.host, "host", "127.0.0.1", "address to listen on, a `HOST` name or IP (0.0.0.0 = every interface)")
 	fs.IntVar(&c.port, "port", 8080, "TCP `PORT` to listen on (0 = any free one, printed)")
 	fs.StringVar(&c.apiKey, "api-key", "", "require \"Authorization: Bearer `KEY`\" on every request but /health")
 	c.parallel = 1

@@ -278,6 +278,22 @@ func TestServePrefixReuse(t *testing.T) {
 	assert.Contains(t, ts.log.String(), "reused from session")
 }
 
+// With --cache, a restarted server resumes what the last one evaluated.
+func TestServeDiskCache(t *testing.T) {
+	dir := t.TempDir()
+	doc := strings.TrimSpace(strings.Repeat(serveStory+" ", 4))
+	first := startServer(t, "--cache", dir)
+	code, out := first.post(t, "/v1/completions", `{"prompt":"`+doc+`","max_tokens":2}`)
+	require.Equal(t, http.StatusOK, code, out)
+	n := path(decode(t, out), "usage", "prompt_tokens").(float64)
+
+	again := startServer(t, "--cache", dir)
+	code, out = again.post(t, "/v1/completions", `{"prompt":"`+doc+` Then","max_tokens":2}`)
+	require.Equal(t, http.StatusOK, code, out)
+	assert.Equal(t, n, path(decode(t, out), "usage", "prompt_tokens_details", "cached_tokens"))
+	assert.Contains(t, again.log.String(), "reused from disk")
+}
+
 // Every bad request class gets its status and an OpenAI-style error body
 // (ollama's {"error": "..."} on /api/).
 func TestServeErrors(t *testing.T) {
@@ -499,8 +515,12 @@ func TestServeShutdown(t *testing.T) {
 			}
 			got := make(chan answer, 1)
 			go func() {
+				// Short enough to finish in the grace period, long
+				// enough to be cancelled without one (it would take
+				// seconds).
+				n := map[string]int{"30s": 40, "0s": 2000}[grace]
 				resp, err := http.Post(ts.url+"/v1/completions", "application/json",
-					strings.NewReader(`{"prompt":"Once upon a time","max_tokens":400,"temperature":1,"seed":1,"stream":true}`))
+					strings.NewReader(fmt.Sprintf(`{"prompt":"Once upon a time","max_tokens":%d,"temperature":1,"seed":1,"stream":true}`, n)))
 				if err != nil {
 					got <- answer{err: err}
 					return
