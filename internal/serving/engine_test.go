@@ -130,6 +130,33 @@ func TestPrefixReuseFromSnapshots(t *testing.T) {
 	assert.Equal(t, len(b), r4.Evaluated, "states of other session options are not used")
 }
 
+// Where two prompts part (another question about the same text) the
+// shared state goes to disk, so that a restarted engine resumes the text
+// for a third question.
+func TestBranchPointOnDisk(t *testing.T) {
+	m := openModel(t)
+	cache, err := prefixcache.Open(t.TempDir(), 0, nil)
+	require.NoError(t, err)
+	e := newEngine(t, m, Options{Cache: cache, Fingerprint: "test", MinSnapshot: 8})
+	a := e.Text(story)
+	q1 := other(a, nil, 4)
+	r1, err := e.Generate(context.Background(), greedy(q1, 2))
+	require.NoError(t, err)
+	q2 := other(a, r1.Tokens, 4)
+	q2[len(a)] = q1[len(a)] + 50
+	_, err = e.Generate(context.Background(), greedy(q2, 2))
+	require.NoError(t, err)
+
+	fresh := newEngine(t, m, Options{Cache: cache, Fingerprint: "test", MinSnapshot: 8})
+	q3 := other(a, nil, 4)
+	q3[len(a)] = q1[len(a)] + 60
+	r3, err := fresh.Generate(context.Background(), greedy(q3, 2))
+	require.NoError(t, err)
+	assert.Equal(t, "disk", r3.From)
+	assert.Equal(t, len(a), r3.Reused)
+	assert.Equal(t, 4, r3.Evaluated)
+}
+
 // Snapshots stay under their bound, least recently used first out.
 func TestSnapshotsBound(t *testing.T) {
 	ss := snapshots{max: 100}

@@ -110,8 +110,15 @@ func (e *Engine) resume(ctx context.Context, s *model.Session, prompt []int32, r
 			n = 0
 		}
 	}
-	if n > 0 && s.Pos() > n && !s.Truncate(n) {
-		n = 0
+	if n > 0 && s.Pos() > n {
+		if !s.Truncate(n) {
+			n = 0
+		} else if n >= e.o.MinSnapshot {
+			// Where two prompts part is where later ones are likely to
+			// part too (a document, then another question): keep that
+			// state on disk, which only finds whole prefixes.
+			e.keepDisk(s, prompt[:n])
+		}
 	}
 	if n == 0 {
 		s.Reset()
@@ -173,14 +180,20 @@ func (e *Engine) keep(s *model.Session, prompt []int32) {
 			}
 		}
 	}
-	if e.o.Cache != nil {
-		p := prefixcache.NewPrefix(e.sha, e.o.Fingerprint)
-		p.Add(prompt)
-		mt := prefixcache.Match{Tokens: len(prompt), Key: p.Key()}
-		if !e.o.Cache.Has(mt.Key, mt.Tokens) {
-			if _, err := e.o.Cache.Store(mt, s.Save); err != nil {
-				e.o.Warn(err.Error())
-			}
+	e.keepDisk(s, prompt)
+}
+
+// keepDisk stores s, which holds exactly tokens, in the disk cache.
+func (e *Engine) keepDisk(s *model.Session, tokens []int32) {
+	if e.o.Cache == nil {
+		return
+	}
+	p := prefixcache.NewPrefix(e.sha, e.o.Fingerprint)
+	p.Add(tokens)
+	mt := prefixcache.Match{Tokens: len(tokens), Key: p.Key()}
+	if !e.o.Cache.Has(mt.Key, mt.Tokens) {
+		if _, err := e.o.Cache.Store(mt, s.Save); err != nil {
+			e.o.Warn(err.Error())
 		}
 	}
 }
