@@ -15,6 +15,8 @@ import (
 	"sync"
 
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/bytesize"
+	"github.com/lcrun/lcrun/internal/sysmem"
 	"github.com/lcrun/lcrun/model"
 	"github.com/lcrun/lcrun/model/prefixcache"
 	"github.com/lcrun/lcrun/model/tokenizer"
@@ -122,6 +124,16 @@ func New(m *model.Model, o Options) (*Engine, error) {
 		if e.sha, err = m.SHA256(); err != nil {
 			return nil, fmt.Errorf("hashing the model for the cache: %w", err)
 		}
+	}
+	// Each NewSession checks its own size against the free memory; the
+	// sessions together must fit too, or the last one ends the process.
+	one, err := m.SessionBytes(o.Session)
+	if err != nil {
+		return nil, err
+	}
+	if need, free := bytesize.Mul(one, int64(o.Parallel)), sysmem.Available(); free.Bytes > 0 && need > free.Bytes {
+		return nil, fmt.Errorf("%d sessions need %s, more than the %s of memory available (%s): fewer sessions or a smaller context",
+			o.Parallel, bytesize.Format(need), bytesize.Format(free.Bytes), free.Source)
 	}
 	e.pool = lc.NewPool(o.Session.Threads)
 	so := o.Session

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lcrun/lcrun/internal/defaultmodel"
+	"github.com/lcrun/lcrun/internal/sysmem"
 	"github.com/lcrun/lcrun/model"
 	"github.com/lcrun/lcrun/model/prefixcache"
 	"github.com/stretchr/testify/assert"
@@ -357,4 +358,20 @@ func TestChatTemplateFallback(t *testing.T) {
 	toks, err := e.Chat(tmpl, []model.Message{{Role: "user", Content: "Hi"}})
 	require.NoError(t, err)
 	assert.NotEmpty(t, toks)
+}
+
+// Sessions that together do not fit the machine are refused up front,
+// with one error, not an out-of-memory crash at the last one.
+func TestSessionsMustFitTogether(t *testing.T) {
+	m := openModel(t)
+	one, err := m.SessionBytes(model.SessionOptions{Ctx: 2048})
+	require.NoError(t, err)
+	free := sysmem.Available()
+	if free.Bytes == 0 {
+		t.Skip("the free memory is unknown here")
+	}
+	n := int(free.Bytes/one) + 1
+	_, err = New(m, Options{Parallel: n, Session: model.SessionOptions{Ctx: 2048}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sessions need")
 }
