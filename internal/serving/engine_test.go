@@ -1,6 +1,7 @@
 package serving
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lcrun/lcrun/internal/defaultmodel"
+	"github.com/lcrun/lcrun/internal/synth"
 	"github.com/lcrun/lcrun/internal/sysmem"
 	"github.com/lcrun/lcrun/model"
 	"github.com/lcrun/lcrun/model/prefixcache"
@@ -374,4 +376,36 @@ func TestSessionsMustFitTogether(t *testing.T) {
 	_, err = New(m, Options{Parallel: n, Session: model.SessionOptions{Ctx: 2048}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "sessions need")
+}
+
+// A recurrent model cannot drop tokens: a prompt resumes only from a
+// state of a whole prefix of it (here the snapshot of the first prompt,
+// the session having generated past it).
+func TestPrefixReuseRecurrent(t *testing.T) {
+	spec, err := synth.Lookup("mamba-tiny-f32")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = spec.WriteTo(&buf)
+	require.NoError(t, err)
+	m, err := model.OpenBytes(buf.Bytes(), "mamba-tiny")
+	require.NoError(t, err)
+	t.Cleanup(func() { m.Close() })
+	e := newEngine(t, m, Options{MemoryBytes: 16 << 20, MinSnapshot: 8})
+	a := make([]int32, 40)
+	for i := range a {
+		a[i] = int32(10 + i)
+	}
+	r1, err := e.Generate(context.Background(), greedy(a, 3))
+	require.NoError(t, err)
+	assert.Equal(t, len(a), r1.Evaluated)
+	b := other(a, r1.Tokens, 5)
+	r2, err := e.Generate(context.Background(), greedy(b, 3))
+	require.NoError(t, err)
+	assert.Equal(t, "memory", r2.From)
+	assert.Equal(t, len(a), r2.Reused)
+	c := slices.Clone(b)
+	c[len(a)-1]++ // parts before the end of every kept state
+	r3, err := e.Generate(context.Background(), greedy(c, 3))
+	require.NoError(t, err)
+	assert.Equal(t, len(c), r3.Evaluated)
 }
