@@ -49,6 +49,13 @@ type testServer struct {
 
 func startServer(t testing.TB, args ...string) *testServer {
 	t.Helper()
+	return startServerWith(t, nil, args...)
+}
+
+// startServerWith lets a test change the HTTP server (its timeouts)
+// before it serves.
+func startServerWith(t testing.TB, tweak func(*http.Server), args ...string) *testServer {
+	t.Helper()
 	c, err := parseServe(append([]string{"-t", "1"}, args...), io.Discard)
 	require.NoError(t, err)
 	m, _, err := loadTokenized("", io.Discard)
@@ -57,6 +64,9 @@ func startServer(t testing.TB, args ...string) *testServer {
 	log := &syncBuffer{}
 	s, err := newServer(c, m, servedName(""), log)
 	require.NoError(t, err)
+	if tweak != nil {
+		tweak(s.http)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, stop := context.WithCancel(context.Background())
@@ -409,6 +419,30 @@ func TestServeDisconnectCancels(t *testing.T) {
 	_, err = fmt.Sscanf(after, "%d generated", &generated)
 	require.NoError(t, err, ended())
 	assert.Less(t, generated, 1000, "generation stopped well before its 2000 tokens")
+}
+
+// A client that sends its header or body too slowly does not hold the
+// connection: the server answers or closes it when the timeout passes.
+func TestServeSlowClients(t *testing.T) {
+	ts := startServerWith(t, func(h *http.Server) {
+		h.ReadHeaderTimeout, h.ReadTimeout = 200*time.Millisecond, 300*time.Millisecond
+	})
+	for _, partial := range []string{
+		"POST /v1/completions HTTP/1.1\r\nHost: x\r\n",                                  // the header never ends
+		"POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"pro", // nor the body
+	} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+		require.NoError(t, err)
+		_, err = io.WriteString(conn, partial)
+		require.NoError(t, err)
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		t0 := time.Now()
+		io.ReadAll(conn) // until the server closes it (maybe after an error response)
+		assert.Less(t, time.Since(t0), 5*time.Second, "closed by the server's timeout, not the test's")
+		conn.Close()
+	}
+	code, _ := ts.get(t, "/health")
+	assert.Equal(t, http.StatusOK, code)
 }
 
 // 16 clients at once on 2 sessions: all answered, each with its own
