@@ -113,10 +113,11 @@ func (e *Engine) resume(ctx context.Context, s *model.Session, prompt []int32, r
 	if n > 0 && s.Pos() > n {
 		if !s.Truncate(n) {
 			n = 0
-		} else if n >= e.o.MinSnapshot {
+		} else if n >= e.o.MinSnapshot && n < len(prompt)-1 {
 			// Where two prompts part is where later ones are likely to
 			// part too (a document, then another question): keep that
-			// state on disk, which only finds whole prefixes.
+			// state on disk, which only finds whole prefixes. (Not for
+			// a prompt asked again: its own state is there already.)
 			e.keepDisk(s, prompt[:n])
 		}
 	}
