@@ -31,6 +31,9 @@ type Config struct {
 	// Only those need it.
 	Rope *ropescale.Rope
 	NeoX bool
+	// Unrotated marks the layers whose keys carry no RoPE (NoPE layers):
+	// moves and re-rotations leave their keys as they are. nil = none.
+	Unrotated []bool
 }
 
 // Cache is one session's attention memory. Slots fill in order; with a
@@ -46,6 +49,7 @@ type Cache struct {
 	stream *streamShift // StreamingLLM cache positions (shift.go), or nil
 	dyn    *dynamicKeys // dynamic NTK: the table the keys carry (rerotate.go), or nil
 	rows   []float32    // staging for re-rotating keys, allocated on first use
+	norope []bool       // Config.Unrotated, or nil
 }
 
 // New allocates a cache.
@@ -69,6 +73,12 @@ func New(c Config) (*Cache, error) {
 			return nil, fmt.Errorf("model: %w", err)
 		}
 	}
+	if c.Unrotated != nil {
+		if len(c.Unrotated) != c.Layers {
+			return nil, fmt.Errorf("model: %d layers marked rotated or not for a KV cache of %d", len(c.Unrotated), c.Layers)
+		}
+		kc.norope = c.Unrotated
+	}
 	if c.Policy.Streaming {
 		kc.streamWith(c.Rope, c.NeoX, c.Batch)
 	}
@@ -91,6 +101,9 @@ func Bytes(c Config) int64 {
 	}
 	return bytesize.Add(bytesize.Mul(2, int64(c.Layers), int64(c.Heads), int64(c.Slots), int64(row)), bytesize.Mul(4, int64(c.Slots)))
 }
+
+// rotated reports whether layer l's keys carry RoPE.
+func (c *Cache) rotated(l int) bool { return c.norope == nil || !c.norope[l] }
 
 // Cap is the number of slots.
 func (c *Cache) Cap() int { return len(c.pos) }
