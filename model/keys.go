@@ -27,6 +27,7 @@ const (
 	keyRopeYarnExtFactor = "rope.scaling.yarn_ext_factor"
 	keyRopeYarnBetaFast  = "rope.scaling.yarn_beta_fast"
 	keyRopeYarnBetaSlow  = "rope.scaling.yarn_beta_slow"
+	keyRopeYarnLogMul    = "rope.scaling.yarn_log_multiplier" // DeepSeek's mscale_all_dim: YaRN's magnitude
 
 	keySSMConvKernel   = "ssm.conv_kernel"
 	keySSMInnerSize    = "ssm.inner_size"
