@@ -117,7 +117,6 @@ var goldenPending = map[string]string{
 	"quant-llama-q-TQ1_0.batch1":  "issue 13: TQ1_0",
 	"quant-llama-q-TQ2_0":         "issue 13: TQ2_0",
 	"quant-llama-q-TQ2_0.batch1":  "issue 13: TQ2_0",
-	"arch-qwen3":                  "issue 14: qwen3",
 	"arch-qwen3moe":               "issue 14: qwen3moe",
 	"arch-qwen3moe.batch1":        "issue 14: qwen3moe",
 	"arch-llama-moe":              "issue 14: MoE",

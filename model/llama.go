@@ -11,9 +11,25 @@ import (
 // The Llama graph (Touvron et al. 2023) as llama.cpp names its tensors:
 // pre-norm blocks of RMSNorm, grouped-query attention with RoPE, and a
 // SwiGLU feed-forward network. Mistral is the same graph; Qwen2 adds q/k/v
-// biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1).
+// biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1). Other
+// members of the family (qwen3.go) are
+// this graph with a llamaVariant.
 func init() {
-	registerArch(loadLlama, "llama", "mistral", "qwen2")
+	registerArch(llamaLoader(llamaVariant{}), "llama", "mistral")
+	registerArch(llamaLoader(llamaVariant{neox: true}), "qwen2")
+}
+
+// llamaVariant is what a member of the Llama family changes in the graph.
+type llamaVariant struct {
+	neox bool // NeoX rotation pairs (i, i+d/2)
+	// qkNorm: attn_q_norm and attn_k_norm, RMSNorms over each head's q
+	// and k before RoPE (Qwen3).
+	qkNorm bool
+}
+
+// llamaLoader loads the Llama graph with variant v.
+func llamaLoader(v llamaVariant) loaderFunc {
+	return func(l *loader) (architecture, error) { return loadLlama(l, v) }
 }
 
 type llamaHParams struct {
@@ -32,11 +48,13 @@ type llamaLayer struct {
 	attnNorm, ffnNorm []float32
 	wq, wk, wv, wo    lc.Matrix
 	bq, bk, bv, bo    []float32 // nil when the model has none
+	qNorm, kNorm      []float32 // per-head RMSNorm weights (llamaVariant.qkNorm), else nil
 	gate, up, down    lc.Matrix
 }
 
 type llama struct {
 	hp      llamaHParams
+	variant llamaVariant
 	embd    lc.Matrix // token_embd: vocab rows of dim
 	outNorm []float32
 	output  lc.Matrix // vocab rows of dim (token_embd when tied)
@@ -44,12 +62,12 @@ type llama struct {
 	rope    ropescale.Params // from the metadata; sessions apply their overrides
 }
 
-func loadLlama(l *loader) (architecture, error) {
-	hp, err := llamaHyper(l)
+func loadLlama(l *loader, v llamaVariant) (architecture, error) {
+	hp, err := llamaHyper(l, v)
 	if err != nil {
 		return nil, err
 	}
-	m := &llama{hp: hp}
+	m := &llama{hp: hp, variant: v}
 	if m.rope, err = ropeFromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
@@ -85,7 +103,7 @@ func loadLlama(l *loader) (architecture, error) {
 
 // llamaHyper reads and checks the hyperparameters; the vocabulary size is
 // token_embd's row count.
-func llamaHyper(l *loader) (hp llamaHParams, err error) {
+func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	if hp.dim, err = l.count(keyEmbedding, maxWidth); err != nil {
 		return hp, err
 	}
@@ -139,7 +157,7 @@ func llamaHyper(l *loader) (hp llamaHParams, err error) {
 		return hp, fmt.Errorf("model: %s = %g is out of range", l.key(keyRMSEpsilon), eps)
 	}
 	hp.eps = float32(eps)
-	hp.neox = l.arch == "qwen2"
+	hp.neox = v.neox
 	t, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -151,24 +169,33 @@ func llamaHyper(l *loader) (hp llamaHParams, err error) {
 	return hp, nil
 }
 
+// layerVector is a layer's norm or bias tensor and where it goes.
+type layerVector struct {
+	dst *[]float32
+	n   string // the name after "blk.N."
+	len int
+	opt bool // may be absent
+}
+
 func (m *llama) loadLayer(l *loader, i int) error {
 	hp := &m.hp
 	ly := &m.layers[i]
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	var err error
-	vectors := []struct {
-		dst *[]float32
-		n   string
-		len int
-		opt bool
-	}{
+	vectors := []layerVector{
 		{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
 		{&ly.ffnNorm, "ffn_norm.weight", hp.dim, false},
 		{&ly.bq, "attn_q.bias", qDim, true},
 		{&ly.bk, "attn_k.bias", kvDim, true},
 		{&ly.bv, "attn_v.bias", kvDim, true},
 		{&ly.bo, "attn_output.bias", hp.dim, true},
+	}
+	if m.variant.qkNorm {
+		vectors = append(vectors, []layerVector{
+			{&ly.qNorm, "attn_q_norm.weight", hp.headDim, false},
+			{&ly.kNorm, "attn_k_norm.weight", hp.headDim, false},
+		}...)
 	}
 	for _, v := range vectors {
 		if v.opt {

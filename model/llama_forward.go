@@ -58,7 +58,23 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 	addBias(q, ly.bq)
 	addBias(k, ly.bk)
 	addBias(v, ly.bv)
-	np := s.pairs
+	if ly.qNorm != nil {
+		headNorms(q, ly.qNorm, hp.eps)
+		headNorms(k, ly.kNorm, hp.eps)
+	}
+	s.rotate(q, k, n)
+	s.kv.Put(l, slots, k, v)
+	att := s.att[:n*qDim]
+	s.poolFor(n*s.kv.Len()*qDim).Attention(att, q, pos, s.kv.K(l), s.kv.V(l), s.kv.Positions(), s.kv.Len(), s.prm)
+	s.matmul(xb, ly.wo, att, n)
+	addBias(xb, ly.bo)
+	lc.Add(x, x, xb)
+}
+
+// rotate applies RoPE to n tokens' query and key heads.
+func (s *llamaState) rotate(q, k []float32, n int) {
+	hp := &s.m.hp
+	hd, qDim, kvDim, np := hp.headDim, s.qDim, hp.kvHeads*hp.headDim, s.pairs
 	for i := range n {
 		cos, sin := s.cos[i*np:(i+1)*np], s.sin[i*np:(i+1)*np]
 		for h := range hp.heads {
@@ -68,12 +84,14 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 			lc.RoPE(k[i*kvDim+h*hd:i*kvDim+(h+1)*hd], cos, sin, hp.neox)
 		}
 	}
-	s.kv.Put(l, slots, k, v)
-	att := s.att[:n*qDim]
-	s.poolFor(n*s.kv.Len()*qDim).Attention(att, q, pos, s.kv.K(l), s.kv.V(l), s.kv.Positions(), s.kv.Len(), s.prm)
-	s.matmul(xb, ly.wo, att, n)
-	addBias(xb, ly.bo)
-	lc.Add(x, x, xb)
+}
+
+// headNorms RMS-normalises every head of rows x (head width len(w)) in
+// place, with weights w.
+func headNorms(x, w []float32, eps float32) {
+	for i := 0; i < len(x); i += len(w) {
+		lc.RMSNorm(x[i:i+len(w)], x[i:i+len(w)], w, eps)
+	}
 }
 
 // feedForward adds layer l's SwiGLU network to the residual stream.
