@@ -12,7 +12,7 @@ import (
 // pre-norm blocks of RMSNorm, grouped-query attention with RoPE, and a
 // SwiGLU feed-forward network. Mistral is the same graph; Qwen2 adds q/k/v
 // biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1). Other
-// members of the family (qwen3.go) are
+// members of the family (qwen3.go, smollm3.go) are
 // this graph with a llamaVariant.
 func init() {
 	registerArch(llamaLoader(llamaVariant{}), "llama", "mistral")
@@ -25,6 +25,9 @@ type llamaVariant struct {
 	// qkNorm: attn_q_norm and attn_k_norm, RMSNorms over each head's q
 	// and k before RoPE (Qwen3).
 	qkNorm bool
+	// noRopeEvery n > 0: layers with (il+1) % n == 0 rotate neither q nor
+	// k (SmolLM3's NoPE layers; llama.cpp fixes n at 4).
+	noRopeEvery int
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -49,6 +52,7 @@ type llamaLayer struct {
 	wq, wk, wv, wo    lc.Matrix
 	bq, bk, bv, bo    []float32 // nil when the model has none
 	qNorm, kNorm      []float32 // per-head RMSNorm weights (llamaVariant.qkNorm), else nil
+	noRope            bool      // a NoPE layer
 	gate, up, down    lc.Matrix
 }
 
@@ -60,6 +64,8 @@ type llama struct {
 	output  lc.Matrix // vocab rows of dim (token_embd when tied)
 	layers  []llamaLayer
 	rope    ropescale.Params // from the metadata; sessions apply their overrides
+	// unrotated marks the NoPE layers for the KV cache; nil when none.
+	unrotated []bool
 }
 
 func loadLlama(l *loader, v llamaVariant) (architecture, error) {
@@ -96,6 +102,13 @@ func loadLlama(l *loader, v llamaVariant) (architecture, error) {
 	for i := range m.layers {
 		if err := m.loadLayer(l, i); err != nil {
 			return nil, err
+		}
+		if v.noRopeEvery > 0 && (i+1)%v.noRopeEvery == 0 {
+			m.layers[i].noRope = true
+			if m.unrotated == nil {
+				m.unrotated = make([]bool, hp.layers)
+			}
+			m.unrotated[i] = true
 		}
 	}
 	return m, nil

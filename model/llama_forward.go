@@ -62,7 +62,9 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 		headNorms(q, ly.qNorm, hp.eps)
 		headNorms(k, ly.kNorm, hp.eps)
 	}
-	s.rotate(q, k, n)
+	if !ly.noRope {
+		s.rotate(q, k, n)
+	}
 	s.kv.Put(l, slots, k, v)
 	att := s.att[:n*qDim]
 	s.poolFor(n*s.kv.Len()*qDim).Attention(att, q, pos, s.kv.K(l), s.kv.V(l), s.kv.Positions(), s.kv.Len(), s.prm)

@@ -47,7 +47,7 @@ func (m *llama) kvConfig(cfg *sessionConfig, rope *ropescale.Rope) kvcache.Confi
 	return kvcache.Config{
 		Type: cfg.KV, Layers: hp.layers, Heads: hp.kvHeads, HeadDim: hp.headDim,
 		Slots: cfg.Ctx, Batch: cfg.Batch, Policy: kvcache.Policy(attentionOf(&cfg.SessionOptions)),
-		Rope: rope, NeoX: hp.neox,
+		Rope: rope, NeoX: hp.neox, Unrotated: m.unrotated,
 	}
 }
 
