@@ -12,7 +12,7 @@ import (
 // pre-norm blocks of RMSNorm, grouped-query attention with RoPE, and a
 // SwiGLU feed-forward network. Mistral is the same graph; Qwen2 adds q/k/v
 // biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1). Other
-// members of the family (qwen3.go, smollm3.go) are
+// members of the family (qwen3.go, smollm3.go, phi3.go) are
 // this graph with a llamaVariant.
 func init() {
 	registerArch(llamaLoader(llamaVariant{}), "llama", "mistral")
@@ -28,6 +28,12 @@ type llamaVariant struct {
 	// noRopeEvery n > 0: layers with (il+1) % n == 0 rotate neither q nor
 	// k (SmolLM3's NoPE layers; llama.cpp fixes n at 4).
 	noRopeEvery int
+	// fused: one attn_qkv matrix (q rows, then k, then v) and an ffn_up of
+	// 2*ff rows (gate, then up), without ffn_gate (Phi-3).
+	fused bool
+	// noWindow: the file's attention.sliding_window is not applied
+	// (llama.cpp disables Phi-3's).
+	noWindow bool
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -162,6 +168,9 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	if hp.slidingWindow, err = l.countOr(keySlidingWindow, 0, maxPosition); err != nil {
 		return hp, err
 	}
+	if v.noWindow {
+		hp.slidingWindow = 0
+	}
 	eps, err := l.floatOr(keyRMSEpsilon, 1e-5)
 	if err != nil {
 		return hp, err
@@ -219,6 +228,9 @@ func (m *llama) loadLayer(l *loader, i int) error {
 		if err != nil {
 			return err
 		}
+	}
+	if m.variant.fused {
+		return m.loadFused(l, i)
 	}
 	matrices := []struct {
 		dst        *lc.Matrix
