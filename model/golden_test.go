@@ -125,8 +125,6 @@ var goldenPending = map[string]string{
 	"arch-gemma2.batch1":          "issue 14: gemma2",
 	"arch-gemma3":                 "issue 14: gemma3",
 	"arch-gemma3.batch1":          "issue 14: gemma3",
-	"arch-mistral3":               "issue 14: mistral3",
-	"arch-mistral3.batch1":        "issue 14: mistral3",
 	"arch-gpt-oss":                "issue 14: gpt-oss",
 	"arch-gpt-oss.batch1":         "issue 14: gpt-oss",
 	"arch-gpt-oss-mxfp4":          "issue 14: gpt-oss, issue 13: MXFP4",

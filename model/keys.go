@@ -16,6 +16,7 @@ const (
 	keyValueLength   = "attention.value_length"
 	keySlidingWindow = "attention.sliding_window"
 	keyRMSEpsilon    = "attention.layer_norm_rms_epsilon"
+	keyAttnTempScale = "attention.temperature_scale" // Mistral 3, Llama 4: query temperature per position
 
 	keyRopeDims          = "rope.dimension_count"
 	keyRopeFreqBase      = "rope.freq_base"

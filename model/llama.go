@@ -12,7 +12,7 @@ import (
 // pre-norm blocks of RMSNorm, grouped-query attention with RoPE, and a
 // SwiGLU feed-forward network. Mistral is the same graph; Qwen2 adds q/k/v
 // biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1). Other
-// members of the family (qwen3.go, smollm3.go, phi3.go) are
+// members of the family (qwen3.go, smollm3.go, phi3.go, mistral3.go) are
 // this graph with a llamaVariant.
 func init() {
 	registerArch(llamaLoader(llamaVariant{}), "llama", "mistral")
@@ -34,6 +34,9 @@ type llamaVariant struct {
 	// noWindow: the file's attention.sliding_window is not applied
 	// (llama.cpp disables Phi-3's).
 	noWindow bool
+	// attnTemp: queries are scaled by attention.temperature_scale's
+	// position-dependent temperature (Mistral 3, Llama 4).
+	attnTemp bool
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -51,6 +54,10 @@ type llamaHParams struct {
 	slidingWindow  int // attention.sliding_window: 0 = none
 	eps            float32
 	neox           bool // NeoX rotation pairs
+	// Attention temperature (llamaVariant.attnTemp): row i's queries are
+	// scaled by 1 + tempScale*ln(floor(pos/tempFloor) + 1); 0 = none.
+	tempScale float32
+	tempFloor int
 }
 
 type llamaLayer struct {
@@ -180,6 +187,11 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	}
 	hp.eps = float32(eps)
 	hp.neox = v.neox
+	if v.attnTemp {
+		if err := attnTemperature(l, &hp); err != nil {
+			return hp, err
+		}
+	}
 	t, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"math"
+
 	lc "github.com/lcrun/lcrun"
 )
 
@@ -10,6 +12,7 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 	if err != nil {
 		return err
 	}
+	s.temperatures(pos)
 	pos = s.kv.CachePositions(pos)
 	m, hp := s.m, &s.m.hp
 	n, dim, eps := len(tokens), hp.dim, hp.eps
@@ -65,6 +68,11 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 	if !ly.noRope {
 		s.rotate(q, k, n)
 	}
+	if s.temp != nil {
+		for i, t := range s.temp[:n] {
+			lc.Scale(t, q[i*qDim:(i+1)*qDim])
+		}
+	}
 	s.kv.Put(l, slots, k, v)
 	att := s.att[:n*qDim]
 	s.poolFor(n*s.kv.Len()*qDim).Attention(att, q, pos, s.kv.K(l), s.kv.V(l), s.kv.Positions(), s.kv.Len(), s.prm)
@@ -85,6 +93,20 @@ func (s *llamaState) rotate(q, k []float32, n int) {
 		for h := range hp.kvHeads {
 			lc.RoPE(k[i*kvDim+h*hd:i*kvDim+(h+1)*hd], cos, sin, hp.neox)
 		}
+	}
+}
+
+// temperatures fills each token's query scale from its position in the
+// sequence (not in a streaming cache), as llama.cpp's attention
+// temperature tuning does: 1 + scale*ln(floor(pos/floor) + 1).
+func (s *llamaState) temperatures(pos []int32) {
+	if s.temp == nil {
+		return
+	}
+	hp := &s.m.hp
+	for i, p := range pos {
+		t := math.Log(math.Floor(float64(p)/float64(hp.tempFloor))+1)*float64(hp.tempScale) + 1
+		s.temp[i] = float32(t)
 	}
 }
 

@@ -25,6 +25,7 @@ type llamaState struct {
 	att         []float32
 	gate, up    []float32
 	cos, sin    []float32 // [batch][rope pairs]
+	temp        []float32 // [batch] query temperatures; nil without (llamaHParams.tempScale)
 	pairs, qDim int
 }
 
@@ -37,7 +38,16 @@ func (s *llamaState) scratch() []scratchBuf {
 		{&s.q, qDim}, {&s.k, kvDim}, {&s.v, kvDim}, {&s.att, qDim},
 		{&s.gate, hp.ff}, {&s.up, hp.ff},
 		{&s.cos, s.pairs}, {&s.sin, s.pairs},
+		{&s.temp, s.tempWidth()},
 	}
+}
+
+// tempWidth is 1 for a model with an attention temperature, else 0.
+func (s *llamaState) tempWidth() int {
+	if s.m.hp.tempScale != 0 {
+		return 1
+	}
+	return 0
 }
 
 // kvConfig is the cache a session with cfg holds (rope: the session's, nil
@@ -68,6 +78,9 @@ func (m *llama) newState(cfg *sessionConfig) (archState, error) {
 		pairs: rope.Pairs(), qDim: hp.heads * hp.headDim,
 	}
 	allocScratch(s.scratch(), cfg.Batch)
+	if hp.tempScale == 0 {
+		s.temp = nil
+	}
 	return s, nil
 }
 
