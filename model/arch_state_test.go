@@ -30,13 +30,14 @@ func goldenCaseByID(t *testing.T, id string) goldenCase {
 }
 
 // The Llama-family architectures survive a Save/Restore in the middle of
-// their golden sequence: a fresh session restored from the state of one
-// that evaluated the first cut tokens gives the rest of the reference's
-// logits within the case's tolerance, and (f32 and f16 caches) the same
-// bits as the session that never stopped.
+// their golden sequence (Gemma's local layers from a cache of their own):
+// a fresh session restored from the state of one that evaluated the first
+// cut tokens gives the rest of the reference's logits within the case's
+// tolerance, and (f32 and f16 caches) the same bits as the session that
+// never stopped.
 func TestArchSaveRestoreMidway(t *testing.T) {
 	const cut = 130 // inside the scored rows 100..199
-	for _, id := range []string{"arch-qwen3", "arch-smollm3", "arch-phi3-short", "arch-phi3-long", "arch-mistral3"} {
+	for _, id := range []string{"arch-qwen3", "arch-smollm3", "arch-phi3-short", "arch-phi3-long", "arch-mistral3", "arch-gemma2"} {
 		t.Run(id, func(t *testing.T) {
 			c := goldenCaseByID(t, id)
 			m := openGoldenModel(t, c.Model)

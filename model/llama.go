@@ -12,7 +12,8 @@ import (
 // pre-norm blocks of RMSNorm, grouped-query attention with RoPE, and a
 // SwiGLU feed-forward network. Mistral is the same graph; Qwen2 adds q/k/v
 // biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1). Other
-// members of the family (qwen3.go, smollm3.go, phi3.go, mistral3.go) are
+// members of the family (qwen3.go, smollm3.go, phi3.go, mistral3.go,
+// gemma.go) are
 // this graph with a llamaVariant.
 func init() {
 	registerArch(llamaLoader(llamaVariant{}), "llama", "mistral")
@@ -37,6 +38,15 @@ type llamaVariant struct {
 	// attnTemp: queries are scaled by attention.temperature_scale's
 	// position-dependent temperature (Mistral 3, Llama 4).
 	attnTemp bool
+	// gemma: Gemma 2/3's block (gemma.go): embeddings times sqrt(dim),
+	// queries pre-scaled, soft-capped scores and logits from the file,
+	// post-attention and post-FFN norms, a GELU feed-forward network.
+	gemma bool
+	// swaPattern n > 0: layer il slides over attention.sliding_window
+	// iff il % n < n-1 (llama.cpp's fixed pattern); the others are global.
+	swaPattern int
+	// localRopeBase > 0: sliding layers rotate with this base, unscaled.
+	localRopeBase float64
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -58,6 +68,7 @@ type llamaHParams struct {
 	// scaled by 1 + tempScale*ln(floor(pos/tempFloor) + 1); 0 = none.
 	tempScale float32
 	tempFloor int
+	gemmaHParams
 }
 
 type llamaLayer struct {
@@ -66,6 +77,8 @@ type llamaLayer struct {
 	bq, bk, bv, bo    []float32 // nil when the model has none
 	qNorm, kNorm      []float32 // per-head RMSNorm weights (llamaVariant.qkNorm), else nil
 	noRope            bool      // a NoPE layer
+	postAttn, postFFN []float32 // Gemma's post-norms, else nil
+	local             bool      // a sliding layer of a layer pattern (llamaVariant.swaPattern)
 	gate, up, down    lc.Matrix
 }
 
@@ -79,6 +92,11 @@ type llama struct {
 	rope    ropescale.Params // from the metadata; sessions apply their overrides
 	// unrotated marks the NoPE layers for the KV cache; nil when none.
 	unrotated []bool
+	// With a layer pattern, global and local layers keep their keys in
+	// caches of their own: cacheLayer is each layer's index in its cache
+	// (nil: the layer's own index), nLocal the local layers' count.
+	cacheLayer []int
+	nLocal     int
 }
 
 func loadLlama(l *loader, v llamaVariant) (architecture, error) {
@@ -123,6 +141,9 @@ func loadLlama(l *loader, v llamaVariant) (architecture, error) {
 			}
 			m.unrotated[i] = true
 		}
+	}
+	if v.swaPattern > 0 {
+		m.layerPattern(v.swaPattern)
 	}
 	return m, nil
 }
@@ -192,6 +213,11 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 			return hp, err
 		}
 	}
+	if v.gemma {
+		if err := gemmaHyper(l, &hp); err != nil {
+			return hp, err
+		}
+	}
 	t, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -224,6 +250,12 @@ func (m *llama) loadLayer(l *loader, i int) error {
 		{&ly.bk, "attn_k.bias", kvDim, true},
 		{&ly.bv, "attn_v.bias", kvDim, true},
 		{&ly.bo, "attn_output.bias", hp.dim, true},
+	}
+	if m.variant.gemma {
+		vectors = append(vectors, []layerVector{
+			{&ly.postAttn, "post_attention_norm.weight", hp.dim, false},
+			{&ly.postFFN, "post_ffw_norm.weight", hp.dim, false},
+		}...)
 	}
 	if m.variant.qkNorm {
 		vectors = append(vectors, []layerVector{
@@ -283,4 +315,10 @@ func (m *llama) ropeFor(cfg *sessionConfig) (*ropescale.Rope, error) {
 }
 
 // attnScale is llama.cpp's kq_scale.
-func (m *llama) attnScale() float32 { return float32(1 / math.Sqrt(float64(m.hp.headDim))) }
+// Gemma scales its queries instead (llamaHParams.qScale) and uses 1.
+func (m *llama) attnScale() float32 {
+	if m.hp.qScale != 0 {
+		return 1
+	}
+	return float32(1 / math.Sqrt(float64(m.hp.headDim)))
+}

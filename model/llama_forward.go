@@ -4,6 +4,7 @@ import (
 	"math"
 
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/model/kvcache"
 )
 
 // forward runs the Llama graph on one micro-batch (see archState.forward).
@@ -12,16 +13,37 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 	if err != nil {
 		return err
 	}
+	if s.local != nil {
+		// Sized for every micro-batch over its window: cannot fail once
+		// the global cache took the batch.
+		if s.local.slots, err = s.local.kv.Alloc(pos); err != nil {
+			return err
+		}
+		s.local.rotations(pos)
+	}
 	s.temperatures(pos)
+	textPos := pos
 	pos = s.kv.CachePositions(pos)
 	m, hp := s.m, &s.m.hp
 	n, dim, eps := len(tokens), hp.dim, hp.eps
 	for i, t := range tokens {
 		m.embd.Row(int(t), s.x[i*dim:(i+1)*dim])
 	}
+	if hp.embedScale != 0 {
+		lc.Scale(hp.embedScale, s.x[:n*dim])
+	}
 	s.rotations(pos)
+	global := layerAttn{kv: s.kv, slots: slots, pos: pos, cos: s.cos, sin: s.sin, pairs: s.pairs, prm: &s.prm}
+	var local layerAttn
+	if s.local != nil {
+		local = layerAttn{kv: s.local.kv, slots: s.local.slots, pos: textPos, cos: s.local.cos, sin: s.local.sin, pairs: s.local.pairs, prm: &s.local.prm}
+	}
 	for l := range m.layers {
-		s.attention(l, slots, pos)
+		a := &global
+		if m.layers[l].local {
+			a = &local
+		}
+		s.attention(l, a)
 		s.feedForward(l, n)
 	}
 	if len(rows) == 0 {
@@ -32,7 +54,22 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 		lc.RMSNorm(xr[j*dim:(j+1)*dim], s.x[r*dim:(r+1)*dim], m.outNorm, eps)
 	}
 	s.matmul(out, m.output, xr, len(rows))
+	if hp.finalSoftCap != 0 {
+		softCap(out[:len(rows)*hp.vocab], hp.finalSoftCap)
+	}
 	return nil
+}
+
+// layerAttn is what a layer attends with in this micro-batch: its cache
+// (the state's, or a layer pattern's local one), the batch's slots and
+// positions in it, the rotations for those positions, the parameters.
+type layerAttn struct {
+	kv       *kvcache.Cache
+	slots    []int
+	pos      []int32
+	cos, sin []float32
+	pairs    int
+	prm      *lc.AttentionParams
 }
 
 // rotations fills cos/sin for each token's position once per micro-batch;
@@ -47,10 +84,10 @@ func (s *llamaState) rotations(pos []int32) {
 }
 
 // attention adds layer l's attention block to the residual stream.
-func (s *llamaState) attention(l int, slots []int, pos []int32) {
+func (s *llamaState) attention(l int, a *layerAttn) {
 	m, hp := s.m, &s.m.hp
 	ly := &m.layers[l]
-	n, dim, hd := len(slots), hp.dim, hp.headDim
+	n, dim, hd := len(a.slots), hp.dim, hp.headDim
 	qDim, kvDim := s.qDim, hp.kvHeads*hd
 	x, xb := s.x[:n*dim], s.xb[:n*dim]
 	for i := range n {
@@ -66,27 +103,38 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 		headNorms(k, ly.kNorm, hp.eps)
 	}
 	if !ly.noRope {
-		s.rotate(q, k, n)
+		s.rotate(q, k, n, a)
 	}
 	if s.temp != nil {
 		for i, t := range s.temp[:n] {
 			lc.Scale(t, q[i*qDim:(i+1)*qDim])
 		}
 	}
-	s.kv.Put(l, slots, k, v)
+	if hp.qScale != 0 {
+		lc.Scale(hp.qScale, q)
+	}
+	cl := l
+	if m.cacheLayer != nil {
+		cl = m.cacheLayer[l]
+	}
+	kv := a.kv
+	kv.Put(cl, a.slots, k, v)
 	att := s.att[:n*qDim]
-	s.poolFor(n*s.kv.Len()*qDim).Attention(att, q, pos, s.kv.K(l), s.kv.V(l), s.kv.Positions(), s.kv.Len(), s.prm)
+	s.poolFor(n*kv.Len()*qDim).Attention(att, q, a.pos, kv.K(cl), kv.V(cl), kv.Positions(), kv.Len(), *a.prm)
 	s.matmul(xb, ly.wo, att, n)
 	addBias(xb, ly.bo)
+	if ly.postAttn != nil {
+		rowNorms(xb, ly.postAttn, hp.eps)
+	}
 	lc.Add(x, x, xb)
 }
 
-// rotate applies RoPE to n tokens' query and key heads.
-func (s *llamaState) rotate(q, k []float32, n int) {
+// rotate applies RoPE to n tokens' query and key heads with a's rotations.
+func (s *llamaState) rotate(q, k []float32, n int, a *layerAttn) {
 	hp := &s.m.hp
-	hd, qDim, kvDim, np := hp.headDim, s.qDim, hp.kvHeads*hp.headDim, s.pairs
+	hd, qDim, kvDim, np := hp.headDim, s.qDim, hp.kvHeads*hp.headDim, a.pairs
 	for i := range n {
-		cos, sin := s.cos[i*np:(i+1)*np], s.sin[i*np:(i+1)*np]
+		cos, sin := a.cos[i*np:(i+1)*np], a.sin[i*np:(i+1)*np]
 		for h := range hp.heads {
 			lc.RoPE(q[i*qDim+h*hd:i*qDim+(h+1)*hd], cos, sin, hp.neox)
 		}
@@ -110,6 +158,10 @@ func (s *llamaState) temperatures(pos []int32) {
 	}
 }
 
+// rowNorms RMS-normalises every row of x (width len(w)) in place: the
+// same as headNorms, named for what it reads like at its callers.
+func rowNorms(x, w []float32, eps float32) { headNorms(x, w, eps) }
+
 // headNorms RMS-normalises every head of rows x (head width len(w)) in
 // place, with weights w.
 func headNorms(x, w []float32, eps float32) {
@@ -129,8 +181,16 @@ func (s *llamaState) feedForward(l, n int) {
 	}
 	gate, up := s.gate[:n*ff], s.up[:n*ff]
 	s.matmulMany([][]float32{gate, up}, []lc.Matrix{ly.gate, ly.up}, xb, n)
-	lc.SwiGLU(gate, gate, up)
+	if s.m.variant.gemma {
+		lc.GELU(gate, gate)
+		lc.Mul(gate, gate, up)
+	} else {
+		lc.SwiGLU(gate, gate, up)
+	}
 	s.matmul(xb, ly.down, gate, n)
+	if ly.postFFN != nil {
+		rowNorms(xb, ly.postFFN, hp.eps)
+	}
 	lc.Add(x, x, xb)
 }
 
