@@ -21,6 +21,7 @@ import (
 // Gemma 3 adds q/k norms as Qwen3.
 func init() {
 	registerArch(llamaLoader(llamaVariant{neox: true, gemma: true, swaPattern: 2}), "gemma2")
+	registerArch(llamaLoader(llamaVariant{neox: true, gemma: true, qkNorm: true, swaPattern: 6, localRopeBase: gemma3LocalRopeBase}), "gemma3")
 }
 
 const (

@@ -121,8 +121,6 @@ var goldenPending = map[string]string{
 	"arch-qwen3moe.batch1":        "issue 14: qwen3moe",
 	"arch-llama-moe":              "issue 14: MoE",
 	"arch-llama-moe.batch1":       "issue 14: MoE",
-	"arch-gemma3":                 "issue 14: gemma3",
-	"arch-gemma3.batch1":          "issue 14: gemma3",
 	"arch-gpt-oss":                "issue 14: gpt-oss",
 	"arch-gpt-oss.batch1":         "issue 14: gpt-oss",
 	"arch-gpt-oss-mxfp4":          "issue 14: gpt-oss, issue 13: MXFP4",

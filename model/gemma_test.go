@@ -1,0 +1,62 @@
+package model
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	lc "github.com/lcrun/lcrun"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Gemma 3's five local layers of six keep a ring of their window (16 in
+// the golden model), so only the global layer's cache grows with the
+// context: a 128K session holds 1/6 of a full-attention cache, and the
+// estimate is what the session allocates.
+func TestGemmaLocalLayersKeepARing(t *testing.T) {
+	m := openGoldenModel(t, "models/arch/gemma3.gguf")
+	lm := m.arch.(*llama)
+	require.Equal(t, 5, lm.nLocal)
+	require.Equal(t, 16, lm.hp.localWindow)
+	assert.Zero(t, m.SlidingWindow(), "no window over every layer")
+
+	const batch, small, long = 8, 64, 1 << 17
+	row, err := lc.KVRowBytes(lc.F32, lm.hp.headDim)
+	require.NoError(t, err)
+	bytesAt := func(ctx int) int64 {
+		o := SessionOptions{Ctx: ctx, Batch: batch}
+		s := newTestSession(t, m, o)
+		st := s.st.(*llamaState)
+		require.NotNil(t, st.local)
+		assert.Equal(t, ctx, st.kv.Cap(), "the global layer's cache spans the context")
+		assert.Equal(t, 16+batch-1, st.local.kv.Cap(), "the local layers' ring")
+		n, err := m.SessionBytes(o)
+		require.NoError(t, err)
+		return n
+	}
+	grow := bytesAt(long) - bytesAt(small)
+	// One layer's keys and values, and the slots' positions.
+	assert.Equal(t, int64(long-small)*int64(2*lm.hp.kvHeads*row+4), grow)
+	full := int64(2*lm.hp.layers*lm.hp.kvHeads*row) * long
+	assert.Less(t, bytesAt(long), full/5, "far below a full-attention cache on every layer")
+}
+
+// A session's own window narrows the local layers' as well as the global
+// layers' (the stricter policy wins), and streaming, whose positions
+// inside the cache the local ring does not keep, is refused clearly.
+func TestGemmaSessionPolicies(t *testing.T) {
+	m := openGoldenModel(t, "models/arch/gemma3.gguf")
+	c := goldenCaseByID(t, "arch-gemma3")
+	tokens := readTokens(t, filepath.Join(goldenDir, c.Inputs.Tokens))
+
+	s := newTestSession(t, m, SessionOptions{Ctx: len(tokens), Window: 8, Batch: 4})
+	st := s.st.(*llamaState)
+	assert.Equal(t, 8, st.local.prm.Window)
+	assert.Equal(t, 8, st.prm.Window)
+	assert.Equal(t, 8+4-1, st.local.kv.Cap())
+	require.NoError(t, s.Prefill(context.Background(), tokens, nil))
+
+	_, err := m.NewSession(SessionOptions{Ctx: 256, Window: 64, Sinks: 4, Streaming: true})
+	require.ErrorContains(t, err, "streaming (sinks) attention is not supported for 5 local and 1 global layers")
+}
