@@ -11,7 +11,11 @@ import (
 // localAttn is what a layer pattern's local (sliding) layers attend with:
 // their own cache, a ring of the window whatever the context, so that a
 // long Gemma run holds full-length keys only for its global layers; their
-// own RoPE (Gemma 3: base 10000, unscaled) and attention parameters.
+// own RoPE (Gemma 3: base 10000, unscaled) and attention parameters. The
+// session's policy applies to the global layers; the local ones only take
+// a narrower window from it. Under streaming the local layers keep text
+// positions (their window sees the same distances either way) while the
+// global ones move to positions inside their cache.
 type localAttn struct {
 	kv       *kvcache.Cache
 	rope     *ropescale.Rope
@@ -59,9 +63,6 @@ func (m *llama) localRopeFor(cfg *sessionConfig) (*ropescale.Rope, error) {
 func (m *llama) newLocal(cfg *sessionConfig, prm lc.AttentionParams) (*localAttn, error) {
 	if m.nLocal == 0 {
 		return nil, nil
-	}
-	if cfg.Streaming {
-		return nil, fmt.Errorf("model: streaming (sinks) attention is not supported for %d local and %d global layers", m.nLocal, m.hp.layers-m.nLocal)
 	}
 	rope, err := m.localRopeFor(cfg)
 	if err != nil {

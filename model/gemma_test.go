@@ -43,9 +43,8 @@ func TestGemmaLocalLayersKeepARing(t *testing.T) {
 }
 
 // A session's own window narrows the local layers' as well as the global
-// layers' (the stricter policy wins), and streaming, whose positions
-// inside the cache the local ring does not keep, is refused clearly.
-func TestGemmaSessionPolicies(t *testing.T) {
+// layers' (the stricter policy wins).
+func TestGemmaSessionWindow(t *testing.T) {
 	m := openGoldenModel(t, "models/arch/gemma3.gguf")
 	c := goldenCaseByID(t, "arch-gemma3")
 	tokens := readTokens(t, filepath.Join(goldenDir, c.Inputs.Tokens))
@@ -56,7 +55,31 @@ func TestGemmaSessionPolicies(t *testing.T) {
 	assert.Equal(t, 8, st.prm.Window)
 	assert.Equal(t, 8+4-1, st.local.kv.Cap())
 	require.NoError(t, s.Prefill(context.Background(), tokens, nil))
+}
 
-	_, err := m.NewSession(SessionOptions{Ctx: 256, Window: 64, Sinks: 4, Streaming: true})
-	require.ErrorContains(t, err, "streaming (sinks) attention is not supported for 5 local and 1 global layers")
+// Streaming applies to the global layers, the local ones keep text
+// positions in their ring: until the first eviction the session agrees
+// bit for bit with a plain cache of the same window and sinks, and
+// without sinks it stays the sliding window over text positions after
+// evictions (up to the re-rotations' rounding).
+func TestGemmaStreaming(t *testing.T) {
+	m := openGoldenModel(t, "models/arch/gemma3.gguf")
+	tokens := randomTokens(120, m.VocabSize(), 5)
+	a := Attention{Window: 32, Sinks: 4, Streaming: true}
+	var so SessionOptions
+	a.Apply(&so)
+	so.Ctx = a.Slots(1000, 8)
+	require.Greater(t, so.Ctx, 50)
+	wo := SessionOptions{Window: 32, Sinks: 4, Ctx: 200}
+	assert.Equal(t, allLogits(t, m, wo, tokens[:50], 8), allLogits(t, m, so, tokens[:50], 8))
+
+	stream := streamingOptions(32, 0, 8)
+	s := newTestSession(t, m, stream)
+	got := evalAll(t, s, tokens)
+	evicted, _ := s.StreamStats()
+	require.Positive(t, evicted)
+	want := allLogits(t, m, SessionOptions{Window: 32, Ctx: len(tokens), Batch: 8}, tokens, 8)
+	d := maxRelDiff(got, want)
+	t.Logf("streaming vs sliding window: %.3g", d)
+	assert.LessOrEqual(t, d, 1e-5)
 }
