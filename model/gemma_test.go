@@ -83,3 +83,17 @@ func TestGemmaStreaming(t *testing.T) {
 	t.Logf("streaming vs sliding window: %.3g", d)
 	assert.LessOrEqual(t, d, 1e-5)
 }
+
+// A batch the local ring cannot take (positions going back into its
+// window) is refused before either cache changes.
+func TestGemmaBothCachesOrNeither(t *testing.T) {
+	m := openGoldenModel(t, "models/arch/gemma3.gguf")
+	s := newTestSession(t, m, SessionOptions{Ctx: 64, Batch: 4})
+	require.NoError(t, s.Eval(context.Background(), Batch{Tokens: randomTokens(30, m.VocabSize(), 2)}))
+	st := s.st.(*llamaState)
+	global, local := st.kv.Len(), st.local.kv.Len()
+	err := s.Eval(context.Background(), Batch{Tokens: []int32{5, 6}, Pos: []int32{20, 21}})
+	require.ErrorContains(t, err, "too small for a window")
+	assert.Equal(t, global, st.kv.Len())
+	assert.Equal(t, local, st.local.kv.Len())
+}

@@ -9,13 +9,17 @@ import (
 
 // forward runs the Llama graph on one micro-batch (see archState.forward).
 func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) error {
+	if s.local != nil {
+		// Both caches take the batch or neither does.
+		if err := s.local.kv.Fits(pos); err != nil {
+			return err
+		}
+	}
 	slots, err := s.kv.Alloc(pos)
 	if err != nil {
 		return err
 	}
 	if s.local != nil {
-		// Sized for every micro-batch over its window: cannot fail once
-		// the global cache took the batch.
 		if s.local.slots, err = s.local.kv.Alloc(pos); err != nil {
 			return err
 		}

@@ -135,12 +135,37 @@ func (c *Cache) Alloc(pos []int32) ([]int, error) {
 	if c.stream != nil {
 		return c.allocStream(pos)
 	}
+	slots, n, ring, err := c.place(pos)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range slots {
+		c.pos[s] = pos[i]
+	}
+	c.n, c.ring = n, ring
+	return slots, nil
+}
+
+// Fits reports (as Alloc's error) whether Alloc(pos) would succeed,
+// changing nothing: a model with two caches checks the second before the
+// first takes the batch. Not for streaming caches (nil: Alloc decides).
+func (c *Cache) Fits(pos []int32) error {
+	if c.stream != nil {
+		return nil
+	}
+	_, _, _, err := c.place(pos)
+	return err
+}
+
+// place picks the slots of pos and the cache's next fill and ring, without
+// recording them.
+func (c *Cache) place(pos []int32) (slots []int, n, ring int, err error) {
 	window, sinks := c.policy.Window, c.policy.Sinks
 	if window > 0 && len(pos) > c.Cap()-sinks {
-		return nil, fmt.Errorf("model: a micro-batch of %d tokens does not fit a cache of %d slots with %d sinks", len(pos), c.Cap(), sinks)
+		return nil, 0, 0, fmt.Errorf("model: a micro-batch of %d tokens does not fit a cache of %d slots with %d sinks", len(pos), c.Cap(), sinks)
 	}
-	slots := c.slots[:len(pos)]
-	n, ring := c.n, c.ring
+	slots = c.slots[:len(pos)]
+	n, ring = c.n, c.ring
 	minQ := pos[0]
 	for _, p := range pos {
 		minQ = min(minQ, p)
@@ -152,23 +177,19 @@ func (c *Cache) Alloc(pos []int32) ([]int, error) {
 			continue
 		}
 		if window == 0 {
-			return nil, fmt.Errorf("model: the context of %d tokens is full", c.Cap())
+			return nil, 0, 0, fmt.Errorf("model: the context of %d tokens is full", c.Cap())
 		}
 		if ring >= c.Cap() {
 			ring = min(sinks, c.Cap()-1)
 		}
 		if old := c.pos[ring]; ring < c.n && int64(minQ)-int64(old) < int64(window) {
-			return nil, fmt.Errorf("model: a cache of %d slots is too small for a window of %d (+%d sinks) and micro-batches of %d",
+			return nil, 0, 0, fmt.Errorf("model: a cache of %d slots is too small for a window of %d (+%d sinks) and micro-batches of %d",
 				c.Cap(), window, sinks, len(c.slots))
 		}
 		slots[i] = ring
 		ring++
 	}
-	for i, s := range slots {
-		c.pos[s] = pos[i]
-	}
-	c.n, c.ring = n, ring
-	return slots, nil
+	return slots, n, ring, nil
 }
 
 // Put stores one micro-batch's keys and values of layer l: k and v are
