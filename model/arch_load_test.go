@@ -1,9 +1,11 @@
 package model
 
 import (
+	"math"
 	"testing"
 
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/gguf"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -72,4 +74,26 @@ func TestGemmaWindowDefaults(t *testing.T) {
 	defer s.Close()
 	_, err = s.Decode(1)
 	require.NoError(t, err)
+}
+
+// Gemma's 27B models scale queries by 1/sqrt(dim/heads) instead of
+// 1/sqrt(head_dim), as llama.cpp picks them by their layer count.
+func TestGemma27BQueryScale(t *testing.T) {
+	f, err := gguf.Open(goldenDir + "/models/arch/gemma2.gguf")
+	require.NoError(t, err)
+	defer f.Close()
+	for _, tc := range []struct {
+		arch   string
+		layers int
+		want   float64
+	}{
+		{"gemma2", 46, 1 / math.Sqrt(4608.0/32)},
+		{"gemma2", 42, 1 / math.Sqrt(128)},
+		{"gemma3", 62, 1 / math.Sqrt(4608.0/32)},
+		{"gemma3", 46, 1 / math.Sqrt(128)},
+	} {
+		hp := llamaHParams{dim: 4608, heads: 32, headDim: 128, layers: tc.layers}
+		require.NoError(t, gemmaHyper(&loader{f: f, arch: tc.arch}, &hp))
+		assert.InDelta(t, tc.want, float64(hp.qScale), 1e-7, "%s with %d layers", tc.arch, tc.layers)
+	}
 }
