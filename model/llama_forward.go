@@ -186,8 +186,7 @@ func (s *llamaState) feedForward(l, n int) {
 	gate, up := s.gate[:n*ff], s.up[:n*ff]
 	s.matmulMany([][]float32{gate, up}, []lc.Matrix{ly.gate, ly.up}, xb, n)
 	if s.m.variant.gemma {
-		lc.GELU(gate, gate)
-		lc.Mul(gate, gate, up)
+		geluMulF16(gate, up)
 	} else {
 		lc.SwiGLU(gate, gate, up)
 	}
