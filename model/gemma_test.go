@@ -97,3 +97,16 @@ func TestGemmaBothCachesOrNeither(t *testing.T) {
 	assert.Equal(t, global, st.kv.Len())
 	assert.Equal(t, local, st.local.kv.Len())
 }
+
+// The time estimate counts the local layers' attention as bounded work
+// and only the global layers' per key.
+func TestGemmaCost(t *testing.T) {
+	m := openGoldenModel(t, "models/arch/gemma3.gguf")
+	lm := m.arch.(*llama)
+	c := m.Cost()
+	perLayer := 4 * float64(lm.hp.heads*lm.hp.headDim)
+	assert.Equal(t, perLayer*1, c.PerKey, "one global layer")
+	plain := openGoldenModel(t, "models/arch/qwen3.gguf").Cost()
+	assert.Equal(t, 4*float64(2*2*32), plain.PerKey, "every layer of a model without a pattern")
+	assert.Greater(t, c.Dense, 5*perLayer*16, "the local layers' window is in the dense work")
+}
