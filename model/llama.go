@@ -13,8 +13,7 @@ import (
 // SwiGLU feed-forward network. Mistral is the same graph; Qwen2 adds q/k/v
 // biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1). Other
 // members of the family (qwen3.go, smollm3.go, phi3.go, mistral3.go,
-// gemma.go) are
-// this graph with a llamaVariant.
+// gemma.go) are this graph with a llamaVariant.
 func init() {
 	registerArch(llamaLoader(llamaVariant{}), "llama", "mistral")
 	registerArch(llamaLoader(llamaVariant{neox: true}), "qwen2")
