@@ -49,6 +49,11 @@ func TestInfoText(t *testing.T) {
 			"token_embd.weight F16 8 x 32000 512000"}},
 		{"golden/models/llama-tiny-yarn.gguf", []string{"rope dimensions 16, freq base 10000",
 			"rope scaling yarn, factor 4, original context 1024"}},
+		{"golden/models/arch/gemma3.gguf", []string{"architecture gemma3", "rope scaling linear, factor 8, original context -",
+			"graph head dim 32 (q 64 wide); rope pairs neox; q/k norms; embeddings x 5.657; queries x 0.1768; post-norms, gelu ffn; " +
+				"local layers 0-4 (window 16, rope base 10000 unscaled), global layers 5"}},
+		{"golden/models/arch/phi3-long.gguf", []string{"architecture phi3", "graph rope pairs neox; fused qkv and gate/up",
+			"rope used longrope: dims 16, base 10000, long factors (context 4096 > orig_ctx 128), magnitude 1.19024"}},
 		{"golden/models/mamba2-tiny-g2-f32.gguf", []string{"architecture mamba2",
 			"ssm conv kernel 4, inner size 128, state size 64, time step rank 8, groups 2"}},
 		{"vocab/ggml-vocab-gpt-2.gguf", []string{"tokenizer gpt2 (pre gpt-2), 50257 tokens, bos 50256, eos 50256",

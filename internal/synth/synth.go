@@ -39,6 +39,11 @@ type LlamaShape struct {
 	HeadDim                                      int // 0: Embd/Heads; else q is Heads*HeadDim wide
 	RopeBase                                     float64
 	Tied                                         bool // no output.weight: logits reuse token_embd
+	// Arch is the GGUF architecture: "" or "llama"; "qwen3" (q/k norms);
+	// "gemma3" (q/k norms, post-norms, GELU, five local layers of six
+	// sliding over Window tokens).
+	Arch   string
+	Window int // gemma3's attention.sliding_window
 }
 
 // MambaShape is a Mamba-1 selective state-space model (d_inner = Expand*Embd).
@@ -58,6 +63,11 @@ func Builtin() []Spec {
 	// fallbacks.
 	tinyMix := &LlamaShape{Embd: 256, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 32, FF: 128, Vocab: 512, Ctx: 4096, RopeBase: 10000}
 	tinyMamba := &MambaShape{Embd: 64, Layers: 2, DState: 16, DConv: 4, DtRank: 4, Expand: 2, Vocab: 320, Ctx: 1 << 20}
+	// The other families at the llama-110m scale: Qwen3's layout (GQA 3:1,
+	// q/k norms, base 1e6) and Gemma 3's (10 local layers of 12 over a
+	// 512-token window, tied embeddings, 128K trained context).
+	qwen3 := &LlamaShape{Arch: "qwen3", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 2048, Vocab: 32000, Ctx: 40960, RopeBase: 1e6}
+	gemma3 := &LlamaShape{Arch: "gemma3", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 2048, Vocab: 32000, Ctx: 131072, RopeBase: 1e6, Tied: true, Window: 512}
 	var specs []Spec
 	for _, t := range []lcrun.DType{lcrun.F32, lcrun.F16, lcrun.Q8_0, lcrun.Q4_0, lcrun.Q4_K, lcrun.Q6_K} {
 		specs = append(specs, Spec{Name: "llama-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: llama110})
@@ -71,6 +81,8 @@ func Builtin() []Spec {
 	}
 	for _, t := range []lcrun.DType{lcrun.F32, lcrun.Q8_0} {
 		specs = append(specs, Spec{Name: "mamba-130m-" + typeSuffix(t), WType: t, Seed: 1, Mamba: mamba130})
+		specs = append(specs, Spec{Name: "qwen3-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: qwen3})
+		specs = append(specs, Spec{Name: "gemma3-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: gemma3})
 	}
 	specs = append(specs,
 		Spec{Name: "llama-tiny-f32", WType: lcrun.F32, Seed: 1, Llama: tinyLlama},
