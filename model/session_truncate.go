@@ -5,7 +5,17 @@ type truncater interface {
 	truncate(n int) bool
 }
 
-func (s *llamaState) truncate(n int) bool { return s.kv.Truncate(n) }
+// truncate cuts a layer pattern's local cache with the global one, or
+// neither: the local ring can go back only while it has not wrapped.
+func (s *llamaState) truncate(n int) bool {
+	if s.local != nil && !(s.local.kv.CanTruncate(n) && s.kv.CanTruncate(n)) {
+		return false
+	}
+	if s.local != nil {
+		s.local.kv.Truncate(n)
+	}
+	return s.kv.Truncate(n)
+}
 
 // Truncate goes back to the first n tokens of the sequence, as if only
 // they had been evaluated, so that a new continuation of a shared prefix

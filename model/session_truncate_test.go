@@ -50,3 +50,23 @@ func TestTruncateRefused(t *testing.T) {
 	assert.False(t, ring.Truncate(10), "a ring that wrapped holds later positions in early slots")
 	assert.Equal(t, 60, ring.Pos())
 }
+
+// A layer pattern's local ring goes back with the global cache while it has
+// not wrapped, and refuses both once it has.
+func TestTruncateLayerPattern(t *testing.T) {
+	m := openGoldenModel(t, "models/arch/gemma2.gguf") // local window 32
+	tokens := storyTokens(t, 80)
+	opts := SessionOptions{Ctx: 128, Batch: 8}
+	ref := newTestSession(t, m, opts)
+	require.NoError(t, ref.Prefill(context.Background(), tokens[:10], nil))
+	want := evalAll(t, ref, tokens[10:20])
+
+	s := newTestSession(t, m, opts)
+	require.NoError(t, s.Prefill(context.Background(), tokens[:20], nil))
+	require.True(t, s.Truncate(10))
+	assertClose(t, want, evalAll(t, s, tokens[10:20]), 1e-4)
+
+	require.NoError(t, s.Prefill(context.Background(), tokens[20:80], nil))
+	assert.False(t, s.Truncate(10), "the local ring wrapped")
+	assert.Equal(t, 80, s.Pos())
+}

@@ -7,6 +7,16 @@ package kvcache
 // ring that wrapped, streaming cache positions) or where the cached keys'
 // rotation depends on the length (dynamic NTK).
 func (c *Cache) Truncate(n int) bool {
+	if !c.CanTruncate(n) {
+		return false
+	}
+	c.n = n
+	return true
+}
+
+// CanTruncate reports whether Truncate(n) would succeed, changing nothing:
+// a state of two caches checks both before cutting either.
+func (c *Cache) CanTruncate(n int) bool {
 	if n < 0 || n > c.n || c.stream != nil || c.dyn != nil || c.ring != min(c.policy.Sinks, c.Cap()) {
 		return false
 	}
@@ -15,6 +25,5 @@ func (c *Cache) Truncate(n int) bool {
 			return false
 		}
 	}
-	c.n = n
 	return true
 }
