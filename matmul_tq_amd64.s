@@ -71,20 +71,19 @@ c2_block:
 	VPMADDWD       ones16<>+0(SB), Y8, Y8
 	VMOVDQU        Y8, 64(SP)
 	VMOVDQU        (BX), Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y9
-	VPMINUB        bytes1<>+0(SB), Y9, Y9
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y10
-	VPMINUB        bytes1<>+0(SB), Y10, Y10
+	VPXOR          bytes80<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y9
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y10
 	VPADDB         Y9, Y10, Y9
+	VPABSB         Y9, Y9
 	VPMADDUBSW     4(AX), Y9, Y10
 	VPMADDUBSW     4(DX), Y9, Y9
 	VPADDB         Y8, Y8, Y11
 	VPADDB         Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y13
-	VPMINUB        bytes1<>+0(SB), Y13, Y13
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y12
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y13
 	VPADDB         Y12, Y13, Y12
+	VPABSB         Y12, Y12
 	VPMADDUBSW     36(AX), Y12, Y13
 	VPADDW         Y13, Y10, Y10
 	VPMADDUBSW     36(DX), Y12, Y12
@@ -92,11 +91,10 @@ c2_block:
 	VPSLLW         $0x03, Y8, Y12
 	VPAND          bytesF8<>+0(SB), Y12, Y12
 	VPADDB         Y8, Y12, Y12
-	VPSUBUSB       bytes85<>+0(SB), Y12, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y12, Y13
-	VPMINUB        bytes1<>+0(SB), Y13, Y13
+	VPCMPGTB       bytesD5<>+0(SB), Y12, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y12, Y13
 	VPADDB         Y8, Y13, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     68(AX), Y8, Y13
 	VPADDW         Y13, Y10, Y10
 	VPMADDUBSW     68(DX), Y8, Y8
@@ -104,11 +102,10 @@ c2_block:
 	VPSLLW         $0x03, Y11, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     100(AX), Y11, Y8
 	VPADDW         Y8, Y10, Y10
 	VPMADDUBSW     100(DX), Y11, Y8
@@ -116,24 +113,23 @@ c2_block:
 	VPSLLW         $0x03, Y12, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y12, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     132(AX), Y11, Y8
 	VPADDW         Y8, Y10, Y10
 	VPMADDUBSW     132(DX), Y11, Y8
 	VPADDW         Y8, Y9, Y9
 	VBROADCASTI128 32(BX), Y8
+	VPXOR          bytes80<>+0(SB), Y8, Y8
 	VPADDB         Y8, Y8, Y11
 	VPAND          lane1<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y12
 	VPADDB         Y8, Y12, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     164(AX), Y8, Y12
 	VPADDW         Y12, Y10, Y10
 	VPMADDUBSW     164(DX), Y8, Y8
@@ -141,11 +137,10 @@ c2_block:
 	VPSLLW         $0x03, Y11, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y12
 	VPADDB         Y11, Y12, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     196(AX), Y11, Y12
 	VPADDW         Y12, Y10, Y10
 	VPMADDUBSW     196(DX), Y11, Y11
@@ -154,17 +149,17 @@ c2_block:
 	VPAND          bytesF8<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y11
 	VPBROADCASTD   48(BX), Y8
+	VPXOR          bytes80<>+0(SB), Y8, Y8
 	VPMULLW        qh_pow3<>+0(SB), Y8, Y12
 	VPAND          lowbytes16<>+0(SB), Y12, Y12
 	VPAND          highbytes16<>+0(SB), Y8, Y8
 	VPMULLW        qh_pow3<>+0(SB), Y8, Y8
 	VPOR           Y12, Y8, Y8
 	VPBLENDD       $0xf0, Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     228(AX), Y8, Y11
 	VPADDW         Y11, Y10, Y10
 	VPMADDUBSW     228(DX), Y8, Y8
@@ -180,20 +175,19 @@ c2_block:
 	VBROADCASTSS   16(SP), Y8
 	VFMADD231PS    Y8, Y9, Y1
 	VMOVDQU        (SI), Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y9
-	VPMINUB        bytes1<>+0(SB), Y9, Y9
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y10
-	VPMINUB        bytes1<>+0(SB), Y10, Y10
+	VPXOR          bytes80<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y9
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y10
 	VPADDB         Y9, Y10, Y9
+	VPABSB         Y9, Y9
 	VPMADDUBSW     4(AX), Y9, Y10
 	VPMADDUBSW     4(DX), Y9, Y9
 	VPADDB         Y8, Y8, Y11
 	VPADDB         Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y13
-	VPMINUB        bytes1<>+0(SB), Y13, Y13
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y12
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y13
 	VPADDB         Y12, Y13, Y12
+	VPABSB         Y12, Y12
 	VPMADDUBSW     36(AX), Y12, Y13
 	VPADDW         Y13, Y10, Y10
 	VPMADDUBSW     36(DX), Y12, Y12
@@ -201,11 +195,10 @@ c2_block:
 	VPSLLW         $0x03, Y8, Y12
 	VPAND          bytesF8<>+0(SB), Y12, Y12
 	VPADDB         Y8, Y12, Y12
-	VPSUBUSB       bytes85<>+0(SB), Y12, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y12, Y13
-	VPMINUB        bytes1<>+0(SB), Y13, Y13
+	VPCMPGTB       bytesD5<>+0(SB), Y12, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y12, Y13
 	VPADDB         Y8, Y13, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     68(AX), Y8, Y13
 	VPADDW         Y13, Y10, Y10
 	VPMADDUBSW     68(DX), Y8, Y8
@@ -213,11 +206,10 @@ c2_block:
 	VPSLLW         $0x03, Y11, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     100(AX), Y11, Y8
 	VPADDW         Y8, Y10, Y10
 	VPMADDUBSW     100(DX), Y11, Y8
@@ -225,24 +217,23 @@ c2_block:
 	VPSLLW         $0x03, Y12, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y12, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     132(AX), Y11, Y8
 	VPADDW         Y8, Y10, Y10
 	VPMADDUBSW     132(DX), Y11, Y8
 	VPADDW         Y8, Y9, Y9
 	VBROADCASTI128 32(SI), Y8
+	VPXOR          bytes80<>+0(SB), Y8, Y8
 	VPADDB         Y8, Y8, Y11
 	VPAND          lane1<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y12
 	VPADDB         Y8, Y12, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     164(AX), Y8, Y12
 	VPADDW         Y12, Y10, Y10
 	VPMADDUBSW     164(DX), Y8, Y8
@@ -250,11 +241,10 @@ c2_block:
 	VPSLLW         $0x03, Y11, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y12
 	VPADDB         Y11, Y12, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     196(AX), Y11, Y12
 	VPADDW         Y12, Y10, Y10
 	VPMADDUBSW     196(DX), Y11, Y11
@@ -263,17 +253,17 @@ c2_block:
 	VPAND          bytesF8<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y11
 	VPBROADCASTD   48(SI), Y8
+	VPXOR          bytes80<>+0(SB), Y8, Y8
 	VPMULLW        qh_pow3<>+0(SB), Y8, Y12
 	VPAND          lowbytes16<>+0(SB), Y12, Y12
 	VPAND          highbytes16<>+0(SB), Y8, Y8
 	VPMULLW        qh_pow3<>+0(SB), Y8, Y8
 	VPOR           Y12, Y8, Y8
 	VPBLENDD       $0xf0, Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     228(AX), Y8, Y11
 	VPADDW         Y11, Y10, Y10
 	VPMADDUBSW     228(DX), Y8, Y8
@@ -289,20 +279,19 @@ c2_block:
 	VBROADCASTSS   20(SP), Y8
 	VFMADD231PS    Y8, Y9, Y3
 	VMOVDQU        (DI), Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y9
-	VPMINUB        bytes1<>+0(SB), Y9, Y9
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y10
-	VPMINUB        bytes1<>+0(SB), Y10, Y10
+	VPXOR          bytes80<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y9
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y10
 	VPADDB         Y9, Y10, Y9
+	VPABSB         Y9, Y9
 	VPMADDUBSW     4(AX), Y9, Y10
 	VPMADDUBSW     4(DX), Y9, Y9
 	VPADDB         Y8, Y8, Y11
 	VPADDB         Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y13
-	VPMINUB        bytes1<>+0(SB), Y13, Y13
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y12
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y13
 	VPADDB         Y12, Y13, Y12
+	VPABSB         Y12, Y12
 	VPMADDUBSW     36(AX), Y12, Y13
 	VPADDW         Y13, Y10, Y10
 	VPMADDUBSW     36(DX), Y12, Y12
@@ -310,11 +299,10 @@ c2_block:
 	VPSLLW         $0x03, Y8, Y12
 	VPAND          bytesF8<>+0(SB), Y12, Y12
 	VPADDB         Y8, Y12, Y12
-	VPSUBUSB       bytes85<>+0(SB), Y12, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y12, Y13
-	VPMINUB        bytes1<>+0(SB), Y13, Y13
+	VPCMPGTB       bytesD5<>+0(SB), Y12, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y12, Y13
 	VPADDB         Y8, Y13, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     68(AX), Y8, Y13
 	VPADDW         Y13, Y10, Y10
 	VPMADDUBSW     68(DX), Y8, Y8
@@ -322,11 +310,10 @@ c2_block:
 	VPSLLW         $0x03, Y11, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     100(AX), Y11, Y8
 	VPADDW         Y8, Y10, Y10
 	VPMADDUBSW     100(DX), Y11, Y8
@@ -334,24 +321,23 @@ c2_block:
 	VPSLLW         $0x03, Y12, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y12, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     132(AX), Y11, Y8
 	VPADDW         Y8, Y10, Y10
 	VPMADDUBSW     132(DX), Y11, Y8
 	VPADDW         Y8, Y9, Y9
 	VBROADCASTI128 32(DI), Y8
+	VPXOR          bytes80<>+0(SB), Y8, Y8
 	VPADDB         Y8, Y8, Y11
 	VPAND          lane1<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y12
 	VPADDB         Y8, Y12, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     164(AX), Y8, Y12
 	VPADDW         Y12, Y10, Y10
 	VPMADDUBSW     164(DX), Y8, Y8
@@ -359,11 +345,10 @@ c2_block:
 	VPSLLW         $0x03, Y11, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y12
 	VPADDB         Y11, Y12, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     196(AX), Y11, Y12
 	VPADDW         Y12, Y10, Y10
 	VPMADDUBSW     196(DX), Y11, Y11
@@ -372,17 +357,17 @@ c2_block:
 	VPAND          bytesF8<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y11
 	VPBROADCASTD   48(DI), Y8
+	VPXOR          bytes80<>+0(SB), Y8, Y8
 	VPMULLW        qh_pow3<>+0(SB), Y8, Y12
 	VPAND          lowbytes16<>+0(SB), Y12, Y12
 	VPAND          highbytes16<>+0(SB), Y8, Y8
 	VPMULLW        qh_pow3<>+0(SB), Y8, Y8
 	VPOR           Y12, Y8, Y8
 	VPBLENDD       $0xf0, Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     228(AX), Y8, Y11
 	VPADDW         Y11, Y10, Y10
 	VPMADDUBSW     228(DX), Y8, Y8
@@ -398,20 +383,19 @@ c2_block:
 	VBROADCASTSS   24(SP), Y8
 	VFMADD231PS    Y8, Y9, Y5
 	VMOVDQU        (R8), Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y9
-	VPMINUB        bytes1<>+0(SB), Y9, Y9
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y10
-	VPMINUB        bytes1<>+0(SB), Y10, Y10
+	VPXOR          bytes80<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y9
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y10
 	VPADDB         Y9, Y10, Y9
+	VPABSB         Y9, Y9
 	VPMADDUBSW     4(AX), Y9, Y10
 	VPMADDUBSW     4(DX), Y9, Y9
 	VPADDB         Y8, Y8, Y11
 	VPADDB         Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y13
-	VPMINUB        bytes1<>+0(SB), Y13, Y13
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y12
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y13
 	VPADDB         Y12, Y13, Y12
+	VPABSB         Y12, Y12
 	VPMADDUBSW     36(AX), Y12, Y13
 	VPADDW         Y13, Y10, Y10
 	VPMADDUBSW     36(DX), Y12, Y12
@@ -419,11 +403,10 @@ c2_block:
 	VPSLLW         $0x03, Y8, Y12
 	VPAND          bytesF8<>+0(SB), Y12, Y12
 	VPADDB         Y8, Y12, Y12
-	VPSUBUSB       bytes85<>+0(SB), Y12, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y12, Y13
-	VPMINUB        bytes1<>+0(SB), Y13, Y13
+	VPCMPGTB       bytesD5<>+0(SB), Y12, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y12, Y13
 	VPADDB         Y8, Y13, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     68(AX), Y8, Y13
 	VPADDW         Y13, Y10, Y10
 	VPMADDUBSW     68(DX), Y8, Y8
@@ -431,11 +414,10 @@ c2_block:
 	VPSLLW         $0x03, Y11, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     100(AX), Y11, Y8
 	VPADDW         Y8, Y10, Y10
 	VPMADDUBSW     100(DX), Y11, Y8
@@ -443,24 +425,23 @@ c2_block:
 	VPSLLW         $0x03, Y12, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y12, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     132(AX), Y11, Y8
 	VPADDW         Y8, Y10, Y10
 	VPMADDUBSW     132(DX), Y11, Y8
 	VPADDW         Y8, Y9, Y9
 	VBROADCASTI128 32(R8), Y8
+	VPXOR          bytes80<>+0(SB), Y8, Y8
 	VPADDB         Y8, Y8, Y11
 	VPAND          lane1<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y12
 	VPADDB         Y8, Y12, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     164(AX), Y8, Y12
 	VPADDW         Y12, Y10, Y10
 	VPMADDUBSW     164(DX), Y8, Y8
@@ -468,11 +449,10 @@ c2_block:
 	VPSLLW         $0x03, Y11, Y8
 	VPAND          bytesF8<>+0(SB), Y8, Y8
 	VPADDB         Y11, Y8, Y8
-	VPSUBUSB       bytes85<>+0(SB), Y8, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
-	VPSUBUSB       bytes170<>+0(SB), Y8, Y12
-	VPMINUB        bytes1<>+0(SB), Y12, Y12
+	VPCMPGTB       bytesD5<>+0(SB), Y8, Y11
+	VPCMPGTB       bytes2A<>+0(SB), Y8, Y12
 	VPADDB         Y11, Y12, Y11
+	VPABSB         Y11, Y11
 	VPMADDUBSW     196(AX), Y11, Y12
 	VPADDW         Y12, Y10, Y10
 	VPMADDUBSW     196(DX), Y11, Y11
@@ -481,17 +461,17 @@ c2_block:
 	VPAND          bytesF8<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y11
 	VPBROADCASTD   48(R8), Y8
+	VPXOR          bytes80<>+0(SB), Y8, Y8
 	VPMULLW        qh_pow3<>+0(SB), Y8, Y12
 	VPAND          lowbytes16<>+0(SB), Y12, Y12
 	VPAND          highbytes16<>+0(SB), Y8, Y8
 	VPMULLW        qh_pow3<>+0(SB), Y8, Y8
 	VPOR           Y12, Y8, Y8
 	VPBLENDD       $0xf0, Y8, Y11, Y11
-	VPSUBUSB       bytes85<>+0(SB), Y11, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPSUBUSB       bytes170<>+0(SB), Y11, Y11
-	VPMINUB        bytes1<>+0(SB), Y11, Y11
+	VPCMPGTB       bytesD5<>+0(SB), Y11, Y8
+	VPCMPGTB       bytes2A<>+0(SB), Y11, Y11
 	VPADDB         Y8, Y11, Y8
+	VPABSB         Y8, Y8
 	VPMADDUBSW     228(AX), Y8, Y11
 	VPADDW         Y11, Y10, Y10
 	VPMADDUBSW     228(DX), Y8, Y8
@@ -549,14 +529,18 @@ c2_partial:
 	RET
 
 cols1:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   k+96(FP), CX
-	SHRQ   $0x08, CX
-	MOVQ   ldw+56(FP), DX
-	SHLQ   $0x02, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU bytes80<>+0(SB), Y4
+	VMOVDQU bytesD5<>+0(SB), Y5
+	VMOVDQU bytes2A<>+0(SB), Y6
+	VMOVDQU bytesF8<>+0(SB), Y7
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
 
 c1_block:
 	TESTQ          CX, CX
@@ -575,370 +559,350 @@ c1_block:
 	MOVWQZX        52(R8), R10
 	SHLQ           $0x30, R10
 	ORQ            R10, R9
-	VMOVQ          R9, X4
-	VCVTPH2PS      X4, X4
-	VBROADCASTSS   (AX), X5
-	VMULPS         X4, X5, X5
-	VMOVUPS        X5, (SP)
-	VMOVDQU        260(AX), Y4
-	VPMADDWD       ones16<>+0(SB), Y4, Y4
-	VMOVDQU        Y4, 32(SP)
-	VMOVDQU        (BX), Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y5
-	VPMINUB        bytes1<>+0(SB), Y5, Y5
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPADDB         Y5, Y6, Y5
-	VPMADDUBSW     4(AX), Y5, Y5
-	VPADDB         Y4, Y4, Y6
-	VPADDB         Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPADDB         Y7, Y8, Y7
-	VPMADDUBSW     36(AX), Y7, Y7
-	VPADDW         Y7, Y5, Y5
-	VPSLLW         $0x03, Y4, Y7
-	VPAND          bytesF8<>+0(SB), Y7, Y7
-	VPADDB         Y4, Y7, Y7
-	VPSUBUSB       bytes85<>+0(SB), Y7, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y7, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPADDB         Y4, Y8, Y4
-	VPMADDUBSW     68(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y6, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y6
-	VPMADDUBSW     100(AX), Y6, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y7, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y7, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y6
-	VPMADDUBSW     132(AX), Y6, Y4
-	VPADDW         Y4, Y5, Y5
-	VBROADCASTI128 32(BX), Y4
-	VPADDB         Y4, Y4, Y6
-	VPAND          lane1<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPADDB         Y4, Y7, Y4
-	VPMADDUBSW     164(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y6, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPADDB         Y6, Y7, Y6
-	VPMADDUBSW     196(AX), Y6, Y6
-	VPADDW         Y6, Y5, Y5
-	VPSLLW         $0x03, Y4, Y6
-	VPAND          bytesF8<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y6
-	VPBROADCASTD   48(BX), Y4
-	VPMULLW        qh_pow3<>+0(SB), Y4, Y7
-	VPAND          lowbytes16<>+0(SB), Y7, Y7
-	VPAND          highbytes16<>+0(SB), Y4, Y4
-	VPMULLW        qh_pow3<>+0(SB), Y4, Y4
-	VPOR           Y7, Y4, Y4
-	VPBLENDD       $0xf0, Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y4
-	VPMADDUBSW     228(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPMADDWD       ones16<>+0(SB), Y5, Y5
-	VPSUBD         32(SP), Y5, Y5
-	VCVTDQ2PS      Y5, Y5
-	VBROADCASTSS   (SP), Y4
-	VFMADD231PS    Y4, Y5, Y0
-	VMOVDQU        (SI), Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y5
-	VPMINUB        bytes1<>+0(SB), Y5, Y5
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPADDB         Y5, Y6, Y5
-	VPMADDUBSW     4(AX), Y5, Y5
-	VPADDB         Y4, Y4, Y6
-	VPADDB         Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPADDB         Y7, Y8, Y7
-	VPMADDUBSW     36(AX), Y7, Y7
-	VPADDW         Y7, Y5, Y5
-	VPSLLW         $0x03, Y4, Y7
-	VPAND          bytesF8<>+0(SB), Y7, Y7
-	VPADDB         Y4, Y7, Y7
-	VPSUBUSB       bytes85<>+0(SB), Y7, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y7, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPADDB         Y4, Y8, Y4
-	VPMADDUBSW     68(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y6, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y6
-	VPMADDUBSW     100(AX), Y6, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y7, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y7, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y6
-	VPMADDUBSW     132(AX), Y6, Y4
-	VPADDW         Y4, Y5, Y5
-	VBROADCASTI128 32(SI), Y4
-	VPADDB         Y4, Y4, Y6
-	VPAND          lane1<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPADDB         Y4, Y7, Y4
-	VPMADDUBSW     164(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y6, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPADDB         Y6, Y7, Y6
-	VPMADDUBSW     196(AX), Y6, Y6
-	VPADDW         Y6, Y5, Y5
-	VPSLLW         $0x03, Y4, Y6
-	VPAND          bytesF8<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y6
-	VPBROADCASTD   48(SI), Y4
-	VPMULLW        qh_pow3<>+0(SB), Y4, Y7
-	VPAND          lowbytes16<>+0(SB), Y7, Y7
-	VPAND          highbytes16<>+0(SB), Y4, Y4
-	VPMULLW        qh_pow3<>+0(SB), Y4, Y4
-	VPOR           Y7, Y4, Y4
-	VPBLENDD       $0xf0, Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y4
-	VPMADDUBSW     228(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPMADDWD       ones16<>+0(SB), Y5, Y5
-	VPSUBD         32(SP), Y5, Y5
-	VCVTDQ2PS      Y5, Y5
-	VBROADCASTSS   4(SP), Y4
-	VFMADD231PS    Y4, Y5, Y1
-	VMOVDQU        (DI), Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y5
-	VPMINUB        bytes1<>+0(SB), Y5, Y5
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPADDB         Y5, Y6, Y5
-	VPMADDUBSW     4(AX), Y5, Y5
-	VPADDB         Y4, Y4, Y6
-	VPADDB         Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPADDB         Y7, Y8, Y7
-	VPMADDUBSW     36(AX), Y7, Y7
-	VPADDW         Y7, Y5, Y5
-	VPSLLW         $0x03, Y4, Y7
-	VPAND          bytesF8<>+0(SB), Y7, Y7
-	VPADDB         Y4, Y7, Y7
-	VPSUBUSB       bytes85<>+0(SB), Y7, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y7, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPADDB         Y4, Y8, Y4
-	VPMADDUBSW     68(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y6, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y6
-	VPMADDUBSW     100(AX), Y6, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y7, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y7, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y6
-	VPMADDUBSW     132(AX), Y6, Y4
-	VPADDW         Y4, Y5, Y5
-	VBROADCASTI128 32(DI), Y4
-	VPADDB         Y4, Y4, Y6
-	VPAND          lane1<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPADDB         Y4, Y7, Y4
-	VPMADDUBSW     164(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y6, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPADDB         Y6, Y7, Y6
-	VPMADDUBSW     196(AX), Y6, Y6
-	VPADDW         Y6, Y5, Y5
-	VPSLLW         $0x03, Y4, Y6
-	VPAND          bytesF8<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y6
-	VPBROADCASTD   48(DI), Y4
-	VPMULLW        qh_pow3<>+0(SB), Y4, Y7
-	VPAND          lowbytes16<>+0(SB), Y7, Y7
-	VPAND          highbytes16<>+0(SB), Y4, Y4
-	VPMULLW        qh_pow3<>+0(SB), Y4, Y4
-	VPOR           Y7, Y4, Y4
-	VPBLENDD       $0xf0, Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y4
-	VPMADDUBSW     228(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPMADDWD       ones16<>+0(SB), Y5, Y5
-	VPSUBD         32(SP), Y5, Y5
-	VCVTDQ2PS      Y5, Y5
-	VBROADCASTSS   8(SP), Y4
-	VFMADD231PS    Y4, Y5, Y2
-	VMOVDQU        (R8), Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y5
-	VPMINUB        bytes1<>+0(SB), Y5, Y5
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPADDB         Y5, Y6, Y5
-	VPMADDUBSW     4(AX), Y5, Y5
-	VPADDB         Y4, Y4, Y6
-	VPADDB         Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPADDB         Y7, Y8, Y7
-	VPMADDUBSW     36(AX), Y7, Y7
-	VPADDW         Y7, Y5, Y5
-	VPSLLW         $0x03, Y4, Y7
-	VPAND          bytesF8<>+0(SB), Y7, Y7
-	VPADDB         Y4, Y7, Y7
-	VPSUBUSB       bytes85<>+0(SB), Y7, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y7, Y8
-	VPMINUB        bytes1<>+0(SB), Y8, Y8
-	VPADDB         Y4, Y8, Y4
-	VPMADDUBSW     68(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y6, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y6
-	VPMADDUBSW     100(AX), Y6, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y7, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y7, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y6
-	VPMADDUBSW     132(AX), Y6, Y4
-	VPADDW         Y4, Y5, Y5
-	VBROADCASTI128 32(R8), Y4
-	VPADDB         Y4, Y4, Y6
-	VPAND          lane1<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPADDB         Y4, Y7, Y4
-	VPMADDUBSW     164(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPSLLW         $0x03, Y6, Y4
-	VPAND          bytesF8<>+0(SB), Y4, Y4
-	VPADDB         Y6, Y4, Y4
-	VPSUBUSB       bytes85<>+0(SB), Y4, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPSUBUSB       bytes170<>+0(SB), Y4, Y7
-	VPMINUB        bytes1<>+0(SB), Y7, Y7
-	VPADDB         Y6, Y7, Y6
-	VPMADDUBSW     196(AX), Y6, Y6
-	VPADDW         Y6, Y5, Y5
-	VPSLLW         $0x03, Y4, Y6
-	VPAND          bytesF8<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y6
-	VPBROADCASTD   48(R8), Y4
-	VPMULLW        qh_pow3<>+0(SB), Y4, Y7
-	VPAND          lowbytes16<>+0(SB), Y7, Y7
-	VPAND          highbytes16<>+0(SB), Y4, Y4
-	VPMULLW        qh_pow3<>+0(SB), Y4, Y4
-	VPOR           Y7, Y4, Y4
-	VPBLENDD       $0xf0, Y4, Y6, Y6
-	VPSUBUSB       bytes85<>+0(SB), Y6, Y4
-	VPMINUB        bytes1<>+0(SB), Y4, Y4
-	VPSUBUSB       bytes170<>+0(SB), Y6, Y6
-	VPMINUB        bytes1<>+0(SB), Y6, Y6
-	VPADDB         Y4, Y6, Y4
-	VPMADDUBSW     228(AX), Y4, Y4
-	VPADDW         Y4, Y5, Y5
-	VPMADDWD       ones16<>+0(SB), Y5, Y5
-	VPSUBD         32(SP), Y5, Y5
-	VCVTDQ2PS      Y5, Y5
-	VBROADCASTSS   12(SP), Y4
-	VFMADD231PS    Y4, Y5, Y3
+	VMOVQ          R9, X8
+	VCVTPH2PS      X8, X8
+	VBROADCASTSS   (AX), X9
+	VMULPS         X8, X9, X9
+	VMOVUPS        X9, (SP)
+	VMOVDQU        260(AX), Y8
+	VPMADDWD       ones16<>+0(SB), Y8, Y8
+	VMOVDQU        Y8, 32(SP)
+	VMOVDQU        (BX), Y8
+	VPXOR          Y4, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y9
+	VPCMPGTB       Y6, Y8, Y10
+	VPADDB         Y9, Y10, Y9
+	VPABSB         Y9, Y9
+	VPMADDUBSW     4(AX), Y9, Y9
+	VPADDB         Y8, Y8, Y10
+	VPADDB         Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y11
+	VPCMPGTB       Y6, Y10, Y12
+	VPADDB         Y11, Y12, Y11
+	VPABSB         Y11, Y11
+	VPMADDUBSW     36(AX), Y11, Y11
+	VPADDW         Y11, Y9, Y9
+	VPSLLW         $0x03, Y8, Y11
+	VPAND          Y7, Y11, Y11
+	VPADDB         Y8, Y11, Y11
+	VPCMPGTB       Y5, Y11, Y8
+	VPCMPGTB       Y6, Y11, Y12
+	VPADDB         Y8, Y12, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     68(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y10, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y10, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y8
+	VPADDB         Y10, Y8, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     100(AX), Y10, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y11, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y11, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y8
+	VPADDB         Y10, Y8, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     132(AX), Y10, Y8
+	VPADDW         Y8, Y9, Y9
+	VBROADCASTI128 32(BX), Y8
+	VPXOR          Y4, Y8, Y8
+	VPADDB         Y8, Y8, Y10
+	VPAND          lane1<>+0(SB), Y10, Y10
+	VPADDB         Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y8
+	VPCMPGTB       Y6, Y10, Y11
+	VPADDB         Y8, Y11, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     164(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y10, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y10, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y11
+	VPADDB         Y10, Y11, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     196(AX), Y10, Y10
+	VPADDW         Y10, Y9, Y9
+	VPSLLW         $0x03, Y8, Y10
+	VPAND          Y7, Y10, Y10
+	VPADDB         Y8, Y10, Y10
+	VPBROADCASTD   48(BX), Y8
+	VPXOR          Y4, Y8, Y8
+	VPMULLW        qh_pow3<>+0(SB), Y8, Y11
+	VPAND          lowbytes16<>+0(SB), Y11, Y11
+	VPAND          highbytes16<>+0(SB), Y8, Y8
+	VPMULLW        qh_pow3<>+0(SB), Y8, Y8
+	VPOR           Y11, Y8, Y8
+	VPBLENDD       $0xf0, Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y8
+	VPCMPGTB       Y6, Y10, Y10
+	VPADDB         Y8, Y10, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     228(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPMADDWD       ones16<>+0(SB), Y9, Y9
+	VPSUBD         32(SP), Y9, Y9
+	VCVTDQ2PS      Y9, Y9
+	VBROADCASTSS   (SP), Y8
+	VFMADD231PS    Y8, Y9, Y0
+	VMOVDQU        (SI), Y8
+	VPXOR          Y4, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y9
+	VPCMPGTB       Y6, Y8, Y10
+	VPADDB         Y9, Y10, Y9
+	VPABSB         Y9, Y9
+	VPMADDUBSW     4(AX), Y9, Y9
+	VPADDB         Y8, Y8, Y10
+	VPADDB         Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y11
+	VPCMPGTB       Y6, Y10, Y12
+	VPADDB         Y11, Y12, Y11
+	VPABSB         Y11, Y11
+	VPMADDUBSW     36(AX), Y11, Y11
+	VPADDW         Y11, Y9, Y9
+	VPSLLW         $0x03, Y8, Y11
+	VPAND          Y7, Y11, Y11
+	VPADDB         Y8, Y11, Y11
+	VPCMPGTB       Y5, Y11, Y8
+	VPCMPGTB       Y6, Y11, Y12
+	VPADDB         Y8, Y12, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     68(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y10, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y10, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y8
+	VPADDB         Y10, Y8, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     100(AX), Y10, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y11, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y11, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y8
+	VPADDB         Y10, Y8, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     132(AX), Y10, Y8
+	VPADDW         Y8, Y9, Y9
+	VBROADCASTI128 32(SI), Y8
+	VPXOR          Y4, Y8, Y8
+	VPADDB         Y8, Y8, Y10
+	VPAND          lane1<>+0(SB), Y10, Y10
+	VPADDB         Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y8
+	VPCMPGTB       Y6, Y10, Y11
+	VPADDB         Y8, Y11, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     164(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y10, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y10, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y11
+	VPADDB         Y10, Y11, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     196(AX), Y10, Y10
+	VPADDW         Y10, Y9, Y9
+	VPSLLW         $0x03, Y8, Y10
+	VPAND          Y7, Y10, Y10
+	VPADDB         Y8, Y10, Y10
+	VPBROADCASTD   48(SI), Y8
+	VPXOR          Y4, Y8, Y8
+	VPMULLW        qh_pow3<>+0(SB), Y8, Y11
+	VPAND          lowbytes16<>+0(SB), Y11, Y11
+	VPAND          highbytes16<>+0(SB), Y8, Y8
+	VPMULLW        qh_pow3<>+0(SB), Y8, Y8
+	VPOR           Y11, Y8, Y8
+	VPBLENDD       $0xf0, Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y8
+	VPCMPGTB       Y6, Y10, Y10
+	VPADDB         Y8, Y10, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     228(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPMADDWD       ones16<>+0(SB), Y9, Y9
+	VPSUBD         32(SP), Y9, Y9
+	VCVTDQ2PS      Y9, Y9
+	VBROADCASTSS   4(SP), Y8
+	VFMADD231PS    Y8, Y9, Y1
+	VMOVDQU        (DI), Y8
+	VPXOR          Y4, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y9
+	VPCMPGTB       Y6, Y8, Y10
+	VPADDB         Y9, Y10, Y9
+	VPABSB         Y9, Y9
+	VPMADDUBSW     4(AX), Y9, Y9
+	VPADDB         Y8, Y8, Y10
+	VPADDB         Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y11
+	VPCMPGTB       Y6, Y10, Y12
+	VPADDB         Y11, Y12, Y11
+	VPABSB         Y11, Y11
+	VPMADDUBSW     36(AX), Y11, Y11
+	VPADDW         Y11, Y9, Y9
+	VPSLLW         $0x03, Y8, Y11
+	VPAND          Y7, Y11, Y11
+	VPADDB         Y8, Y11, Y11
+	VPCMPGTB       Y5, Y11, Y8
+	VPCMPGTB       Y6, Y11, Y12
+	VPADDB         Y8, Y12, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     68(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y10, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y10, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y8
+	VPADDB         Y10, Y8, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     100(AX), Y10, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y11, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y11, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y8
+	VPADDB         Y10, Y8, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     132(AX), Y10, Y8
+	VPADDW         Y8, Y9, Y9
+	VBROADCASTI128 32(DI), Y8
+	VPXOR          Y4, Y8, Y8
+	VPADDB         Y8, Y8, Y10
+	VPAND          lane1<>+0(SB), Y10, Y10
+	VPADDB         Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y8
+	VPCMPGTB       Y6, Y10, Y11
+	VPADDB         Y8, Y11, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     164(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y10, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y10, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y11
+	VPADDB         Y10, Y11, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     196(AX), Y10, Y10
+	VPADDW         Y10, Y9, Y9
+	VPSLLW         $0x03, Y8, Y10
+	VPAND          Y7, Y10, Y10
+	VPADDB         Y8, Y10, Y10
+	VPBROADCASTD   48(DI), Y8
+	VPXOR          Y4, Y8, Y8
+	VPMULLW        qh_pow3<>+0(SB), Y8, Y11
+	VPAND          lowbytes16<>+0(SB), Y11, Y11
+	VPAND          highbytes16<>+0(SB), Y8, Y8
+	VPMULLW        qh_pow3<>+0(SB), Y8, Y8
+	VPOR           Y11, Y8, Y8
+	VPBLENDD       $0xf0, Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y8
+	VPCMPGTB       Y6, Y10, Y10
+	VPADDB         Y8, Y10, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     228(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPMADDWD       ones16<>+0(SB), Y9, Y9
+	VPSUBD         32(SP), Y9, Y9
+	VCVTDQ2PS      Y9, Y9
+	VBROADCASTSS   8(SP), Y8
+	VFMADD231PS    Y8, Y9, Y2
+	VMOVDQU        (R8), Y8
+	VPXOR          Y4, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y9
+	VPCMPGTB       Y6, Y8, Y10
+	VPADDB         Y9, Y10, Y9
+	VPABSB         Y9, Y9
+	VPMADDUBSW     4(AX), Y9, Y9
+	VPADDB         Y8, Y8, Y10
+	VPADDB         Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y11
+	VPCMPGTB       Y6, Y10, Y12
+	VPADDB         Y11, Y12, Y11
+	VPABSB         Y11, Y11
+	VPMADDUBSW     36(AX), Y11, Y11
+	VPADDW         Y11, Y9, Y9
+	VPSLLW         $0x03, Y8, Y11
+	VPAND          Y7, Y11, Y11
+	VPADDB         Y8, Y11, Y11
+	VPCMPGTB       Y5, Y11, Y8
+	VPCMPGTB       Y6, Y11, Y12
+	VPADDB         Y8, Y12, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     68(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y10, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y10, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y8
+	VPADDB         Y10, Y8, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     100(AX), Y10, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y11, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y11, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y8
+	VPADDB         Y10, Y8, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     132(AX), Y10, Y8
+	VPADDW         Y8, Y9, Y9
+	VBROADCASTI128 32(R8), Y8
+	VPXOR          Y4, Y8, Y8
+	VPADDB         Y8, Y8, Y10
+	VPAND          lane1<>+0(SB), Y10, Y10
+	VPADDB         Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y8
+	VPCMPGTB       Y6, Y10, Y11
+	VPADDB         Y8, Y11, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     164(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPSLLW         $0x03, Y10, Y8
+	VPAND          Y7, Y8, Y8
+	VPADDB         Y10, Y8, Y8
+	VPCMPGTB       Y5, Y8, Y10
+	VPCMPGTB       Y6, Y8, Y11
+	VPADDB         Y10, Y11, Y10
+	VPABSB         Y10, Y10
+	VPMADDUBSW     196(AX), Y10, Y10
+	VPADDW         Y10, Y9, Y9
+	VPSLLW         $0x03, Y8, Y10
+	VPAND          Y7, Y10, Y10
+	VPADDB         Y8, Y10, Y10
+	VPBROADCASTD   48(R8), Y8
+	VPXOR          Y4, Y8, Y8
+	VPMULLW        qh_pow3<>+0(SB), Y8, Y11
+	VPAND          lowbytes16<>+0(SB), Y11, Y11
+	VPAND          highbytes16<>+0(SB), Y8, Y8
+	VPMULLW        qh_pow3<>+0(SB), Y8, Y8
+	VPOR           Y11, Y8, Y8
+	VPBLENDD       $0xf0, Y8, Y10, Y10
+	VPCMPGTB       Y5, Y10, Y8
+	VPCMPGTB       Y6, Y10, Y10
+	VPADDB         Y8, Y10, Y8
+	VPABSB         Y8, Y8
+	VPMADDUBSW     228(AX), Y8, Y8
+	VPADDW         Y8, Y9, Y9
+	VPMADDWD       ones16<>+0(SB), Y9, Y9
+	VPSUBD         32(SP), Y9, Y9
+	VCVTDQ2PS      Y9, Y9
+	VBROADCASTSS   12(SP), Y8
+	VFMADD231PS    Y8, Y9, Y3
 	ADDQ           $0x00000036, BX
 	ADDQ           $0x00000036, SI
 	ADDQ           $0x00000036, DI
@@ -975,45 +939,35 @@ done:
 	VZEROUPPER
 	RET
 
-DATA ones16<>+0(SB)/4, $0x00010001
-DATA ones16<>+4(SB)/4, $0x00010001
-DATA ones16<>+8(SB)/4, $0x00010001
-DATA ones16<>+12(SB)/4, $0x00010001
-DATA ones16<>+16(SB)/4, $0x00010001
-DATA ones16<>+20(SB)/4, $0x00010001
-DATA ones16<>+24(SB)/4, $0x00010001
-DATA ones16<>+28(SB)/4, $0x00010001
-GLOBL ones16<>(SB), RODATA|NOPTR, $32
+DATA bytes80<>+0(SB)/4, $0x80808080
+DATA bytes80<>+4(SB)/4, $0x80808080
+DATA bytes80<>+8(SB)/4, $0x80808080
+DATA bytes80<>+12(SB)/4, $0x80808080
+DATA bytes80<>+16(SB)/4, $0x80808080
+DATA bytes80<>+20(SB)/4, $0x80808080
+DATA bytes80<>+24(SB)/4, $0x80808080
+DATA bytes80<>+28(SB)/4, $0x80808080
+GLOBL bytes80<>(SB), RODATA|NOPTR, $32
 
-DATA bytes85<>+0(SB)/4, $0x55555555
-DATA bytes85<>+4(SB)/4, $0x55555555
-DATA bytes85<>+8(SB)/4, $0x55555555
-DATA bytes85<>+12(SB)/4, $0x55555555
-DATA bytes85<>+16(SB)/4, $0x55555555
-DATA bytes85<>+20(SB)/4, $0x55555555
-DATA bytes85<>+24(SB)/4, $0x55555555
-DATA bytes85<>+28(SB)/4, $0x55555555
-GLOBL bytes85<>(SB), RODATA|NOPTR, $32
+DATA bytesD5<>+0(SB)/4, $0xd5d5d5d5
+DATA bytesD5<>+4(SB)/4, $0xd5d5d5d5
+DATA bytesD5<>+8(SB)/4, $0xd5d5d5d5
+DATA bytesD5<>+12(SB)/4, $0xd5d5d5d5
+DATA bytesD5<>+16(SB)/4, $0xd5d5d5d5
+DATA bytesD5<>+20(SB)/4, $0xd5d5d5d5
+DATA bytesD5<>+24(SB)/4, $0xd5d5d5d5
+DATA bytesD5<>+28(SB)/4, $0xd5d5d5d5
+GLOBL bytesD5<>(SB), RODATA|NOPTR, $32
 
-DATA bytes1<>+0(SB)/4, $0x01010101
-DATA bytes1<>+4(SB)/4, $0x01010101
-DATA bytes1<>+8(SB)/4, $0x01010101
-DATA bytes1<>+12(SB)/4, $0x01010101
-DATA bytes1<>+16(SB)/4, $0x01010101
-DATA bytes1<>+20(SB)/4, $0x01010101
-DATA bytes1<>+24(SB)/4, $0x01010101
-DATA bytes1<>+28(SB)/4, $0x01010101
-GLOBL bytes1<>(SB), RODATA|NOPTR, $32
-
-DATA bytes170<>+0(SB)/4, $0xaaaaaaaa
-DATA bytes170<>+4(SB)/4, $0xaaaaaaaa
-DATA bytes170<>+8(SB)/4, $0xaaaaaaaa
-DATA bytes170<>+12(SB)/4, $0xaaaaaaaa
-DATA bytes170<>+16(SB)/4, $0xaaaaaaaa
-DATA bytes170<>+20(SB)/4, $0xaaaaaaaa
-DATA bytes170<>+24(SB)/4, $0xaaaaaaaa
-DATA bytes170<>+28(SB)/4, $0xaaaaaaaa
-GLOBL bytes170<>(SB), RODATA|NOPTR, $32
+DATA bytes2A<>+0(SB)/4, $0x2a2a2a2a
+DATA bytes2A<>+4(SB)/4, $0x2a2a2a2a
+DATA bytes2A<>+8(SB)/4, $0x2a2a2a2a
+DATA bytes2A<>+12(SB)/4, $0x2a2a2a2a
+DATA bytes2A<>+16(SB)/4, $0x2a2a2a2a
+DATA bytes2A<>+20(SB)/4, $0x2a2a2a2a
+DATA bytes2A<>+24(SB)/4, $0x2a2a2a2a
+DATA bytes2A<>+28(SB)/4, $0x2a2a2a2a
+GLOBL bytes2A<>(SB), RODATA|NOPTR, $32
 
 DATA bytesF8<>+0(SB)/4, $0xf8f8f8f8
 DATA bytesF8<>+4(SB)/4, $0xf8f8f8f8
@@ -1024,6 +978,16 @@ DATA bytesF8<>+20(SB)/4, $0xf8f8f8f8
 DATA bytesF8<>+24(SB)/4, $0xf8f8f8f8
 DATA bytesF8<>+28(SB)/4, $0xf8f8f8f8
 GLOBL bytesF8<>(SB), RODATA|NOPTR, $32
+
+DATA ones16<>+0(SB)/4, $0x00010001
+DATA ones16<>+4(SB)/4, $0x00010001
+DATA ones16<>+8(SB)/4, $0x00010001
+DATA ones16<>+12(SB)/4, $0x00010001
+DATA ones16<>+16(SB)/4, $0x00010001
+DATA ones16<>+20(SB)/4, $0x00010001
+DATA ones16<>+24(SB)/4, $0x00010001
+DATA ones16<>+28(SB)/4, $0x00010001
+GLOBL ones16<>(SB), RODATA|NOPTR, $32
 
 DATA lane1<>+0(SB)/4, $0x00000000
 DATA lane1<>+4(SB)/4, $0x00000000
@@ -1416,14 +1380,15 @@ c2_partial:
 	RET
 
 cols1:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   k+96(FP), CX
-	SHRQ   $0x08, CX
-	MOVQ   ldw+56(FP), DX
-	SHLQ   $0x02, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU bytes3<>+0(SB), Y4
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
 
 c1_block:
 	TESTQ        CX, CX
@@ -1446,158 +1411,158 @@ c1_block:
 	MOVWQZX      64(R8), R10
 	SHLQ         $0x30, R10
 	ORQ          R10, R9
-	VMOVQ        R9, X4
-	VCVTPH2PS    X4, X4
-	VBROADCASTSS (AX), X5
-	VMULPS       X4, X5, X5
-	VMOVUPS      X5, (SP)
-	VMOVDQU      260(AX), Y4
-	VPMADDWD     ones16<>+0(SB), Y4, Y4
-	VMOVDQU      Y4, 32(SP)
-	VMOVDQU      (BX), Y4
-	VPAND        bytes3<>+0(SB), Y4, Y5
-	VPMADDUBSW   4(AX), Y5, Y5
-	VPSRLW       $0x02, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   36(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x04, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   68(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x06, Y4, Y4
-	VPAND        bytes3<>+0(SB), Y4, Y4
-	VPMADDUBSW   100(AX), Y4, Y4
-	VPADDW       Y4, Y5, Y5
-	VMOVDQU      32(BX), Y4
-	VPAND        bytes3<>+0(SB), Y4, Y6
-	VPMADDUBSW   132(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x02, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   164(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x04, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   196(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x06, Y4, Y4
-	VPAND        bytes3<>+0(SB), Y4, Y4
-	VPMADDUBSW   228(AX), Y4, Y4
-	VPADDW       Y4, Y5, Y5
+	VMOVQ        R9, X5
+	VCVTPH2PS    X5, X5
+	VBROADCASTSS (AX), X6
+	VMULPS       X5, X6, X6
+	VMOVUPS      X6, (SP)
+	VMOVDQU      260(AX), Y5
 	VPMADDWD     ones16<>+0(SB), Y5, Y5
-	VPSUBD       32(SP), Y5, Y5
-	VCVTDQ2PS    Y5, Y5
-	VBROADCASTSS (SP), Y4
-	VFMADD231PS  Y4, Y5, Y0
-	VMOVDQU      (SI), Y4
-	VPAND        bytes3<>+0(SB), Y4, Y5
-	VPMADDUBSW   4(AX), Y5, Y5
-	VPSRLW       $0x02, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   36(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x04, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   68(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x06, Y4, Y4
-	VPAND        bytes3<>+0(SB), Y4, Y4
-	VPMADDUBSW   100(AX), Y4, Y4
-	VPADDW       Y4, Y5, Y5
-	VMOVDQU      32(SI), Y4
-	VPAND        bytes3<>+0(SB), Y4, Y6
-	VPMADDUBSW   132(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x02, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   164(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x04, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   196(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x06, Y4, Y4
-	VPAND        bytes3<>+0(SB), Y4, Y4
-	VPMADDUBSW   228(AX), Y4, Y4
-	VPADDW       Y4, Y5, Y5
-	VPMADDWD     ones16<>+0(SB), Y5, Y5
-	VPSUBD       32(SP), Y5, Y5
-	VCVTDQ2PS    Y5, Y5
-	VBROADCASTSS 4(SP), Y4
-	VFMADD231PS  Y4, Y5, Y1
-	VMOVDQU      (DI), Y4
-	VPAND        bytes3<>+0(SB), Y4, Y5
-	VPMADDUBSW   4(AX), Y5, Y5
-	VPSRLW       $0x02, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   36(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x04, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   68(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x06, Y4, Y4
-	VPAND        bytes3<>+0(SB), Y4, Y4
-	VPMADDUBSW   100(AX), Y4, Y4
-	VPADDW       Y4, Y5, Y5
-	VMOVDQU      32(DI), Y4
-	VPAND        bytes3<>+0(SB), Y4, Y6
-	VPMADDUBSW   132(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x02, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   164(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x04, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   196(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x06, Y4, Y4
-	VPAND        bytes3<>+0(SB), Y4, Y4
-	VPMADDUBSW   228(AX), Y4, Y4
-	VPADDW       Y4, Y5, Y5
-	VPMADDWD     ones16<>+0(SB), Y5, Y5
-	VPSUBD       32(SP), Y5, Y5
-	VCVTDQ2PS    Y5, Y5
-	VBROADCASTSS 8(SP), Y4
-	VFMADD231PS  Y4, Y5, Y2
-	VMOVDQU      (R8), Y4
-	VPAND        bytes3<>+0(SB), Y4, Y5
-	VPMADDUBSW   4(AX), Y5, Y5
-	VPSRLW       $0x02, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   36(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x04, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   68(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x06, Y4, Y4
-	VPAND        bytes3<>+0(SB), Y4, Y4
-	VPMADDUBSW   100(AX), Y4, Y4
-	VPADDW       Y4, Y5, Y5
-	VMOVDQU      32(R8), Y4
-	VPAND        bytes3<>+0(SB), Y4, Y6
-	VPMADDUBSW   132(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x02, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   164(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x04, Y4, Y6
-	VPAND        bytes3<>+0(SB), Y6, Y6
-	VPMADDUBSW   196(AX), Y6, Y6
-	VPADDW       Y6, Y5, Y5
-	VPSRLW       $0x06, Y4, Y4
-	VPAND        bytes3<>+0(SB), Y4, Y4
-	VPMADDUBSW   228(AX), Y4, Y4
-	VPADDW       Y4, Y5, Y5
-	VPMADDWD     ones16<>+0(SB), Y5, Y5
-	VPSUBD       32(SP), Y5, Y5
-	VCVTDQ2PS    Y5, Y5
-	VBROADCASTSS 12(SP), Y4
-	VFMADD231PS  Y4, Y5, Y3
+	VMOVDQU      Y5, 32(SP)
+	VMOVDQU      (BX), Y5
+	VPAND        Y4, Y5, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPSRLW       $0x02, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   36(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x04, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   68(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y4, Y5, Y5
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPADDW       Y5, Y6, Y6
+	VMOVDQU      32(BX), Y5
+	VPAND        Y4, Y5, Y7
+	VPMADDUBSW   132(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x02, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   164(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x04, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   196(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y4, Y5, Y5
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPADDW       Y5, Y6, Y6
+	VPMADDWD     ones16<>+0(SB), Y6, Y6
+	VPSUBD       32(SP), Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS (SP), Y5
+	VFMADD231PS  Y5, Y6, Y0
+	VMOVDQU      (SI), Y5
+	VPAND        Y4, Y5, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPSRLW       $0x02, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   36(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x04, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   68(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y4, Y5, Y5
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPADDW       Y5, Y6, Y6
+	VMOVDQU      32(SI), Y5
+	VPAND        Y4, Y5, Y7
+	VPMADDUBSW   132(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x02, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   164(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x04, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   196(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y4, Y5, Y5
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPADDW       Y5, Y6, Y6
+	VPMADDWD     ones16<>+0(SB), Y6, Y6
+	VPSUBD       32(SP), Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 4(SP), Y5
+	VFMADD231PS  Y5, Y6, Y1
+	VMOVDQU      (DI), Y5
+	VPAND        Y4, Y5, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPSRLW       $0x02, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   36(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x04, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   68(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y4, Y5, Y5
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPADDW       Y5, Y6, Y6
+	VMOVDQU      32(DI), Y5
+	VPAND        Y4, Y5, Y7
+	VPMADDUBSW   132(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x02, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   164(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x04, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   196(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y4, Y5, Y5
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPADDW       Y5, Y6, Y6
+	VPMADDWD     ones16<>+0(SB), Y6, Y6
+	VPSUBD       32(SP), Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 8(SP), Y5
+	VFMADD231PS  Y5, Y6, Y2
+	VMOVDQU      (R8), Y5
+	VPAND        Y4, Y5, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPSRLW       $0x02, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   36(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x04, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   68(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y4, Y5, Y5
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPADDW       Y5, Y6, Y6
+	VMOVDQU      32(R8), Y5
+	VPAND        Y4, Y5, Y7
+	VPMADDUBSW   132(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x02, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   164(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x04, Y5, Y7
+	VPAND        Y4, Y7, Y7
+	VPMADDUBSW   196(AX), Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y4, Y5, Y5
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPADDW       Y5, Y6, Y6
+	VPMADDWD     ones16<>+0(SB), Y6, Y6
+	VPSUBD       32(SP), Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 12(SP), Y5
+	VFMADD231PS  Y5, Y6, Y3
 	ADDQ         $0x00000042, BX
 	ADDQ         $0x00000042, SI
 	ADDQ         $0x00000042, DI

@@ -35,8 +35,33 @@ func matmulTQKernels() {
 
 // digitsFunc emits the unpacking of the block at w, handing each vector
 // of digits to use (c = 0..7, in order) as soon as it is ready, so that
-// no more than a few are live at a time.
-type digitsFunc func(w Register, use func(c int, t VecVirtual))
+// no more than a few are live at a time. k holds the constants it keeps
+// in registers for the whole tile path.
+type digitsFunc func(k *tqConsts, w Register, use func(c int, t VecVirtual))
+
+// tqConsts are the constant vectors the unpacking reads per block, loaded
+// into registers once per tile path where registers allow (the GEMV
+// path; the two-column one keeps eight accumulators and reads them from
+// memory).
+type tqConsts struct {
+	regs bool
+	m    map[string]Op
+}
+
+// get returns the constant named name (a splat32 of bits).
+func (k *tqConsts) get(name string, bits uint32) Op {
+	if op, ok := k.m[name]; ok {
+		return op
+	}
+	m := splat32(name, bits)
+	if !k.regs {
+		return m
+	}
+	v := YMM()
+	VMOVDQU(m, v)
+	k.m[name] = v
+	return v
+}
 
 func tqTile(name string, wBlock, offD int, digits digitsFunc) {
 	var locals *Mem // [col] 4 float32 scales, then [col] 8 int32 sums of x
@@ -51,6 +76,8 @@ func tqTile(name string, wBlock, offD int, digits digitsFunc) {
 		for i := range acc {
 			acc[i] = zeros(nr)
 		}
+		consts := &tqConsts{regs: nr == 1, m: map[string]Op{}}
+		digits(consts, nil, nil) // load the constants before the loop
 		blockLoop(pre, 256, wBlock, q8KBytes, wp, xp, acc, func() {
 			tqBlockScales(wp, xp, offD, scales)
 			for j, x := range xp {
@@ -61,7 +88,7 @@ func tqTile(name string, wBlock, offD int, digits digitsFunc) {
 			}
 			for i := range wp {
 				sums := make([]VecVirtual, len(xp)) // int16
-				digits(wp[i], func(c int, t VecVirtual) {
+				digits(consts, wp[i], func(c int, t VecVirtual) {
 					for j, x := range xp {
 						p := YMM()
 						VPMADDUBSW(Mem{Base: x, Disp: q8KQs + 32*c}, t, p)
@@ -108,17 +135,21 @@ func tqBlockScales(wp, xp []Register, offD int, scales Mem) {
 }
 
 // tq2Digits: value 128h + 32g + l is bits 2g, 2g+1 of qs[32h+l].
-func tq2Digits(w Register, use func(c int, t VecVirtual)) {
+func tq2Digits(k *tqConsts, w Register, use func(c int, t VecVirtual)) {
+	mask := k.get("bytes3", 0x03030303)
+	if w == nil {
+		return
+	}
 	for h := 0; h < 2; h++ {
 		q := YMM()
 		VMOVDQU(Mem{Base: w, Disp: 32 * h}, q)
 		for g := 0; g < 4; g++ {
 			t := YMM()
 			if g == 0 {
-				VPAND(splat32("bytes3", 0x03030303), q, t)
+				VPAND(mask, q, t)
 			} else {
 				VPSRLW(U8(2*g), q, t)
-				VPAND(splat32("bytes3", 0x03030303), t, t)
+				VPAND(mask, t, t)
 			}
 			use(4*h+g, t)
 		}
@@ -127,45 +158,58 @@ func tq2Digits(w Register, use func(c int, t VecVirtual)) {
 
 // tq1Digits: trit n of a byte b is the top base-3 digit of b*3^n mod
 // 256, that is (m*3) >> 8 for m = uint8(b*3^n), which is
-// [m >= 86] + [m >= 171] (checked for every byte), two saturating
-// subtractions clamped to 1. Byte products by 3 and 9 are byte adds
-// (8m as a word shift with the bits crossing bytes masked off), mod 256
-// as they must be.
+// [m > 85] + [m > 170]. The bytes are kept with their top bit flipped,
+// m' = m ^ 0x80 = m + 128 mod 256, which multiplying by an odd c keeps
+// (c*(m'-128) + 128 = c*m' - 128*(c-1)), so that the unsigned compares
+// become signed ones: m > 85 is m' > -43 and m > 170 is m' > 42 as int8
+// (checked for every byte). Each true compare is -1, so t = |c1 + c2|.
+// Byte products by 3 and 9 are byte adds (8m as a word shift with the
+// bits crossing bytes masked off), mod 256 as they must be.
 //
 // Values 0..159 are trit n of qs[0:32] for n = 0..4: vectors 0..4.
 // Values 160..239 are trit n of qs[32:48] in 16-byte runs and 240..255
 // trit n of qh[j] at 240 + 4n + j: the 16 bytes in both lanes times
 // 1|3, 9|27 and 81|(a lane of qh bytes times 1, 3, 9, 27 by dword) make
 // vectors 5..7.
-func tq1Digits(w Register, use func(c int, t VecVirtual)) {
+func tq1Digits(k *tqConsts, w Register, use func(c int, t VecVirtual)) {
+	flip := k.get("bytes80", 0x80808080)
+	k.get("bytesD5", 0xd5d5d5d5)
+	k.get("bytes2A", 0x2a2a2a2a)
+	k.get("bytesF8", 0xf8f8f8f8)
+	if w == nil {
+		return
+	}
 	q := YMM()
 	VMOVDQU(Mem{Base: w}, q)
-	use(0, topTrit(q))
+	VPXOR(flip, q, q)
+	use(0, topTrit(k, q))
 	m1 := YMM()
 	VPADDB(q, q, m1)
 	VPADDB(q, m1, m1)
-	use(1, topTrit(m1))
-	m2 := times9(q)
-	use(2, topTrit(m2))
-	use(3, topTrit(times9(m1)))
-	use(4, topTrit(times9(m2)))
+	use(1, topTrit(k, m1))
+	m2 := times9(k, q)
+	use(2, topTrit(k, m2))
+	use(3, topTrit(k, times9(k, m1)))
+	use(4, topTrit(k, times9(k, m2)))
 
 	r := YMM()
 	VBROADCASTI128(Mem{Base: w, Disp: tq1Qs2}, r)
+	VPXOR(flip, r, r)
 	r3 := YMM() // lane 0 times 1, lane 1 times 3
 	VPADDB(r, r, r3)
 	VPAND(laneMask(), r3, r3)
 	VPADDB(r, r3, r3)
-	use(5, topTrit(r3))
-	r27 := times9(r3)
-	use(6, topTrit(r27))
-	r81 := times9(r27) // lane 0: 81 times the run; lane 1 is replaced by qh
-	// qh's 4 bytes in every dword; word k of the high lane (bytes 2k,
-	// 2k+1, both of dword k/2) times 3^(k/2). VPMULLW gets the low byte
+	use(5, topTrit(k, r3))
+	r27 := times9(k, r3)
+	use(6, topTrit(k, r27))
+	r81 := times9(k, r27) // lane 0: 81 times the run; lane 1 is replaced by qh
+	// qh's 4 bytes in every dword; word j of the high lane (bytes 2j,
+	// 2j+1, both of dword j/2) times 3^(j/2). VPMULLW gets the low byte
 	// of each word right; the high byte's product comes from the word
 	// with its low byte cleared.
 	qh := YMM()
 	VPBROADCASTD(Mem{Base: w, Disp: tq1Qh}, qh)
+	VPXOR(flip, qh, qh)
 	lo, hi := YMM(), YMM()
 	VPMULLW(qhPowers(), qh, lo)
 	VPAND(splat32("lowbytes16", 0x00ff00ff), lo, lo)
@@ -173,29 +217,27 @@ func tq1Digits(w Register, use func(c int, t VecVirtual)) {
 	VPMULLW(qhPowers(), hi, hi)
 	VPOR(lo, hi, hi)
 	VPBLENDD(U8(0xf0), hi, r81, r81)
-	use(7, topTrit(r81))
+	use(7, topTrit(k, r81))
 }
 
 // times9 returns 9m mod 256 per byte: (m << 3) with each byte's low three
 // bits (which came from the byte below) cleared, plus m.
-func times9(m VecVirtual) VecVirtual {
+func times9(k *tqConsts, m VecVirtual) VecVirtual {
 	t := YMM()
 	VPSLLW(U8(3), m, t)
-	VPAND(splat32("bytesF8", 0xf8f8f8f8), t, t)
+	VPAND(k.get("bytesF8", 0xf8f8f8f8), t, t)
 	VPADDB(m, t, t)
 	return t
 }
 
-// topTrit returns (m*3) >> 8 per byte, as min(m -sat 85, 1) + min(m -sat
-// 170, 1).
-func topTrit(m VecVirtual) VecVirtual {
-	a, b := YMM(), YMM()
-	VPSUBUSB(splat32("bytes85", 0x55555555), m, a)
-	VPMINUB(splat32("bytes1", 0x01010101), a, a)
-	VPSUBUSB(splat32("bytes170", 0xaaaaaaaa), m, b)
-	VPMINUB(splat32("bytes1", 0x01010101), b, b)
-	VPADDB(a, b, a)
-	return a
+// topTrit returns (m*3) >> 8 per byte of m = m' ^ 0x80.
+func topTrit(k *tqConsts, m VecVirtual) VecVirtual {
+	c1, c2 := YMM(), YMM()
+	VPCMPGTB(k.get("bytesD5", 0xd5d5d5d5), m, c1)
+	VPCMPGTB(k.get("bytes2A", 0x2a2a2a2a), m, c2)
+	VPADDB(c1, c2, c1)
+	VPABSB(c1, c1)
+	return c1
 }
 
 // laneMask selects the high 128-bit lane.
