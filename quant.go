@@ -34,6 +34,8 @@ func init() {
 	set(Q5_K, dequantQ5_K, quantQ5_K)
 	set(Q6_K, dequantQ6_K, quantQ6_K)
 	set(Q8_K, dequantQ8_K, QuantizeRowQ8_K)
+	set(TQ1_0, dequantTQ1_0, quantTQ1_0)
+	set(TQ2_0, dequantTQ2_0, quantTQ2_0)
 }
 
 func codecOf(t DType) blockCodec {
