@@ -22,6 +22,7 @@ func BenchmarkMatMul(b *testing.B) {
 		types            []DType
 	}
 	all := []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K}
+	all = append(all, Q4_1, Q5_0, Q5_1)
 	shapes := []shape{
 		{"gemm1024", 1024, 1024, 1024, 1, []DType{F32, F16, Q8_0, Q4_0}},
 		{"prefill768x512", 768, 768, 512, 1, all},
