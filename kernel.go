@@ -36,6 +36,7 @@ import (
 //	matmul_quant   matmul_q4_1 matmul_q5_0 matmul_q5_1
 //	matmul_quantk  matmul_q4_k matmul_q6_k
 //	quant_q8       quantize_q8_0 dequant_q8_0
+//	quant_q8       quantize_q8_1
 //	attention      attention_pv attention_qk_f16 attention_pv_f16
 //	attention      attention_qk_q8_0 attention_pv_q8_0
 //	ssm            ssm_scan ssm_scan2 ssm_conv

@@ -58,7 +58,7 @@ func quantTile(t DType) (tile[byte, byte], DType) {
 // here.
 var activationQuantizers = map[DType]func(dst []byte, x []float32){
 	Q8_0: func(dst []byte, x []float32) { quantizeQ8_0K.fn(dst, x) },
-	Q8_1: quantizeRowQ8_1Even,
+	Q8_1: func(dst []byte, x []float32) { quantizeQ8_1K.fn(dst, x) },
 	Q8_K: QuantizeRowQ8_K,
 }
 

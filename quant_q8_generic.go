@@ -104,7 +104,9 @@ func QuantizeRowQ8_0Even(dst []byte, x []float32) {
 // quantEvenInt8x32 is the body of the x86 build's Q8_0/Q8_1 activation
 // quantisers for one block: it writes the 32 q (127/amax, ties to even,
 // saturated) and returns d = amax/127 (not yet rounded to f16) and the
-// sum of the q.
+// sum of the q as the x86 code forms it, of the int32 values before their
+// saturation to int8 (VCVTPS2DQ's), wrapping: the same sum for finite
+// input.
 func quantEvenInt8x32(qs []byte, xb []float32) (d float32, sum int32) {
 	qs, xb = qs[:QK], xb[:QK]
 	var amax float32
@@ -118,9 +120,9 @@ func quantEvenInt8x32(qs []byte, xb []float32) (d float32, sum int32) {
 		id = 127 / amax
 	}
 	for j, v := range xb {
-		q := saturateInt8(math.RoundToEven(float64(v * id)))
-		qs[j] = byte(q)
-		sum += int32(q)
+		c := cvtPS2DQ(math.RoundToEven(float64(v * id)))
+		qs[j] = byte(packInt8(c))
+		sum += c
 	}
 	return amax / 127, sum
 }
@@ -128,10 +130,9 @@ func quantEvenInt8x32(qs []byte, xb []float32) (d float32, sum int32) {
 // quantizeRowQ8_1Even is the Q8_1 activation quantiser of llama.cpp's x86
 // AVX2 build (ggml-cpu quantize_row_q8_1), which its Q4_1 and Q5_1 dot
 // products take: the q and d of QuantizeRowQ8_0Even, and s =
-// f16(d*sum(q)) with d = amax/127 before its rounding to f16. (quantQ8_1,
-// the codec, is the reference quantize_row_q8_1_ref instead: 1/d and
-// ties away from zero.) The sum is of the saturated q; the AVX2 code sums
-// before saturating, which differs only for NaN input.
+// f16(d*sum(q)) with d = amax/127 before its rounding to f16 and the sum
+// as quantEvenInt8x32 forms it. (quantQ8_1, the codec, is the reference
+// quantize_row_q8_1_ref instead: 1/d and ties away from zero.)
 //
 // len(x) must be a multiple of 32 and dst at least len(x)/32*36 bytes.
 func quantizeRowQ8_1Even(dst []byte, x []float32) {
@@ -143,19 +144,19 @@ func quantizeRowQ8_1Even(dst []byte, x []float32) {
 	}
 }
 
-// saturateInt8 is what VCVTPS2DQ followed by VPACKSSDW and VPACKSSWB make
-// of an already rounded value: NaN and values out of int32's range (either
-// sign: x*id is +-Inf when amax is subnormal and 127/amax overflows) become
-// math.MinInt32 first, then everything is clamped to int8.
-func saturateInt8(r float64) int8 {
-	switch {
-	case r != r || r < -128 || r >= 1<<31:
-		return -128
-	case r > 127:
-		return 127
+// cvtPS2DQ is VCVTPS2DQ of an already rounded value: NaN and values out
+// of int32's range (either sign: x*id is +-Inf when amax is subnormal and
+// 127/amax overflows) become math.MinInt32, the integer indefinite.
+func cvtPS2DQ(r float64) int32 {
+	if r != r || r < math.MinInt32 || r >= 1<<31 {
+		return math.MinInt32
 	}
-	return int8(r)
+	return int32(r)
 }
+
+// packInt8 is what VPACKSSDW followed by VPACKSSWB make of an int32:
+// clamped to int8.
+func packInt8(c int32) int8 { return int8(max(-128, min(127, c))) }
 
 // quantQ8_1 follows ggml's quantize_row_q8_1_ref: Q8_0's quantisation plus
 // s = f16(sum(q) * d).
