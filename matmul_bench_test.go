@@ -86,6 +86,8 @@ func matmulSlot(t DType) slot {
 		return matmulQ4_KK
 	case Q6_K:
 		return matmulQ6_KK
+	case Q4_1, Q5_0, Q5_1:
+		return quantSlots[t].slot
 	}
 	return matmulF32K
 }
