@@ -55,6 +55,44 @@ func effectiveActivations(t testing.TB, typ DType, x []float32, n, k int) []floa
 	return out
 }
 
+// minOffsets are the offsets of the f16 min m in the blocks of the weight
+// types whose tiles meet Q8_1 activations.
+var minOffsets = map[DType]int{Q4_1: Q4_1OffM, Q5_1: Q5_1OffM}
+
+// addActivationSums corrects ref (from refMatMul with effectiveActivations)
+// for tiles that meet Q8_1 activations: they compute a block's
+// sum_l (d*q_l+m)*x_l as d*x.d*sum_l q_l*x.q_l + m*x.s, as the reference
+// does, and x.s = f16(d*sum(x.q)) with d before its rounding is not the
+// f16(d)*sum(x.q) that the dequantised activations hold.
+func addActivationSums(t testing.TB, typ DType, ref []float64, w Matrix, x []float32, rows, k, n int) {
+	if !hasQuantTile(typ) {
+		return
+	}
+	if _, act := quantTile(typ); act != Q8_1 {
+		return
+	}
+	offM, ok := minOffsets[typ]
+	require.True(t, ok, "%v: no min offset", typ)
+	wb := typ.BlockBytes()
+	rb, _ := Q8_1.RowBytes(k)
+	q := make([]byte, rb)
+	for j := range n {
+		quantizeRow(Q8_1, q, x[j*k:(j+1)*k])
+		for i := range rows {
+			row := w.Data[i*w.rowBytes():]
+			for b := range k / QK {
+				xb := q[b*BlockQ8_1Bytes:]
+				var sum float64
+				for _, v := range xb[Q8_1OffQs : Q8_1OffQs+QK] {
+					sum += float64(int8(v))
+				}
+				m := float64(f16At(row[b*wb+offM:]))
+				ref[j*rows+i] += m * (float64(f16At(xb[Q8_1OffS:])) - float64(f16At(xb[Q8_1OffD:]))*sum)
+			}
+		}
+	}
+}
+
 // refMatMul is the float64 product of the exact (dequantised) weights and
 // the activations, with the sum of |terms| of every output for tolerances.
 func refMatMul(w []float32, rows, k int, x []float32, n int) (ref, mag []float64) {
@@ -105,6 +143,7 @@ func TestMatMul(t *testing.T) {
 					w, wf := randMatrix(t, r, typ, sh.rows, k, off)
 					x := randVec(r, sh.n*k, si%4, 1)
 					ref, mag := refMatMul(wf, sh.rows, k, effectiveActivations(t, typ, x, sh.n, k), sh.n)
+					addActivationSums(t, typ, ref, w, x, sh.rows, k, sh.n)
 					rel := 1e-5
 					if typ.BlockSize() == QKK {
 						rel = 3e-5
@@ -129,7 +168,9 @@ func TestMatMul(t *testing.T) {
 // the float32 activations themselves. Q8_0 stores x as q*f16(amax/127):
 // each value is off by at most d*(1/2 + 127*2^-11) with d its block's
 // amax/127; Q8_K by d/2. So |error| <= sum_c |W[r][c]|*0.57*d(c) plus the
-// accumulation tolerance.
+// accumulation tolerance. (Q8_1 is Q8_0 with s = f16(d*sum(q)) for the min
+// term of Q4_1 and Q5_1, off by about 2^-10 of |m*sum(x)| per block: well
+// inside that bound.)
 func TestMatMulActivationQuantisationBound(t *testing.T) {
 	r := newRand(30)
 	for _, typ := range matmulTypes {

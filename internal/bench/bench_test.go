@@ -294,6 +294,8 @@ func TestMeasureKernels(t *testing.T) {
 		"matmul_f32_gemv", "matmul_f32_gemm", "matmul_f16_gemv", "matmul_f16_gemm", "matmul_bf16_gemv", "matmul_bf16_gemm",
 		"matmul_q8_0_gemv", "matmul_q8_0_gemm", "matmul_q4_0_gemv", "matmul_q4_0_gemm", "matmul_q4_k_gemv", "matmul_q4_k_gemm",
 		"matmul_q6_k_gemv", "matmul_q6_k_gemm",
+		"matmul_q4_1_gemv", "matmul_q4_1_gemm", "matmul_q5_0_gemv", "matmul_q5_0_gemm", "matmul_q5_1_gemv", "matmul_q5_1_gemm",
+		"matmul_q2_k_gemv", "matmul_q2_k_gemm", "matmul_q3_k_gemv", "matmul_q3_k_gemm", "matmul_q5_k_gemv", "matmul_q5_k_gemm",
 		"matmul_tq1_0_gemv", "matmul_tq1_0_gemm", "matmul_tq2_0_gemv", "matmul_tq2_0_gemm",
 		"attention_prefill", "attention_decode", "ssm_scan", "dot",
 	}, names)
