@@ -18,6 +18,16 @@ const (
 	preDeepseekCoder
 	preFalcon
 	preStarcoder
+	preGPT4o
+	preTekken
+	preDeepseek3
+	preKimiK2
+	preSeedCoder
+	preSuperBPE
+	preBloom
+	preViking
+	preChameleon
+	preAfmoe
 )
 
 // choosePreTokenizer maps tokenizer.ggml.pre to a pre-tokenizer and the
@@ -56,6 +66,9 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "command-r", "smollm":
 		t.bpePre = preStarcoder
 		t.cleanSpaces = false
+	case "gpt-4o", "llama4", "minimax-m2":
+		t.bpePre = preGPT4o
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -81,6 +94,19 @@ func (p preTokenizer) lastNewlineAlone(y byte) bool {
 		return !f.punct() && !isOneOf(rune(y), "$+<=>^~|")
 	}
 	return false
+}
+
+// cutsBefore reports whether a run of newlines between two printable ASCII
+// bytes ends its pre-tokenizer word right before the second one, y, so that
+// text can be cut there (see Stream). It fails where a word reaches across:
+// the gpt-4o and tekken patterns let "[\r\n/]*" carry a symbol's word over
+// the newlines into a following '/'.
+func (p preTokenizer) cutsBefore(y byte) bool {
+	switch p {
+	case preGPT4o:
+		return y != '/'
+	}
+	return true
 }
 
 // splitStep refines a partition of the codepoints: it receives one segment
@@ -118,6 +144,8 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchFalconPunct), splitGPT2, matching(matchDigitTriple)}
 	case preStarcoder:
 		return []splitStep{matching(matchNumber), splitGPT2}
+	case preGPT4o:
+		return []splitStep{matching(matchGPT4o)}
 	}
 	return []splitStep{matching(matchDefaultPunct), splitGPT2, matching(matchNumberRun), matching(matchDigitTriple)}
 }

@@ -162,8 +162,13 @@ func cutBefore[S string | []byte](t *Tokenizer, text S, y int, parseSpecial bool
 		if t.spm.newlineBefore[text[y]] || y >= 3 && text[y-3] >= 0x80 {
 			return 0, false
 		}
-	} else if y-r0 >= 2 && t.bpePre.lastNewlineAlone(text[y]) {
-		cut = y - 1
+	} else {
+		if !t.bpePre.cutsBefore(text[y]) {
+			return 0, false
+		}
+		if y-r0 >= 2 && t.bpePre.lastNewlineAlone(text[y]) {
+			cut = y - 1
+		}
 	}
 	if overlapsSpecial(t.specials, text, cut-1, cut+1, parseSpecial) {
 		return 0, false
