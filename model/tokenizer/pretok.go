@@ -69,6 +69,11 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "gpt-4o", "llama4", "minimax-m2":
 		t.bpePre = preGPT4o
 		t.cleanSpaces = false
+	case "tekken":
+		t.bpePre = preTekken
+		t.cleanSpaces = false
+		t.ignoreMerges = true
+		t.addBOS = true
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -103,7 +108,7 @@ func (p preTokenizer) lastNewlineAlone(y byte) bool {
 // the newlines into a following '/'.
 func (p preTokenizer) cutsBefore(y byte) bool {
 	switch p {
-	case preGPT4o:
+	case preGPT4o, preTekken:
 		return y != '/'
 	}
 	return true
@@ -146,6 +151,8 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchNumber), splitGPT2}
 	case preGPT4o:
 		return []splitStep{matching(matchGPT4o)}
+	case preTekken:
+		return []splitStep{matching(matchTekken)}
 	}
 	return []splitStep{matching(matchDefaultPunct), splitGPT2, matching(matchNumberRun), matching(matchDigitTriple)}
 }

@@ -35,6 +35,11 @@ func TestMorePreTokenizerSplits(t *testing.T) {
 		{preGPT4o, " 🙂x 🙂 ", []string{" 🙂", "x", " 🙂", " "}},
 		{preGPT4o, "\t\tend  ", []string{"\t", "\tend", "  "}},
 		{preGPT4o, "٣٤٥٦", []string{"٣٤٥", "٦"}},
+		// tekken: the same words without contractions, single digits.
+		{preTekken, "McDonaldIPhone's 2024", []string{"Mc", "Donald", "IPhone", "'s", " ", "2", "0", "2", "4"}},
+		{preTekken, "DON'T ÄBC", []string{"DON", "'T", " Ä", "BC"}},
+		{preTekken, "x)\n\n//", []string{"x", ")\n\n//"}},
+		{preTekken, "  \n\t z", []string{"  \n", "\t", " z"}},
 	} {
 		assert.Equal(t, c.want, pieces(c.pre.steps(), c.text), "%d %q", c.pre, c.text)
 	}
@@ -58,7 +63,7 @@ func cutTexts() string {
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
 	"afmoe": true, "bloom": true, "chameleon": true, "deepseek-v3": true, "glm4": true,
-	"kimi-k2": true, "seed-coder": true, "superbpe": true, "tekken": true, "viking": true,
+	"kimi-k2": true, "seed-coder": true, "superbpe": true, "viking": true,
 }
 
 // TestGoldenVocabCuts: for every pre-tokenizer of the golden vocabularies,
