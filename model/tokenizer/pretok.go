@@ -74,6 +74,9 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 		t.cleanSpaces = false
 		t.ignoreMerges = true
 		t.addBOS = true
+	case "deepseek-v3", "hunyuan-dense":
+		t.bpePre = preDeepseek3
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -153,6 +156,8 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchGPT4o)}
 	case preTekken:
 		return []splitStep{matching(matchTekken)}
+	case preDeepseek3:
+		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}
 	return []splitStep{matching(matchDefaultPunct), splitGPT2, matching(matchNumberRun), matching(matchDigitTriple)}
 }

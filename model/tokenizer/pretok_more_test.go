@@ -1,10 +1,14 @@
 package tokenizer
 
 import (
+	"fmt"
 	"github.com/stretchr/testify/require"
+	"math/rand/v2"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -40,6 +44,12 @@ func TestMorePreTokenizerSplits(t *testing.T) {
 		{preTekken, "DON'T ÄBC", []string{"DON", "'T", " Ä", "BC"}},
 		{preTekken, "x)\n\n//", []string{"x", ")\n\n//"}},
 		{preTekken, "  \n\t z", []string{"  \n", "\t", " z"}},
+		// deepseek-v3: digits in threes first, kana and CJK runs, then ASCII
+		// punctuation takes the letters after it; '~' is no symbol there.
+		{preDeepseek3, "12345 カタカナ中文", []string{"123", "45", " ", "カタカナ中文"}},
+		{preDeepseek3, "a.b (x) $5 ~~y", []string{"a", ".b", " (", "x", ")", " $", "5", " ", "~", "~y"}},
+		{preDeepseek3, "e\u0301 \u0301x ~é", []string{"e\u0301", " \u0301x", " ", "~é"}},
+		{preDeepseek3, "x!!\n\ny  ", []string{"x", "!!\n\n", "y", "  "}},
 	} {
 		assert.Equal(t, c.want, pieces(c.pre.steps(), c.text), "%d %q", c.pre, c.text)
 	}
@@ -62,7 +72,7 @@ func cutTexts() string {
 
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
-	"afmoe": true, "bloom": true, "chameleon": true, "deepseek-v3": true, "glm4": true,
+	"afmoe": true, "bloom": true, "chameleon": true, "glm4": true,
 	"kimi-k2": true, "seed-coder": true, "superbpe": true, "viking": true,
 }
 
@@ -91,5 +101,68 @@ func TestGoldenVocabCuts(t *testing.T) {
 			}
 			require.Equal(t, want, got, "%s/%s", filepath.Base(path), textName)
 		}
+	}
+}
+
+// oracleAt runs an anchored regexp on the collapsed view from codepoint p
+// and returns the end of its match, or -1.
+func oracleAt(re *regexp.Regexp, view []rune, p int) int {
+	s := string(view[p:])
+	loc := re.FindStringIndex(s)
+	if loc == nil || loc[1] == 0 {
+		return -1
+	}
+	return p + utf8.RuneCountInString(s[:loc[1]])
+}
+
+// Class bodies of the collapsed text for the oracles (see collapse).
+const (
+	oSym   = "\\$\\+<=>\\^`\\|\\x{E0D5}" // \p{S}: llama.cpp's ASCII list has no '~'
+	oMark  = `\x{E0D4}`
+	oUpper = `A-Z\x{E0D2}` // (?=[\p{L}])[^a-z]
+	oLower = `a-z\x{E0D2}` // (?=[\p{L}])[^A-Z]
+	oSpace = `\t\n\v\f\r `
+)
+
+// TestMatchersMatchOracle checks the hand-written matchers position by
+// position against Go's regexp (leftmost-first, the match a backtracking
+// engine prefers) running the pattern on the collapsed text. Go's regexp
+// has no lookahead, so the oracle patterns stop before \s+(?!\S)|\s+ and
+// where they fail the matcher must give that tail's match (spaceRunEnd).
+func TestMatchersMatchOracle(t *testing.T) {
+	lead := `[^\r\n` + oL + oN + `]`
+	other := `[^` + oSpace + oL + oN + `]`
+	contr := `(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])`
+	caseWords := lead + `?[` + oUpper + `]*[` + oLower + `]+` + "%[1]s|" + lead + `?[` + oUpper + `]+[` + oLower + `]*%[1]s`
+	for _, c := range []struct {
+		name    string
+		m       matcher
+		pattern string
+	}{
+		{"gpt-4o", matchGPT4o, fmt.Sprintf(caseWords, contr+"?") + `|[` + oN + `]{1,3}| ?` + other + `+[\r\n/]*|[` + oSpace + `]*[\r\n]+`},
+		{"tekken", matchTekken, fmt.Sprintf(caseWords, "") + `|[` + oN + `]| ?` + other + `+[\r\n/]*|[` + oSpace + `]*[\r\n]+`},
+		{"deepseek-v3", matchDeepseek3, `[!-/:-@\[-` + "`" + `{-~][A-Za-z]+|[^\r\n` + oL + oP + oSym + `]?[` + oL + oMark + `]+| ?[` + oP + oSym + `]+[\r\n]*|[` + oSpace + `]*[\r\n]+`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			re := regexp.MustCompile(`^(?:` + c.pattern + `)`)
+			rng := rand.New(rand.NewPCG(9, 10))
+			alphabet := append([]rune("ÄÉüßĲǅʰ中ぁア"), mixedAlphabet...)
+			var s segmenter
+			for range 3000 {
+				cpts, _ := decodeCodepoints(randomText(rng, rng.IntN(24), alphabet), nil)
+				s.reset(cpts)
+				s.a, s.b = 0, len(cpts)
+				view := collapse(cpts)
+				for p := range cpts {
+					want := oracleAt(re, view, p)
+					if want < 0 {
+						if e := spaceRunEnd(&s, p, false); e > p {
+							want = e
+						}
+					}
+					require.Equal(t, want, c.m(&s, p), "%q at %d", string(cpts), p)
+				}
+			}
+		})
 	}
 }
