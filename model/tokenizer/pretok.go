@@ -77,6 +77,11 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "deepseek-v3", "hunyuan-dense":
 		t.bpePre = preDeepseek3
 		t.cleanSpaces = false
+	case "glm4", "chatglm-bpe":
+		// llama3's pattern, but the merges apply and no token is BOS
+		// unless the file names one.
+		t.bpePre = preLlama3
+		t.special.bos = -1
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}

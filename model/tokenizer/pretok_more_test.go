@@ -72,7 +72,7 @@ func cutTexts() string {
 
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
-	"afmoe": true, "bloom": true, "chameleon": true, "glm4": true,
+	"afmoe": true, "bloom": true, "chameleon": true,
 	"kimi-k2": true, "seed-coder": true, "superbpe": true, "viking": true,
 }
 
@@ -164,5 +164,35 @@ func TestMatchersMatchOracle(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPreTokenizerFlags: the flags llama.cpp sets with each newer
+// tokenizer.ggml.pre value (a file without special-token keys).
+func TestPreTokenizerFlags(t *testing.T) {
+	var toks []string
+	for i := range 16 {
+		toks = append(toks, string(rune('a'+i)))
+	}
+	for _, c := range []struct {
+		pre                               string
+		want                              preTokenizer
+		cleanSpaces, ignoreMerges, addBOS bool
+		bos                               int32
+	}{
+		{"gpt-4o", preGPT4o, false, false, false, 11},
+		{"llama4", preGPT4o, false, false, false, 11},
+		{"tekken", preTekken, false, true, true, 11},
+		{"deepseek-v3", preDeepseek3, false, false, false, 11},
+		{"glm4", preLlama3, true, false, false, -1},
+		{"chatglm-bpe", preLlama3, true, false, false, -1},
+	} {
+		tk, err := New(Vocab{Model: "gpt2", Pre: c.pre, Tokens: toks})
+		require.NoError(t, err, c.pre)
+		assert.Equal(t, c.want, tk.bpePre, c.pre)
+		assert.Equal(t, c.cleanSpaces, tk.cleanSpaces, c.pre)
+		assert.Equal(t, c.ignoreMerges, tk.ignoreMerges, c.pre)
+		assert.Equal(t, c.addBOS, tk.AddBOS(), c.pre)
+		assert.Equal(t, c.bos, tk.BOS(), c.pre)
 	}
 }
