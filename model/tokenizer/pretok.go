@@ -82,6 +82,9 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 		// unless the file names one.
 		t.bpePre = preLlama3
 		t.special.bos = -1
+	case "kimi-k2":
+		t.bpePre = preKimiK2
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -161,6 +164,8 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchGPT4o)}
 	case preTekken:
 		return []splitStep{matching(matchTekken)}
+	case preKimiK2:
+		return []splitStep{splitKimiK2}
 	case preDeepseek3:
 		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}

@@ -50,6 +50,12 @@ func TestMorePreTokenizerSplits(t *testing.T) {
 		{preDeepseek3, "a.b (x) $5 ~~y", []string{"a", ".b", " (", "x", ")", " $", "5", " ", "~", "~y"}},
 		{preDeepseek3, "e\u0301 \u0301x ~é", []string{"e\u0301", " \u0301x", " ", "~é"}},
 		{preDeepseek3, "x!!\n\ny  ", []string{"x", "!!\n\n", "y", "  "}},
+		// kimi-k2: Han runs apart, no case split, contractions on the word.
+		{preKimiK2, "你好world 世界!", []string{"你好", "world", " ", "世界", "!"}},
+		{preKimiK2, "I'm DON'T 's", []string{"I'm", " DON'T", " '", "s"}},
+		{preKimiK2, "XMLHttpRequest 12345", []string{"XMLHttpRequest", " ", "123", "45"}},
+		{preKimiK2, "(中) ひらがな", []string{"(", "中", ")", " ひらがな"}},
+		{preKimiK2, "a.\n\n  b  ", []string{"a", ".\n\n", " ", " b", "  "}},
 	} {
 		assert.Equal(t, c.want, pieces(c.pre.steps(), c.text), "%d %q", c.pre, c.text)
 	}
@@ -73,7 +79,7 @@ func cutTexts() string {
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
 	"afmoe": true, "bloom": true, "chameleon": true,
-	"kimi-k2": true, "seed-coder": true, "superbpe": true, "viking": true,
+	"seed-coder": true, "superbpe": true, "viking": true,
 }
 
 // TestGoldenVocabCuts: for every pre-tokenizer of the golden vocabularies,
@@ -185,6 +191,7 @@ func TestPreTokenizerFlags(t *testing.T) {
 		{"tekken", preTekken, false, true, true, 11},
 		{"deepseek-v3", preDeepseek3, false, false, false, 11},
 		{"glm4", preLlama3, true, false, false, -1},
+		{"kimi-k2", preKimiK2, false, false, false, 11},
 		{"chatglm-bpe", preLlama3, true, false, false, -1},
 	} {
 		tk, err := New(Vocab{Model: "gpt2", Pre: c.pre, Tokens: toks})
@@ -194,5 +201,21 @@ func TestPreTokenizerFlags(t *testing.T) {
 		assert.Equal(t, c.ignoreMerges, tk.ignoreMerges, c.pre)
 		assert.Equal(t, c.addBOS, tk.AddBOS(), c.pre)
 		assert.Equal(t, c.bos, tk.BOS(), c.pre)
+	}
+}
+
+// TestKimiK2MatchesLlama3: without Han characters and apostrophes the
+// Kimi-K2 scanner is llama3's.
+func TestKimiK2MatchesLlama3(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	var alphabet []rune
+	for _, r := range append([]rune("ÄüĲ가ひ"), mixedAlphabet...) {
+		if !isHan(r) && r != '\'' {
+			alphabet = append(alphabet, r)
+		}
+	}
+	for range 3000 {
+		text := randomText(rng, rng.IntN(30), alphabet)
+		require.Equal(t, pieces(preLlama3.steps(), text), pieces(preKimiK2.steps(), text), "%q", text)
 	}
 }
