@@ -85,6 +85,9 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "kimi-k2":
 		t.bpePre = preKimiK2
 		t.cleanSpaces = false
+	case "seed-coder":
+		t.bpePre = preSeedCoder
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -166,6 +169,8 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchTekken)}
 	case preKimiK2:
 		return []splitStep{splitKimiK2}
+	case preSeedCoder:
+		return []splitStep{matching(matchSeedCoder)}
 	case preDeepseek3:
 		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}

@@ -50,6 +50,10 @@ func TestMorePreTokenizerSplits(t *testing.T) {
 		{preDeepseek3, "a.b (x) $5 ~~y", []string{"a", ".b", " (", "x", ")", " $", "5", " ", "~", "~y"}},
 		{preDeepseek3, "e\u0301 \u0301x ~é", []string{"e\u0301", " \u0301x", " ", "~é"}},
 		{preDeepseek3, "x!!\n\ny  ", []string{"x", "!!\n\n", "y", "  "}},
+		// seed-coder: qwen2's pattern, but symbols leave the newlines.
+		{preSeedCoder, "x.\n\ny 'RE", []string{"x", ".", "\n\n", "y", " '", "RE"}},
+		{preSeedCoder, "a 12 'S", []string{"a", " ", "1", "2", " '", "S"}},
+		{preSeedCoder, "f(x)\r\n\treturn", []string{"f", "(x", ")", "\r\n", "\treturn"}},
 		// kimi-k2: Han runs apart, no case split, contractions on the word.
 		{preKimiK2, "你好world 世界!", []string{"你好", "world", " ", "世界", "!"}},
 		{preKimiK2, "I'm DON'T 's", []string{"I'm", " DON'T", " '", "s"}},
@@ -79,7 +83,7 @@ func cutTexts() string {
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
 	"afmoe": true, "bloom": true, "chameleon": true,
-	"seed-coder": true, "superbpe": true, "viking": true,
+	"superbpe": true, "viking": true,
 }
 
 // TestGoldenVocabCuts: for every pre-tokenizer of the golden vocabularies,
@@ -147,6 +151,7 @@ func TestMatchersMatchOracle(t *testing.T) {
 	}{
 		{"gpt-4o", matchGPT4o, fmt.Sprintf(caseWords, contr+"?") + `|[` + oN + `]{1,3}| ?` + other + `+[\r\n/]*|[` + oSpace + `]*[\r\n]+`},
 		{"tekken", matchTekken, fmt.Sprintf(caseWords, "") + `|[` + oN + `]| ?` + other + `+[\r\n/]*|[` + oSpace + `]*[\r\n]+`},
+		{"seed-coder", matchSeedCoder, contr + `|` + lead + `?[` + oL + `]+|[` + oN + `]| ?` + other + `+|[` + oSpace + `]*[\r\n]+`},
 		{"deepseek-v3", matchDeepseek3, `[!-/:-@\[-` + "`" + `{-~][A-Za-z]+|[^\r\n` + oL + oP + oSym + `]?[` + oL + oMark + `]+| ?[` + oP + oSym + `]+[\r\n]*|[` + oSpace + `]*[\r\n]+`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -192,6 +197,7 @@ func TestPreTokenizerFlags(t *testing.T) {
 		{"deepseek-v3", preDeepseek3, false, false, false, 11},
 		{"glm4", preLlama3, true, false, false, -1},
 		{"kimi-k2", preKimiK2, false, false, false, 11},
+		{"seed-coder", preSeedCoder, false, false, false, 11},
 		{"chatglm-bpe", preLlama3, true, false, false, -1},
 	} {
 		tk, err := New(Vocab{Model: "gpt2", Pre: c.pre, Tokens: toks})

@@ -84,9 +84,10 @@ func contractionEnd(s *segmenter, e int) int {
 	return e
 }
 
-// symbolRun matches  ?[^\s\p{L}\p{N}]+ followed by newlines and, with
-// slashes, '/' as well ([\r\n]* or [\r\n/]*), or returns -1.
-func symbolRun(s *segmenter, p int, slashes bool) int {
+// symbolRun matches  ?[^\s\p{L}\p{N}]+ followed by any run of the
+// characters in trail ("\r\n" for [\r\n]*, "\r\n/" for [\r\n/]*), or
+// returns -1.
+func symbolRun(s *segmenter, p int, trail string) int {
 	q := p
 	if s.cpts[p] == ' ' && s.flag(p+1).other() {
 		q = p + 1
@@ -94,7 +95,7 @@ func symbolRun(s *segmenter, p int, slashes bool) int {
 		return -1
 	}
 	q = runOf(s, q, func(s *segmenter, i int) bool { return s.flags[i].other() })
-	for r := s.cpt(q); r == '\r' || r == '\n' || slashes && r == '/'; r = s.cpt(q) {
+	for q < s.b && isOneOf(s.cpts[q], trail) {
 		q++
 	}
 	return q
@@ -122,7 +123,7 @@ func matchGPT4o(s *segmenter, p int) int {
 	if e := numberUpTo(s, p, 3); e >= 0 {
 		return e
 	}
-	if e := symbolRun(s, p, true); e >= 0 {
+	if e := symbolRun(s, p, "\r\n/"); e >= 0 {
 		return e
 	}
 	if e := spaceRunEnd(s, p, true); e > p {
@@ -140,7 +141,7 @@ func matchTekken(s *segmenter, p int) int {
 	if s.flags[p].number() {
 		return p + 1
 	}
-	if e := symbolRun(s, p, true); e >= 0 {
+	if e := symbolRun(s, p, "\r\n/"); e >= 0 {
 		return e
 	}
 	if e := spaceRunEnd(s, p, true); e > p {

@@ -41,7 +41,7 @@ func splitKimiK2(s *segmenter, a, b int, ends []int) []int {
 			}
 			continue
 		}
-		if e := symbolRun(s, pos, false); e >= 0 {
+		if e := symbolRun(s, pos, "\r\n"); e >= 0 {
 			pos = e
 			ends = append(ends, pos)
 			continue

@@ -278,3 +278,29 @@ func matchQwen2(s *segmenter, p int) int {
 	}
 	return -1
 }
+
+// matchSeedCoder stands for
+// (?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1}| ?[^\s\p{L}\p{N}\r\n]+|\s*[\r\n]+|\s+(?!\S)|\s+
+// qwen2's pattern except that a symbol run leaves the newlines after it.
+func matchSeedCoder(s *segmenter, p int) int {
+	c, f := s.cpts[p], s.flags[p]
+	if e := contractionEnd(s, p); e > p {
+		return e
+	}
+	if c != '\r' && c != '\n' && !f.letter() && !f.number() && s.flag(p+1).letter() {
+		return runOf(s, p+1, isLetter)
+	}
+	if f.letter() {
+		return runOf(s, p, isLetter)
+	}
+	if f.number() {
+		return p + 1
+	}
+	if e := symbolRun(s, p, ""); e >= 0 {
+		return e
+	}
+	if end := spaceRunEnd(s, p, true); end > p {
+		return end
+	}
+	return -1
+}
