@@ -88,6 +88,9 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "seed-coder":
 		t.bpePre = preSeedCoder
 		t.cleanSpaces = false
+	case "superbpe":
+		t.bpePre = preSuperBPE
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -119,11 +122,16 @@ func (p preTokenizer) lastNewlineAlone(y byte) bool {
 // bytes ends its pre-tokenizer word right before the second one, y, so that
 // text can be cut there (see Stream). It fails where a word reaches across:
 // the gpt-4o and tekken patterns let "[\r\n/]*" carry a symbol's word over
-// the newlines into a following '/'.
+// the newlines into a following '/', and superbpe keeps all text between
+// numbers as one word.
 func (p preTokenizer) cutsBefore(y byte) bool {
 	switch p {
 	case preGPT4o, preTekken:
 		return y != '/'
+	case preSuperBPE:
+		// Its words run over spaces and newlines; only a number starts
+		// a new one.
+		return y >= '0' && y <= '9'
 	}
 	return true
 }
@@ -171,6 +179,8 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{splitKimiK2}
 	case preSeedCoder:
 		return []splitStep{matching(matchSeedCoder)}
+	case preSuperBPE:
+		return []splitStep{matching(matchNumberRun), splitThousands}
 	case preDeepseek3:
 		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}

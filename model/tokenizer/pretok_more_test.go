@@ -54,6 +54,11 @@ func TestMorePreTokenizerSplits(t *testing.T) {
 		{preSeedCoder, "x.\n\ny 'RE", []string{"x", ".", "\n\n", "y", " '", "RE"}},
 		{preSeedCoder, "a 12 'S", []string{"a", " ", "1", "2", " '", "S"}},
 		{preSeedCoder, "f(x)\r\n\treturn", []string{"f", "(x", ")", "\r\n", "\treturn"}},
+		// superbpe: words over spaces; numbers apart, ASCII digits cut
+		// into thousands from the right.
+		{preSuperBPE, "a b\n\nc 1234567 d", []string{"a b\n\nc ", "1", "234", "567", " d"}},
+		{preSuperBPE, "x123456y12", []string{"x", "123", "456", "y", "12"}},
+		{preSuperBPE, "²123 12²3456 ٣٤٥٦", []string{"²", "123", " ", "12²3", "456", " ", "٣٤٥٦"}},
 		// kimi-k2: Han runs apart, no case split, contractions on the word.
 		{preKimiK2, "你好world 世界!", []string{"你好", "world", " ", "世界", "!"}},
 		{preKimiK2, "I'm DON'T 's", []string{"I'm", " DON'T", " '", "s"}},
@@ -83,7 +88,7 @@ func cutTexts() string {
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
 	"afmoe": true, "bloom": true, "chameleon": true,
-	"superbpe": true, "viking": true,
+	"viking": true,
 }
 
 // TestGoldenVocabCuts: for every pre-tokenizer of the golden vocabularies,
@@ -198,6 +203,7 @@ func TestPreTokenizerFlags(t *testing.T) {
 		{"glm4", preLlama3, true, false, false, -1},
 		{"kimi-k2", preKimiK2, false, false, false, 11},
 		{"seed-coder", preSeedCoder, false, false, false, 11},
+		{"superbpe", preSuperBPE, false, false, false, 11},
 		{"chatglm-bpe", preLlama3, true, false, false, -1},
 	} {
 		tk, err := New(Vocab{Model: "gpt2", Pre: c.pre, Tokens: toks})

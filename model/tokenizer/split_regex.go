@@ -304,3 +304,28 @@ func matchSeedCoder(s *segmenter, p int) int {
 	}
 	return -1
 }
+
+// splitThousands stands for superbpe's (?=(\d{3})+(?!\d)), which only
+// matches empty strings: one where a multiple of three ASCII digits is left
+// before the end of their run. llama.cpp's splitter turns each such empty
+// match into a cut, so a digit run splits into its leading one or two
+// digits and then threes, as thousands are written.
+func splitThousands(s *segmenter, a, b int, ends []int) []int {
+	for p := a; p < b; {
+		if !isASCIIDigit(s, p) {
+			p++
+			continue
+		}
+		end := runOf(s, p, isASCIIDigit)
+		for k := p + (end-p)%3; k < end; k += 3 {
+			if k > a {
+				ends = append(ends, k)
+			}
+		}
+		p = end
+	}
+	if b > a {
+		ends = append(ends, b)
+	}
+	return ends
+}
