@@ -91,6 +91,11 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "superbpe":
 		t.bpePre = preSuperBPE
 		t.cleanSpaces = false
+	case "bloom", "gpt3-finnish":
+		t.bpePre = preBloom
+	case "poro-chat":
+		t.bpePre = preBloom
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -128,6 +133,10 @@ func (p preTokenizer) cutsBefore(y byte) bool {
 	switch p {
 	case preGPT4o, preTekken:
 		return y != '/'
+	case preBloom:
+		// The text between two words is a word too, and it reaches
+		// over the newlines into a stop character.
+		return !isOneOf(rune(y), bloomStops)
 	case preSuperBPE:
 		// Its words run over spaces and newlines; only a number starts
 		// a new one.
@@ -181,6 +190,8 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchSeedCoder)}
 	case preSuperBPE:
 		return []splitStep{matching(matchNumberRun), splitThousands}
+	case preBloom:
+		return []splitStep{matching(matchBloom)}
 	case preDeepseek3:
 		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}

@@ -59,6 +59,10 @@ func TestMorePreTokenizerSplits(t *testing.T) {
 		{preSuperBPE, "a b\n\nc 1234567 d", []string{"a b\n\nc ", "1", "234", "567", " d"}},
 		{preSuperBPE, "x123456y12", []string{"x", "123", "456", "y", "12"}},
 		{preSuperBPE, "²123 12²3456 ٣٤٥٦", []string{"²", "123", " ", "12²3", "456", " ", "٣٤٥٦"}},
+		// bloom: words with a leading space; the rest, stops and
+		// whitespace together, in between.
+		{preBloom, "Hello, world! (a|b)\n\n.x", []string{"Hello", ",", " world", "! (", "a", "|", "b", ")\n\n.", "x"}},
+		{preBloom, "  a\tb。中文，c", []string{" ", " a", "\t", "b", "。", "中文", "，", "c"}},
 		// kimi-k2: Han runs apart, no case split, contractions on the word.
 		{preKimiK2, "你好world 世界!", []string{"你好", "world", " ", "世界", "!"}},
 		{preKimiK2, "I'm DON'T 's", []string{"I'm", " DON'T", " '", "s"}},
@@ -87,7 +91,7 @@ func cutTexts() string {
 
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
-	"afmoe": true, "bloom": true, "chameleon": true,
+	"afmoe": true, "chameleon": true,
 	"viking": true,
 }
 
@@ -204,6 +208,8 @@ func TestPreTokenizerFlags(t *testing.T) {
 		{"kimi-k2", preKimiK2, false, false, false, 11},
 		{"seed-coder", preSeedCoder, false, false, false, 11},
 		{"superbpe", preSuperBPE, false, false, false, 11},
+		{"bloom", preBloom, true, false, false, 11},
+		{"poro-chat", preBloom, false, false, false, 11},
 		{"chatglm-bpe", preLlama3, true, false, false, -1},
 	} {
 		tk, err := New(Vocab{Model: "gpt2", Pre: c.pre, Tokens: toks})
@@ -229,5 +235,17 @@ func TestKimiK2MatchesLlama3(t *testing.T) {
 	for range 3000 {
 		text := randomText(rng, rng.IntN(30), alphabet)
 		require.Equal(t, pieces(preLlama3.steps(), text), pieces(preKimiK2.steps(), text), "%q", text)
+	}
+}
+
+// TestBloomMatchesOracle: bloom's pattern has no \p{...}, so llama.cpp runs
+// it on the codepoints (non-ASCII whitespace as '\v').
+func TestBloomMatchesOracle(t *testing.T) {
+	re := regexp.MustCompile(` ?[^(` + oSpace + `|.,!?…。，、।۔،)]+`)
+	rng := rand.New(rand.NewPCG(13, 14))
+	alphabet := append([]rune("(|)…。，、।۔،"), mixedAlphabet...)
+	for range 3000 {
+		text := randomText(rng, rng.IntN(24), alphabet)
+		require.Equal(t, oracleSplit(re, false, text), pieces(preBloom.steps(), text), "%q", text)
 	}
 }

@@ -117,8 +117,8 @@ func matchFalconPunct(s *segmenter, p int) int {
 }
 
 func isOneOf(r rune, set string) bool {
-	for i := 0; i < len(set); i++ {
-		if r == rune(set[i]) {
+	for _, c := range set {
+		if r == c {
 			return true
 		}
 	}
@@ -328,4 +328,23 @@ func splitThousands(s *segmenter, a, b int, ends []int) []int {
 		ends = append(ends, b)
 	}
 	return ends
+}
+
+// bloomStops are the characters bloom's [^(\s|.,!?…。，、।۔،)] leaves out
+// besides whitespace (the bracket lists '(', '|' and ')' literally).
+const bloomStops = "(|).,!?…。，、।۔،"
+
+func isBloomWord(s *segmenter, i int) bool {
+	return !s.flags[i].space() && !isOneOf(s.cpts[i], bloomStops)
+}
+
+// matchBloom:  ?[^(\s|.,!?…。，、।۔،)]+
+func matchBloom(s *segmenter, p int) int {
+	if s.cpts[p] == ' ' && p+1 < s.b && isBloomWord(s, p+1) {
+		return runOf(s, p+1, isBloomWord)
+	}
+	if isBloomWord(s, p) {
+		return runOf(s, p, isBloomWord)
+	}
+	return -1
 }
