@@ -21,7 +21,7 @@ const golden = testdata + "/golden"
 // goes when its pre-tokenizer is written.
 var pendingPreTokenizers = map[string]bool{
 	"afmoe": true, "chameleon": true,
-	"viking": true,
+	
 }
 
 // Every tokenizer golden through the CLI (the token files of the logits

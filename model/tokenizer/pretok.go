@@ -96,6 +96,9 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "poro-chat":
 		t.bpePre = preBloom
 		t.cleanSpaces = false
+	case "viking":
+		t.bpePre = preViking
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -133,7 +136,7 @@ func (p preTokenizer) cutsBefore(y byte) bool {
 	switch p {
 	case preGPT4o, preTekken:
 		return y != '/'
-	case preBloom:
+	case preBloom, preViking:
 		// The text between two words is a word too, and it reaches
 		// over the newlines into a stop character.
 		return !isOneOf(rune(y), bloomStops)
@@ -192,6 +195,8 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchNumberRun), splitThousands}
 	case preBloom:
 		return []splitStep{matching(matchBloom)}
+	case preViking:
+		return []splitStep{matching(matchBloom), matching(matchNumber)}
 	case preDeepseek3:
 		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}

@@ -63,6 +63,9 @@ func TestMorePreTokenizerSplits(t *testing.T) {
 		// whitespace together, in between.
 		{preBloom, "Hello, world! (a|b)\n\n.x", []string{"Hello", ",", " world", "! (", "a", "|", "b", ")\n\n.", "x"}},
 		{preBloom, "  a\tb。中文，c", []string{" ", " a", "\t", "b", "。", "中文", "，", "c"}},
+		// viking: bloom's words, then every digit alone.
+		{preViking, "v1.25 ٣4", []string{"v", "1", ".", "2", "5", " ", "٣", "4"}},
+		{preViking, "a (12)", []string{"a", " (", "1", "2", ")"}},
 		// kimi-k2: Han runs apart, no case split, contractions on the word.
 		{preKimiK2, "你好world 世界!", []string{"你好", "world", " ", "世界", "!"}},
 		{preKimiK2, "I'm DON'T 's", []string{"I'm", " DON'T", " '", "s"}},
@@ -92,7 +95,6 @@ func cutTexts() string {
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
 	"afmoe": true, "chameleon": true,
-	"viking": true,
 }
 
 // TestGoldenVocabCuts: for every pre-tokenizer of the golden vocabularies,
@@ -210,6 +212,7 @@ func TestPreTokenizerFlags(t *testing.T) {
 		{"superbpe", preSuperBPE, false, false, false, 11},
 		{"bloom", preBloom, true, false, false, 11},
 		{"poro-chat", preBloom, false, false, false, 11},
+		{"viking", preViking, false, false, false, 11},
 		{"chatglm-bpe", preLlama3, true, false, false, -1},
 	} {
 		tk, err := New(Vocab{Model: "gpt2", Pre: c.pre, Tokens: toks})
