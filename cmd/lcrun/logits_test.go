@@ -20,7 +20,7 @@ const golden = testdata + "/golden"
 // cases that lcrun still refuses. Their cases check the refusal; an entry
 // goes when its pre-tokenizer is written.
 var pendingPreTokenizers = map[string]bool{
-	"afmoe": true, "chameleon": true,
+	"afmoe": true,
 	
 }
 

@@ -99,6 +99,10 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "viking":
 		t.bpePre = preViking
 		t.cleanSpaces = false
+	case "chameleon":
+		t.bpePre = preChameleon
+		t.addBOS = true
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -197,6 +201,15 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchBloom)}
 	case preViking:
 		return []splitStep{matching(matchBloom), matching(matchNumber)}
+	case preChameleon:
+		return []splitStep{
+			matching(matchSentinel),
+			matching(matchImageToken),
+			matching(matchChameleonSpace),
+			matching(matchNumber),
+			matching(matchChameleonPunct),
+			splitGPT2,
+		}
 	case preDeepseek3:
 		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}

@@ -66,6 +66,13 @@ func TestMorePreTokenizerSplits(t *testing.T) {
 		// viking: bloom's words, then every digit alone.
 		{preViking, "v1.25 ٣4", []string{"v", "1", ".", "2", "5", " ", "٣", "4"}},
 		{preViking, "a (12)", []string{"a", " (", "1", "2", ")"}},
+		// chameleon: its token spellings, tabs, newlines, space pairs,
+		// digits and punctuation apart, then GPT-2's pattern.
+		// The later steps still cut a sentinel's spelling.
+		{preChameleon, "<sentinel:12>xIMGIMGABZy", []string{"<", "sentinel", ":", "1", "2", ">", "x", "IMGIMGABZ", "y"}},
+		{preChameleon, "xIMGIMGABCDEZy", []string{"xIMGIMGABCDEZy"}},
+		{preChameleon, "a     b\t\tc\n\nd", []string{"a", "    ", " b", "\t", "\t", "c", "\n", "\n", "d"}},
+		{preChameleon, "it's 12.5%", []string{"it", "'", "s", " ", "1", "2", ".", "5", "%"}},
 		// kimi-k2: Han runs apart, no case split, contractions on the word.
 		{preKimiK2, "你好world 世界!", []string{"你好", "world", " ", "世界", "!"}},
 		{preKimiK2, "I'm DON'T 's", []string{"I'm", " DON'T", " '", "s"}},
@@ -94,7 +101,7 @@ func cutTexts() string {
 
 // notWrittenYet lists the golden vocabularies' pre-tokenizers still refused.
 var notWrittenYet = map[string]bool{
-	"afmoe": true, "chameleon": true,
+	"afmoe": true,
 }
 
 // TestGoldenVocabCuts: for every pre-tokenizer of the golden vocabularies,
@@ -213,6 +220,7 @@ func TestPreTokenizerFlags(t *testing.T) {
 		{"bloom", preBloom, true, false, false, 11},
 		{"poro-chat", preBloom, false, false, false, 11},
 		{"viking", preViking, false, false, false, 11},
+		{"chameleon", preChameleon, false, false, true, 11},
 		{"chatglm-bpe", preLlama3, true, false, false, -1},
 	} {
 		tk, err := New(Vocab{Model: "gpt2", Pre: c.pre, Tokens: toks})
@@ -250,5 +258,33 @@ func TestBloomMatchesOracle(t *testing.T) {
 	for range 3000 {
 		text := randomText(rng, rng.IntN(24), alphabet)
 		require.Equal(t, oracleSplit(re, false, text), pieces(preBloom.steps(), text), "%q", text)
+	}
+}
+
+// TestChameleonStepsMatchOracle runs chameleon's own steps against Go's
+// regexp on texts built from the pieces its patterns look for.
+func TestChameleonStepsMatchOracle(t *testing.T) {
+	words := []string{"<sentinel:", "IMGIMG", "A", "I", "J", "Z", "1", "42", ">", " ", "  ", "\t", "\n", "x", "'", "~", "、", "é", "\u00a0"}
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, c := range []struct {
+		name      string
+		m         matcher
+		pattern   string
+		collapsed bool
+	}{
+		{"sentinel", matchSentinel, `<sentinel:[0-9]+>`, false},
+		{"image", matchImageToken, `(IMGIMG)((A|B|C|D|E|F|G|H|I){1,4})Z`, false},
+		{"space", matchChameleonSpace, "([\t\n]|    |  )", false},
+		{"punct", matchChameleonPunct, `[` + oP + `!-/:-@\[-` + "`" + `{-~]`, true},
+	} {
+		re := regexp.MustCompile(c.pattern)
+		for range 2000 {
+			var b strings.Builder
+			for range rng.IntN(12) {
+				b.WriteString(words[rng.IntN(len(words))])
+			}
+			text := b.String()
+			require.Equal(t, oracleSplit(re, c.collapsed, text), pieces([]splitStep{matching(c.m)}, text), "%s %q", c.name, text)
+		}
 	}
 }
