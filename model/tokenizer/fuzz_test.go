@@ -83,7 +83,7 @@ func FuzzNew(f *testing.F) {
 	f.Add([]byte("\x01\x02Ġ\x00t\x00Ġt\x00he\x00\n\x00x\ny"), "the t\n\nx\ny 12")
 	f.Add([]byte("\x03\x07\x00\x00\x00"), "")
 	pres := []string{"", "default", "gpt-2", "llama-bpe", "qwen2", "deepseek-llm", "deepseek-coder", "falcon", "starcoder", "mpt", "bogus",
-		"gpt-4o", "tekken", "deepseek-v3", "glm4", "kimi-k2", "seed-coder", "superbpe", "bloom", "viking", "chameleon"}
+		"gpt-4o", "tekken", "deepseek-v3", "glm4", "kimi-k2", "seed-coder", "superbpe", "bloom", "viking", "chameleon", "afmoe"}
 	f.Fuzz(func(t *testing.T, spec []byte, text string) {
 		if len(spec) < 2 || len(spec) > 4096 {
 			return

@@ -103,6 +103,9 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 		t.bpePre = preChameleon
 		t.addBOS = true
 		t.cleanSpaces = false
+	case "afmoe":
+		t.bpePre = preAfmoe
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -210,6 +213,8 @@ func (p preTokenizer) steps() []splitStep {
 			matching(matchChameleonPunct),
 			splitGPT2,
 		}
+	case preAfmoe:
+		return []splitStep{splitAfmoeDigits, matching(matchAfmoeCJK), matching(matchDeepseek3)}
 	case preDeepseek3:
 		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}
