@@ -109,9 +109,7 @@ func cutTexts() string {
 // the text cut where Stream and Encode cut splits into the same words as in
 // one uncut pass, so the cut rule (cutsBefore, lastNewlineAlone) holds.
 func TestGoldenVocabCuts(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join(testdata, "golden", "tokenize", "vocab", "bpe-*.gguf"))
-	require.NoError(t, err)
-	require.NotEmpty(t, paths)
+	paths := goldenVocabPaths(t)
 	texts := streamTexts(t)
 	texts["cuts"] = cutTexts()
 	for _, path := range paths {
