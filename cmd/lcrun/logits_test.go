@@ -19,10 +19,7 @@ const golden = testdata + "/golden"
 // pendingPreTokenizers are the tokenizer.ggml.pre values of reference
 // cases that lcrun still refuses. Their cases check the refusal; an entry
 // goes when its pre-tokenizer is written.
-var pendingPreTokenizers = map[string]bool{
-	"afmoe": true, "bloom": true, "chameleon": true, "deepseek-v3": true, "glm4": true, "gpt-4o": true,
-	"kimi-k2": true, "llama4": true, "seed-coder": true, "superbpe": true, "tekken": true, "viking": true,
-}
+var pendingPreTokenizers = map[string]bool{}
 
 // Every tokenizer golden through the CLI (the token files of the logits
 // goldens are prefixes of these with BOS; the model package checks those).

@@ -52,3 +52,19 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncodePre compares pre-tokenizers on one trained vocabulary
+// (the reference's golden vocab files differ only in tokenizer.ggml.pre).
+func BenchmarkEncodePre(b *testing.B) {
+	for _, pre := range []string{"llama-bpe", "qwen2", "gpt-4o", "tekken", "deepseek-v3", "kimi-k2", "superbpe", "bloom", "afmoe"} {
+		b.Run(pre, func(b *testing.B) {
+			tk := load(b, filepath.Join(testdata, "golden", "tokenize", "vocab", "bpe-"+pre+".gguf"))
+			text := benchText(b, "random", 1<<20)
+			b.SetBytes(int64(len(text)))
+			b.ResetTimer()
+			for b.Loop() {
+				tk.Encode(text, true, false)
+			}
+		})
+	}
+}

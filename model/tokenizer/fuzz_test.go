@@ -19,9 +19,22 @@ func FuzzEncode(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	// Text for the newer pre-tokenizers' corners: case changes,
+	// contractions, digit runs, Han and kana, symbols over newlines.
+	for _, s := range []string{
+		"XMLHttpRequest getValueFromJSON ÄBC DON'T they'LL",
+		"1 12 123 1234 12345 ²123 ٣٤٥٦", "你好world 世界 カタカナ ไทย 한국",
+		"x!\n\n/y (a|b)\n\n.z <sentinel:3>IMGIMGABZ", "\t\t  \n \u0301x ~é ~~y",
+	} {
+		f.Add(s)
+	}
+	paths := append([]string{}, goldenVocabPaths(f)...)
+	for _, name := range vocabNames {
+		paths = append(paths, vocabPath(name))
+	}
 	f.Fuzz(func(t *testing.T, text string) {
-		for _, name := range vocabNames {
-			tk := load(t, vocabPath(name))
+		for _, name := range paths {
+			tk := load(t, name)
 			for _, parse := range []bool{false, true} {
 				ids := tk.Encode(text, true, parse)
 				for _, i := range ids {
@@ -82,7 +95,11 @@ func FuzzNew(f *testing.F) {
 	f.Add([]byte("\x00\x01a\x00b\x00ab\x00<s>\x00\xe2\x96\x81\x00<0x41>"), "ab a<s>b\n\nA")
 	f.Add([]byte("\x01\x02Ġ\x00t\x00Ġt\x00he\x00\n\x00x\ny"), "the t\n\nx\ny 12")
 	f.Add([]byte("\x03\x07\x00\x00\x00"), "")
-	pres := []string{"", "default", "gpt-2", "llama-bpe", "qwen2", "deepseek-llm", "deepseek-coder", "falcon", "starcoder", "mpt", "bogus"}
+	pres := []string{"", "default", "gpt-2", "llama-bpe", "qwen2", "deepseek-llm", "deepseek-coder", "falcon", "starcoder", "mpt", "bogus",
+		"gpt-4o", "tekken", "deepseek-v3", "glm4", "kimi-k2", "seed-coder", "superbpe", "bloom", "viking", "chameleon", "afmoe"}
+	for i := 11; i < len(pres); i++ {
+		f.Add(append([]byte{0x03, byte(i)}, "Ġ\x00t\x00Ġt\x00he\x00\n\x00/\x001\x0012\x00A\x00a"...), "The McDonald's 12345\n\n/x 你好  ")
+	}
 	f.Fuzz(func(t *testing.T, spec []byte, text string) {
 		if len(spec) < 2 || len(spec) > 4096 {
 			return

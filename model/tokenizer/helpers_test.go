@@ -59,3 +59,13 @@ func readText(t testing.TB, path string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// goldenVocabPaths are the reference's pre-tokenizer vocabularies in
+// testdata/golden/tokenize/vocab (one per tokenizer.ggml.pre value).
+func goldenVocabPaths(t testing.TB) []string {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(testdata, "golden", "tokenize", "vocab", "*.gguf"))
+	require.NoError(t, err)
+	require.NotEmpty(t, paths)
+	return paths
+}

@@ -18,6 +18,16 @@ const (
 	preDeepseekCoder
 	preFalcon
 	preStarcoder
+	preGPT4o
+	preTekken
+	preDeepseek3
+	preKimiK2
+	preSeedCoder
+	preSuperBPE
+	preBloom
+	preViking
+	preChameleon
+	preAfmoe
 )
 
 // choosePreTokenizer maps tokenizer.ggml.pre to a pre-tokenizer and the
@@ -56,6 +66,46 @@ func (t *Tokenizer) choosePreTokenizer(pre string) error {
 	case "command-r", "smollm":
 		t.bpePre = preStarcoder
 		t.cleanSpaces = false
+	case "gpt-4o", "llama4", "minimax-m2":
+		t.bpePre = preGPT4o
+		t.cleanSpaces = false
+	case "tekken":
+		t.bpePre = preTekken
+		t.cleanSpaces = false
+		t.ignoreMerges = true
+		t.addBOS = true
+	case "deepseek-v3", "hunyuan-dense":
+		t.bpePre = preDeepseek3
+		t.cleanSpaces = false
+	case "glm4", "chatglm-bpe":
+		// llama3's pattern, but the merges apply and no token is BOS
+		// unless the file names one.
+		t.bpePre = preLlama3
+		t.special.bos = -1
+	case "kimi-k2":
+		t.bpePre = preKimiK2
+		t.cleanSpaces = false
+	case "seed-coder":
+		t.bpePre = preSeedCoder
+		t.cleanSpaces = false
+	case "superbpe":
+		t.bpePre = preSuperBPE
+		t.cleanSpaces = false
+	case "bloom", "gpt3-finnish":
+		t.bpePre = preBloom
+	case "poro-chat":
+		t.bpePre = preBloom
+		t.cleanSpaces = false
+	case "viking":
+		t.bpePre = preViking
+		t.cleanSpaces = false
+	case "chameleon":
+		t.bpePre = preChameleon
+		t.addBOS = true
+		t.cleanSpaces = false
+	case "afmoe":
+		t.bpePre = preAfmoe
+		t.cleanSpaces = false
 	default:
 		return fmt.Errorf("tokenizer: unsupported pre-tokenizer %q", pre)
 	}
@@ -81,6 +131,28 @@ func (p preTokenizer) lastNewlineAlone(y byte) bool {
 		return !f.punct() && !isOneOf(rune(y), "$+<=>^~|")
 	}
 	return false
+}
+
+// cutsBefore reports whether a run of newlines between two printable ASCII
+// bytes ends its pre-tokenizer word right before the second one, y, so that
+// text can be cut there (see Stream). It fails where a word reaches across:
+// the gpt-4o and tekken patterns let "[\r\n/]*" carry a symbol's word over
+// the newlines into a following '/', and superbpe keeps all text between
+// numbers as one word.
+func (p preTokenizer) cutsBefore(y byte) bool {
+	switch p {
+	case preGPT4o, preTekken:
+		return y != '/'
+	case preBloom, preViking:
+		// The text between two words is a word too, and it reaches
+		// over the newlines into a stop character.
+		return !isOneOf(rune(y), bloomStops)
+	case preSuperBPE:
+		// Its words run over spaces and newlines; only a number starts
+		// a new one.
+		return y >= '0' && y <= '9'
+	}
+	return true
 }
 
 // splitStep refines a partition of the codepoints: it receives one segment
@@ -118,6 +190,33 @@ func (p preTokenizer) steps() []splitStep {
 		return []splitStep{matching(matchFalconPunct), splitGPT2, matching(matchDigitTriple)}
 	case preStarcoder:
 		return []splitStep{matching(matchNumber), splitGPT2}
+	case preGPT4o:
+		return []splitStep{matching(matchGPT4o)}
+	case preTekken:
+		return []splitStep{matching(matchTekken)}
+	case preKimiK2:
+		return []splitStep{splitKimiK2}
+	case preSeedCoder:
+		return []splitStep{matching(matchSeedCoder)}
+	case preSuperBPE:
+		return []splitStep{matching(matchNumberRun), splitThousands}
+	case preBloom:
+		return []splitStep{matching(matchBloom)}
+	case preViking:
+		return []splitStep{matching(matchBloom), matching(matchNumber)}
+	case preChameleon:
+		return []splitStep{
+			matching(matchSentinel),
+			matching(matchImageToken),
+			matching(matchChameleonSpace),
+			matching(matchNumber),
+			matching(matchChameleonPunct),
+			splitGPT2,
+		}
+	case preAfmoe:
+		return []splitStep{splitAfmoeDigits, matching(matchAfmoeCJK), matching(matchDeepseek3)}
+	case preDeepseek3:
+		return []splitStep{matching(matchNumberUpTo3), matching(matchDeepseek3CJK), matching(matchDeepseek3)}
 	}
 	return []splitStep{matching(matchDefaultPunct), splitGPT2, matching(matchNumberRun), matching(matchDigitTriple)}
 }

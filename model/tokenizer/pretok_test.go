@@ -226,7 +226,7 @@ func deepseekLetterClass() string {
 }
 
 func TestRangesSorted(t *testing.T) {
-	for _, ranges := range [][][2]rune{cjkRanges, deepseekPunctRanges, deepseekLetterRanges} {
+	for _, ranges := range [][][2]rune{cjkRanges, deepseekPunctRanges, deepseekLetterRanges, deepseek3CJKRanges, afmoeCJKRanges} {
 		for i := range ranges {
 			require.LessOrEqual(t, ranges[i][0], ranges[i][1])
 			if i > 0 {

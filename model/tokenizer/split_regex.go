@@ -117,8 +117,8 @@ func matchFalconPunct(s *segmenter, p int) int {
 }
 
 func isOneOf(r rune, set string) bool {
-	for i := 0; i < len(set); i++ {
-		if r == rune(set[i]) {
+	for _, c := range set {
+		if r == c {
 			return true
 		}
 	}
@@ -275,6 +275,76 @@ func matchQwen2(s *segmenter, p int) int {
 	}
 	if end := spaceRunEnd(s, p, true); end > p {
 		return end
+	}
+	return -1
+}
+
+// matchSeedCoder stands for
+// (?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1}| ?[^\s\p{L}\p{N}\r\n]+|\s*[\r\n]+|\s+(?!\S)|\s+
+// qwen2's pattern except that a symbol run leaves the newlines after it.
+func matchSeedCoder(s *segmenter, p int) int {
+	c, f := s.cpts[p], s.flags[p]
+	if e := contractionEnd(s, p); e > p {
+		return e
+	}
+	if c != '\r' && c != '\n' && !f.letter() && !f.number() && s.flag(p+1).letter() {
+		return runOf(s, p+1, isLetter)
+	}
+	if f.letter() {
+		return runOf(s, p, isLetter)
+	}
+	if f.number() {
+		return p + 1
+	}
+	if e := symbolRun(s, p, ""); e >= 0 {
+		return e
+	}
+	if end := spaceRunEnd(s, p, true); end > p {
+		return end
+	}
+	return -1
+}
+
+// splitThousands stands for superbpe's (?=(\d{3})+(?!\d)), which only
+// matches empty strings: one where a multiple of three ASCII digits is left
+// before the end of their run. llama.cpp's splitter turns each such empty
+// match into a cut, so a digit run splits into its leading one or two
+// digits and then threes, as thousands are written.
+func splitThousands(s *segmenter, a, b int, ends []int) []int {
+	for p := a; p < b; {
+		if !isASCIIDigit(s, p) {
+			p++
+			continue
+		}
+		end := runOf(s, p, isASCIIDigit)
+		for k := p + (end-p)%3; k < end; k += 3 {
+			if k > a {
+				ends = append(ends, k)
+			}
+		}
+		p = end
+	}
+	if b > a {
+		ends = append(ends, b)
+	}
+	return ends
+}
+
+// bloomStops are the characters bloom's [^(\s|.,!?…。，、।۔،)] leaves out
+// besides whitespace (the bracket lists '(', '|' and ')' literally).
+const bloomStops = "(|).,!?…。，、।۔،"
+
+func isBloomWord(s *segmenter, i int) bool {
+	return !s.flags[i].space() && !isOneOf(s.cpts[i], bloomStops)
+}
+
+// matchBloom:  ?[^(\s|.,!?…。，、।۔،)]+
+func matchBloom(s *segmenter, p int) int {
+	if s.cpts[p] == ' ' && p+1 < s.b && isBloomWord(s, p+1) {
+		return runOf(s, p+1, isBloomWord)
+	}
+	if isBloomWord(s, p) {
+		return runOf(s, p, isBloomWord)
 	}
 	return -1
 }

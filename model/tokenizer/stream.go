@@ -17,8 +17,12 @@ import (
 // "\s+(?!\S)" gives the run's last newline a word of its own when the GPT-2
 // step sees Y after the run (cut before that newline if the run is longer
 // than one) and keeps the run whole when an earlier step already split Y
-// off (cut before Y); the deepseek pre-tokenizers
-// split every newline off. In addition no special token may overlap the
+// off (cut before Y); the deepseek pre-tokenizers and chameleon
+// split every newline off. A few pre-tokenizers let a word reach over the
+// run for some Y, and then there is no cut (see cutsBefore): gpt-4o and
+// tekken before '/', bloom and viking before one of their stop characters,
+// superbpe (whose words span lines) before anything but a digit. In
+// addition no special token may overlap the
 // cut, and for SentencePiece vocabularies no token may contain "\nY" and no
 // multi-byte character may straddle the cut. Text without such a point for
 // more than maxStretch bytes (one endless line, CRLF text, lines that all
@@ -162,8 +166,13 @@ func cutBefore[S string | []byte](t *Tokenizer, text S, y int, parseSpecial bool
 		if t.spm.newlineBefore[text[y]] || y >= 3 && text[y-3] >= 0x80 {
 			return 0, false
 		}
-	} else if y-r0 >= 2 && t.bpePre.lastNewlineAlone(text[y]) {
-		cut = y - 1
+	} else {
+		if !t.bpePre.cutsBefore(text[y]) {
+			return 0, false
+		}
+		if y-r0 >= 2 && t.bpePre.lastNewlineAlone(text[y]) {
+			cut = y - 1
+		}
 	}
 	if overlapsSpecial(t.specials, text, cut-1, cut+1, parseSpecial) {
 		return 0, false
