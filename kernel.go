@@ -34,6 +34,7 @@ import (
 //	matmul         matmul_f32 matmul_f16 matmul_bf16
 //	matmul_quant   matmul_q8_0 matmul_q4_0
 //	matmul_quantk  matmul_q4_k matmul_q6_k
+//	matmul_iq      matmul_iq4_nl matmul_iq4_xs matmul_mxfp4
 //	quant_q8       quantize_q8_0 dequant_q8_0
 //	attention      attention_pv attention_qk_f16 attention_pv_f16
 //	attention      attention_qk_q8_0 attention_pv_q8_0
