@@ -22,7 +22,7 @@ type quantTileNEON struct {
 var quantTilesNEON = append([]quantTileNEON{
 	{matmulQ8_0K, tile[byte, byte]{4, 4, matmulQ8_0NEON}, tile[byte, byte]{4, 4, matmulQ8_0NEONDot}},
 	{matmulQ4_0K, tile[byte, byte]{4, 4, matmulQ4_0NEON}, tile[byte, byte]{4, 4, matmulQ4_0NEONDot}},
-}, kQuantTilesNEON...)
+}, append(kQuantTilesNEON, iqTilesNEON...)...)
 
 func init() {
 	if !cpu.ASIMD {
