@@ -291,7 +291,9 @@ func TestMeasureKernels(t *testing.T) {
 	assert.Equal(t, []string{
 		"matmul_f32_gemv", "matmul_f32_gemm", "matmul_f16_gemv", "matmul_f16_gemm", "matmul_bf16_gemv", "matmul_bf16_gemm",
 		"matmul_q8_0_gemv", "matmul_q8_0_gemm", "matmul_q4_0_gemv", "matmul_q4_0_gemm", "matmul_q4_k_gemv", "matmul_q4_k_gemm",
-		"matmul_q6_k_gemv", "matmul_q6_k_gemm", "attention_prefill", "attention_decode", "ssm_scan", "dot",
+		"matmul_q6_k_gemv", "matmul_q6_k_gemm",
+		"matmul_iq4_nl_gemv", "matmul_iq4_nl_gemm", "matmul_iq4_xs_gemv", "matmul_iq4_xs_gemm", "matmul_mxfp4_gemv", "matmul_mxfp4_gemm",
+		"attention_prefill", "attention_decode", "ssm_scan", "dot",
 	}, names)
 }
 
