@@ -393,24 +393,15 @@ TEXT ·matmulMXFP4AVX2(SB), NOSPLIT, $32-120
 c2_block:
 	TESTQ        CX, CX
 	JZ           c2_store
-	MOVBLZX      (BX), R9
-	MOVBLZX      (SI), R10
-	SHLL         $0x08, R10
-	ORL          R10, R9
-	MOVBLZX      (DI), R10
-	SHLL         $0x10, R10
-	ORL          R10, R9
-	MOVBLZX      (R8), R10
-	SHLL         $0x18, R10
-	ORL          R10, R9
-	VMOVD        R9, X9
-	VPMOVZXBD    X9, X9
-	VPSUBD       ones32<>+0(SB), X9, X10
-	VPSLLD       $0x17, X10, X10
-	VPADDD       ones32<>+0(SB), X9, X11
-	VPSLLD       $0x15, X11, X11
-	VPCMPGTD     ones32<>+0(SB), X9, X9
-	VBLENDVPS    X9, X10, X11, X9
+	LEAQ         e8m0_half<>+0(SB), R9
+	MOVBQZX      (BX), R10
+	VMOVSS       (R9)(R10*4), X9
+	MOVBQZX      (SI), R10
+	VINSERTPS    $0x10, (R9)(R10*4), X9, X9
+	MOVBQZX      (DI), R10
+	VINSERTPS    $0x20, (R9)(R10*4), X9, X9
+	MOVBQZX      (R8), R10
+	VINSERTPS    $0x30, (R9)(R10*4), X9, X9
 	VPBROADCASTW (AX), X10
 	VCVTPH2PS    X10, X10
 	VMULPS       X9, X10, X10
@@ -553,24 +544,15 @@ c1_block:
 	PREFETCHT0   (SI)(DX*1)
 	PREFETCHT0   (DI)(DX*1)
 	PREFETCHT0   (R8)(DX*1)
-	MOVBLZX      (BX), R9
-	MOVBLZX      (SI), R10
-	SHLL         $0x08, R10
-	ORL          R10, R9
-	MOVBLZX      (DI), R10
-	SHLL         $0x10, R10
-	ORL          R10, R9
-	MOVBLZX      (R8), R10
-	SHLL         $0x18, R10
-	ORL          R10, R9
-	VMOVD        R9, X5
-	VPMOVZXBD    X5, X5
-	VPSUBD       ones32<>+0(SB), X5, X6
-	VPSLLD       $0x17, X6, X6
-	VPADDD       ones32<>+0(SB), X5, X7
-	VPSLLD       $0x15, X7, X7
-	VPCMPGTD     ones32<>+0(SB), X5, X5
-	VBLENDVPS    X5, X6, X7, X5
+	LEAQ         e8m0_half<>+0(SB), R9
+	MOVBQZX      (BX), R10
+	VMOVSS       (R9)(R10*4), X5
+	MOVBQZX      (SI), R10
+	VINSERTPS    $0x10, (R9)(R10*4), X5, X5
+	MOVBQZX      (DI), R10
+	VINSERTPS    $0x20, (R9)(R10*4), X5, X5
+	MOVBQZX      (R8), R10
+	VINSERTPS    $0x30, (R9)(R10*4), X5, X5
 	VPBROADCASTW (AX), X6
 	VCVTPH2PS    X6, X6
 	VMULPS       X5, X6, X6
@@ -670,15 +652,263 @@ DATA kvalues_mxfp4<>+24(SB)/4, $0xfdfeff00
 DATA kvalues_mxfp4<>+28(SB)/4, $0xf4f8fafc
 GLOBL kvalues_mxfp4<>(SB), RODATA|NOPTR, $32
 
-DATA ones32<>+0(SB)/4, $0x00000001
-DATA ones32<>+4(SB)/4, $0x00000001
-DATA ones32<>+8(SB)/4, $0x00000001
-DATA ones32<>+12(SB)/4, $0x00000001
-DATA ones32<>+16(SB)/4, $0x00000001
-DATA ones32<>+20(SB)/4, $0x00000001
-DATA ones32<>+24(SB)/4, $0x00000001
-DATA ones32<>+28(SB)/4, $0x00000001
-GLOBL ones32<>(SB), RODATA|NOPTR, $32
+DATA e8m0_half<>+0(SB)/4, $0x00200000
+DATA e8m0_half<>+4(SB)/4, $0x00400000
+DATA e8m0_half<>+8(SB)/4, $0x00800000
+DATA e8m0_half<>+12(SB)/4, $0x01000000
+DATA e8m0_half<>+16(SB)/4, $0x01800000
+DATA e8m0_half<>+20(SB)/4, $0x02000000
+DATA e8m0_half<>+24(SB)/4, $0x02800000
+DATA e8m0_half<>+28(SB)/4, $0x03000000
+DATA e8m0_half<>+32(SB)/4, $0x03800000
+DATA e8m0_half<>+36(SB)/4, $0x04000000
+DATA e8m0_half<>+40(SB)/4, $0x04800000
+DATA e8m0_half<>+44(SB)/4, $0x05000000
+DATA e8m0_half<>+48(SB)/4, $0x05800000
+DATA e8m0_half<>+52(SB)/4, $0x06000000
+DATA e8m0_half<>+56(SB)/4, $0x06800000
+DATA e8m0_half<>+60(SB)/4, $0x07000000
+DATA e8m0_half<>+64(SB)/4, $0x07800000
+DATA e8m0_half<>+68(SB)/4, $0x08000000
+DATA e8m0_half<>+72(SB)/4, $0x08800000
+DATA e8m0_half<>+76(SB)/4, $0x09000000
+DATA e8m0_half<>+80(SB)/4, $0x09800000
+DATA e8m0_half<>+84(SB)/4, $0x0a000000
+DATA e8m0_half<>+88(SB)/4, $0x0a800000
+DATA e8m0_half<>+92(SB)/4, $0x0b000000
+DATA e8m0_half<>+96(SB)/4, $0x0b800000
+DATA e8m0_half<>+100(SB)/4, $0x0c000000
+DATA e8m0_half<>+104(SB)/4, $0x0c800000
+DATA e8m0_half<>+108(SB)/4, $0x0d000000
+DATA e8m0_half<>+112(SB)/4, $0x0d800000
+DATA e8m0_half<>+116(SB)/4, $0x0e000000
+DATA e8m0_half<>+120(SB)/4, $0x0e800000
+DATA e8m0_half<>+124(SB)/4, $0x0f000000
+DATA e8m0_half<>+128(SB)/4, $0x0f800000
+DATA e8m0_half<>+132(SB)/4, $0x10000000
+DATA e8m0_half<>+136(SB)/4, $0x10800000
+DATA e8m0_half<>+140(SB)/4, $0x11000000
+DATA e8m0_half<>+144(SB)/4, $0x11800000
+DATA e8m0_half<>+148(SB)/4, $0x12000000
+DATA e8m0_half<>+152(SB)/4, $0x12800000
+DATA e8m0_half<>+156(SB)/4, $0x13000000
+DATA e8m0_half<>+160(SB)/4, $0x13800000
+DATA e8m0_half<>+164(SB)/4, $0x14000000
+DATA e8m0_half<>+168(SB)/4, $0x14800000
+DATA e8m0_half<>+172(SB)/4, $0x15000000
+DATA e8m0_half<>+176(SB)/4, $0x15800000
+DATA e8m0_half<>+180(SB)/4, $0x16000000
+DATA e8m0_half<>+184(SB)/4, $0x16800000
+DATA e8m0_half<>+188(SB)/4, $0x17000000
+DATA e8m0_half<>+192(SB)/4, $0x17800000
+DATA e8m0_half<>+196(SB)/4, $0x18000000
+DATA e8m0_half<>+200(SB)/4, $0x18800000
+DATA e8m0_half<>+204(SB)/4, $0x19000000
+DATA e8m0_half<>+208(SB)/4, $0x19800000
+DATA e8m0_half<>+212(SB)/4, $0x1a000000
+DATA e8m0_half<>+216(SB)/4, $0x1a800000
+DATA e8m0_half<>+220(SB)/4, $0x1b000000
+DATA e8m0_half<>+224(SB)/4, $0x1b800000
+DATA e8m0_half<>+228(SB)/4, $0x1c000000
+DATA e8m0_half<>+232(SB)/4, $0x1c800000
+DATA e8m0_half<>+236(SB)/4, $0x1d000000
+DATA e8m0_half<>+240(SB)/4, $0x1d800000
+DATA e8m0_half<>+244(SB)/4, $0x1e000000
+DATA e8m0_half<>+248(SB)/4, $0x1e800000
+DATA e8m0_half<>+252(SB)/4, $0x1f000000
+DATA e8m0_half<>+256(SB)/4, $0x1f800000
+DATA e8m0_half<>+260(SB)/4, $0x20000000
+DATA e8m0_half<>+264(SB)/4, $0x20800000
+DATA e8m0_half<>+268(SB)/4, $0x21000000
+DATA e8m0_half<>+272(SB)/4, $0x21800000
+DATA e8m0_half<>+276(SB)/4, $0x22000000
+DATA e8m0_half<>+280(SB)/4, $0x22800000
+DATA e8m0_half<>+284(SB)/4, $0x23000000
+DATA e8m0_half<>+288(SB)/4, $0x23800000
+DATA e8m0_half<>+292(SB)/4, $0x24000000
+DATA e8m0_half<>+296(SB)/4, $0x24800000
+DATA e8m0_half<>+300(SB)/4, $0x25000000
+DATA e8m0_half<>+304(SB)/4, $0x25800000
+DATA e8m0_half<>+308(SB)/4, $0x26000000
+DATA e8m0_half<>+312(SB)/4, $0x26800000
+DATA e8m0_half<>+316(SB)/4, $0x27000000
+DATA e8m0_half<>+320(SB)/4, $0x27800000
+DATA e8m0_half<>+324(SB)/4, $0x28000000
+DATA e8m0_half<>+328(SB)/4, $0x28800000
+DATA e8m0_half<>+332(SB)/4, $0x29000000
+DATA e8m0_half<>+336(SB)/4, $0x29800000
+DATA e8m0_half<>+340(SB)/4, $0x2a000000
+DATA e8m0_half<>+344(SB)/4, $0x2a800000
+DATA e8m0_half<>+348(SB)/4, $0x2b000000
+DATA e8m0_half<>+352(SB)/4, $0x2b800000
+DATA e8m0_half<>+356(SB)/4, $0x2c000000
+DATA e8m0_half<>+360(SB)/4, $0x2c800000
+DATA e8m0_half<>+364(SB)/4, $0x2d000000
+DATA e8m0_half<>+368(SB)/4, $0x2d800000
+DATA e8m0_half<>+372(SB)/4, $0x2e000000
+DATA e8m0_half<>+376(SB)/4, $0x2e800000
+DATA e8m0_half<>+380(SB)/4, $0x2f000000
+DATA e8m0_half<>+384(SB)/4, $0x2f800000
+DATA e8m0_half<>+388(SB)/4, $0x30000000
+DATA e8m0_half<>+392(SB)/4, $0x30800000
+DATA e8m0_half<>+396(SB)/4, $0x31000000
+DATA e8m0_half<>+400(SB)/4, $0x31800000
+DATA e8m0_half<>+404(SB)/4, $0x32000000
+DATA e8m0_half<>+408(SB)/4, $0x32800000
+DATA e8m0_half<>+412(SB)/4, $0x33000000
+DATA e8m0_half<>+416(SB)/4, $0x33800000
+DATA e8m0_half<>+420(SB)/4, $0x34000000
+DATA e8m0_half<>+424(SB)/4, $0x34800000
+DATA e8m0_half<>+428(SB)/4, $0x35000000
+DATA e8m0_half<>+432(SB)/4, $0x35800000
+DATA e8m0_half<>+436(SB)/4, $0x36000000
+DATA e8m0_half<>+440(SB)/4, $0x36800000
+DATA e8m0_half<>+444(SB)/4, $0x37000000
+DATA e8m0_half<>+448(SB)/4, $0x37800000
+DATA e8m0_half<>+452(SB)/4, $0x38000000
+DATA e8m0_half<>+456(SB)/4, $0x38800000
+DATA e8m0_half<>+460(SB)/4, $0x39000000
+DATA e8m0_half<>+464(SB)/4, $0x39800000
+DATA e8m0_half<>+468(SB)/4, $0x3a000000
+DATA e8m0_half<>+472(SB)/4, $0x3a800000
+DATA e8m0_half<>+476(SB)/4, $0x3b000000
+DATA e8m0_half<>+480(SB)/4, $0x3b800000
+DATA e8m0_half<>+484(SB)/4, $0x3c000000
+DATA e8m0_half<>+488(SB)/4, $0x3c800000
+DATA e8m0_half<>+492(SB)/4, $0x3d000000
+DATA e8m0_half<>+496(SB)/4, $0x3d800000
+DATA e8m0_half<>+500(SB)/4, $0x3e000000
+DATA e8m0_half<>+504(SB)/4, $0x3e800000
+DATA e8m0_half<>+508(SB)/4, $0x3f000000
+DATA e8m0_half<>+512(SB)/4, $0x3f800000
+DATA e8m0_half<>+516(SB)/4, $0x40000000
+DATA e8m0_half<>+520(SB)/4, $0x40800000
+DATA e8m0_half<>+524(SB)/4, $0x41000000
+DATA e8m0_half<>+528(SB)/4, $0x41800000
+DATA e8m0_half<>+532(SB)/4, $0x42000000
+DATA e8m0_half<>+536(SB)/4, $0x42800000
+DATA e8m0_half<>+540(SB)/4, $0x43000000
+DATA e8m0_half<>+544(SB)/4, $0x43800000
+DATA e8m0_half<>+548(SB)/4, $0x44000000
+DATA e8m0_half<>+552(SB)/4, $0x44800000
+DATA e8m0_half<>+556(SB)/4, $0x45000000
+DATA e8m0_half<>+560(SB)/4, $0x45800000
+DATA e8m0_half<>+564(SB)/4, $0x46000000
+DATA e8m0_half<>+568(SB)/4, $0x46800000
+DATA e8m0_half<>+572(SB)/4, $0x47000000
+DATA e8m0_half<>+576(SB)/4, $0x47800000
+DATA e8m0_half<>+580(SB)/4, $0x48000000
+DATA e8m0_half<>+584(SB)/4, $0x48800000
+DATA e8m0_half<>+588(SB)/4, $0x49000000
+DATA e8m0_half<>+592(SB)/4, $0x49800000
+DATA e8m0_half<>+596(SB)/4, $0x4a000000
+DATA e8m0_half<>+600(SB)/4, $0x4a800000
+DATA e8m0_half<>+604(SB)/4, $0x4b000000
+DATA e8m0_half<>+608(SB)/4, $0x4b800000
+DATA e8m0_half<>+612(SB)/4, $0x4c000000
+DATA e8m0_half<>+616(SB)/4, $0x4c800000
+DATA e8m0_half<>+620(SB)/4, $0x4d000000
+DATA e8m0_half<>+624(SB)/4, $0x4d800000
+DATA e8m0_half<>+628(SB)/4, $0x4e000000
+DATA e8m0_half<>+632(SB)/4, $0x4e800000
+DATA e8m0_half<>+636(SB)/4, $0x4f000000
+DATA e8m0_half<>+640(SB)/4, $0x4f800000
+DATA e8m0_half<>+644(SB)/4, $0x50000000
+DATA e8m0_half<>+648(SB)/4, $0x50800000
+DATA e8m0_half<>+652(SB)/4, $0x51000000
+DATA e8m0_half<>+656(SB)/4, $0x51800000
+DATA e8m0_half<>+660(SB)/4, $0x52000000
+DATA e8m0_half<>+664(SB)/4, $0x52800000
+DATA e8m0_half<>+668(SB)/4, $0x53000000
+DATA e8m0_half<>+672(SB)/4, $0x53800000
+DATA e8m0_half<>+676(SB)/4, $0x54000000
+DATA e8m0_half<>+680(SB)/4, $0x54800000
+DATA e8m0_half<>+684(SB)/4, $0x55000000
+DATA e8m0_half<>+688(SB)/4, $0x55800000
+DATA e8m0_half<>+692(SB)/4, $0x56000000
+DATA e8m0_half<>+696(SB)/4, $0x56800000
+DATA e8m0_half<>+700(SB)/4, $0x57000000
+DATA e8m0_half<>+704(SB)/4, $0x57800000
+DATA e8m0_half<>+708(SB)/4, $0x58000000
+DATA e8m0_half<>+712(SB)/4, $0x58800000
+DATA e8m0_half<>+716(SB)/4, $0x59000000
+DATA e8m0_half<>+720(SB)/4, $0x59800000
+DATA e8m0_half<>+724(SB)/4, $0x5a000000
+DATA e8m0_half<>+728(SB)/4, $0x5a800000
+DATA e8m0_half<>+732(SB)/4, $0x5b000000
+DATA e8m0_half<>+736(SB)/4, $0x5b800000
+DATA e8m0_half<>+740(SB)/4, $0x5c000000
+DATA e8m0_half<>+744(SB)/4, $0x5c800000
+DATA e8m0_half<>+748(SB)/4, $0x5d000000
+DATA e8m0_half<>+752(SB)/4, $0x5d800000
+DATA e8m0_half<>+756(SB)/4, $0x5e000000
+DATA e8m0_half<>+760(SB)/4, $0x5e800000
+DATA e8m0_half<>+764(SB)/4, $0x5f000000
+DATA e8m0_half<>+768(SB)/4, $0x5f800000
+DATA e8m0_half<>+772(SB)/4, $0x60000000
+DATA e8m0_half<>+776(SB)/4, $0x60800000
+DATA e8m0_half<>+780(SB)/4, $0x61000000
+DATA e8m0_half<>+784(SB)/4, $0x61800000
+DATA e8m0_half<>+788(SB)/4, $0x62000000
+DATA e8m0_half<>+792(SB)/4, $0x62800000
+DATA e8m0_half<>+796(SB)/4, $0x63000000
+DATA e8m0_half<>+800(SB)/4, $0x63800000
+DATA e8m0_half<>+804(SB)/4, $0x64000000
+DATA e8m0_half<>+808(SB)/4, $0x64800000
+DATA e8m0_half<>+812(SB)/4, $0x65000000
+DATA e8m0_half<>+816(SB)/4, $0x65800000
+DATA e8m0_half<>+820(SB)/4, $0x66000000
+DATA e8m0_half<>+824(SB)/4, $0x66800000
+DATA e8m0_half<>+828(SB)/4, $0x67000000
+DATA e8m0_half<>+832(SB)/4, $0x67800000
+DATA e8m0_half<>+836(SB)/4, $0x68000000
+DATA e8m0_half<>+840(SB)/4, $0x68800000
+DATA e8m0_half<>+844(SB)/4, $0x69000000
+DATA e8m0_half<>+848(SB)/4, $0x69800000
+DATA e8m0_half<>+852(SB)/4, $0x6a000000
+DATA e8m0_half<>+856(SB)/4, $0x6a800000
+DATA e8m0_half<>+860(SB)/4, $0x6b000000
+DATA e8m0_half<>+864(SB)/4, $0x6b800000
+DATA e8m0_half<>+868(SB)/4, $0x6c000000
+DATA e8m0_half<>+872(SB)/4, $0x6c800000
+DATA e8m0_half<>+876(SB)/4, $0x6d000000
+DATA e8m0_half<>+880(SB)/4, $0x6d800000
+DATA e8m0_half<>+884(SB)/4, $0x6e000000
+DATA e8m0_half<>+888(SB)/4, $0x6e800000
+DATA e8m0_half<>+892(SB)/4, $0x6f000000
+DATA e8m0_half<>+896(SB)/4, $0x6f800000
+DATA e8m0_half<>+900(SB)/4, $0x70000000
+DATA e8m0_half<>+904(SB)/4, $0x70800000
+DATA e8m0_half<>+908(SB)/4, $0x71000000
+DATA e8m0_half<>+912(SB)/4, $0x71800000
+DATA e8m0_half<>+916(SB)/4, $0x72000000
+DATA e8m0_half<>+920(SB)/4, $0x72800000
+DATA e8m0_half<>+924(SB)/4, $0x73000000
+DATA e8m0_half<>+928(SB)/4, $0x73800000
+DATA e8m0_half<>+932(SB)/4, $0x74000000
+DATA e8m0_half<>+936(SB)/4, $0x74800000
+DATA e8m0_half<>+940(SB)/4, $0x75000000
+DATA e8m0_half<>+944(SB)/4, $0x75800000
+DATA e8m0_half<>+948(SB)/4, $0x76000000
+DATA e8m0_half<>+952(SB)/4, $0x76800000
+DATA e8m0_half<>+956(SB)/4, $0x77000000
+DATA e8m0_half<>+960(SB)/4, $0x77800000
+DATA e8m0_half<>+964(SB)/4, $0x78000000
+DATA e8m0_half<>+968(SB)/4, $0x78800000
+DATA e8m0_half<>+972(SB)/4, $0x79000000
+DATA e8m0_half<>+976(SB)/4, $0x79800000
+DATA e8m0_half<>+980(SB)/4, $0x7a000000
+DATA e8m0_half<>+984(SB)/4, $0x7a800000
+DATA e8m0_half<>+988(SB)/4, $0x7b000000
+DATA e8m0_half<>+992(SB)/4, $0x7b800000
+DATA e8m0_half<>+996(SB)/4, $0x7c000000
+DATA e8m0_half<>+1000(SB)/4, $0x7c800000
+DATA e8m0_half<>+1004(SB)/4, $0x7d000000
+DATA e8m0_half<>+1008(SB)/4, $0x7d800000
+DATA e8m0_half<>+1012(SB)/4, $0x7e000000
+DATA e8m0_half<>+1016(SB)/4, $0x7e800000
+DATA e8m0_half<>+1020(SB)/4, $0x7f000000
+GLOBL e8m0_half<>(SB), RODATA|NOPTR, $1024
 
 // func matmulIQ4_XSAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
 // Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+

@@ -35,8 +35,8 @@ var (
 // |w| <= 127 and |x| <= 127 (two products per int16: at most 32258).
 //
 // IQ4_NL and MXFP4 meet Q8_0 activations, with the block scale products
-// d_w*d_x FMAed per block (MXFP4's d_w = 2^(e-128) is built from the
-// exponent bytes with integer vector ops). IQ4_XS meets Q8_K: its
+// d_w*d_x FMAed per block (MXFP4's d_w = 2^(e-128) is looked up by
+// exponent byte). IQ4_XS meets Q8_K: its
 // sub-block scales ls-32 multiply the int16 pair sums in VPMADDWD, so a
 // super-block's dot stays one int32 sum per lane (at most 8 sub-blocks *
 // 32 * 32*127*127 < 2^31) scaled once by d_w*d_x.
@@ -116,28 +116,30 @@ func iqTile(name string, wBlock, qs int, tabName string, tab [16]int8, scales fu
 }
 
 // mxfp4Scales is blockScales for MXFP4: the 4 rows' exponent bytes e
-// become d_w = 2^(e-128) as float32 bits, (e-1)<<23 for e >= 2 and the
-// subnormals (e+1)<<21 for e < 2, times each column's f16 d_x.
+// index a table of d_w = 2^(e-128) as float32 (e8m0Half: (e-1)<<23 as
+// bits for e >= 2, the subnormals 2^-127 and 2^-128 below), gathered with
+// scalar loads, times each column's f16 d_x. A table lookup per row is
+// half the instructions of building the bits with vector ops, which
+// matters in the GEMV, where the scales are shared by one column only.
 func mxfp4Scales(wp, xp []Register, scales Mem) {
-	packed, e := GP32(), GP32()
-	MOVBLZX(Mem{Base: wp[0]}, packed)
-	for i := 1; i < 4; i++ {
-		MOVBLZX(Mem{Base: wp[i]}, e)
-		SHLL(U8(8*i), e)
-		ORL(e, packed)
-	}
-	ev := XMM()
-	VMOVD(packed, ev)
-	VPMOVZXBD(ev, ev)
-	one := splat32("ones32", 1)
-	normal, sub, isNormal := XMM(), XMM(), XMM()
-	VPSUBD(one, ev, normal)
-	VPSLLD(U8(23), normal, normal)
-	VPADDD(one, ev, sub)
-	VPSLLD(U8(21), sub, sub)
-	VPCMPGTD(one, ev, isNormal) // e > 1
+	tab := GP64()
+	LEAQ(tableOf("e8m0_half", 256, func(e int) uint32 {
+		if e < 2 {
+			return 0x00200000 << e
+		}
+		return uint32(e-1) << 23
+	}), tab)
 	dw := XMM()
-	VBLENDVPS(isNormal, normal, sub, dw)
+	for i := range wp {
+		e := GP64()
+		MOVBQZX(Mem{Base: wp[i]}, e)
+		at := Mem{Base: tab, Index: e, Scale: 4}
+		if i == 0 {
+			VMOVSS(at, dw)
+		} else {
+			VINSERTPS(U8(i<<4), at, dw, dw)
+		}
+	}
 	for j := range xp {
 		dx := XMM()
 		VPBROADCASTW(Mem{Base: xp[j]}, dx)
