@@ -1707,118 +1707,111 @@ c1_block:
 	VPOR         X5, X4, X4
 	VPSUBW       words32<>+0(SB), X4, X4
 	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
+	VMOVDQU      kvalues_iq4nl<>+0(SB), Y6
+	VXORPS       Y7, Y7, Y7
 	VMOVDQU      8(BX), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VMOVDQU      4(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y10
+	VMOVDQU      4(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      24(BX), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
-	VMOVDQU      36(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y10
+	VMOVDQU      36(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      40(BX), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VMOVDQU      68(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y10
+	VMOVDQU      68(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      56(BX), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y9
-	VMOVDQU      100(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y10
+	VMOVDQU      100(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      72(BX), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VMOVDQU      132(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y10
+	VMOVDQU      132(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      88(BX), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
-	VMOVDQU      164(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y10
+	VMOVDQU      164(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      104(BX), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VMOVDQU      196(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y10
+	VMOVDQU      196(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      120(BX), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y6
 	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
 	VMOVDQU      228(AX), Y9
-	VPSIGNB      Y7, Y9, Y9
-	VPMADDUBSW   Y9, Y8, Y9
+	VPSIGNB      Y8, Y9, Y9
+	VPMADDUBSW   Y9, Y6, Y9
 	VPMADDWD     Y5, Y9, Y9
-	VPADDD       Y9, Y6, Y6
+	VPADDD       Y9, Y7, Y7
 	MOVWLZX      (BX), R9
 	VMOVD        R9, X4
 	VCVTPH2PS    X4, X4
 	VMULSS       (AX), X4, X4
 	VBROADCASTSS X4, Y5
-	VCVTDQ2PS    Y6, Y6
-	VFMADD231PS  Y5, Y6, Y0
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y5, Y7, Y0
 	VMOVD        4(SI), X4
 	VPSRLW       $0x04, X4, X5
 	VPUNPCKLBW   X5, X4, X4
@@ -1831,118 +1824,111 @@ c1_block:
 	VPOR         X5, X4, X4
 	VPSUBW       words32<>+0(SB), X4, X4
 	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
+	VMOVDQU      kvalues_iq4nl<>+0(SB), Y6
+	VXORPS       Y7, Y7, Y7
 	VMOVDQU      8(SI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VMOVDQU      4(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y10
+	VMOVDQU      4(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      24(SI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
-	VMOVDQU      36(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y10
+	VMOVDQU      36(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      40(SI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VMOVDQU      68(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y10
+	VMOVDQU      68(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      56(SI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y9
-	VMOVDQU      100(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y10
+	VMOVDQU      100(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      72(SI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VMOVDQU      132(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y10
+	VMOVDQU      132(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      88(SI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
-	VMOVDQU      164(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y10
+	VMOVDQU      164(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      104(SI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VMOVDQU      196(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y10
+	VMOVDQU      196(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      120(SI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y6
 	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
 	VMOVDQU      228(AX), Y9
-	VPSIGNB      Y7, Y9, Y9
-	VPMADDUBSW   Y9, Y8, Y9
+	VPSIGNB      Y8, Y9, Y9
+	VPMADDUBSW   Y9, Y6, Y9
 	VPMADDWD     Y5, Y9, Y9
-	VPADDD       Y9, Y6, Y6
+	VPADDD       Y9, Y7, Y7
 	MOVWLZX      (SI), R9
 	VMOVD        R9, X4
 	VCVTPH2PS    X4, X4
 	VMULSS       (AX), X4, X4
 	VBROADCASTSS X4, Y5
-	VCVTDQ2PS    Y6, Y6
-	VFMADD231PS  Y5, Y6, Y1
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y5, Y7, Y1
 	VMOVD        4(DI), X4
 	VPSRLW       $0x04, X4, X5
 	VPUNPCKLBW   X5, X4, X4
@@ -1955,118 +1941,111 @@ c1_block:
 	VPOR         X5, X4, X4
 	VPSUBW       words32<>+0(SB), X4, X4
 	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
+	VMOVDQU      kvalues_iq4nl<>+0(SB), Y6
+	VXORPS       Y7, Y7, Y7
 	VMOVDQU      8(DI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VMOVDQU      4(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y10
+	VMOVDQU      4(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      24(DI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
-	VMOVDQU      36(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y10
+	VMOVDQU      36(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      40(DI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VMOVDQU      68(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y10
+	VMOVDQU      68(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      56(DI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y9
-	VMOVDQU      100(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y10
+	VMOVDQU      100(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      72(DI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VMOVDQU      132(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y10
+	VMOVDQU      132(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      88(DI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
-	VMOVDQU      164(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y10
+	VMOVDQU      164(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      104(DI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VMOVDQU      196(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y10
+	VMOVDQU      196(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      120(DI), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y6
 	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
 	VMOVDQU      228(AX), Y9
-	VPSIGNB      Y7, Y9, Y9
-	VPMADDUBSW   Y9, Y8, Y9
+	VPSIGNB      Y8, Y9, Y9
+	VPMADDUBSW   Y9, Y6, Y9
 	VPMADDWD     Y5, Y9, Y9
-	VPADDD       Y9, Y6, Y6
+	VPADDD       Y9, Y7, Y7
 	MOVWLZX      (DI), R9
 	VMOVD        R9, X4
 	VCVTPH2PS    X4, X4
 	VMULSS       (AX), X4, X4
 	VBROADCASTSS X4, Y5
-	VCVTDQ2PS    Y6, Y6
-	VFMADD231PS  Y5, Y6, Y2
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y5, Y7, Y2
 	VMOVD        4(R8), X4
 	VPSRLW       $0x04, X4, X5
 	VPUNPCKLBW   X5, X4, X4
@@ -2079,118 +2058,111 @@ c1_block:
 	VPOR         X5, X4, X4
 	VPSUBW       words32<>+0(SB), X4, X4
 	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
+	VMOVDQU      kvalues_iq4nl<>+0(SB), Y6
+	VXORPS       Y7, Y7, Y7
 	VMOVDQU      8(R8), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VMOVDQU      4(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y10
+	VMOVDQU      4(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      24(R8), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
-	VMOVDQU      36(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y10
+	VMOVDQU      36(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      40(R8), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VMOVDQU      68(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y10
+	VMOVDQU      68(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      56(R8), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y9
-	VMOVDQU      100(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y10
+	VMOVDQU      100(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      72(R8), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VMOVDQU      132(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y10
+	VMOVDQU      132(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      88(R8), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
-	VMOVDQU      164(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y10
+	VMOVDQU      164(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      104(R8), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VMOVDQU      196(AX), Y10
-	VPSIGNB      Y7, Y10, Y10
-	VPMADDUBSW   Y10, Y8, Y10
-	VPMADDWD     Y9, Y10, Y10
-	VPADDD       Y10, Y6, Y6
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y10
+	VMOVDQU      196(AX), Y11
+	VPSIGNB      Y8, Y11, Y11
+	VPMADDUBSW   Y11, Y9, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VPADDD       Y11, Y7, Y7
 	VMOVDQU      120(R8), X4
-	VPSRLW       $0x04, X4, X7
-	VINSERTI128  $0x01, X7, Y4, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      kvalues_iq4nl<>+0(SB), Y8
-	VPSHUFB      Y7, Y8, Y7
-	VPSIGNB      Y7, Y7, Y8
+	VPSRLW       $0x04, X4, X8
+	VINSERTI128  $0x01, X8, Y4, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPSHUFB      Y8, Y6, Y8
+	VPSIGNB      Y8, Y8, Y6
 	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
 	VMOVDQU      228(AX), Y9
-	VPSIGNB      Y7, Y9, Y9
-	VPMADDUBSW   Y9, Y8, Y9
+	VPSIGNB      Y8, Y9, Y9
+	VPMADDUBSW   Y9, Y6, Y9
 	VPMADDWD     Y5, Y9, Y9
-	VPADDD       Y9, Y6, Y6
+	VPADDD       Y9, Y7, Y7
 	MOVWLZX      (R8), R9
 	VMOVD        R9, X4
 	VCVTPH2PS    X4, X4
 	VMULSS       (AX), X4, X4
 	VBROADCASTSS X4, Y5
-	VCVTDQ2PS    Y6, Y6
-	VFMADD231PS  Y5, Y6, Y3
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y5, Y7, Y3
 	ADDQ         $0x00000088, BX
 	ADDQ         $0x00000088, SI
 	ADDQ         $0x00000088, DI

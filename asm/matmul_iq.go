@@ -175,11 +175,18 @@ func iq4XSRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 	sc16 := YMM()
 	VINSERTI128(U8(1), low, low.AsY(), sc16)
 
-	// With 8 accumulators, 2 sums and sc16 live, the table is read from
-	// memory for each sub-block (a load, not a register).
+	// With two columns, 8 accumulators, 2 sums and sc16 live, the table
+	// is read from memory for each sub-block (a load, not a register);
+	// the GEMV has the registers to hold it.
+	var lut Op = levelTable("kvalues_iq4nl", kvaluesIQ4NL)
+	if len(xp) == 1 {
+		r := YMM()
+		VMOVDQU(lut, r)
+		lut = r
+	}
 	sumi := zeros(len(xp))
 	for s := 0; s < 8; s++ {
-		q := nibbleLevels(Mem{Base: w, Disp: iq4XSQs + 16*s}, levelTable("kvalues_iq4nl", kvaluesIQ4NL))
+		q := nibbleLevels(Mem{Base: w, Disp: iq4XSQs + 16*s}, lut)
 		absq := YMM()
 		VPSIGNB(q, q, absq)
 		sc := YMM()
