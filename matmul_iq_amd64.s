@@ -312,16 +312,6 @@ DATA kvalues_iq4nl<>+24(SB)/4, $0x26190d01
 DATA kvalues_iq4nl<>+28(SB)/4, $0x71594535
 GLOBL kvalues_iq4nl<>(SB), RODATA|NOPTR, $32
 
-DATA nibbles<>+0(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+4(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+8(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+12(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+16(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+20(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+24(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+28(SB)/4, $0x0f0f0f0f
-GLOBL nibbles<>(SB), RODATA|NOPTR, $32
-
 DATA ones16<>+0(SB)/4, $0x00010001
 DATA ones16<>+4(SB)/4, $0x00010001
 DATA ones16<>+8(SB)/4, $0x00010001
@@ -331,6 +321,16 @@ DATA ones16<>+20(SB)/4, $0x00010001
 DATA ones16<>+24(SB)/4, $0x00010001
 DATA ones16<>+28(SB)/4, $0x00010001
 GLOBL ones16<>(SB), RODATA|NOPTR, $32
+
+DATA nibbles<>+0(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+4(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+8(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+12(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+16(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+20(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+24(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+28(SB)/4, $0x0f0f0f0f
+GLOBL nibbles<>(SB), RODATA|NOPTR, $32
 
 DATA tailmask<>+0(SB)/4, $0xffffffff
 DATA tailmask<>+4(SB)/4, $0xffffffff
@@ -386,7 +386,7 @@ TEXT ·matmulMXFP4AVX2(SB), NOSPLIT, $32-120
 	VXORPS  Y5, Y5, Y5
 	VXORPS  Y6, Y6, Y6
 	VXORPS  Y7, Y7, Y7
-	VMOVDQU kvalues_mxfp4<>+0(SB), Y8
+	VMOVDQU kvalues_mxfp4_plus12<>+0(SB), Y8
 	MOVQ    k+96(FP), CX
 	SHRQ    $0x05, CX
 
@@ -410,22 +410,23 @@ c2_block:
 	VCVTPH2PS    X10, X10
 	VMULPS       X9, X10, X10
 	VMOVUPS      X10, 16(SP)
-	VMOVDQU      2(AX), Y9
-	VMOVDQU      2(DX), Y10
+	VMOVDQU      bytes12<>+0(SB), Y9
+	VPMADDUBSW   2(AX), Y9, Y9
+	VMOVDQU      bytes12<>+0(SB), Y10
+	VPMADDUBSW   2(DX), Y10, Y10
 	VMOVDQU      1(BX), X11
 	VPSRLW       $0x04, X11, X12
 	VINSERTI128  $0x01, X12, Y11, Y12
 	VPAND        nibbles<>+0(SB), Y12, Y12
 	VPSHUFB      Y12, Y8, Y12
-	VPSIGNB      Y12, Y12, Y13
-	VPSIGNB      Y12, Y9, Y14
-	VPMADDUBSW   Y14, Y13, Y14
-	VPMADDWD     ones16<>+0(SB), Y14, Y14
-	VCVTDQ2PS    Y14, Y14
-	VBROADCASTSS (SP), Y15
-	VFMADD231PS  Y15, Y14, Y0
-	VPSIGNB      Y12, Y10, Y12
-	VPMADDUBSW   Y12, Y13, Y12
+	VPMADDUBSW   2(AX), Y12, Y13
+	VPSUBW       Y9, Y13, Y13
+	VPMADDWD     ones16<>+0(SB), Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS (SP), Y14
+	VFMADD231PS  Y14, Y13, Y0
+	VPMADDUBSW   2(DX), Y12, Y12
+	VPSUBW       Y10, Y12, Y12
 	VPMADDWD     ones16<>+0(SB), Y12, Y12
 	VCVTDQ2PS    Y12, Y12
 	VBROADCASTSS 16(SP), Y13
@@ -435,15 +436,14 @@ c2_block:
 	VINSERTI128  $0x01, X12, Y11, Y12
 	VPAND        nibbles<>+0(SB), Y12, Y12
 	VPSHUFB      Y12, Y8, Y12
-	VPSIGNB      Y12, Y12, Y13
-	VPSIGNB      Y12, Y9, Y14
-	VPMADDUBSW   Y14, Y13, Y14
-	VPMADDWD     ones16<>+0(SB), Y14, Y14
-	VCVTDQ2PS    Y14, Y14
-	VBROADCASTSS 4(SP), Y15
-	VFMADD231PS  Y15, Y14, Y2
-	VPSIGNB      Y12, Y10, Y12
-	VPMADDUBSW   Y12, Y13, Y12
+	VPMADDUBSW   2(AX), Y12, Y13
+	VPSUBW       Y9, Y13, Y13
+	VPMADDWD     ones16<>+0(SB), Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 4(SP), Y14
+	VFMADD231PS  Y14, Y13, Y2
+	VPMADDUBSW   2(DX), Y12, Y12
+	VPSUBW       Y10, Y12, Y12
 	VPMADDWD     ones16<>+0(SB), Y12, Y12
 	VCVTDQ2PS    Y12, Y12
 	VBROADCASTSS 20(SP), Y13
@@ -453,15 +453,14 @@ c2_block:
 	VINSERTI128  $0x01, X12, Y11, Y12
 	VPAND        nibbles<>+0(SB), Y12, Y12
 	VPSHUFB      Y12, Y8, Y12
-	VPSIGNB      Y12, Y12, Y13
-	VPSIGNB      Y12, Y9, Y14
-	VPMADDUBSW   Y14, Y13, Y14
-	VPMADDWD     ones16<>+0(SB), Y14, Y14
-	VCVTDQ2PS    Y14, Y14
-	VBROADCASTSS 8(SP), Y15
-	VFMADD231PS  Y15, Y14, Y4
-	VPSIGNB      Y12, Y10, Y12
-	VPMADDUBSW   Y12, Y13, Y12
+	VPMADDUBSW   2(AX), Y12, Y13
+	VPSUBW       Y9, Y13, Y13
+	VPMADDWD     ones16<>+0(SB), Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 8(SP), Y14
+	VFMADD231PS  Y14, Y13, Y4
+	VPMADDUBSW   2(DX), Y12, Y12
+	VPSUBW       Y10, Y12, Y12
 	VPMADDWD     ones16<>+0(SB), Y12, Y12
 	VCVTDQ2PS    Y12, Y12
 	VBROADCASTSS 24(SP), Y13
@@ -471,15 +470,14 @@ c2_block:
 	VINSERTI128  $0x01, X12, Y11, Y12
 	VPAND        nibbles<>+0(SB), Y12, Y12
 	VPSHUFB      Y12, Y8, Y12
-	VPSIGNB      Y12, Y12, Y13
-	VPSIGNB      Y12, Y9, Y9
-	VPMADDUBSW   Y9, Y13, Y9
-	VPMADDWD     ones16<>+0(SB), Y9, Y9
-	VCVTDQ2PS    Y9, Y9
-	VBROADCASTSS 12(SP), Y14
-	VFMADD231PS  Y14, Y9, Y6
-	VPSIGNB      Y12, Y10, Y9
-	VPMADDUBSW   Y9, Y13, Y9
+	VPMADDUBSW   2(AX), Y12, Y13
+	VPSUBW       Y9, Y13, Y13
+	VPMADDWD     ones16<>+0(SB), Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 12(SP), Y9
+	VFMADD231PS  Y9, Y13, Y6
+	VPMADDUBSW   2(DX), Y12, Y9
+	VPSUBW       Y10, Y9, Y9
 	VPMADDWD     ones16<>+0(SB), Y9, Y9
 	VCVTDQ2PS    Y9, Y9
 	VBROADCASTSS 28(SP), Y10
@@ -531,7 +529,7 @@ cols1:
 	VXORPS  Y1, Y1, Y1
 	VXORPS  Y2, Y2, Y2
 	VXORPS  Y3, Y3, Y3
-	VMOVDQU kvalues_mxfp4<>+0(SB), Y4
+	VMOVDQU kvalues_mxfp4_plus12<>+0(SB), Y4
 	MOVQ    k+96(FP), CX
 	SHRQ    $0x05, CX
 	MOVQ    ldw+56(FP), DX
@@ -557,15 +555,15 @@ c1_block:
 	VCVTPH2PS    X6, X6
 	VMULPS       X5, X6, X6
 	VMOVUPS      X6, (SP)
-	VMOVDQU      2(AX), Y5
+	VMOVDQU      bytes12<>+0(SB), Y5
+	VPMADDUBSW   2(AX), Y5, Y5
 	VMOVDQU      1(BX), X6
 	VPSRLW       $0x04, X6, X7
 	VINSERTI128  $0x01, X7, Y6, Y7
 	VPAND        nibbles<>+0(SB), Y7, Y7
 	VPSHUFB      Y7, Y4, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSIGNB      Y7, Y5, Y7
-	VPMADDUBSW   Y7, Y8, Y7
+	VPMADDUBSW   2(AX), Y7, Y7
+	VPSUBW       Y5, Y7, Y7
 	VPMADDWD     ones16<>+0(SB), Y7, Y7
 	VCVTDQ2PS    Y7, Y7
 	VBROADCASTSS (SP), Y8
@@ -575,9 +573,8 @@ c1_block:
 	VINSERTI128  $0x01, X7, Y6, Y7
 	VPAND        nibbles<>+0(SB), Y7, Y7
 	VPSHUFB      Y7, Y4, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSIGNB      Y7, Y5, Y7
-	VPMADDUBSW   Y7, Y8, Y7
+	VPMADDUBSW   2(AX), Y7, Y7
+	VPSUBW       Y5, Y7, Y7
 	VPMADDWD     ones16<>+0(SB), Y7, Y7
 	VCVTDQ2PS    Y7, Y7
 	VBROADCASTSS 4(SP), Y8
@@ -587,9 +584,8 @@ c1_block:
 	VINSERTI128  $0x01, X7, Y6, Y7
 	VPAND        nibbles<>+0(SB), Y7, Y7
 	VPSHUFB      Y7, Y4, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSIGNB      Y7, Y5, Y7
-	VPMADDUBSW   Y7, Y8, Y7
+	VPMADDUBSW   2(AX), Y7, Y7
+	VPSUBW       Y5, Y7, Y7
 	VPMADDWD     ones16<>+0(SB), Y7, Y7
 	VCVTDQ2PS    Y7, Y7
 	VBROADCASTSS 8(SP), Y8
@@ -599,13 +595,12 @@ c1_block:
 	VINSERTI128  $0x01, X7, Y6, Y7
 	VPAND        nibbles<>+0(SB), Y7, Y7
 	VPSHUFB      Y7, Y4, Y7
-	VPSIGNB      Y7, Y7, Y8
-	VPSIGNB      Y7, Y5, Y5
-	VPMADDUBSW   Y5, Y8, Y5
-	VPMADDWD     ones16<>+0(SB), Y5, Y5
-	VCVTDQ2PS    Y5, Y5
-	VBROADCASTSS 12(SP), Y7
-	VFMADD231PS  Y7, Y5, Y3
+	VPMADDUBSW   2(AX), Y7, Y7
+	VPSUBW       Y5, Y7, Y7
+	VPMADDWD     ones16<>+0(SB), Y7, Y7
+	VCVTDQ2PS    Y7, Y7
+	VBROADCASTSS 12(SP), Y5
+	VFMADD231PS  Y5, Y7, Y3
 	ADDQ         $0x00000011, BX
 	ADDQ         $0x00000011, SI
 	ADDQ         $0x00000011, DI
@@ -642,15 +637,15 @@ done:
 	VZEROUPPER
 	RET
 
-DATA kvalues_mxfp4<>+0(SB)/4, $0x03020100
-DATA kvalues_mxfp4<>+4(SB)/4, $0x0c080604
-DATA kvalues_mxfp4<>+8(SB)/4, $0xfdfeff00
-DATA kvalues_mxfp4<>+12(SB)/4, $0xf4f8fafc
-DATA kvalues_mxfp4<>+16(SB)/4, $0x03020100
-DATA kvalues_mxfp4<>+20(SB)/4, $0x0c080604
-DATA kvalues_mxfp4<>+24(SB)/4, $0xfdfeff00
-DATA kvalues_mxfp4<>+28(SB)/4, $0xf4f8fafc
-GLOBL kvalues_mxfp4<>(SB), RODATA|NOPTR, $32
+DATA kvalues_mxfp4_plus12<>+0(SB)/4, $0x0f0e0d0c
+DATA kvalues_mxfp4_plus12<>+4(SB)/4, $0x18141210
+DATA kvalues_mxfp4_plus12<>+8(SB)/4, $0x090a0b0c
+DATA kvalues_mxfp4_plus12<>+12(SB)/4, $0x00040608
+DATA kvalues_mxfp4_plus12<>+16(SB)/4, $0x0f0e0d0c
+DATA kvalues_mxfp4_plus12<>+20(SB)/4, $0x18141210
+DATA kvalues_mxfp4_plus12<>+24(SB)/4, $0x090a0b0c
+DATA kvalues_mxfp4_plus12<>+28(SB)/4, $0x00040608
+GLOBL kvalues_mxfp4_plus12<>(SB), RODATA|NOPTR, $32
 
 DATA e8m0_half<>+0(SB)/4, $0x00200000
 DATA e8m0_half<>+4(SB)/4, $0x00400000
@@ -909,6 +904,16 @@ DATA e8m0_half<>+1012(SB)/4, $0x7e000000
 DATA e8m0_half<>+1016(SB)/4, $0x7e800000
 DATA e8m0_half<>+1020(SB)/4, $0x7f000000
 GLOBL e8m0_half<>(SB), RODATA|NOPTR, $1024
+
+DATA bytes12<>+0(SB)/4, $0x0c0c0c0c
+DATA bytes12<>+4(SB)/4, $0x0c0c0c0c
+DATA bytes12<>+8(SB)/4, $0x0c0c0c0c
+DATA bytes12<>+12(SB)/4, $0x0c0c0c0c
+DATA bytes12<>+16(SB)/4, $0x0c0c0c0c
+DATA bytes12<>+20(SB)/4, $0x0c0c0c0c
+DATA bytes12<>+24(SB)/4, $0x0c0c0c0c
+DATA bytes12<>+28(SB)/4, $0x0c0c0c0c
+GLOBL bytes12<>(SB), RODATA|NOPTR, $32
 
 // func matmulIQ4_XSAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
 // Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+

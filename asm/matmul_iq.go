@@ -41,8 +41,8 @@ var (
 // super-block's dot stays one int32 sum per lane (at most 8 sub-blocks *
 // 32 * 32*127*127 < 2^31) scaled once by d_w*d_x.
 func matmulIQKernels() {
-	iqTile("matmulIQ4_NLAVX2", iq4NLBytes, qsOff, "kvalues_iq4nl", kvaluesIQ4NL, blockScales)
-	iqTile("matmulMXFP4AVX2", mxfp4Bytes, mxfp4Qs, "kvalues_mxfp4", kvaluesMXFP4, mxfp4Scales)
+	iqTile("matmulIQ4_NLAVX2", iq4NLBytes, qsOff, "kvalues_iq4nl", kvaluesIQ4NL, 0, blockScales)
+	iqTile("matmulMXFP4AVX2", mxfp4Bytes, mxfp4Qs, "kvalues_mxfp4_plus12", kvaluesMXFP4, 12, mxfp4Scales)
 	kQuantTile("matmulIQ4_XSAVX2", iq4XSBytes, iq4XSRow)
 }
 
@@ -74,9 +74,22 @@ func nibbleLevels(m Mem, lut Op) VecVirtual {
 
 // iqTile emits a tile of 32-value blocks of wBlock bytes, nibbles at qs,
 // against Q8_0 activations; scales writes the block's scale products to
-// the stack table as blockScales does.
-func iqTile(name string, wBlock, qs int, tabName string, tab [16]int8, scales func(wp, xp []Register, scales Mem)) {
+// the stack table as blockScales does. With offset > 0 the table holds
+// the levels plus offset, all unsigned, which must keep
+// 2*(max level+offset)*128 within int16: the dot is then Q4_0's,
+// VPMADDUBSW(level+offset, x) less offset*(pair sums of x), computed once
+// per column and block, one instruction per pair fewer than the sign
+// trick (MXFP4: levels -12..12, offset 12).
+func iqTile(name string, wBlock, qs int, tabName string, tab [16]int8, offset int, scales func(wp, xp []Register, scales Mem)) {
 	var table *Mem // [col][row] float32 d_w*d_x
+	if offset > 0 {
+		var shifted [16]int8
+		for i, v := range tab {
+			must(int(v)+offset >= 0 && 2*(int(v)+offset)*128 <= 32767, "level %d + %d out of range", v, offset)
+			shifted[i] = int8(uint8(int(v) + offset))
+		}
+		tab = shifted
+	}
 	twoColumnTile(name, func(nr int, wp, xp []Register) {
 		if table == nil {
 			m := AllocLocal(4 * 4 * 2)
@@ -89,22 +102,38 @@ func iqTile(name string, wBlock, qs int, tabName string, tab [16]int8, scales fu
 		}
 		lut := YMM()
 		VMOVDQU(levelTable(tabName, tab), lut)
+		ones := splat32("ones16", 0x00010001)
 		blockLoop(pre, 32, wBlock, q8_0Bytes, wp, xp, acc, func() {
 			scales(wp, xp, *table)
 			xv := make([]VecVirtual, len(xp))
 			for j := range xp {
 				xv[j] = YMM()
-				VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, xv[j])
+				if offset > 0 {
+					// The offset's part: offset*(x[2l] + x[2l+1]).
+					offs := YMM()
+					VMOVDQU(splat32(fmt.Sprintf("bytes%d", offset), uint32(offset)*0x01010101), offs)
+					VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, offs, xv[j])
+				} else {
+					VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, xv[j])
+				}
 			}
 			for i := range wp {
 				w := nibbleLevels(Mem{Base: wp[i], Disp: qs}, lut)
-				absw := YMM()
-				VPSIGNB(w, w, absw)
+				var absw VecVirtual
+				if offset == 0 {
+					absw = YMM()
+					VPSIGNB(w, w, absw)
+				}
 				for j := range xp {
 					p := YMM()
-					VPSIGNB(w, xv[j], p) // x*sign(w)
-					VPMADDUBSW(p, absw, p)
-					VPMADDWD(splat32("ones16", 0x00010001), p, p)
+					if offset > 0 {
+						VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, w, p)
+						VPSUBW(xv[j], p, p)
+					} else {
+						VPSIGNB(w, xv[j], p) // x*sign(w)
+						VPMADDUBSW(p, absw, p)
+					}
+					VPMADDWD(ones, p, p)
 					VCVTDQ2PS(p, p)
 					sc := YMM()
 					VBROADCASTSS(table.Offset(16*j+4*i), sc)
