@@ -30,16 +30,18 @@ var (
 // 32 nibbles are spread over a Y register (low nibbles in the low lane,
 // high nibbles in the high lane, matching the activations' order) and
 // VPSHUFB looks each one up in the 16-byte level table held in both
-// lanes, giving the levels as signed bytes. From there it is Q8_0's sign
-// trick: VPMADDUBSW(|w|, x*sign(w)) then VPMADDWD into int32, exact for
-// |w| <= 127 and |x| <= 127 (two products per int16: at most 32258).
+// lanes, giving the levels as bytes. For the IQ4 levels (-127..113) it is
+// then Q8_0's sign trick: VPMADDUBSW(|w|, x*sign(w)) and VPMADDWD into
+// int32, exact for |w| <= 127 and |x| <= 127 (two products per int16: at
+// most 32258). MXFP4's levels are small (-12..12), so its table holds
+// them plus 12, unsigned, and the dot is Q4_0's offset form (iqTile).
 //
 // IQ4_NL and MXFP4 meet Q8_0 activations, with the block scale products
 // d_w*d_x FMAed per block (MXFP4's d_w = 2^(e-128) is looked up by
-// exponent byte). IQ4_XS meets Q8_K: its
-// sub-block scales ls-32 multiply the int16 pair sums in VPMADDWD, so a
-// super-block's dot stays one int32 sum per lane (at most 8 sub-blocks *
-// 32 * 32*127*127 < 2^31) scaled once by d_w*d_x.
+// exponent byte). IQ4_XS meets Q8_K: its sub-block scales ls-32 multiply
+// the int16 pair sums in VPMADDWD, so a super-block's dot stays one int32
+// sum per lane (at most 8 sub-blocks * 32 * 32*127*127 < 2^31) scaled
+// once by d_w*d_x.
 func matmulIQKernels() {
 	iqTile("matmulIQ4_NLAVX2", iq4NLBytes, qsOff, "kvalues_iq4nl", kvaluesIQ4NL, 0, blockScales)
 	iqTile("matmulMXFP4AVX2", mxfp4Bytes, mxfp4Qs, "kvalues_mxfp4_plus12", kvaluesMXFP4, 12, mxfp4Scales)
