@@ -33,9 +33,12 @@ import (
 //	vector         silu gelu swiglu rope f16_to_f32 f32_to_f16
 //	matmul         matmul_f32 matmul_f16 matmul_bf16
 //	matmul_quant   matmul_q8_0 matmul_q4_0
-//	matmul_quantk  matmul_q4_k matmul_q6_k
+//	matmul_quant   matmul_q4_1 matmul_q5_0 matmul_q5_1
+//	matmul_quantk  matmul_q2_k matmul_q3_k matmul_q4_k matmul_q5_k matmul_q6_k
 //	matmul_iq      matmul_iq4_nl matmul_iq4_xs matmul_mxfp4
+//	matmul_tq      matmul_tq1_0 matmul_tq2_0
 //	quant_q8       quantize_q8_0 dequant_q8_0
+//	quant_q8       quantize_q8_1
 //	attention      attention_pv attention_qk_f16 attention_pv_f16
 //	attention      attention_qk_q8_0 attention_pv_q8_0
 //	ssm            ssm_scan ssm_scan2 ssm_conv

@@ -8,6 +8,9 @@ package lcrun
 var (
 	matmulQ8_0K = newQuantKernel(Q8_0, Q8_0, "matmul_q8_0", quantTileGeneric(vecDotQ8_0, BlockQ8_0Bytes, BlockQ8_0Bytes, QK))
 	matmulQ4_0K = newQuantKernel(Q4_0, Q8_0, "matmul_q4_0", quantTileGeneric(vecDotQ4_0, BlockQ4_0Bytes, BlockQ8_0Bytes, QK))
+	matmulQ4_1K = newQuantKernel(Q4_1, Q8_1, "matmul_q4_1", quantTileGeneric(vecDotQ4_1, BlockQ4_1Bytes, BlockQ8_1Bytes, QK))
+	matmulQ5_0K = newQuantKernel(Q5_0, Q8_0, "matmul_q5_0", quantTileGeneric(vecDotQ5_0, BlockQ5_0Bytes, BlockQ8_0Bytes, QK))
+	matmulQ5_1K = newQuantKernel(Q5_1, Q8_1, "matmul_q5_1", quantTileGeneric(vecDotQ5_1, BlockQ5_1Bytes, BlockQ8_1Bytes, QK))
 )
 
 // quantSlot is a quantised weight type's tile slot and the type its
@@ -49,11 +52,13 @@ func quantTile(t DType) (tile[byte, byte], DType) {
 }
 
 // activationQuantizers quantise one row of activations to each
-// activation type, the way llama.cpp's x86 build does: Q8_0 with 127/amax
-// and ties to even, Q8_K as its reference quantiser. A type that needs
-// another activation type adds it here.
+// activation type, the way llama.cpp's x86 build does: Q8_0 and Q8_1 with
+// 127/amax and ties to even (Q8_1 adding s = d*sum(q)), Q8_K as its
+// reference quantiser. A type that needs another activation type adds it
+// here.
 var activationQuantizers = map[DType]func(dst []byte, x []float32){
 	Q8_0: func(dst []byte, x []float32) { quantizeQ8_0K.fn(dst, x) },
+	Q8_1: func(dst []byte, x []float32) { quantizeQ8_1K.fn(dst, x) },
 	Q8_K: QuantizeRowQ8_K,
 }
 

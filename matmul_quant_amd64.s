@@ -601,3 +601,973 @@ DATA nibbles<>+20(SB)/4, $0x0f0f0f0f
 DATA nibbles<>+24(SB)/4, $0x0f0f0f0f
 DATA nibbles<>+28(SB)/4, $0x0f0f0f0f
 GLOBL nibbles<>(SB), RODATA|NOPTR, $32
+
+// func matmulQ4_1AVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
+// Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
+TEXT ·matmulQ4_1AVX2(SB), NOSPLIT, $64-120
+	MOVQ    rows+104(FP), AX
+	MOVQ    cols+112(FP), CX
+	TESTQ   AX, AX
+	JZ      done
+	TESTQ   CX, CX
+	JZ      done
+	MOVQ    ldw+56(FP), DX
+	MOVQ    w_base+32(FP), BX
+	MOVQ    BX, SI
+	ADDQ    DX, SI
+	CMPQ    AX, $0x00000002
+	CMOVQLT BX, SI
+	MOVQ    SI, DI
+	ADDQ    DX, DI
+	CMPQ    AX, $0x00000003
+	CMOVQLT SI, DI
+	MOVQ    DI, R8
+	ADDQ    DX, R8
+	CMPQ    AX, $0x00000004
+	CMOVQLT DI, R8
+	MOVQ    x_base+64(FP), AX
+	MOVQ    ldx+88(FP), DX
+	LEAQ    (AX)(DX*1), DX
+	CMPQ    CX, $0x00000002
+	JB      cols1
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	VXORPS  Y8, Y8, Y8
+	VXORPS  Y9, Y9, Y9
+	VMOVDQU ones16<>+0(SB), Y10
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+
+c2_block:
+	TESTQ        CX, CX
+	JZ           c2_store
+	MOVL         (BX), R9
+	MOVL         (SI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X11
+	MOVL         (DI), R9
+	MOVL         (R8), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VPINSRQ      $0x01, R9, X11, X11
+	VCVTPH2PS    X11, Y11
+	VPBROADCASTD (AX), X12
+	VCVTPH2PS    X12, Y12
+	VMULPS       Y11, Y12, Y12
+	VMOVUPS      Y12, (SP)
+	VADDPS       Y12, Y8, Y8
+	VPBROADCASTD (DX), X12
+	VCVTPH2PS    X12, Y12
+	VMULPS       Y11, Y12, Y12
+	VMOVUPS      Y12, 32(SP)
+	VADDPS       Y12, Y9, Y9
+	VMOVDQU      4(BX), X13
+	VPSRLW       $0x04, X13, X11
+	VINSERTI128  $0x01, X11, Y13, Y11
+	VPAND        nibbles<>+0(SB), Y11, Y11
+	VPMADDUBSW   4(AX), Y11, Y12
+	VPMADDWD     Y10, Y12, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS (SP), Y14
+	VFMADD231PS  Y14, Y12, Y0
+	VPMADDUBSW   4(DX), Y11, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VBROADCASTSS 32(SP), Y12
+	VFMADD231PS  Y12, Y11, Y1
+	VMOVDQU      4(SI), X13
+	VPSRLW       $0x04, X13, X11
+	VINSERTI128  $0x01, X11, Y13, Y11
+	VPAND        nibbles<>+0(SB), Y11, Y11
+	VPMADDUBSW   4(AX), Y11, Y12
+	VPMADDWD     Y10, Y12, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 8(SP), Y14
+	VFMADD231PS  Y14, Y12, Y2
+	VPMADDUBSW   4(DX), Y11, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VBROADCASTSS 40(SP), Y12
+	VFMADD231PS  Y12, Y11, Y3
+	VMOVDQU      4(DI), X13
+	VPSRLW       $0x04, X13, X11
+	VINSERTI128  $0x01, X11, Y13, Y11
+	VPAND        nibbles<>+0(SB), Y11, Y11
+	VPMADDUBSW   4(AX), Y11, Y12
+	VPMADDWD     Y10, Y12, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 16(SP), Y14
+	VFMADD231PS  Y14, Y12, Y4
+	VPMADDUBSW   4(DX), Y11, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VBROADCASTSS 48(SP), Y12
+	VFMADD231PS  Y12, Y11, Y5
+	VMOVDQU      4(R8), X13
+	VPSRLW       $0x04, X13, X11
+	VINSERTI128  $0x01, X11, Y13, Y11
+	VPAND        nibbles<>+0(SB), Y11, Y11
+	VPMADDUBSW   4(AX), Y11, Y12
+	VPMADDWD     Y10, Y12, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 24(SP), Y14
+	VFMADD231PS  Y14, Y12, Y6
+	VPMADDUBSW   4(DX), Y11, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VBROADCASTSS 56(SP), Y12
+	VFMADD231PS  Y12, Y11, Y7
+	ADDQ         $0x00000014, BX
+	ADDQ         $0x00000014, SI
+	ADDQ         $0x00000014, DI
+	ADDQ         $0x00000014, R8
+	ADDQ         $0x00000024, AX
+	ADDQ         $0x00000024, DX
+	DECQ         CX
+	JMP          c2_block
+
+c2_store:
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X0
+	VEXTRACTF128 $0x01, Y8, X2
+	VSHUFPS      $0xdd, X2, X8, X2
+	VADDPS       X2, X0, X0
+	VHADDPS      Y3, Y1, Y1
+	VHADDPS      Y7, Y5, Y5
+	VHADDPS      Y5, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	VEXTRACTF128 $0x01, Y9, X2
+	VSHUFPS      $0xdd, X2, X9, X2
+	VADDPS       X2, X1, X1
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), DX
+	CMPQ         DX, $0x00000004
+	JB           c2_partial
+	VMOVUPS      X0, (AX)
+	ADDQ         CX, AX
+	VMOVUPS      X1, (AX)
+	VZEROUPPER
+	RET
+
+c2_partial:
+	LEAQ       tailmask<>+0(SB), BX
+	NEGQ       DX
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS X0, X2, (AX)
+	ADDQ       CX, AX
+	VMASKMOVPS X1, X2, (AX)
+	VZEROUPPER
+	RET
+
+cols1:
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU ones16<>+0(SB), Y5
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
+
+c1_block:
+	TESTQ        CX, CX
+	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	MOVL         (BX), R9
+	MOVL         (SI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X6
+	MOVL         (DI), R9
+	MOVL         (R8), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VPINSRQ      $0x01, R9, X6, X6
+	VCVTPH2PS    X6, Y6
+	VPBROADCASTD (AX), X7
+	VCVTPH2PS    X7, Y7
+	VMULPS       Y6, Y7, Y7
+	VMOVUPS      Y7, (SP)
+	VADDPS       Y7, Y4, Y4
+	VMOVDQU      4(BX), X8
+	VPSRLW       $0x04, X8, X6
+	VINSERTI128  $0x01, X6, Y8, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPMADDWD     Y5, Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS (SP), Y7
+	VFMADD231PS  Y7, Y6, Y0
+	VMOVDQU      4(SI), X8
+	VPSRLW       $0x04, X8, X6
+	VINSERTI128  $0x01, X6, Y8, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPMADDWD     Y5, Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 8(SP), Y7
+	VFMADD231PS  Y7, Y6, Y1
+	VMOVDQU      4(DI), X8
+	VPSRLW       $0x04, X8, X6
+	VINSERTI128  $0x01, X6, Y8, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPMADDWD     Y5, Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 16(SP), Y7
+	VFMADD231PS  Y7, Y6, Y2
+	VMOVDQU      4(R8), X8
+	VPSRLW       $0x04, X8, X6
+	VINSERTI128  $0x01, X6, Y8, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPMADDWD     Y5, Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 24(SP), Y7
+	VFMADD231PS  Y7, Y6, Y3
+	ADDQ         $0x00000014, BX
+	ADDQ         $0x00000014, SI
+	ADDQ         $0x00000014, DI
+	ADDQ         $0x00000014, R8
+	ADDQ         $0x00000024, AX
+	DECQ         CX
+	JMP          c1_block
+
+c1_store:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VEXTRACTF128 $0x01, Y4, X1
+	VSHUFPS      $0xdd, X1, X4, X1
+	VADDPS       X1, X0, X0
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), CX
+	CMPQ         CX, $0x00000004
+	JB           c1_partial
+	VMOVUPS      X0, (AX)
+	VZEROUPPER
+	RET
+
+c1_partial:
+	LEAQ       tailmask<>+0(SB), DX
+	NEGQ       CX
+	VMOVDQU    32(DX)(CX*4), Y1
+	VMASKMOVPS X0, X1, (AX)
+	VZEROUPPER
+	RET
+
+done:
+	VZEROUPPER
+	RET
+
+// func matmulQ5_0AVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
+// Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
+TEXT ·matmulQ5_0AVX2(SB), NOSPLIT, $32-120
+	MOVQ    rows+104(FP), AX
+	MOVQ    cols+112(FP), CX
+	TESTQ   AX, AX
+	JZ      done
+	TESTQ   CX, CX
+	JZ      done
+	MOVQ    ldw+56(FP), DX
+	MOVQ    w_base+32(FP), BX
+	MOVQ    BX, SI
+	ADDQ    DX, SI
+	CMPQ    AX, $0x00000002
+	CMOVQLT BX, SI
+	MOVQ    SI, DI
+	ADDQ    DX, DI
+	CMPQ    AX, $0x00000003
+	CMOVQLT SI, DI
+	MOVQ    DI, R8
+	ADDQ    DX, R8
+	CMPQ    AX, $0x00000004
+	CMOVQLT DI, R8
+	MOVQ    x_base+64(FP), AX
+	MOVQ    ldx+88(FP), DX
+	LEAQ    (AX)(DX*1), DX
+	CMPQ    CX, $0x00000002
+	JB      cols1
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	VMOVDQU bytes16<>+0(SB), Y8
+	VMOVDQU ones16<>+0(SB), Y9
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+
+c2_block:
+	TESTQ        CX, CX
+	JZ           c2_store
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X10
+	VCVTPH2PS    X10, X10
+	VPBROADCASTW (AX), X11
+	VCVTPH2PS    X11, X11
+	VMULPS       X10, X11, X11
+	VMOVUPS      X11, (SP)
+	VPBROADCASTW (DX), X11
+	VCVTPH2PS    X11, X11
+	VMULPS       X10, X11, X11
+	VMOVUPS      X11, 16(SP)
+	VPMADDUBSW   2(AX), Y8, Y10
+	VPMADDUBSW   2(DX), Y8, Y11
+	VMOVDQU      6(BX), X12
+	VPSRLW       $0x04, X12, X13
+	VINSERTI128  $0x01, X13, Y12, Y13
+	VPAND        nibbles<>+0(SB), Y13, Y13
+	VPBROADCASTD 2(BX), Y14
+	VPSHUFB      qhbytes<>+0(SB), Y14, Y14
+	VPAND        qhbit<>+0(SB), Y14, Y14
+	VPCMPEQB     qhbit<>+0(SB), Y14, Y14
+	VPAND        bytes16<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPMADDUBSW   2(AX), Y13, Y14
+	VPSUBW       Y10, Y14, Y14
+	VPMADDWD     Y9, Y14, Y14
+	VCVTDQ2PS    Y14, Y14
+	VBROADCASTSS (SP), Y15
+	VFMADD231PS  Y15, Y14, Y0
+	VPMADDUBSW   2(DX), Y13, Y13
+	VPSUBW       Y11, Y13, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 16(SP), Y14
+	VFMADD231PS  Y14, Y13, Y1
+	VMOVDQU      6(SI), X12
+	VPSRLW       $0x04, X12, X13
+	VINSERTI128  $0x01, X13, Y12, Y13
+	VPAND        nibbles<>+0(SB), Y13, Y13
+	VPBROADCASTD 2(SI), Y14
+	VPSHUFB      qhbytes<>+0(SB), Y14, Y14
+	VPAND        qhbit<>+0(SB), Y14, Y14
+	VPCMPEQB     qhbit<>+0(SB), Y14, Y14
+	VPAND        bytes16<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPMADDUBSW   2(AX), Y13, Y14
+	VPSUBW       Y10, Y14, Y14
+	VPMADDWD     Y9, Y14, Y14
+	VCVTDQ2PS    Y14, Y14
+	VBROADCASTSS 4(SP), Y15
+	VFMADD231PS  Y15, Y14, Y2
+	VPMADDUBSW   2(DX), Y13, Y13
+	VPSUBW       Y11, Y13, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 20(SP), Y14
+	VFMADD231PS  Y14, Y13, Y3
+	VMOVDQU      6(DI), X12
+	VPSRLW       $0x04, X12, X13
+	VINSERTI128  $0x01, X13, Y12, Y13
+	VPAND        nibbles<>+0(SB), Y13, Y13
+	VPBROADCASTD 2(DI), Y14
+	VPSHUFB      qhbytes<>+0(SB), Y14, Y14
+	VPAND        qhbit<>+0(SB), Y14, Y14
+	VPCMPEQB     qhbit<>+0(SB), Y14, Y14
+	VPAND        bytes16<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPMADDUBSW   2(AX), Y13, Y14
+	VPSUBW       Y10, Y14, Y14
+	VPMADDWD     Y9, Y14, Y14
+	VCVTDQ2PS    Y14, Y14
+	VBROADCASTSS 8(SP), Y15
+	VFMADD231PS  Y15, Y14, Y4
+	VPMADDUBSW   2(DX), Y13, Y13
+	VPSUBW       Y11, Y13, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VBROADCASTSS 24(SP), Y14
+	VFMADD231PS  Y14, Y13, Y5
+	VMOVDQU      6(R8), X12
+	VPSRLW       $0x04, X12, X13
+	VINSERTI128  $0x01, X13, Y12, Y13
+	VPAND        nibbles<>+0(SB), Y13, Y13
+	VPBROADCASTD 2(R8), Y14
+	VPSHUFB      qhbytes<>+0(SB), Y14, Y14
+	VPAND        qhbit<>+0(SB), Y14, Y14
+	VPCMPEQB     qhbit<>+0(SB), Y14, Y14
+	VPAND        bytes16<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPMADDUBSW   2(AX), Y13, Y14
+	VPSUBW       Y10, Y14, Y14
+	VPMADDWD     Y9, Y14, Y14
+	VCVTDQ2PS    Y14, Y14
+	VBROADCASTSS 12(SP), Y10
+	VFMADD231PS  Y10, Y14, Y6
+	VPMADDUBSW   2(DX), Y13, Y10
+	VPSUBW       Y11, Y10, Y10
+	VPMADDWD     Y9, Y10, Y10
+	VCVTDQ2PS    Y10, Y10
+	VBROADCASTSS 28(SP), Y11
+	VFMADD231PS  Y11, Y10, Y7
+	ADDQ         $0x00000016, BX
+	ADDQ         $0x00000016, SI
+	ADDQ         $0x00000016, DI
+	ADDQ         $0x00000016, R8
+	ADDQ         $0x00000022, AX
+	ADDQ         $0x00000022, DX
+	DECQ         CX
+	JMP          c2_block
+
+c2_store:
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X0
+	VHADDPS      Y3, Y1, Y1
+	VHADDPS      Y7, Y5, Y5
+	VHADDPS      Y5, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), DX
+	CMPQ         DX, $0x00000004
+	JB           c2_partial
+	VMOVUPS      X0, (AX)
+	ADDQ         CX, AX
+	VMOVUPS      X1, (AX)
+	VZEROUPPER
+	RET
+
+c2_partial:
+	LEAQ       tailmask<>+0(SB), BX
+	NEGQ       DX
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS X0, X2, (AX)
+	ADDQ       CX, AX
+	VMASKMOVPS X1, X2, (AX)
+	VZEROUPPER
+	RET
+
+cols1:
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU bytes16<>+0(SB), Y4
+	VMOVDQU ones16<>+0(SB), Y5
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
+
+c1_block:
+	TESTQ        CX, CX
+	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	MOVWQZX      (BX), R9
+	MOVWQZX      (SI), R10
+	SHLQ         $0x10, R10
+	ORQ          R10, R9
+	MOVWQZX      (DI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	MOVWQZX      (R8), R10
+	SHLQ         $0x30, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X6
+	VCVTPH2PS    X6, X6
+	VPBROADCASTW (AX), X7
+	VCVTPH2PS    X7, X7
+	VMULPS       X6, X7, X7
+	VMOVUPS      X7, (SP)
+	VPMADDUBSW   2(AX), Y4, Y6
+	VMOVDQU      6(BX), X7
+	VPSRLW       $0x04, X7, X8
+	VINSERTI128  $0x01, X8, Y7, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPBROADCASTD 2(BX), Y9
+	VPSHUFB      qhbytes<>+0(SB), Y9, Y9
+	VPAND        qhbit<>+0(SB), Y9, Y9
+	VPCMPEQB     qhbit<>+0(SB), Y9, Y9
+	VPAND        bytes16<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPMADDUBSW   2(AX), Y8, Y8
+	VPSUBW       Y6, Y8, Y8
+	VPMADDWD     Y5, Y8, Y8
+	VCVTDQ2PS    Y8, Y8
+	VBROADCASTSS (SP), Y9
+	VFMADD231PS  Y9, Y8, Y0
+	VMOVDQU      6(SI), X7
+	VPSRLW       $0x04, X7, X8
+	VINSERTI128  $0x01, X8, Y7, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPBROADCASTD 2(SI), Y9
+	VPSHUFB      qhbytes<>+0(SB), Y9, Y9
+	VPAND        qhbit<>+0(SB), Y9, Y9
+	VPCMPEQB     qhbit<>+0(SB), Y9, Y9
+	VPAND        bytes16<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPMADDUBSW   2(AX), Y8, Y8
+	VPSUBW       Y6, Y8, Y8
+	VPMADDWD     Y5, Y8, Y8
+	VCVTDQ2PS    Y8, Y8
+	VBROADCASTSS 4(SP), Y9
+	VFMADD231PS  Y9, Y8, Y1
+	VMOVDQU      6(DI), X7
+	VPSRLW       $0x04, X7, X8
+	VINSERTI128  $0x01, X8, Y7, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPBROADCASTD 2(DI), Y9
+	VPSHUFB      qhbytes<>+0(SB), Y9, Y9
+	VPAND        qhbit<>+0(SB), Y9, Y9
+	VPCMPEQB     qhbit<>+0(SB), Y9, Y9
+	VPAND        bytes16<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPMADDUBSW   2(AX), Y8, Y8
+	VPSUBW       Y6, Y8, Y8
+	VPMADDWD     Y5, Y8, Y8
+	VCVTDQ2PS    Y8, Y8
+	VBROADCASTSS 8(SP), Y9
+	VFMADD231PS  Y9, Y8, Y2
+	VMOVDQU      6(R8), X7
+	VPSRLW       $0x04, X7, X8
+	VINSERTI128  $0x01, X8, Y7, Y8
+	VPAND        nibbles<>+0(SB), Y8, Y8
+	VPBROADCASTD 2(R8), Y9
+	VPSHUFB      qhbytes<>+0(SB), Y9, Y9
+	VPAND        qhbit<>+0(SB), Y9, Y9
+	VPCMPEQB     qhbit<>+0(SB), Y9, Y9
+	VPAND        bytes16<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPMADDUBSW   2(AX), Y8, Y8
+	VPSUBW       Y6, Y8, Y8
+	VPMADDWD     Y5, Y8, Y8
+	VCVTDQ2PS    Y8, Y8
+	VBROADCASTSS 12(SP), Y6
+	VFMADD231PS  Y6, Y8, Y3
+	ADDQ         $0x00000016, BX
+	ADDQ         $0x00000016, SI
+	ADDQ         $0x00000016, DI
+	ADDQ         $0x00000016, R8
+	ADDQ         $0x00000022, AX
+	DECQ         CX
+	JMP          c1_block
+
+c1_store:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), CX
+	CMPQ         CX, $0x00000004
+	JB           c1_partial
+	VMOVUPS      X0, (AX)
+	VZEROUPPER
+	RET
+
+c1_partial:
+	LEAQ       tailmask<>+0(SB), DX
+	NEGQ       CX
+	VMOVDQU    32(DX)(CX*4), Y1
+	VMASKMOVPS X0, X1, (AX)
+	VZEROUPPER
+	RET
+
+done:
+	VZEROUPPER
+	RET
+
+DATA bytes16<>+0(SB)/4, $0x10101010
+DATA bytes16<>+4(SB)/4, $0x10101010
+DATA bytes16<>+8(SB)/4, $0x10101010
+DATA bytes16<>+12(SB)/4, $0x10101010
+DATA bytes16<>+16(SB)/4, $0x10101010
+DATA bytes16<>+20(SB)/4, $0x10101010
+DATA bytes16<>+24(SB)/4, $0x10101010
+DATA bytes16<>+28(SB)/4, $0x10101010
+GLOBL bytes16<>(SB), RODATA|NOPTR, $32
+
+DATA qhbytes<>+0(SB)/4, $0x00000000
+DATA qhbytes<>+4(SB)/4, $0x00000000
+DATA qhbytes<>+8(SB)/4, $0x01010101
+DATA qhbytes<>+12(SB)/4, $0x01010101
+DATA qhbytes<>+16(SB)/4, $0x02020202
+DATA qhbytes<>+20(SB)/4, $0x02020202
+DATA qhbytes<>+24(SB)/4, $0x03030303
+DATA qhbytes<>+28(SB)/4, $0x03030303
+GLOBL qhbytes<>(SB), RODATA|NOPTR, $32
+
+DATA qhbit<>+0(SB)/4, $0x08040201
+DATA qhbit<>+4(SB)/4, $0x80402010
+DATA qhbit<>+8(SB)/4, $0x08040201
+DATA qhbit<>+12(SB)/4, $0x80402010
+DATA qhbit<>+16(SB)/4, $0x08040201
+DATA qhbit<>+20(SB)/4, $0x80402010
+DATA qhbit<>+24(SB)/4, $0x08040201
+DATA qhbit<>+28(SB)/4, $0x80402010
+GLOBL qhbit<>(SB), RODATA|NOPTR, $32
+
+// func matmulQ5_1AVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
+// Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
+TEXT ·matmulQ5_1AVX2(SB), NOSPLIT, $64-120
+	MOVQ    rows+104(FP), AX
+	MOVQ    cols+112(FP), CX
+	TESTQ   AX, AX
+	JZ      done
+	TESTQ   CX, CX
+	JZ      done
+	MOVQ    ldw+56(FP), DX
+	MOVQ    w_base+32(FP), BX
+	MOVQ    BX, SI
+	ADDQ    DX, SI
+	CMPQ    AX, $0x00000002
+	CMOVQLT BX, SI
+	MOVQ    SI, DI
+	ADDQ    DX, DI
+	CMPQ    AX, $0x00000003
+	CMOVQLT SI, DI
+	MOVQ    DI, R8
+	ADDQ    DX, R8
+	CMPQ    AX, $0x00000004
+	CMOVQLT DI, R8
+	MOVQ    x_base+64(FP), AX
+	MOVQ    ldx+88(FP), DX
+	LEAQ    (AX)(DX*1), DX
+	CMPQ    CX, $0x00000002
+	JB      cols1
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	VXORPS  Y8, Y8, Y8
+	VXORPS  Y9, Y9, Y9
+	VMOVDQU ones16<>+0(SB), Y10
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+
+c2_block:
+	TESTQ        CX, CX
+	JZ           c2_store
+	MOVL         (BX), R9
+	MOVL         (SI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X11
+	MOVL         (DI), R9
+	MOVL         (R8), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VPINSRQ      $0x01, R9, X11, X11
+	VCVTPH2PS    X11, Y11
+	VPBROADCASTD (AX), X12
+	VCVTPH2PS    X12, Y12
+	VMULPS       Y11, Y12, Y12
+	VMOVUPS      Y12, (SP)
+	VADDPS       Y12, Y8, Y8
+	VPBROADCASTD (DX), X12
+	VCVTPH2PS    X12, Y12
+	VMULPS       Y11, Y12, Y12
+	VMOVUPS      Y12, 32(SP)
+	VADDPS       Y12, Y9, Y9
+	VMOVDQU      8(BX), X13
+	VPSRLW       $0x04, X13, X11
+	VINSERTI128  $0x01, X11, Y13, Y11
+	VPAND        nibbles<>+0(SB), Y11, Y11
+	VPBROADCASTD 4(BX), Y12
+	VPSHUFB      qhbytes<>+0(SB), Y12, Y12
+	VPAND        qhbit<>+0(SB), Y12, Y12
+	VPCMPEQB     qhbit<>+0(SB), Y12, Y12
+	VPAND        bytes16<>+0(SB), Y12, Y12
+	VPOR         Y12, Y11, Y11
+	VPMADDUBSW   4(AX), Y11, Y12
+	VPMADDWD     Y10, Y12, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS (SP), Y14
+	VFMADD231PS  Y14, Y12, Y0
+	VPMADDUBSW   4(DX), Y11, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VBROADCASTSS 32(SP), Y12
+	VFMADD231PS  Y12, Y11, Y1
+	VMOVDQU      8(SI), X13
+	VPSRLW       $0x04, X13, X11
+	VINSERTI128  $0x01, X11, Y13, Y11
+	VPAND        nibbles<>+0(SB), Y11, Y11
+	VPBROADCASTD 4(SI), Y12
+	VPSHUFB      qhbytes<>+0(SB), Y12, Y12
+	VPAND        qhbit<>+0(SB), Y12, Y12
+	VPCMPEQB     qhbit<>+0(SB), Y12, Y12
+	VPAND        bytes16<>+0(SB), Y12, Y12
+	VPOR         Y12, Y11, Y11
+	VPMADDUBSW   4(AX), Y11, Y12
+	VPMADDWD     Y10, Y12, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 8(SP), Y14
+	VFMADD231PS  Y14, Y12, Y2
+	VPMADDUBSW   4(DX), Y11, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VBROADCASTSS 40(SP), Y12
+	VFMADD231PS  Y12, Y11, Y3
+	VMOVDQU      8(DI), X13
+	VPSRLW       $0x04, X13, X11
+	VINSERTI128  $0x01, X11, Y13, Y11
+	VPAND        nibbles<>+0(SB), Y11, Y11
+	VPBROADCASTD 4(DI), Y12
+	VPSHUFB      qhbytes<>+0(SB), Y12, Y12
+	VPAND        qhbit<>+0(SB), Y12, Y12
+	VPCMPEQB     qhbit<>+0(SB), Y12, Y12
+	VPAND        bytes16<>+0(SB), Y12, Y12
+	VPOR         Y12, Y11, Y11
+	VPMADDUBSW   4(AX), Y11, Y12
+	VPMADDWD     Y10, Y12, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 16(SP), Y14
+	VFMADD231PS  Y14, Y12, Y4
+	VPMADDUBSW   4(DX), Y11, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VBROADCASTSS 48(SP), Y12
+	VFMADD231PS  Y12, Y11, Y5
+	VMOVDQU      8(R8), X13
+	VPSRLW       $0x04, X13, X11
+	VINSERTI128  $0x01, X11, Y13, Y11
+	VPAND        nibbles<>+0(SB), Y11, Y11
+	VPBROADCASTD 4(R8), Y12
+	VPSHUFB      qhbytes<>+0(SB), Y12, Y12
+	VPAND        qhbit<>+0(SB), Y12, Y12
+	VPCMPEQB     qhbit<>+0(SB), Y12, Y12
+	VPAND        bytes16<>+0(SB), Y12, Y12
+	VPOR         Y12, Y11, Y11
+	VPMADDUBSW   4(AX), Y11, Y12
+	VPMADDWD     Y10, Y12, Y12
+	VCVTDQ2PS    Y12, Y12
+	VBROADCASTSS 24(SP), Y14
+	VFMADD231PS  Y14, Y12, Y6
+	VPMADDUBSW   4(DX), Y11, Y11
+	VPMADDWD     Y10, Y11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VBROADCASTSS 56(SP), Y12
+	VFMADD231PS  Y12, Y11, Y7
+	ADDQ         $0x00000018, BX
+	ADDQ         $0x00000018, SI
+	ADDQ         $0x00000018, DI
+	ADDQ         $0x00000018, R8
+	ADDQ         $0x00000024, AX
+	ADDQ         $0x00000024, DX
+	DECQ         CX
+	JMP          c2_block
+
+c2_store:
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X0
+	VEXTRACTF128 $0x01, Y8, X2
+	VSHUFPS      $0xdd, X2, X8, X2
+	VADDPS       X2, X0, X0
+	VHADDPS      Y3, Y1, Y1
+	VHADDPS      Y7, Y5, Y5
+	VHADDPS      Y5, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	VEXTRACTF128 $0x01, Y9, X2
+	VSHUFPS      $0xdd, X2, X9, X2
+	VADDPS       X2, X1, X1
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), DX
+	CMPQ         DX, $0x00000004
+	JB           c2_partial
+	VMOVUPS      X0, (AX)
+	ADDQ         CX, AX
+	VMOVUPS      X1, (AX)
+	VZEROUPPER
+	RET
+
+c2_partial:
+	LEAQ       tailmask<>+0(SB), BX
+	NEGQ       DX
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS X0, X2, (AX)
+	ADDQ       CX, AX
+	VMASKMOVPS X1, X2, (AX)
+	VZEROUPPER
+	RET
+
+cols1:
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VMOVDQU ones16<>+0(SB), Y5
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x05, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
+
+c1_block:
+	TESTQ        CX, CX
+	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	MOVL         (BX), R9
+	MOVL         (SI), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VMOVQ        R9, X6
+	MOVL         (DI), R9
+	MOVL         (R8), R10
+	SHLQ         $0x20, R10
+	ORQ          R10, R9
+	VPINSRQ      $0x01, R9, X6, X6
+	VCVTPH2PS    X6, Y6
+	VPBROADCASTD (AX), X7
+	VCVTPH2PS    X7, Y7
+	VMULPS       Y6, Y7, Y7
+	VMOVUPS      Y7, (SP)
+	VADDPS       Y7, Y4, Y4
+	VMOVDQU      8(BX), X8
+	VPSRLW       $0x04, X8, X6
+	VINSERTI128  $0x01, X6, Y8, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VPBROADCASTD 4(BX), Y7
+	VPSHUFB      qhbytes<>+0(SB), Y7, Y7
+	VPAND        qhbit<>+0(SB), Y7, Y7
+	VPCMPEQB     qhbit<>+0(SB), Y7, Y7
+	VPAND        bytes16<>+0(SB), Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPMADDWD     Y5, Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS (SP), Y7
+	VFMADD231PS  Y7, Y6, Y0
+	VMOVDQU      8(SI), X8
+	VPSRLW       $0x04, X8, X6
+	VINSERTI128  $0x01, X6, Y8, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VPBROADCASTD 4(SI), Y7
+	VPSHUFB      qhbytes<>+0(SB), Y7, Y7
+	VPAND        qhbit<>+0(SB), Y7, Y7
+	VPCMPEQB     qhbit<>+0(SB), Y7, Y7
+	VPAND        bytes16<>+0(SB), Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPMADDWD     Y5, Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 8(SP), Y7
+	VFMADD231PS  Y7, Y6, Y1
+	VMOVDQU      8(DI), X8
+	VPSRLW       $0x04, X8, X6
+	VINSERTI128  $0x01, X6, Y8, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VPBROADCASTD 4(DI), Y7
+	VPSHUFB      qhbytes<>+0(SB), Y7, Y7
+	VPAND        qhbit<>+0(SB), Y7, Y7
+	VPCMPEQB     qhbit<>+0(SB), Y7, Y7
+	VPAND        bytes16<>+0(SB), Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPMADDWD     Y5, Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 16(SP), Y7
+	VFMADD231PS  Y7, Y6, Y2
+	VMOVDQU      8(R8), X8
+	VPSRLW       $0x04, X8, X6
+	VINSERTI128  $0x01, X6, Y8, Y6
+	VPAND        nibbles<>+0(SB), Y6, Y6
+	VPBROADCASTD 4(R8), Y7
+	VPSHUFB      qhbytes<>+0(SB), Y7, Y7
+	VPAND        qhbit<>+0(SB), Y7, Y7
+	VPCMPEQB     qhbit<>+0(SB), Y7, Y7
+	VPAND        bytes16<>+0(SB), Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPMADDUBSW   4(AX), Y6, Y6
+	VPMADDWD     Y5, Y6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VBROADCASTSS 24(SP), Y7
+	VFMADD231PS  Y7, Y6, Y3
+	ADDQ         $0x00000018, BX
+	ADDQ         $0x00000018, SI
+	ADDQ         $0x00000018, DI
+	ADDQ         $0x00000018, R8
+	ADDQ         $0x00000024, AX
+	DECQ         CX
+	JMP          c1_block
+
+c1_store:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VEXTRACTF128 $0x01, Y4, X1
+	VSHUFPS      $0xdd, X1, X4, X1
+	VADDPS       X1, X0, X0
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), CX
+	CMPQ         CX, $0x00000004
+	JB           c1_partial
+	VMOVUPS      X0, (AX)
+	VZEROUPPER
+	RET
+
+c1_partial:
+	LEAQ       tailmask<>+0(SB), DX
+	NEGQ       CX
+	VMOVDQU    32(DX)(CX*4), Y1
+	VMASKMOVPS X0, X1, (AX)
+	VZEROUPPER
+	RET
+
+done:
+	VZEROUPPER
+	RET

@@ -35,6 +35,7 @@ func TestQuantTilesNEON(t *testing.T) {
 						w, wf := randMatrix(t, r, typ, rows, k, rows%4)
 						x := randVec(r, cols*k, 0, 1)
 						ref, mag := refMatMul(wf, rows, k, effectiveActivations(t, typ, x, cols, k), cols)
+						addActivationSums(t, typ, ref, w, x, rows, k, cols)
 						xrb, err := act.RowBytes(k)
 						require.NoError(t, err)
 						xq := make([]byte, cols*xrb)

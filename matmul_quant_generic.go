@@ -66,3 +66,67 @@ func vecDotQ4_0(w, x []byte, nb int) float32 {
 	}
 	return sum
 }
+
+// vecDotQ4_1 dots Q4_1 weights with Q8_1 activations: per block,
+// f16(w.d)*f16(x.d) * sum_l q[l]*x.q[l] + f16(w.m)*f16(x.s), the nibbles
+// q unsigned (x = d*q + m, and x.s holds x.d*sum(x.q)).
+func vecDotQ4_1(w, x []byte, nb int) float32 {
+	var sum float32
+	for b := range nb {
+		wb := w[b*BlockQ4_1Bytes:][:BlockQ4_1Bytes]
+		xb := x[b*BlockQ8_1Bytes:][:BlockQ8_1Bytes]
+		qs := wb[Q4_1OffQs:][:16]
+		lo, hi := xb[Q8_1OffQs:][:16], xb[Q8_1OffQs+16:][:16]
+		var s0, s1 int32
+		for l := range qs {
+			s0 += int32(qs[l]&15) * int32(int8(lo[l]))
+			s1 += int32(qs[l]>>4) * int32(int8(hi[l]))
+		}
+		sum += float32(f16le(wb[Q4_1OffD:])*f16le(xb[Q8_1OffD:])*float32(s0+s1)) + float32(f16le(wb[Q4_1OffM:])*f16le(xb[Q8_1OffS:]))
+	}
+	return sum
+}
+
+// vecDotQ5_0 dots Q5_0 weights with Q8_0 activations: as Q4_0 with the
+// fifth bit of value l taken from bit l of qh and 16 subtracted.
+func vecDotQ5_0(w, x []byte, nb int) float32 {
+	var sum float32
+	for b := range nb {
+		wb := w[b*BlockQ5_0Bytes:][:BlockQ5_0Bytes]
+		xb := x[b*BlockQ8_0Bytes:][:BlockQ8_0Bytes]
+		qh := binary.LittleEndian.Uint32(wb[Q5_0OffQh:])
+		qs := wb[Q5_0OffQs:][:16]
+		lo, hi := xb[Q8_0OffQs:][:16], xb[Q8_0OffQs+16:][:16]
+		var s0, s1 int32
+		for l := range qs {
+			q0 := int32(qs[l]&15) | int32(qh>>l&1)<<4
+			q1 := int32(qs[l]>>4) | int32(qh>>(l+16)&1)<<4
+			s0 += (q0 - 16) * int32(int8(lo[l]))
+			s1 += (q1 - 16) * int32(int8(hi[l]))
+		}
+		sum += f16le(wb[Q5_0OffD:]) * f16le(xb[Q8_0OffD:]) * float32(s0+s1)
+	}
+	return sum
+}
+
+// vecDotQ5_1 dots Q5_1 weights with Q8_1 activations: as Q4_1 with the
+// fifth bit of value l taken from bit l of qh.
+func vecDotQ5_1(w, x []byte, nb int) float32 {
+	var sum float32
+	for b := range nb {
+		wb := w[b*BlockQ5_1Bytes:][:BlockQ5_1Bytes]
+		xb := x[b*BlockQ8_1Bytes:][:BlockQ8_1Bytes]
+		qh := binary.LittleEndian.Uint32(wb[Q5_1OffQh:])
+		qs := wb[Q5_1OffQs:][:16]
+		lo, hi := xb[Q8_1OffQs:][:16], xb[Q8_1OffQs+16:][:16]
+		var s0, s1 int32
+		for l := range qs {
+			q0 := int32(qs[l]&15) | int32(qh>>l&1)<<4
+			q1 := int32(qs[l]>>4) | int32(qh>>(l+16)&1)<<4
+			s0 += q0 * int32(int8(lo[l]))
+			s1 += q1 * int32(int8(hi[l]))
+		}
+		sum += float32(f16le(wb[Q5_1OffD:])*f16le(xb[Q8_1OffD:])*float32(s0+s1)) + float32(f16le(wb[Q5_1OffM:])*f16le(xb[Q8_1OffS:]))
+	}
+	return sum
+}

@@ -4,6 +4,2216 @@
 
 #include "textflag.h"
 
+// func matmulQ2_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
+// Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
+TEXT ·matmulQ2_KAVX2(SB), NOSPLIT, $0-120
+	MOVQ    rows+104(FP), AX
+	MOVQ    cols+112(FP), CX
+	TESTQ   AX, AX
+	JZ      done
+	TESTQ   CX, CX
+	JZ      done
+	MOVQ    ldw+56(FP), DX
+	MOVQ    w_base+32(FP), BX
+	MOVQ    BX, SI
+	ADDQ    DX, SI
+	CMPQ    AX, $0x00000002
+	CMOVQLT BX, SI
+	MOVQ    SI, DI
+	ADDQ    DX, DI
+	CMPQ    AX, $0x00000003
+	CMOVQLT SI, DI
+	MOVQ    DI, R8
+	ADDQ    DX, R8
+	CMPQ    AX, $0x00000004
+	CMOVQLT DI, R8
+	MOVQ    x_base+64(FP), AX
+	MOVQ    ldx+88(FP), DX
+	LEAQ    (AX)(DX*1), DX
+	CMPQ    CX, $0x00000002
+	JB      cols1
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+
+c2_block:
+	TESTQ        CX, CX
+	JZ           c2_store
+	VMOVDQU      (BX), X8
+	VPAND        nibbles<>+0(SB), X8, X9
+	VPSHUFB      even_odd<>+0(SB), X9, X9
+	VPMOVZXBW    X9, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VMOVDQU      16(BX), Y12
+	VPAND        crumbs<>+0(SB), Y12, Y13
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y12, Y12
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
+	VPMADDUBSW   100(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   100(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      48(BX), Y12
+	VPAND        crumbs<>+0(SB), Y12, Y13
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y12, Y12
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
+	VPMADDUBSW   228(AX), Y12, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   228(DX), Y12, Y12
+	VPMADDWD     Y9, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VPSRLW       $0x04, X8, X8
+	VPAND        nibbles<>+0(SB), X8, X8
+	VPMOVZXBW    X8, Y8
+	VMOVD        80(BX), X9
+	VCVTPH2PS    X9, X9
+	VPMADDWD     260(AX), Y8, Y12
+	VBROADCASTSS (AX), X13
+	VMULPS       X9, X13, X13
+	VBROADCASTSS X13, Y14
+	VMOVSHDUP    X13, X13
+	VBROADCASTSS X13, Y13
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y12, Y12
+	VFMADD231PS  Y14, Y10, Y0
+	VFNMADD231PS Y13, Y12, Y0
+	VPMADDWD     260(DX), Y8, Y8
+	VBROADCASTSS (DX), X10
+	VMULPS       X9, X10, X10
+	VBROADCASTSS X10, Y9
+	VMOVSHDUP    X10, X10
+	VBROADCASTSS X10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y8, Y8
+	VFMADD231PS  Y9, Y11, Y1
+	VFNMADD231PS Y10, Y8, Y1
+	VMOVDQU      (SI), X8
+	VPAND        nibbles<>+0(SB), X8, X9
+	VPSHUFB      even_odd<>+0(SB), X9, X9
+	VPMOVZXBW    X9, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VMOVDQU      16(SI), Y12
+	VPAND        crumbs<>+0(SB), Y12, Y13
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y12, Y12
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
+	VPMADDUBSW   100(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   100(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      48(SI), Y12
+	VPAND        crumbs<>+0(SB), Y12, Y13
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y12, Y12
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
+	VPMADDUBSW   228(AX), Y12, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   228(DX), Y12, Y12
+	VPMADDWD     Y9, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VPSRLW       $0x04, X8, X8
+	VPAND        nibbles<>+0(SB), X8, X8
+	VPMOVZXBW    X8, Y8
+	VMOVD        80(SI), X9
+	VCVTPH2PS    X9, X9
+	VPMADDWD     260(AX), Y8, Y12
+	VBROADCASTSS (AX), X13
+	VMULPS       X9, X13, X13
+	VBROADCASTSS X13, Y14
+	VMOVSHDUP    X13, X13
+	VBROADCASTSS X13, Y13
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y12, Y12
+	VFMADD231PS  Y14, Y10, Y2
+	VFNMADD231PS Y13, Y12, Y2
+	VPMADDWD     260(DX), Y8, Y8
+	VBROADCASTSS (DX), X10
+	VMULPS       X9, X10, X10
+	VBROADCASTSS X10, Y9
+	VMOVSHDUP    X10, X10
+	VBROADCASTSS X10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y8, Y8
+	VFMADD231PS  Y9, Y11, Y3
+	VFNMADD231PS Y10, Y8, Y3
+	VMOVDQU      (DI), X8
+	VPAND        nibbles<>+0(SB), X8, X9
+	VPSHUFB      even_odd<>+0(SB), X9, X9
+	VPMOVZXBW    X9, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VMOVDQU      16(DI), Y12
+	VPAND        crumbs<>+0(SB), Y12, Y13
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y12, Y12
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
+	VPMADDUBSW   100(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   100(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      48(DI), Y12
+	VPAND        crumbs<>+0(SB), Y12, Y13
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y12, Y12
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
+	VPMADDUBSW   228(AX), Y12, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   228(DX), Y12, Y12
+	VPMADDWD     Y9, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VPSRLW       $0x04, X8, X8
+	VPAND        nibbles<>+0(SB), X8, X8
+	VPMOVZXBW    X8, Y8
+	VMOVD        80(DI), X9
+	VCVTPH2PS    X9, X9
+	VPMADDWD     260(AX), Y8, Y12
+	VBROADCASTSS (AX), X13
+	VMULPS       X9, X13, X13
+	VBROADCASTSS X13, Y14
+	VMOVSHDUP    X13, X13
+	VBROADCASTSS X13, Y13
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y12, Y12
+	VFMADD231PS  Y14, Y10, Y4
+	VFNMADD231PS Y13, Y12, Y4
+	VPMADDWD     260(DX), Y8, Y8
+	VBROADCASTSS (DX), X10
+	VMULPS       X9, X10, X10
+	VBROADCASTSS X10, Y9
+	VMOVSHDUP    X10, X10
+	VBROADCASTSS X10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y8, Y8
+	VFMADD231PS  Y9, Y11, Y5
+	VFNMADD231PS Y10, Y8, Y5
+	VMOVDQU      (R8), X8
+	VPAND        nibbles<>+0(SB), X8, X9
+	VPSHUFB      even_odd<>+0(SB), X9, X9
+	VPMOVZXBW    X9, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VMOVDQU      16(R8), Y12
+	VPAND        crumbs<>+0(SB), Y12, Y13
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y12, Y12
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
+	VPMADDUBSW   100(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   100(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      48(R8), Y12
+	VPAND        crumbs<>+0(SB), Y12, Y13
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y12, Y12
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
+	VPMADDUBSW   228(AX), Y12, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   228(DX), Y12, Y12
+	VPMADDWD     Y9, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VPSRLW       $0x04, X8, X8
+	VPAND        nibbles<>+0(SB), X8, X8
+	VPMOVZXBW    X8, Y8
+	VMOVD        80(R8), X9
+	VCVTPH2PS    X9, X9
+	VPMADDWD     260(AX), Y8, Y12
+	VBROADCASTSS (AX), X13
+	VMULPS       X9, X13, X13
+	VBROADCASTSS X13, Y14
+	VMOVSHDUP    X13, X13
+	VBROADCASTSS X13, Y13
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y12, Y12
+	VFMADD231PS  Y14, Y10, Y6
+	VFNMADD231PS Y13, Y12, Y6
+	VPMADDWD     260(DX), Y8, Y8
+	VBROADCASTSS (DX), X10
+	VMULPS       X9, X10, X10
+	VBROADCASTSS X10, Y9
+	VMOVSHDUP    X10, X10
+	VBROADCASTSS X10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y8, Y8
+	VFMADD231PS  Y9, Y11, Y7
+	VFNMADD231PS Y10, Y8, Y7
+	ADDQ         $0x00000054, BX
+	ADDQ         $0x00000054, SI
+	ADDQ         $0x00000054, DI
+	ADDQ         $0x00000054, R8
+	ADDQ         $0x00000124, AX
+	ADDQ         $0x00000124, DX
+	DECQ         CX
+	JMP          c2_block
+
+c2_store:
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X0
+	VHADDPS      Y3, Y1, Y1
+	VHADDPS      Y7, Y5, Y5
+	VHADDPS      Y5, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), DX
+	CMPQ         DX, $0x00000004
+	JB           c2_partial
+	VMOVUPS      X0, (AX)
+	ADDQ         CX, AX
+	VMOVUPS      X1, (AX)
+	VZEROUPPER
+	RET
+
+c2_partial:
+	LEAQ       tailmask<>+0(SB), BX
+	NEGQ       DX
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS X0, X2, (AX)
+	ADDQ       CX, AX
+	VMASKMOVPS X1, X2, (AX)
+	VZEROUPPER
+	RET
+
+cols1:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   k+96(FP), CX
+	SHRQ   $0x08, CX
+	MOVQ   ldw+56(FP), DX
+	SHLQ   $0x02, DX
+
+c1_block:
+	TESTQ        CX, CX
+	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	PREFETCHT0   64(BX)(DX*1)
+	PREFETCHT0   64(SI)(DX*1)
+	PREFETCHT0   64(DI)(DX*1)
+	PREFETCHT0   64(R8)(DX*1)
+	VMOVDQU      (BX), X4
+	VPAND        nibbles<>+0(SB), X4, X5
+	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPMOVZXBW    X5, Y5
+	VXORPS       Y6, Y6, Y6
+	VMOVDQU      16(BX), Y7
+	VPAND        crumbs<>+0(SB), Y7, Y8
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      48(BX), Y7
+	VPAND        crumbs<>+0(SB), Y7, Y8
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y5, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPSRLW       $0x04, X4, X4
+	VPAND        nibbles<>+0(SB), X4, X4
+	VPMOVZXBW    X4, Y4
+	VMOVD        80(BX), X5
+	VCVTPH2PS    X5, X5
+	VPMADDWD     260(AX), Y4, Y4
+	VBROADCASTSS (AX), X7
+	VMULPS       X5, X7, X7
+	VBROADCASTSS X7, Y5
+	VMOVSHDUP    X7, X7
+	VBROADCASTSS X7, Y7
+	VCVTDQ2PS    Y6, Y6
+	VCVTDQ2PS    Y4, Y4
+	VFMADD231PS  Y5, Y6, Y0
+	VFNMADD231PS Y7, Y4, Y0
+	VMOVDQU      (SI), X4
+	VPAND        nibbles<>+0(SB), X4, X5
+	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPMOVZXBW    X5, Y5
+	VXORPS       Y6, Y6, Y6
+	VMOVDQU      16(SI), Y7
+	VPAND        crumbs<>+0(SB), Y7, Y8
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      48(SI), Y7
+	VPAND        crumbs<>+0(SB), Y7, Y8
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y5, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPSRLW       $0x04, X4, X4
+	VPAND        nibbles<>+0(SB), X4, X4
+	VPMOVZXBW    X4, Y4
+	VMOVD        80(SI), X5
+	VCVTPH2PS    X5, X5
+	VPMADDWD     260(AX), Y4, Y4
+	VBROADCASTSS (AX), X7
+	VMULPS       X5, X7, X7
+	VBROADCASTSS X7, Y5
+	VMOVSHDUP    X7, X7
+	VBROADCASTSS X7, Y7
+	VCVTDQ2PS    Y6, Y6
+	VCVTDQ2PS    Y4, Y4
+	VFMADD231PS  Y5, Y6, Y1
+	VFNMADD231PS Y7, Y4, Y1
+	VMOVDQU      (DI), X4
+	VPAND        nibbles<>+0(SB), X4, X5
+	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPMOVZXBW    X5, Y5
+	VXORPS       Y6, Y6, Y6
+	VMOVDQU      16(DI), Y7
+	VPAND        crumbs<>+0(SB), Y7, Y8
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      48(DI), Y7
+	VPAND        crumbs<>+0(SB), Y7, Y8
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y5, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPSRLW       $0x04, X4, X4
+	VPAND        nibbles<>+0(SB), X4, X4
+	VPMOVZXBW    X4, Y4
+	VMOVD        80(DI), X5
+	VCVTPH2PS    X5, X5
+	VPMADDWD     260(AX), Y4, Y4
+	VBROADCASTSS (AX), X7
+	VMULPS       X5, X7, X7
+	VBROADCASTSS X7, Y5
+	VMOVSHDUP    X7, X7
+	VBROADCASTSS X7, Y7
+	VCVTDQ2PS    Y6, Y6
+	VCVTDQ2PS    Y4, Y4
+	VFMADD231PS  Y5, Y6, Y2
+	VFNMADD231PS Y7, Y4, Y2
+	VMOVDQU      (R8), X4
+	VPAND        nibbles<>+0(SB), X4, X5
+	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPMOVZXBW    X5, Y5
+	VXORPS       Y6, Y6, Y6
+	VMOVDQU      16(R8), Y7
+	VPAND        crumbs<>+0(SB), Y7, Y8
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      48(R8), Y7
+	VPAND        crumbs<>+0(SB), Y7, Y8
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y5, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VPSRLW       $0x04, X4, X4
+	VPAND        nibbles<>+0(SB), X4, X4
+	VPMOVZXBW    X4, Y4
+	VMOVD        80(R8), X5
+	VCVTPH2PS    X5, X5
+	VPMADDWD     260(AX), Y4, Y4
+	VBROADCASTSS (AX), X7
+	VMULPS       X5, X7, X7
+	VBROADCASTSS X7, Y5
+	VMOVSHDUP    X7, X7
+	VBROADCASTSS X7, Y7
+	VCVTDQ2PS    Y6, Y6
+	VCVTDQ2PS    Y4, Y4
+	VFMADD231PS  Y5, Y6, Y3
+	VFNMADD231PS Y7, Y4, Y3
+	ADDQ         $0x00000054, BX
+	ADDQ         $0x00000054, SI
+	ADDQ         $0x00000054, DI
+	ADDQ         $0x00000054, R8
+	ADDQ         $0x00000124, AX
+	DECQ         CX
+	JMP          c1_block
+
+c1_store:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), CX
+	CMPQ         CX, $0x00000004
+	JB           c1_partial
+	VMOVUPS      X0, (AX)
+	VZEROUPPER
+	RET
+
+c1_partial:
+	LEAQ       tailmask<>+0(SB), DX
+	NEGQ       CX
+	VMOVDQU    32(DX)(CX*4), Y1
+	VMASKMOVPS X0, X1, (AX)
+	VZEROUPPER
+	RET
+
+done:
+	VZEROUPPER
+	RET
+
+DATA nibbles<>+0(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+4(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+8(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+12(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+16(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+20(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+24(SB)/4, $0x0f0f0f0f
+DATA nibbles<>+28(SB)/4, $0x0f0f0f0f
+GLOBL nibbles<>(SB), RODATA|NOPTR, $32
+
+DATA even_odd<>+0(SB)/4, $0x06040200
+DATA even_odd<>+4(SB)/4, $0x0e0c0a08
+DATA even_odd<>+8(SB)/4, $0x07050301
+DATA even_odd<>+12(SB)/4, $0x0f0d0b09
+DATA even_odd<>+16(SB)/4, $0x06040200
+DATA even_odd<>+20(SB)/4, $0x0e0c0a08
+DATA even_odd<>+24(SB)/4, $0x07050301
+DATA even_odd<>+28(SB)/4, $0x0f0d0b09
+GLOBL even_odd<>(SB), RODATA|NOPTR, $32
+
+DATA crumbs<>+0(SB)/4, $0x03030303
+DATA crumbs<>+4(SB)/4, $0x03030303
+DATA crumbs<>+8(SB)/4, $0x03030303
+DATA crumbs<>+12(SB)/4, $0x03030303
+DATA crumbs<>+16(SB)/4, $0x03030303
+DATA crumbs<>+20(SB)/4, $0x03030303
+DATA crumbs<>+24(SB)/4, $0x03030303
+DATA crumbs<>+28(SB)/4, $0x03030303
+GLOBL crumbs<>(SB), RODATA|NOPTR, $32
+
+DATA word_bcast0<>+0(SB)/4, $0x01000100
+DATA word_bcast0<>+4(SB)/4, $0x01000100
+DATA word_bcast0<>+8(SB)/4, $0x01000100
+DATA word_bcast0<>+12(SB)/4, $0x01000100
+DATA word_bcast0<>+16(SB)/4, $0x01000100
+DATA word_bcast0<>+20(SB)/4, $0x01000100
+DATA word_bcast0<>+24(SB)/4, $0x01000100
+DATA word_bcast0<>+28(SB)/4, $0x01000100
+GLOBL word_bcast0<>(SB), RODATA|NOPTR, $32
+
+DATA word_bcast1<>+0(SB)/4, $0x03020302
+DATA word_bcast1<>+4(SB)/4, $0x03020302
+DATA word_bcast1<>+8(SB)/4, $0x03020302
+DATA word_bcast1<>+12(SB)/4, $0x03020302
+DATA word_bcast1<>+16(SB)/4, $0x03020302
+DATA word_bcast1<>+20(SB)/4, $0x03020302
+DATA word_bcast1<>+24(SB)/4, $0x03020302
+DATA word_bcast1<>+28(SB)/4, $0x03020302
+GLOBL word_bcast1<>(SB), RODATA|NOPTR, $32
+
+DATA word_bcast2<>+0(SB)/4, $0x05040504
+DATA word_bcast2<>+4(SB)/4, $0x05040504
+DATA word_bcast2<>+8(SB)/4, $0x05040504
+DATA word_bcast2<>+12(SB)/4, $0x05040504
+DATA word_bcast2<>+16(SB)/4, $0x05040504
+DATA word_bcast2<>+20(SB)/4, $0x05040504
+DATA word_bcast2<>+24(SB)/4, $0x05040504
+DATA word_bcast2<>+28(SB)/4, $0x05040504
+GLOBL word_bcast2<>(SB), RODATA|NOPTR, $32
+
+DATA word_bcast3<>+0(SB)/4, $0x07060706
+DATA word_bcast3<>+4(SB)/4, $0x07060706
+DATA word_bcast3<>+8(SB)/4, $0x07060706
+DATA word_bcast3<>+12(SB)/4, $0x07060706
+DATA word_bcast3<>+16(SB)/4, $0x07060706
+DATA word_bcast3<>+20(SB)/4, $0x07060706
+DATA word_bcast3<>+24(SB)/4, $0x07060706
+DATA word_bcast3<>+28(SB)/4, $0x07060706
+GLOBL word_bcast3<>(SB), RODATA|NOPTR, $32
+
+DATA word_bcast4<>+0(SB)/4, $0x09080908
+DATA word_bcast4<>+4(SB)/4, $0x09080908
+DATA word_bcast4<>+8(SB)/4, $0x09080908
+DATA word_bcast4<>+12(SB)/4, $0x09080908
+DATA word_bcast4<>+16(SB)/4, $0x09080908
+DATA word_bcast4<>+20(SB)/4, $0x09080908
+DATA word_bcast4<>+24(SB)/4, $0x09080908
+DATA word_bcast4<>+28(SB)/4, $0x09080908
+GLOBL word_bcast4<>(SB), RODATA|NOPTR, $32
+
+DATA word_bcast5<>+0(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+4(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+8(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+12(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+16(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+20(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+24(SB)/4, $0x0b0a0b0a
+DATA word_bcast5<>+28(SB)/4, $0x0b0a0b0a
+GLOBL word_bcast5<>(SB), RODATA|NOPTR, $32
+
+DATA word_bcast6<>+0(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+4(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+8(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+12(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+16(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+20(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+24(SB)/4, $0x0d0c0d0c
+DATA word_bcast6<>+28(SB)/4, $0x0d0c0d0c
+GLOBL word_bcast6<>(SB), RODATA|NOPTR, $32
+
+DATA word_bcast7<>+0(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+4(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+8(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+12(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+16(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+20(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+24(SB)/4, $0x0f0e0f0e
+DATA word_bcast7<>+28(SB)/4, $0x0f0e0f0e
+GLOBL word_bcast7<>(SB), RODATA|NOPTR, $32
+
+DATA tailmask<>+0(SB)/4, $0xffffffff
+DATA tailmask<>+4(SB)/4, $0xffffffff
+DATA tailmask<>+8(SB)/4, $0xffffffff
+DATA tailmask<>+12(SB)/4, $0xffffffff
+DATA tailmask<>+16(SB)/4, $0xffffffff
+DATA tailmask<>+20(SB)/4, $0xffffffff
+DATA tailmask<>+24(SB)/4, $0xffffffff
+DATA tailmask<>+28(SB)/4, $0xffffffff
+DATA tailmask<>+32(SB)/4, $0x00000000
+DATA tailmask<>+36(SB)/4, $0x00000000
+DATA tailmask<>+40(SB)/4, $0x00000000
+DATA tailmask<>+44(SB)/4, $0x00000000
+DATA tailmask<>+48(SB)/4, $0x00000000
+DATA tailmask<>+52(SB)/4, $0x00000000
+DATA tailmask<>+56(SB)/4, $0x00000000
+DATA tailmask<>+60(SB)/4, $0x00000000
+GLOBL tailmask<>(SB), RODATA|NOPTR, $64
+
+// func matmulQ3_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
+// Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
+TEXT ·matmulQ3_KAVX2(SB), NOSPLIT, $0-120
+	MOVQ    rows+104(FP), AX
+	MOVQ    cols+112(FP), CX
+	TESTQ   AX, AX
+	JZ      done
+	TESTQ   CX, CX
+	JZ      done
+	MOVQ    ldw+56(FP), DX
+	MOVQ    w_base+32(FP), BX
+	MOVQ    BX, SI
+	ADDQ    DX, SI
+	CMPQ    AX, $0x00000002
+	CMOVQLT BX, SI
+	MOVQ    SI, DI
+	ADDQ    DX, DI
+	CMPQ    AX, $0x00000003
+	CMOVQLT SI, DI
+	MOVQ    DI, R8
+	ADDQ    DX, R8
+	CMPQ    AX, $0x00000004
+	CMOVQLT DI, R8
+	MOVQ    x_base+64(FP), AX
+	MOVQ    ldx+88(FP), DX
+	LEAQ    (AX)(DX*1), DX
+	CMPQ    CX, $0x00000002
+	JB      cols1
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+
+c2_block:
+	TESTQ        CX, CX
+	JZ           c2_store
+	MOVL         96(BX), R9
+	MOVL         100(BX), R10
+	MOVL         104(BX), R11
+	MOVL         R11, R12
+	SHLL         $0x04, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VMOVD        R13, X8
+	MOVL         R11, R12
+	SHLL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x01, R13, X8, X8
+	MOVL         R11, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x02, R13, X8, X8
+	MOVL         R11, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x03, R13, X8, X8
+	VPSUBB       bytes32<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VPMADDWD     260(AX), Y9, Y12
+	VPSLLD       $0x02, Y12, Y12
+	VPSUBD       Y12, Y10, Y10
+	VPMADDWD     260(DX), Y9, Y9
+	VPSLLD       $0x02, Y9, Y9
+	VPSUBD       Y9, Y11, Y11
+	VPSHUFB      even_odd<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y8
+	VMOVDQU      32(BX), Y9
+	VMOVDQU      (BX), Y12
+	VPSLLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast0<>+0(SB), Y8, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y8, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast2<>+0(SB), Y8, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y8, Y12
+	VPMADDUBSW   100(AX), Y9, Y13
+	VPMADDWD     Y12, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   100(DX), Y9, Y9
+	VPMADDWD     Y12, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	VMOVDQU      64(BX), Y9
+	VMOVDQU      (BX), Y12
+	VPSRLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast4<>+0(SB), Y8, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y8, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast6<>+0(SB), Y8, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y8, Y8
+	VPMADDUBSW   228(AX), Y9, Y12
+	VPMADDWD     Y8, Y12, Y12
+	VPADDD       Y12, Y10, Y10
+	VPMADDUBSW   228(DX), Y9, Y9
+	VPMADDWD     Y8, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	MOVWLZX      108(BX), R9
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (AX), X8, X9
+	VBROADCASTSS X9, Y9
+	VCVTDQ2PS    Y10, Y10
+	VFMADD231PS  Y9, Y10, Y0
+	VMULSS       (DX), X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y11, Y11
+	VFMADD231PS  Y8, Y11, Y1
+	MOVL         96(SI), R9
+	MOVL         100(SI), R10
+	MOVL         104(SI), R11
+	MOVL         R11, R12
+	SHLL         $0x04, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VMOVD        R13, X8
+	MOVL         R11, R12
+	SHLL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x01, R13, X8, X8
+	MOVL         R11, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x02, R13, X8, X8
+	MOVL         R11, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x03, R13, X8, X8
+	VPSUBB       bytes32<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VPMADDWD     260(AX), Y9, Y12
+	VPSLLD       $0x02, Y12, Y12
+	VPSUBD       Y12, Y10, Y10
+	VPMADDWD     260(DX), Y9, Y9
+	VPSLLD       $0x02, Y9, Y9
+	VPSUBD       Y9, Y11, Y11
+	VPSHUFB      even_odd<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y8
+	VMOVDQU      32(SI), Y9
+	VMOVDQU      (SI), Y12
+	VPSLLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast0<>+0(SB), Y8, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y8, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast2<>+0(SB), Y8, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y8, Y12
+	VPMADDUBSW   100(AX), Y9, Y13
+	VPMADDWD     Y12, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   100(DX), Y9, Y9
+	VPMADDWD     Y12, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	VMOVDQU      64(SI), Y9
+	VMOVDQU      (SI), Y12
+	VPSRLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast4<>+0(SB), Y8, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y8, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast6<>+0(SB), Y8, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y8, Y8
+	VPMADDUBSW   228(AX), Y9, Y12
+	VPMADDWD     Y8, Y12, Y12
+	VPADDD       Y12, Y10, Y10
+	VPMADDUBSW   228(DX), Y9, Y9
+	VPMADDWD     Y8, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	MOVWLZX      108(SI), R9
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (AX), X8, X9
+	VBROADCASTSS X9, Y9
+	VCVTDQ2PS    Y10, Y10
+	VFMADD231PS  Y9, Y10, Y2
+	VMULSS       (DX), X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y11, Y11
+	VFMADD231PS  Y8, Y11, Y3
+	MOVL         96(DI), R9
+	MOVL         100(DI), R10
+	MOVL         104(DI), R11
+	MOVL         R11, R12
+	SHLL         $0x04, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VMOVD        R13, X8
+	MOVL         R11, R12
+	SHLL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x01, R13, X8, X8
+	MOVL         R11, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x02, R13, X8, X8
+	MOVL         R11, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x03, R13, X8, X8
+	VPSUBB       bytes32<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VPMADDWD     260(AX), Y9, Y12
+	VPSLLD       $0x02, Y12, Y12
+	VPSUBD       Y12, Y10, Y10
+	VPMADDWD     260(DX), Y9, Y9
+	VPSLLD       $0x02, Y9, Y9
+	VPSUBD       Y9, Y11, Y11
+	VPSHUFB      even_odd<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y8
+	VMOVDQU      32(DI), Y9
+	VMOVDQU      (DI), Y12
+	VPSLLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast0<>+0(SB), Y8, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y8, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast2<>+0(SB), Y8, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y8, Y12
+	VPMADDUBSW   100(AX), Y9, Y13
+	VPMADDWD     Y12, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   100(DX), Y9, Y9
+	VPMADDWD     Y12, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	VMOVDQU      64(DI), Y9
+	VMOVDQU      (DI), Y12
+	VPSRLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast4<>+0(SB), Y8, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y8, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast6<>+0(SB), Y8, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y8, Y8
+	VPMADDUBSW   228(AX), Y9, Y12
+	VPMADDWD     Y8, Y12, Y12
+	VPADDD       Y12, Y10, Y10
+	VPMADDUBSW   228(DX), Y9, Y9
+	VPMADDWD     Y8, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	MOVWLZX      108(DI), R9
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (AX), X8, X9
+	VBROADCASTSS X9, Y9
+	VCVTDQ2PS    Y10, Y10
+	VFMADD231PS  Y9, Y10, Y4
+	VMULSS       (DX), X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y11, Y11
+	VFMADD231PS  Y8, Y11, Y5
+	MOVL         96(R8), R9
+	MOVL         100(R8), R10
+	MOVL         104(R8), R11
+	MOVL         R11, R12
+	SHLL         $0x04, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VMOVD        R13, X8
+	MOVL         R11, R12
+	SHLL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x01, R13, X8, X8
+	MOVL         R11, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x02, R13, X8, X8
+	MOVL         R11, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x03, R13, X8, X8
+	VPSUBB       bytes32<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VPMADDWD     260(AX), Y9, Y12
+	VPSLLD       $0x02, Y12, Y12
+	VPSUBD       Y12, Y10, Y10
+	VPMADDWD     260(DX), Y9, Y9
+	VPSLLD       $0x02, Y9, Y9
+	VPSUBD       Y9, Y11, Y11
+	VPSHUFB      even_odd<>+0(SB), X8, X8
+	VPMOVSXBW    X8, Y8
+	VMOVDQU      32(R8), Y9
+	VMOVDQU      (R8), Y12
+	VPSLLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast0<>+0(SB), Y8, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y8, Y14
+	VPMADDUBSW   36(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   36(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast2<>+0(SB), Y8, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y8, Y12
+	VPMADDUBSW   100(AX), Y9, Y13
+	VPMADDWD     Y12, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   100(DX), Y9, Y9
+	VPMADDWD     Y12, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	VMOVDQU      64(R8), Y9
+	VMOVDQU      (R8), Y12
+	VPSRLW       $0x02, Y12, Y12
+	VPAND        crumbs<>+0(SB), Y9, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast4<>+0(SB), Y8, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x02, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y8, Y14
+	VPMADDUBSW   164(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   164(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y9, Y13
+	VPAND        crumbs<>+0(SB), Y13, Y13
+	VPAND        bit2<>+0(SB), Y12, Y14
+	VPOR         Y14, Y13, Y13
+	VPSRLW       $0x01, Y12, Y12
+	VPSHUFB      word_bcast6<>+0(SB), Y8, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x06, Y9, Y9
+	VPAND        crumbs<>+0(SB), Y9, Y9
+	VPAND        bit2<>+0(SB), Y12, Y12
+	VPOR         Y12, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y8, Y8
+	VPMADDUBSW   228(AX), Y9, Y12
+	VPMADDWD     Y8, Y12, Y12
+	VPADDD       Y12, Y10, Y10
+	VPMADDUBSW   228(DX), Y9, Y9
+	VPMADDWD     Y8, Y9, Y9
+	VPADDD       Y9, Y11, Y11
+	MOVWLZX      108(R8), R9
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (AX), X8, X9
+	VBROADCASTSS X9, Y9
+	VCVTDQ2PS    Y10, Y10
+	VFMADD231PS  Y9, Y10, Y6
+	VMULSS       (DX), X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y11, Y11
+	VFMADD231PS  Y8, Y11, Y7
+	ADDQ         $0x0000006e, BX
+	ADDQ         $0x0000006e, SI
+	ADDQ         $0x0000006e, DI
+	ADDQ         $0x0000006e, R8
+	ADDQ         $0x00000124, AX
+	ADDQ         $0x00000124, DX
+	DECQ         CX
+	JMP          c2_block
+
+c2_store:
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X0
+	VHADDPS      Y3, Y1, Y1
+	VHADDPS      Y7, Y5, Y5
+	VHADDPS      Y5, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), DX
+	CMPQ         DX, $0x00000004
+	JB           c2_partial
+	VMOVUPS      X0, (AX)
+	ADDQ         CX, AX
+	VMOVUPS      X1, (AX)
+	VZEROUPPER
+	RET
+
+c2_partial:
+	LEAQ       tailmask<>+0(SB), BX
+	NEGQ       DX
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS X0, X2, (AX)
+	ADDQ       CX, AX
+	VMASKMOVPS X1, X2, (AX)
+	VZEROUPPER
+	RET
+
+cols1:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   k+96(FP), CX
+	SHRQ   $0x08, CX
+	MOVQ   ldw+56(FP), DX
+	SHLQ   $0x02, DX
+
+c1_block:
+	TESTQ        CX, CX
+	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	PREFETCHT0   64(BX)(DX*1)
+	PREFETCHT0   64(SI)(DX*1)
+	PREFETCHT0   64(DI)(DX*1)
+	PREFETCHT0   64(R8)(DX*1)
+	MOVL         96(BX), R9
+	MOVL         100(BX), R10
+	MOVL         104(BX), R11
+	MOVL         R11, R12
+	SHLL         $0x04, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VMOVD        R13, X4
+	MOVL         R11, R12
+	SHLL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x01, R13, X4, X4
+	MOVL         R11, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x02, R13, X4, X4
+	MOVL         R11, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x03, R13, X4, X4
+	VPSUBB       bytes32<>+0(SB), X4, X4
+	VPMOVSXBW    X4, Y5
+	VXORPS       Y6, Y6, Y6
+	VPMADDWD     260(AX), Y5, Y5
+	VPSLLD       $0x02, Y5, Y5
+	VPSUBD       Y5, Y6, Y6
+	VPSHUFB      even_odd<>+0(SB), X4, X4
+	VPMOVSXBW    X4, Y4
+	VMOVDQU      32(BX), Y5
+	VMOVDQU      (BX), Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPMADDWD     Y7, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VMOVDQU      64(BX), Y5
+	VMOVDQU      (BX), Y7
+	VPSRLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPMADDWD     Y4, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	MOVWLZX      108(BX), R9
+	VMOVD        R9, X4
+	VCVTPH2PS    X4, X4
+	VMULSS       (AX), X4, X4
+	VBROADCASTSS X4, Y4
+	VCVTDQ2PS    Y6, Y6
+	VFMADD231PS  Y4, Y6, Y0
+	MOVL         96(SI), R9
+	MOVL         100(SI), R10
+	MOVL         104(SI), R11
+	MOVL         R11, R12
+	SHLL         $0x04, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VMOVD        R13, X4
+	MOVL         R11, R12
+	SHLL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x01, R13, X4, X4
+	MOVL         R11, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x02, R13, X4, X4
+	MOVL         R11, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x03, R13, X4, X4
+	VPSUBB       bytes32<>+0(SB), X4, X4
+	VPMOVSXBW    X4, Y5
+	VXORPS       Y6, Y6, Y6
+	VPMADDWD     260(AX), Y5, Y5
+	VPSLLD       $0x02, Y5, Y5
+	VPSUBD       Y5, Y6, Y6
+	VPSHUFB      even_odd<>+0(SB), X4, X4
+	VPMOVSXBW    X4, Y4
+	VMOVDQU      32(SI), Y5
+	VMOVDQU      (SI), Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPMADDWD     Y7, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VMOVDQU      64(SI), Y5
+	VMOVDQU      (SI), Y7
+	VPSRLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPMADDWD     Y4, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	MOVWLZX      108(SI), R9
+	VMOVD        R9, X4
+	VCVTPH2PS    X4, X4
+	VMULSS       (AX), X4, X4
+	VBROADCASTSS X4, Y4
+	VCVTDQ2PS    Y6, Y6
+	VFMADD231PS  Y4, Y6, Y1
+	MOVL         96(DI), R9
+	MOVL         100(DI), R10
+	MOVL         104(DI), R11
+	MOVL         R11, R12
+	SHLL         $0x04, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VMOVD        R13, X4
+	MOVL         R11, R12
+	SHLL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x01, R13, X4, X4
+	MOVL         R11, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x02, R13, X4, X4
+	MOVL         R11, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x03, R13, X4, X4
+	VPSUBB       bytes32<>+0(SB), X4, X4
+	VPMOVSXBW    X4, Y5
+	VXORPS       Y6, Y6, Y6
+	VPMADDWD     260(AX), Y5, Y5
+	VPSLLD       $0x02, Y5, Y5
+	VPSUBD       Y5, Y6, Y6
+	VPSHUFB      even_odd<>+0(SB), X4, X4
+	VPMOVSXBW    X4, Y4
+	VMOVDQU      32(DI), Y5
+	VMOVDQU      (DI), Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPMADDWD     Y7, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VMOVDQU      64(DI), Y5
+	VMOVDQU      (DI), Y7
+	VPSRLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPMADDWD     Y4, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	MOVWLZX      108(DI), R9
+	VMOVD        R9, X4
+	VCVTPH2PS    X4, X4
+	VMULSS       (AX), X4, X4
+	VBROADCASTSS X4, Y4
+	VCVTDQ2PS    Y6, Y6
+	VFMADD231PS  Y4, Y6, Y2
+	MOVL         96(R8), R9
+	MOVL         100(R8), R10
+	MOVL         104(R8), R11
+	MOVL         R11, R12
+	SHLL         $0x04, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VMOVD        R13, X4
+	MOVL         R11, R12
+	SHLL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x01, R13, X4, X4
+	MOVL         R11, R12
+	ANDL         $0x30303030, R12
+	MOVL         R9, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x02, R13, X4, X4
+	MOVL         R11, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R10, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	VPINSRD      $0x03, R13, X4, X4
+	VPSUBB       bytes32<>+0(SB), X4, X4
+	VPMOVSXBW    X4, Y5
+	VXORPS       Y6, Y6, Y6
+	VPMADDWD     260(AX), Y5, Y5
+	VPSLLD       $0x02, Y5, Y5
+	VPSUBD       Y5, Y6, Y6
+	VPSHUFB      even_odd<>+0(SB), X4, X4
+	VPMOVSXBW    X4, Y4
+	VMOVDQU      32(R8), Y5
+	VMOVDQU      (R8), Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
+	VPMADDUBSW   100(AX), Y5, Y5
+	VPMADDWD     Y7, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VMOVDQU      64(R8), Y5
+	VMOVDQU      (R8), Y7
+	VPSRLW       $0x02, Y7, Y7
+	VPAND        crumbs<>+0(SB), Y5, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x02, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y5, Y8
+	VPAND        crumbs<>+0(SB), Y8, Y8
+	VPAND        bit2<>+0(SB), Y7, Y9
+	VPOR         Y9, Y8, Y8
+	VPSRLW       $0x01, Y7, Y7
+	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        crumbs<>+0(SB), Y5, Y5
+	VPAND        bit2<>+0(SB), Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
+	VPMADDUBSW   228(AX), Y5, Y5
+	VPMADDWD     Y4, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	MOVWLZX      108(R8), R9
+	VMOVD        R9, X4
+	VCVTPH2PS    X4, X4
+	VMULSS       (AX), X4, X4
+	VBROADCASTSS X4, Y4
+	VCVTDQ2PS    Y6, Y6
+	VFMADD231PS  Y4, Y6, Y3
+	ADDQ         $0x0000006e, BX
+	ADDQ         $0x0000006e, SI
+	ADDQ         $0x0000006e, DI
+	ADDQ         $0x0000006e, R8
+	ADDQ         $0x00000124, AX
+	DECQ         CX
+	JMP          c1_block
+
+c1_store:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), CX
+	CMPQ         CX, $0x00000004
+	JB           c1_partial
+	VMOVUPS      X0, (AX)
+	VZEROUPPER
+	RET
+
+c1_partial:
+	LEAQ       tailmask<>+0(SB), DX
+	NEGQ       CX
+	VMOVDQU    32(DX)(CX*4), Y1
+	VMASKMOVPS X0, X1, (AX)
+	VZEROUPPER
+	RET
+
+done:
+	VZEROUPPER
+	RET
+
+DATA bytes32<>+0(SB)/4, $0x20202020
+DATA bytes32<>+4(SB)/4, $0x20202020
+DATA bytes32<>+8(SB)/4, $0x20202020
+DATA bytes32<>+12(SB)/4, $0x20202020
+DATA bytes32<>+16(SB)/4, $0x20202020
+DATA bytes32<>+20(SB)/4, $0x20202020
+DATA bytes32<>+24(SB)/4, $0x20202020
+DATA bytes32<>+28(SB)/4, $0x20202020
+GLOBL bytes32<>(SB), RODATA|NOPTR, $32
+
+DATA bit2<>+0(SB)/4, $0x04040404
+DATA bit2<>+4(SB)/4, $0x04040404
+DATA bit2<>+8(SB)/4, $0x04040404
+DATA bit2<>+12(SB)/4, $0x04040404
+DATA bit2<>+16(SB)/4, $0x04040404
+DATA bit2<>+20(SB)/4, $0x04040404
+DATA bit2<>+24(SB)/4, $0x04040404
+DATA bit2<>+28(SB)/4, $0x04040404
+GLOBL bit2<>(SB), RODATA|NOPTR, $32
+
 // func matmulQ4_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
 // Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
 TEXT ·matmulQ4_KAVX2(SB), NOSPLIT, $0-120
@@ -993,113 +3203,1252 @@ done:
 	VZEROUPPER
 	RET
 
-DATA nibbles<>+0(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+4(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+8(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+12(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+16(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+20(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+24(SB)/4, $0x0f0f0f0f
-DATA nibbles<>+28(SB)/4, $0x0f0f0f0f
-GLOBL nibbles<>(SB), RODATA|NOPTR, $32
+// func matmulQ5_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
+// Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
+TEXT ·matmulQ5_KAVX2(SB), NOSPLIT, $0-120
+	MOVQ    rows+104(FP), AX
+	MOVQ    cols+112(FP), CX
+	TESTQ   AX, AX
+	JZ      done
+	TESTQ   CX, CX
+	JZ      done
+	MOVQ    ldw+56(FP), DX
+	MOVQ    w_base+32(FP), BX
+	MOVQ    BX, SI
+	ADDQ    DX, SI
+	CMPQ    AX, $0x00000002
+	CMOVQLT BX, SI
+	MOVQ    SI, DI
+	ADDQ    DX, DI
+	CMPQ    AX, $0x00000003
+	CMOVQLT SI, DI
+	MOVQ    DI, R8
+	ADDQ    DX, R8
+	CMPQ    AX, $0x00000004
+	CMOVQLT DI, R8
+	MOVQ    x_base+64(FP), AX
+	MOVQ    ldx+88(FP), DX
+	LEAQ    (AX)(DX*1), DX
+	CMPQ    CX, $0x00000002
+	JB      cols1
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+	VXORPS  Y6, Y6, Y6
+	VXORPS  Y7, Y7, Y7
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
 
-DATA word_bcast0<>+0(SB)/4, $0x01000100
-DATA word_bcast0<>+4(SB)/4, $0x01000100
-DATA word_bcast0<>+8(SB)/4, $0x01000100
-DATA word_bcast0<>+12(SB)/4, $0x01000100
-DATA word_bcast0<>+16(SB)/4, $0x01000100
-DATA word_bcast0<>+20(SB)/4, $0x01000100
-DATA word_bcast0<>+24(SB)/4, $0x01000100
-DATA word_bcast0<>+28(SB)/4, $0x01000100
-GLOBL word_bcast0<>(SB), RODATA|NOPTR, $32
+c2_block:
+	TESTQ        CX, CX
+	JZ           c2_store
+	MOVL         4(BX), R9
+	MOVL         8(BX), R10
+	MOVL         12(BX), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X8
+	VPINSRD      $0x01, R13, X8, X8
+	VPMOVZXBW    X8, X8
+	VINSERTI128  $0x01, X8, Y8, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VMOVDQU      48(BX), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(BX), Y14
+	VPSLLW       $0x04, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(BX), Y13
+	VPSLLW       $0x03, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y13
+	VPMADDUBSW   36(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   36(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      80(BX), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(BX), Y14
+	VPSLLW       $0x02, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(BX), Y13
+	VPSLLW       $0x01, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
+	VPMADDUBSW   100(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   100(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      112(BX), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(BX), Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(BX), Y13
+	VPSRLW       $0x01, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y13
+	VPMADDUBSW   164(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   164(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      144(BX), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(BX), Y14
+	VPSRLW       $0x02, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(BX), Y13
+	VPSRLW       $0x03, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
+	VPMADDUBSW   228(AX), Y12, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   228(DX), Y12, Y12
+	VPMADDWD     Y9, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X8
+	VPINSRD      $0x01, R11, X8, X8
+	VPMOVZXBW    X8, X8
+	VPUNPCKHWD   X8, X8, X9
+	VPUNPCKLWD   X8, X8, X8
+	VINSERTI128  $0x01, X9, Y8, Y9
+	VMOVD        (BX), X8
+	VCVTPH2PS    X8, X8
+	VPMADDWD     260(AX), Y9, Y12
+	VBROADCASTSS (AX), X14
+	VMULPS       X8, X14, X14
+	VBROADCASTSS X14, Y13
+	VMOVSHDUP    X14, X14
+	VBROADCASTSS X14, Y14
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y12, Y12
+	VFMADD231PS  Y13, Y10, Y0
+	VFNMADD231PS Y14, Y12, Y0
+	VPMADDWD     260(DX), Y9, Y9
+	VBROADCASTSS (DX), X10
+	VMULPS       X8, X10, X10
+	VBROADCASTSS X10, Y12
+	VMOVSHDUP    X10, X10
+	VBROADCASTSS X10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y9, Y9
+	VFMADD231PS  Y12, Y11, Y1
+	VFNMADD231PS Y10, Y9, Y1
+	MOVL         4(SI), R9
+	MOVL         8(SI), R10
+	MOVL         12(SI), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X8
+	VPINSRD      $0x01, R13, X8, X8
+	VPMOVZXBW    X8, X8
+	VINSERTI128  $0x01, X8, Y8, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VMOVDQU      48(SI), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(SI), Y14
+	VPSLLW       $0x04, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(SI), Y13
+	VPSLLW       $0x03, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y13
+	VPMADDUBSW   36(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   36(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      80(SI), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(SI), Y14
+	VPSLLW       $0x02, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(SI), Y13
+	VPSLLW       $0x01, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
+	VPMADDUBSW   100(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   100(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      112(SI), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(SI), Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(SI), Y13
+	VPSRLW       $0x01, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y13
+	VPMADDUBSW   164(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   164(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      144(SI), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(SI), Y14
+	VPSRLW       $0x02, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(SI), Y13
+	VPSRLW       $0x03, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
+	VPMADDUBSW   228(AX), Y12, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   228(DX), Y12, Y12
+	VPMADDWD     Y9, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X8
+	VPINSRD      $0x01, R11, X8, X8
+	VPMOVZXBW    X8, X8
+	VPUNPCKHWD   X8, X8, X9
+	VPUNPCKLWD   X8, X8, X8
+	VINSERTI128  $0x01, X9, Y8, Y9
+	VMOVD        (SI), X8
+	VCVTPH2PS    X8, X8
+	VPMADDWD     260(AX), Y9, Y12
+	VBROADCASTSS (AX), X14
+	VMULPS       X8, X14, X14
+	VBROADCASTSS X14, Y13
+	VMOVSHDUP    X14, X14
+	VBROADCASTSS X14, Y14
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y12, Y12
+	VFMADD231PS  Y13, Y10, Y2
+	VFNMADD231PS Y14, Y12, Y2
+	VPMADDWD     260(DX), Y9, Y9
+	VBROADCASTSS (DX), X10
+	VMULPS       X8, X10, X10
+	VBROADCASTSS X10, Y12
+	VMOVSHDUP    X10, X10
+	VBROADCASTSS X10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y9, Y9
+	VFMADD231PS  Y12, Y11, Y3
+	VFNMADD231PS Y10, Y9, Y3
+	MOVL         4(DI), R9
+	MOVL         8(DI), R10
+	MOVL         12(DI), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X8
+	VPINSRD      $0x01, R13, X8, X8
+	VPMOVZXBW    X8, X8
+	VINSERTI128  $0x01, X8, Y8, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VMOVDQU      48(DI), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(DI), Y14
+	VPSLLW       $0x04, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(DI), Y13
+	VPSLLW       $0x03, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y13
+	VPMADDUBSW   36(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   36(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      80(DI), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(DI), Y14
+	VPSLLW       $0x02, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(DI), Y13
+	VPSLLW       $0x01, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
+	VPMADDUBSW   100(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   100(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      112(DI), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(DI), Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(DI), Y13
+	VPSRLW       $0x01, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y13
+	VPMADDUBSW   164(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   164(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      144(DI), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(DI), Y14
+	VPSRLW       $0x02, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(DI), Y13
+	VPSRLW       $0x03, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
+	VPMADDUBSW   228(AX), Y12, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   228(DX), Y12, Y12
+	VPMADDWD     Y9, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X8
+	VPINSRD      $0x01, R11, X8, X8
+	VPMOVZXBW    X8, X8
+	VPUNPCKHWD   X8, X8, X9
+	VPUNPCKLWD   X8, X8, X8
+	VINSERTI128  $0x01, X9, Y8, Y9
+	VMOVD        (DI), X8
+	VCVTPH2PS    X8, X8
+	VPMADDWD     260(AX), Y9, Y12
+	VBROADCASTSS (AX), X14
+	VMULPS       X8, X14, X14
+	VBROADCASTSS X14, Y13
+	VMOVSHDUP    X14, X14
+	VBROADCASTSS X14, Y14
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y12, Y12
+	VFMADD231PS  Y13, Y10, Y4
+	VFNMADD231PS Y14, Y12, Y4
+	VPMADDWD     260(DX), Y9, Y9
+	VBROADCASTSS (DX), X10
+	VMULPS       X8, X10, X10
+	VBROADCASTSS X10, Y12
+	VMOVSHDUP    X10, X10
+	VBROADCASTSS X10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y9, Y9
+	VFMADD231PS  Y12, Y11, Y5
+	VFNMADD231PS Y10, Y9, Y5
+	MOVL         4(R8), R9
+	MOVL         8(R8), R10
+	MOVL         12(R8), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X8
+	VPINSRD      $0x01, R13, X8, X8
+	VPMOVZXBW    X8, X8
+	VINSERTI128  $0x01, X8, Y8, Y9
+	VXORPS       Y10, Y10, Y10
+	VXORPS       Y11, Y11, Y11
+	VMOVDQU      48(R8), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(R8), Y14
+	VPSLLW       $0x04, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast0<>+0(SB), Y9, Y14
+	VPMADDUBSW   4(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   4(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(R8), Y13
+	VPSLLW       $0x03, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast1<>+0(SB), Y9, Y13
+	VPMADDUBSW   36(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   36(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      80(R8), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(R8), Y14
+	VPSLLW       $0x02, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast2<>+0(SB), Y9, Y14
+	VPMADDUBSW   68(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   68(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(R8), Y13
+	VPSLLW       $0x01, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast3<>+0(SB), Y9, Y13
+	VPMADDUBSW   100(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   100(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      112(R8), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(R8), Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast4<>+0(SB), Y9, Y14
+	VPMADDUBSW   132(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   132(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(R8), Y13
+	VPSRLW       $0x01, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast5<>+0(SB), Y9, Y13
+	VPMADDUBSW   164(AX), Y12, Y14
+	VPMADDWD     Y13, Y14, Y14
+	VPADDD       Y14, Y10, Y10
+	VPMADDUBSW   164(DX), Y12, Y12
+	VPMADDWD     Y13, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	VMOVDQU      144(R8), Y12
+	VPAND        nibbles<>+0(SB), Y12, Y13
+	VMOVDQU      16(R8), Y14
+	VPSRLW       $0x02, Y14, Y14
+	VPAND        bit4<>+0(SB), Y14, Y14
+	VPOR         Y14, Y13, Y13
+	VPSHUFB      word_bcast6<>+0(SB), Y9, Y14
+	VPMADDUBSW   196(AX), Y13, Y15
+	VPMADDWD     Y14, Y15, Y15
+	VPADDD       Y15, Y10, Y10
+	VPMADDUBSW   196(DX), Y13, Y13
+	VPMADDWD     Y14, Y13, Y13
+	VPADDD       Y13, Y11, Y11
+	VPSRLW       $0x04, Y12, Y12
+	VPAND        nibbles<>+0(SB), Y12, Y12
+	VMOVDQU      16(R8), Y13
+	VPSRLW       $0x03, Y13, Y13
+	VPAND        bit4<>+0(SB), Y13, Y13
+	VPOR         Y13, Y12, Y12
+	VPSHUFB      word_bcast7<>+0(SB), Y9, Y9
+	VPMADDUBSW   228(AX), Y12, Y13
+	VPMADDWD     Y9, Y13, Y13
+	VPADDD       Y13, Y10, Y10
+	VPMADDUBSW   228(DX), Y12, Y12
+	VPMADDWD     Y9, Y12, Y12
+	VPADDD       Y12, Y11, Y11
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X8
+	VPINSRD      $0x01, R11, X8, X8
+	VPMOVZXBW    X8, X8
+	VPUNPCKHWD   X8, X8, X9
+	VPUNPCKLWD   X8, X8, X8
+	VINSERTI128  $0x01, X9, Y8, Y9
+	VMOVD        (R8), X8
+	VCVTPH2PS    X8, X8
+	VPMADDWD     260(AX), Y9, Y12
+	VBROADCASTSS (AX), X14
+	VMULPS       X8, X14, X14
+	VBROADCASTSS X14, Y13
+	VMOVSHDUP    X14, X14
+	VBROADCASTSS X14, Y14
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y12, Y12
+	VFMADD231PS  Y13, Y10, Y6
+	VFNMADD231PS Y14, Y12, Y6
+	VPMADDWD     260(DX), Y9, Y9
+	VBROADCASTSS (DX), X10
+	VMULPS       X8, X10, X10
+	VBROADCASTSS X10, Y12
+	VMOVSHDUP    X10, X10
+	VBROADCASTSS X10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y9, Y9
+	VFMADD231PS  Y12, Y11, Y7
+	VFNMADD231PS Y10, Y9, Y7
+	ADDQ         $0x000000b0, BX
+	ADDQ         $0x000000b0, SI
+	ADDQ         $0x000000b0, DI
+	ADDQ         $0x000000b0, R8
+	ADDQ         $0x00000124, AX
+	ADDQ         $0x00000124, DX
+	DECQ         CX
+	JMP          c2_block
 
-DATA word_bcast1<>+0(SB)/4, $0x03020302
-DATA word_bcast1<>+4(SB)/4, $0x03020302
-DATA word_bcast1<>+8(SB)/4, $0x03020302
-DATA word_bcast1<>+12(SB)/4, $0x03020302
-DATA word_bcast1<>+16(SB)/4, $0x03020302
-DATA word_bcast1<>+20(SB)/4, $0x03020302
-DATA word_bcast1<>+24(SB)/4, $0x03020302
-DATA word_bcast1<>+28(SB)/4, $0x03020302
-GLOBL word_bcast1<>(SB), RODATA|NOPTR, $32
+c2_store:
+	VHADDPS      Y2, Y0, Y0
+	VHADDPS      Y6, Y4, Y4
+	VHADDPS      Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X0
+	VHADDPS      Y3, Y1, Y1
+	VHADDPS      Y7, Y5, Y5
+	VHADDPS      Y5, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X2
+	VADDPS       X2, X1, X1
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), DX
+	CMPQ         DX, $0x00000004
+	JB           c2_partial
+	VMOVUPS      X0, (AX)
+	ADDQ         CX, AX
+	VMOVUPS      X1, (AX)
+	VZEROUPPER
+	RET
 
-DATA word_bcast2<>+0(SB)/4, $0x05040504
-DATA word_bcast2<>+4(SB)/4, $0x05040504
-DATA word_bcast2<>+8(SB)/4, $0x05040504
-DATA word_bcast2<>+12(SB)/4, $0x05040504
-DATA word_bcast2<>+16(SB)/4, $0x05040504
-DATA word_bcast2<>+20(SB)/4, $0x05040504
-DATA word_bcast2<>+24(SB)/4, $0x05040504
-DATA word_bcast2<>+28(SB)/4, $0x05040504
-GLOBL word_bcast2<>(SB), RODATA|NOPTR, $32
+c2_partial:
+	LEAQ       tailmask<>+0(SB), BX
+	NEGQ       DX
+	VMOVDQU    32(BX)(DX*4), Y2
+	VMASKMOVPS X0, X2, (AX)
+	ADDQ       CX, AX
+	VMASKMOVPS X1, X2, (AX)
+	VZEROUPPER
+	RET
 
-DATA word_bcast3<>+0(SB)/4, $0x07060706
-DATA word_bcast3<>+4(SB)/4, $0x07060706
-DATA word_bcast3<>+8(SB)/4, $0x07060706
-DATA word_bcast3<>+12(SB)/4, $0x07060706
-DATA word_bcast3<>+16(SB)/4, $0x07060706
-DATA word_bcast3<>+20(SB)/4, $0x07060706
-DATA word_bcast3<>+24(SB)/4, $0x07060706
-DATA word_bcast3<>+28(SB)/4, $0x07060706
-GLOBL word_bcast3<>(SB), RODATA|NOPTR, $32
+cols1:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   k+96(FP), CX
+	SHRQ   $0x08, CX
+	MOVQ   ldw+56(FP), DX
+	SHLQ   $0x02, DX
 
-DATA word_bcast4<>+0(SB)/4, $0x09080908
-DATA word_bcast4<>+4(SB)/4, $0x09080908
-DATA word_bcast4<>+8(SB)/4, $0x09080908
-DATA word_bcast4<>+12(SB)/4, $0x09080908
-DATA word_bcast4<>+16(SB)/4, $0x09080908
-DATA word_bcast4<>+20(SB)/4, $0x09080908
-DATA word_bcast4<>+24(SB)/4, $0x09080908
-DATA word_bcast4<>+28(SB)/4, $0x09080908
-GLOBL word_bcast4<>(SB), RODATA|NOPTR, $32
+c1_block:
+	TESTQ        CX, CX
+	JZ           c1_store
+	PREFETCHT0   (BX)(DX*1)
+	PREFETCHT0   (SI)(DX*1)
+	PREFETCHT0   (DI)(DX*1)
+	PREFETCHT0   (R8)(DX*1)
+	PREFETCHT0   64(BX)(DX*1)
+	PREFETCHT0   64(SI)(DX*1)
+	PREFETCHT0   64(DI)(DX*1)
+	PREFETCHT0   64(R8)(DX*1)
+	PREFETCHT0   128(BX)(DX*1)
+	PREFETCHT0   128(SI)(DX*1)
+	PREFETCHT0   128(DI)(DX*1)
+	PREFETCHT0   128(R8)(DX*1)
+	MOVL         4(BX), R9
+	MOVL         8(BX), R10
+	MOVL         12(BX), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X4
+	VPINSRD      $0x01, R13, X4, X4
+	VPMOVZXBW    X4, X4
+	VINSERTI128  $0x01, X4, Y4, Y5
+	VXORPS       Y6, Y6, Y6
+	VMOVDQU      48(BX), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(BX), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(BX), Y8
+	VPSLLW       $0x03, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
+	VPMADDUBSW   36(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      80(BX), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(BX), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(BX), Y8
+	VPSLLW       $0x01, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      112(BX), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(BX), Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(BX), Y8
+	VPSRLW       $0x01, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
+	VPMADDUBSW   164(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      144(BX), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(BX), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(BX), Y8
+	VPSRLW       $0x03, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y5, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X4
+	VPINSRD      $0x01, R11, X4, X4
+	VPMOVZXBW    X4, X4
+	VPUNPCKHWD   X4, X4, X5
+	VPUNPCKLWD   X4, X4, X4
+	VINSERTI128  $0x01, X5, Y4, Y5
+	VMOVD        (BX), X4
+	VCVTPH2PS    X4, X4
+	VPMADDWD     260(AX), Y5, Y5
+	VBROADCASTSS (AX), X7
+	VMULPS       X4, X7, X7
+	VBROADCASTSS X7, Y8
+	VMOVSHDUP    X7, X7
+	VBROADCASTSS X7, Y7
+	VCVTDQ2PS    Y6, Y6
+	VCVTDQ2PS    Y5, Y5
+	VFMADD231PS  Y8, Y6, Y0
+	VFNMADD231PS Y7, Y5, Y0
+	MOVL         4(SI), R9
+	MOVL         8(SI), R10
+	MOVL         12(SI), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X4
+	VPINSRD      $0x01, R13, X4, X4
+	VPMOVZXBW    X4, X4
+	VINSERTI128  $0x01, X4, Y4, Y5
+	VXORPS       Y6, Y6, Y6
+	VMOVDQU      48(SI), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(SI), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(SI), Y8
+	VPSLLW       $0x03, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
+	VPMADDUBSW   36(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      80(SI), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(SI), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(SI), Y8
+	VPSLLW       $0x01, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      112(SI), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(SI), Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(SI), Y8
+	VPSRLW       $0x01, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
+	VPMADDUBSW   164(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      144(SI), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(SI), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(SI), Y8
+	VPSRLW       $0x03, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y5, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X4
+	VPINSRD      $0x01, R11, X4, X4
+	VPMOVZXBW    X4, X4
+	VPUNPCKHWD   X4, X4, X5
+	VPUNPCKLWD   X4, X4, X4
+	VINSERTI128  $0x01, X5, Y4, Y5
+	VMOVD        (SI), X4
+	VCVTPH2PS    X4, X4
+	VPMADDWD     260(AX), Y5, Y5
+	VBROADCASTSS (AX), X7
+	VMULPS       X4, X7, X7
+	VBROADCASTSS X7, Y8
+	VMOVSHDUP    X7, X7
+	VBROADCASTSS X7, Y7
+	VCVTDQ2PS    Y6, Y6
+	VCVTDQ2PS    Y5, Y5
+	VFMADD231PS  Y8, Y6, Y1
+	VFNMADD231PS Y7, Y5, Y1
+	MOVL         4(DI), R9
+	MOVL         8(DI), R10
+	MOVL         12(DI), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X4
+	VPINSRD      $0x01, R13, X4, X4
+	VPMOVZXBW    X4, X4
+	VINSERTI128  $0x01, X4, Y4, Y5
+	VXORPS       Y6, Y6, Y6
+	VMOVDQU      48(DI), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(DI), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(DI), Y8
+	VPSLLW       $0x03, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
+	VPMADDUBSW   36(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      80(DI), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(DI), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(DI), Y8
+	VPSLLW       $0x01, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      112(DI), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(DI), Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(DI), Y8
+	VPSRLW       $0x01, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
+	VPMADDUBSW   164(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      144(DI), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(DI), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(DI), Y8
+	VPSRLW       $0x03, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y5, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X4
+	VPINSRD      $0x01, R11, X4, X4
+	VPMOVZXBW    X4, X4
+	VPUNPCKHWD   X4, X4, X5
+	VPUNPCKLWD   X4, X4, X4
+	VINSERTI128  $0x01, X5, Y4, Y5
+	VMOVD        (DI), X4
+	VCVTPH2PS    X4, X4
+	VPMADDWD     260(AX), Y5, Y5
+	VBROADCASTSS (AX), X7
+	VMULPS       X4, X7, X7
+	VBROADCASTSS X7, Y8
+	VMOVSHDUP    X7, X7
+	VBROADCASTSS X7, Y7
+	VCVTDQ2PS    Y6, Y6
+	VCVTDQ2PS    Y5, Y5
+	VFMADD231PS  Y8, Y6, Y2
+	VFNMADD231PS Y7, Y5, Y2
+	MOVL         4(R8), R9
+	MOVL         8(R8), R10
+	MOVL         12(R8), R11
+	MOVL         R9, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	MOVL         R11, R13
+	ANDL         $0x0f0f0f0f, R13
+	ORL          R12, R13
+	ANDL         $0x3f3f3f3f, R9
+	VMOVD        R9, X4
+	VPINSRD      $0x01, R13, X4, X4
+	VPMOVZXBW    X4, X4
+	VINSERTI128  $0x01, X4, Y4, Y5
+	VXORPS       Y6, Y6, Y6
+	VMOVDQU      48(R8), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(R8), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(R8), Y8
+	VPSLLW       $0x03, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
+	VPMADDUBSW   36(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      80(R8), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(R8), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(R8), Y8
+	VPSLLW       $0x01, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      112(R8), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(R8), Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(R8), Y8
+	VPSRLW       $0x01, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
+	VPMADDUBSW   164(AX), Y7, Y7
+	VPMADDWD     Y8, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	VMOVDQU      144(R8), Y7
+	VPAND        nibbles<>+0(SB), Y7, Y8
+	VMOVDQU      16(R8), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        bit4<>+0(SB), Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPSRLW       $0x04, Y7, Y7
+	VPAND        nibbles<>+0(SB), Y7, Y7
+	VMOVDQU      16(R8), Y8
+	VPSRLW       $0x03, Y8, Y8
+	VPAND        bit4<>+0(SB), Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y5, Y7, Y7
+	VPADDD       Y7, Y6, Y6
+	MOVL         R10, R12
+	SHRL         $0x02, R12
+	ANDL         $0x30303030, R12
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	ORL          R12, R11
+	ANDL         $0x3f3f3f3f, R10
+	VMOVD        R10, X4
+	VPINSRD      $0x01, R11, X4, X4
+	VPMOVZXBW    X4, X4
+	VPUNPCKHWD   X4, X4, X5
+	VPUNPCKLWD   X4, X4, X4
+	VINSERTI128  $0x01, X5, Y4, Y5
+	VMOVD        (R8), X4
+	VCVTPH2PS    X4, X4
+	VPMADDWD     260(AX), Y5, Y5
+	VBROADCASTSS (AX), X7
+	VMULPS       X4, X7, X7
+	VBROADCASTSS X7, Y8
+	VMOVSHDUP    X7, X7
+	VBROADCASTSS X7, Y7
+	VCVTDQ2PS    Y6, Y6
+	VCVTDQ2PS    Y5, Y5
+	VFMADD231PS  Y8, Y6, Y3
+	VFNMADD231PS Y7, Y5, Y3
+	ADDQ         $0x000000b0, BX
+	ADDQ         $0x000000b0, SI
+	ADDQ         $0x000000b0, DI
+	ADDQ         $0x000000b0, R8
+	ADDQ         $0x00000124, AX
+	DECQ         CX
+	JMP          c1_block
 
-DATA word_bcast5<>+0(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+4(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+8(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+12(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+16(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+20(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+24(SB)/4, $0x0b0a0b0a
-DATA word_bcast5<>+28(SB)/4, $0x0b0a0b0a
-GLOBL word_bcast5<>(SB), RODATA|NOPTR, $32
+c1_store:
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         ldd+24(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+104(FP), CX
+	CMPQ         CX, $0x00000004
+	JB           c1_partial
+	VMOVUPS      X0, (AX)
+	VZEROUPPER
+	RET
 
-DATA word_bcast6<>+0(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+4(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+8(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+12(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+16(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+20(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+24(SB)/4, $0x0d0c0d0c
-DATA word_bcast6<>+28(SB)/4, $0x0d0c0d0c
-GLOBL word_bcast6<>(SB), RODATA|NOPTR, $32
+c1_partial:
+	LEAQ       tailmask<>+0(SB), DX
+	NEGQ       CX
+	VMOVDQU    32(DX)(CX*4), Y1
+	VMASKMOVPS X0, X1, (AX)
+	VZEROUPPER
+	RET
 
-DATA word_bcast7<>+0(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+4(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+8(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+12(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+16(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+20(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+24(SB)/4, $0x0f0e0f0e
-DATA word_bcast7<>+28(SB)/4, $0x0f0e0f0e
-GLOBL word_bcast7<>(SB), RODATA|NOPTR, $32
+done:
+	VZEROUPPER
+	RET
 
-DATA tailmask<>+0(SB)/4, $0xffffffff
-DATA tailmask<>+4(SB)/4, $0xffffffff
-DATA tailmask<>+8(SB)/4, $0xffffffff
-DATA tailmask<>+12(SB)/4, $0xffffffff
-DATA tailmask<>+16(SB)/4, $0xffffffff
-DATA tailmask<>+20(SB)/4, $0xffffffff
-DATA tailmask<>+24(SB)/4, $0xffffffff
-DATA tailmask<>+28(SB)/4, $0xffffffff
-DATA tailmask<>+32(SB)/4, $0x00000000
-DATA tailmask<>+36(SB)/4, $0x00000000
-DATA tailmask<>+40(SB)/4, $0x00000000
-DATA tailmask<>+44(SB)/4, $0x00000000
-DATA tailmask<>+48(SB)/4, $0x00000000
-DATA tailmask<>+52(SB)/4, $0x00000000
-DATA tailmask<>+56(SB)/4, $0x00000000
-DATA tailmask<>+60(SB)/4, $0x00000000
-GLOBL tailmask<>(SB), RODATA|NOPTR, $64
+DATA bit4<>+0(SB)/4, $0x10101010
+DATA bit4<>+4(SB)/4, $0x10101010
+DATA bit4<>+8(SB)/4, $0x10101010
+DATA bit4<>+12(SB)/4, $0x10101010
+DATA bit4<>+16(SB)/4, $0x10101010
+DATA bit4<>+20(SB)/4, $0x10101010
+DATA bit4<>+24(SB)/4, $0x10101010
+DATA bit4<>+28(SB)/4, $0x10101010
+GLOBL bit4<>(SB), RODATA|NOPTR, $32
 
 // func matmulQ6_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
 // Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+

@@ -2,7 +2,7 @@
 
 package lcrun
 
-// NEON tiles of the K-quants Q4_K and Q6_K (the tile slots of
+// NEON tiles of the K-quants Q2_K..Q6_K (the tile slots of
 // matmul_quantk.go), hand-written in matmul_quantk_arm64.s: 4 rows of W by
 // 1 activation row, in a plain and an SDOT form as the tiles of
 // matmul_quant_arm64.go, whose init registers these with its own.
@@ -11,6 +11,9 @@ package lcrun
 var kQuantTilesNEON = []quantTileNEON{
 	{matmulQ4_KK, tile[byte, byte]{4, 1, matmulQ4_KNEON}, tile[byte, byte]{4, 1, matmulQ4_KNEONDot}},
 	{matmulQ6_KK, tile[byte, byte]{4, 1, matmulQ6_KNEON}, tile[byte, byte]{4, 1, matmulQ6_KNEONDot}},
+	{matmulQ2_KK, tile[byte, byte]{4, 1, matmulQ2_KNEON}, tile[byte, byte]{4, 1, matmulQ2_KNEONDot}},
+	{matmulQ3_KK, tile[byte, byte]{4, 1, matmulQ3_KNEON}, tile[byte, byte]{4, 1, matmulQ3_KNEONDot}},
+	{matmulQ5_KK, tile[byte, byte]{4, 1, matmulQ5_KNEON}, tile[byte, byte]{4, 1, matmulQ5_KNEONDot}},
 }
 
 // matmulQ4_KNEON computes, for rows <= 4, cols == 1, Q4_K rows of w and a
@@ -37,3 +40,33 @@ func matmulQ6_KNEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int
 //
 //go:noescape
 func matmulQ6_KNEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ2_KNEON is matmulQ4_KNEON for Q2_K weights (vecDotQ2_K).
+//
+//go:noescape
+func matmulQ2_KNEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ2_KNEONDot is matmulQ2_KNEON with SDOT.
+//
+//go:noescape
+func matmulQ2_KNEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ3_KNEON is matmulQ4_KNEON for Q3_K weights (vecDotQ3_K).
+//
+//go:noescape
+func matmulQ3_KNEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ3_KNEONDot is matmulQ3_KNEON with SDOT.
+//
+//go:noescape
+func matmulQ3_KNEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ5_KNEON is matmulQ4_KNEON for Q5_K weights (vecDotQ5_K).
+//
+//go:noescape
+func matmulQ5_KNEON(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)
+
+// matmulQ5_KNEONDot is matmulQ5_KNEON with SDOT.
+//
+//go:noescape
+func matmulQ5_KNEONDot(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k, rows, cols int)

@@ -13,7 +13,7 @@ import (
 // matmulTypes are every weight type MatMul takes: the float types, those
 // with a quantised tile (quantSlots) and any that go through
 // dequantisation to float32.
-var matmulTypes = []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K, IQ4_NL, IQ4_XS, MXFP4}
+var matmulTypes = []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K, TQ1_0, TQ2_0, IQ4_NL, IQ4_XS, MXFP4}
 
 // randMatrix makes a rows x cols matrix of type t from N(0,1) values
 // (quantised with Quantize), its data starting off bytes into a buffer
@@ -53,6 +53,44 @@ func effectiveActivations(t testing.TB, typ DType, x []float32, n, k int) []floa
 		require.NoError(t, Dequantize(act, out[b*k:(b+1)*k], q))
 	}
 	return out
+}
+
+// minOffsets are the offsets of the f16 min m in the blocks of the weight
+// types whose tiles meet Q8_1 activations.
+var minOffsets = map[DType]int{Q4_1: Q4_1OffM, Q5_1: Q5_1OffM}
+
+// addActivationSums corrects ref (from refMatMul with effectiveActivations)
+// for tiles that meet Q8_1 activations: they compute a block's
+// sum_l (d*q_l+m)*x_l as d*x.d*sum_l q_l*x.q_l + m*x.s, as the reference
+// does, and x.s = f16(d*sum(x.q)) with d before its rounding is not the
+// f16(d)*sum(x.q) that the dequantised activations hold.
+func addActivationSums(t testing.TB, typ DType, ref []float64, w Matrix, x []float32, rows, k, n int) {
+	if !hasQuantTile(typ) {
+		return
+	}
+	if _, act := quantTile(typ); act != Q8_1 {
+		return
+	}
+	offM, ok := minOffsets[typ]
+	require.True(t, ok, "%v: no min offset", typ)
+	wb := typ.BlockBytes()
+	rb, _ := Q8_1.RowBytes(k)
+	q := make([]byte, rb)
+	for j := range n {
+		quantizeRow(Q8_1, q, x[j*k:(j+1)*k])
+		for i := range rows {
+			row := w.Data[i*w.rowBytes():]
+			for b := range k / QK {
+				xb := q[b*BlockQ8_1Bytes:]
+				var sum float64
+				for _, v := range xb[Q8_1OffQs : Q8_1OffQs+QK] {
+					sum += float64(int8(v))
+				}
+				m := float64(f16At(row[b*wb+offM:]))
+				ref[j*rows+i] += m * (float64(f16At(xb[Q8_1OffS:])) - float64(f16At(xb[Q8_1OffD:]))*sum)
+			}
+		}
+	}
 }
 
 // refMatMul is the float64 product of the exact (dequantised) weights and
@@ -105,6 +143,7 @@ func TestMatMul(t *testing.T) {
 					w, wf := randMatrix(t, r, typ, sh.rows, k, off)
 					x := randVec(r, sh.n*k, si%4, 1)
 					ref, mag := refMatMul(wf, sh.rows, k, effectiveActivations(t, typ, x, sh.n, k), sh.n)
+					addActivationSums(t, typ, ref, w, x, sh.rows, k, sh.n)
 					rel := 1e-5
 					if typ.BlockSize() == QKK {
 						rel = 3e-5
@@ -129,7 +168,9 @@ func TestMatMul(t *testing.T) {
 // the float32 activations themselves. Q8_0 stores x as q*f16(amax/127):
 // each value is off by at most d*(1/2 + 127*2^-11) with d its block's
 // amax/127; Q8_K by d/2. So |error| <= sum_c |W[r][c]|*0.57*d(c) plus the
-// accumulation tolerance.
+// accumulation tolerance. (Q8_1 is Q8_0 with s = f16(d*sum(q)) for the min
+// term of Q4_1 and Q5_1, off by about 2^-10 of |m*sum(x)| per block: well
+// inside that bound.)
 func TestMatMulActivationQuantisationBound(t *testing.T) {
 	r := newRand(30)
 	for _, typ := range matmulTypes {

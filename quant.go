@@ -37,6 +37,8 @@ func init() {
 	set(IQ4_NL, dequantIQ4_NL, quantIQ4_NL)
 	set(IQ4_XS, dequantIQ4_XS, quantIQ4_XS)
 	set(MXFP4, dequantMXFP4, quantMXFP4)
+	set(TQ1_0, dequantTQ1_0, quantTQ1_0)
+	set(TQ2_0, dequantTQ2_0, quantTQ2_0)
 }
 
 func codecOf(t DType) blockCodec {

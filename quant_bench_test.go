@@ -45,3 +45,19 @@ func BenchmarkQuantizeRowQ8_0Even(b *testing.B) {
 		QuantizeRowQ8_0Even(q, x)
 	}
 }
+
+// BenchmarkQuantizeQ8_1 is the Q8_1 activation quantiser of the Q4_1 and
+// Q5_1 tiles, each implementation.
+func BenchmarkQuantizeQ8_1(b *testing.B) {
+	x := determinismInput()
+	q := make([]byte, len(x)/QK*BlockQ8_1Bytes)
+	for _, impl := range quantizeQ8_1K.implNames() {
+		b.Run("impl="+impl, func(b *testing.B) {
+			defer useKernels(impl)()
+			b.SetBytes(int64(4 * len(x)))
+			for b.Loop() {
+				quantizeQ8_1K.fn(q, x)
+			}
+		})
+	}
+}

@@ -36,6 +36,8 @@ func TestQuantizeSameBytesEverywhere(t *testing.T) {
 		Q5_K:   "dac9a7156a583142",
 		Q6_K:   "9371a324f5f5a379",
 		Q8_K:   "ff257b77fd6f359b",
+		TQ1_0:  "3419ff75b5bec2f7",
+		TQ2_0:  "d5e372b1ef82fd53",
 		IQ4_NL: "044aa50da493bd01",
 		IQ4_XS: "9d779bf29bb399ba",
 		MXFP4:  "a46e2940f493c94e",

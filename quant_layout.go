@@ -131,6 +131,34 @@ const (
 	Q8_KOffBsums   = 260
 )
 
+// The ternary formats (QKK = 256 values per block, each -1, 0 or 1 times
+// the block's scale d).
+//
+// TQ1_0: qs[48] | qh[4] | d f16. A byte holds up to five trits t (the
+// stored digit t = value+1, 0..2) as the fixed-point fraction
+// ceil(256*T/243) of T = 81*t0 + 27*t1 + 9*t2 + 3*t3 + t4, so trit n (t0
+// first) is (uint8(b*3^n)*3) >> 8: multiplying by 3^n mod 256 drops the
+// first n digits, and the top digit of the rest is its first base-3
+// digit. Value e < 160 is trit e/32 of qs[e%32]; 160 <= e < 240 is trit
+// (e-160)/16 of qs[32+(e-160)%16]; e >= 240 is trit (e-240)/4 of
+// qh[(e-240)%4], whose bytes hold four trits in positions 0..3.
+// x = (t-1)*d.
+const (
+	BlockTQ1_0Bytes = dtype.BlockTQ1_0Bytes
+	TQ1_0OffQs      = 0
+	TQ1_0OffQh      = 48
+	TQ1_0OffD       = 52
+)
+
+// TQ2_0: qs[64] | d f16. Value e has the 2-bit t = (qs[32h+l] >> 2g) & 3
+// (h = e/128, g = (e%128)/32, l = e%32, as Q2_K) and x = (t-1)*d; the
+// quantiser writes t in 0..2, a 3 would read as 2*d.
+const (
+	BlockTQ2_0Bytes = dtype.BlockTQ2_0Bytes
+	TQ2_0OffQs      = 0
+	TQ2_0OffD       = 64
+)
+
 // ScaleMinK4 unpacks the 6-bit scale and min of sub-block j (0..7) from the
 // 12 scale bytes of a Q4_K or Q5_K block: sub-blocks 0..3 keep their low
 // six bits in bytes j (scale) and j+4 (min); sub-blocks 4..7 keep their low

@@ -2,8 +2,9 @@
 
 package lcrun
 
-// AVX2 Q8_0 row conversions (the quantize_q8_0 and dequant_q8_0 slots of
-// quant_q8.go), generated into quant_q8_amd64.s by asm/quant_q8.go.
+// AVX2 Q8_0 row conversions and the Q8_1 quantiser (the quantize_q8_0,
+// dequant_q8_0 and quantize_q8_1 slots of quant_q8.go), generated into
+// quant_q8_amd64.s by asm/quant_q8.go.
 
 func init() {
 	if !cpu.AVX2FMA {
@@ -11,6 +12,7 @@ func init() {
 	}
 	quantizeQ8_0K.register("avx2", quantizeQ8_0AVX2)
 	dequantQ8_0K.register("avx2", dequantQ8_0AVX2)
+	quantizeQ8_1K.register("avx2", quantizeQ8_1AVX2)
 }
 
 // quantizeQ8_0AVX2 computes QuantizeRowQ8_0Even(dst, x) (len(x) a
@@ -31,3 +33,11 @@ func quantizeQ8_0AVX2(dst []byte, x []float32)
 //
 //go:noescape
 func dequantQ8_0AVX2(dst []float32, src []byte)
+
+// quantizeQ8_1AVX2 computes quantizeRowQ8_1Even(dst, x) (len(x) a
+// multiple of 32), bit for bit: quantizeQ8_0AVX2's d and q in 36-byte
+// blocks (q at 4), and at 2 the f16 of d times the int32 sum of the
+// values before their saturation to int8.
+//
+//go:noescape
+func quantizeQ8_1AVX2(dst []byte, x []float32)

@@ -133,3 +133,80 @@ block:
 done:
 	VZEROUPPER
 	RET
+
+// func quantizeQ8_1AVX2(dst []byte, x []float32)
+// Requires: AVX, AVX2, F16C
+TEXT ·quantizeQ8_1AVX2(SB), NOSPLIT, $0-48
+	MOVQ    x_len+32(FP), AX
+	SHRQ    $0x05, AX
+	JZ      done
+	MOVQ    dst_base+0(FP), CX
+	MOVQ    x_base+24(FP), DX
+	VMOVUPS abs_mask<>+0(SB), Y0
+	VMOVDQU pack_order<>+0(SB), Y1
+
+block:
+	VXORPS       Y2, Y2, Y2
+	VMOVUPS      (DX), Y3
+	VANDPS       Y0, Y3, Y4
+	VMAXPS       Y2, Y4, Y2
+	VMOVUPS      32(DX), Y4
+	VANDPS       Y0, Y4, Y5
+	VMAXPS       Y2, Y5, Y2
+	VMOVUPS      64(DX), Y5
+	VANDPS       Y0, Y5, Y6
+	VMAXPS       Y2, Y6, Y2
+	VMOVUPS      96(DX), Y6
+	VANDPS       Y0, Y6, Y7
+	VMAXPS       Y2, Y7, Y2
+	VPERM2F128   $0x01, Y2, Y2, Y7
+	VMAXPS       Y7, Y2, Y2
+	VPERMILPS    $0x4e, Y2, Y7
+	VMAXPS       Y7, Y2, Y2
+	VPERMILPS    $0xb1, Y2, Y7
+	VMAXPS       Y7, Y2, Y2
+	VDIVSS       f127<>+0(SB), X2, X7
+	VCVTPS2PH    $0x00, X7, X8
+	VMOVD        X8, BX
+	MOVW         BX, (CX)
+	VMOVSS       f127<>+0(SB), X8
+	VDIVSS       X2, X8, X8
+	VXORPS       X9, X9, X9
+	VCMPSS       $0x04, X9, X2, X9
+	VANDPS       X9, X8, X8
+	VBROADCASTSS X8, Y2
+	VMULPS       Y2, Y3, Y3
+	VCVTPS2DQ    Y3, Y3
+	VMULPS       Y2, Y4, Y4
+	VCVTPS2DQ    Y4, Y4
+	VMULPS       Y2, Y5, Y5
+	VCVTPS2DQ    Y5, Y5
+	VMULPS       Y2, Y6, Y6
+	VCVTPS2DQ    Y6, Y6
+	VPADDD       Y4, Y3, Y2
+	VPADDD       Y6, Y5, Y8
+	VPADDD       Y8, Y2, Y2
+	VEXTRACTI128 $0x01, Y2, X8
+	VPADDD       X8, X2, X8
+	VPSHUFD      $0x4e, X8, X2
+	VPADDD       X2, X8, X8
+	VPSHUFD      $0xb1, X8, X2
+	VPADDD       X2, X8, X8
+	VCVTDQ2PS    X8, X8
+	VMULSS       X7, X8, X8
+	VCVTPS2PH    $0x00, X8, X8
+	VMOVD        X8, BX
+	MOVW         BX, 2(CX)
+	VPACKSSDW    Y4, Y3, Y3
+	VPACKSSDW    Y6, Y5, Y5
+	VPACKSSWB    Y5, Y3, Y3
+	VPERMD       Y3, Y1, Y3
+	VMOVDQU      Y3, 4(CX)
+	ADDQ         $0x00000080, DX
+	ADDQ         $0x00000024, CX
+	DECQ         AX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET

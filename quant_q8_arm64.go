@@ -2,8 +2,9 @@
 
 package lcrun
 
-// NEON Q8_0 row conversions (the quantize_q8_0 and dequant_q8_0 slots of
-// quant_q8.go), hand-written in quant_q8_arm64.s.
+// NEON Q8_0 row conversions and the Q8_1 quantiser (the quantize_q8_0,
+// dequant_q8_0 and quantize_q8_1 slots of quant_q8.go), hand-written in
+// quant_q8_arm64.s.
 
 func init() {
 	if !cpu.ASIMD {
@@ -11,6 +12,7 @@ func init() {
 	}
 	quantizeQ8_0K.register("neon", quantizeQ8_0NEON)
 	dequantQ8_0K.register("neon", dequantQ8_0NEON)
+	quantizeQ8_1K.register("neon", quantizeQ8_1NEON)
 }
 
 // quantizeQ8_0NEON computes QuantizeRowQ8_0Even(dst, x) (len(x) a
@@ -33,3 +35,11 @@ func quantizeQ8_0NEON(dst []byte, x []float32)
 //
 //go:noescape
 func dequantQ8_0NEON(dst []float32, src []byte)
+
+// quantizeQ8_1NEON computes quantizeRowQ8_1Even(dst, x) (len(x) a
+// multiple of 32), bit for bit: quantizeQ8_0NEON's d and q in 36-byte
+// blocks (q at 4), and at 2 the f16 of d times the wrapping int32 sum of
+// the values before their saturation to int8.
+//
+//go:noescape
+func quantizeQ8_1NEON(dst []byte, x []float32)

@@ -96,37 +96,67 @@ func QuantizeRowQ8_0Even(dst []byte, x []float32) {
 	for i := range nb {
 		xb := x[i*QK : (i+1)*QK]
 		b := dst[i*BlockQ8_0Bytes : (i+1)*BlockQ8_0Bytes]
-		var amax float32
-		for _, v := range xb {
-			if a := absf(v); a > amax {
-				amax = a
-			}
-		}
-		putF16(b[Q8_0OffD:], amax/127)
-		var id float32
-		if amax != 0 {
-			id = 127 / amax
-		}
-		qs := b[Q8_0OffQs : Q8_0OffQs+QK]
-		for j, v := range xb {
-			qs[j] = byte(saturateInt8(math.RoundToEven(float64(v * id))))
-		}
+		d, _ := quantEvenInt8x32(b[Q8_0OffQs:Q8_0OffQs+QK], xb)
+		putF16(b[Q8_0OffD:], d)
 	}
 }
 
-// saturateInt8 is what VCVTPS2DQ followed by VPACKSSDW and VPACKSSWB make
-// of an already rounded value: NaN and values out of int32's range (either
-// sign: x*id is +-Inf when amax is subnormal and 127/amax overflows) become
-// math.MinInt32 first, then everything is clamped to int8.
-func saturateInt8(r float64) int8 {
-	switch {
-	case r != r || r < -128 || r >= 1<<31:
-		return -128
-	case r > 127:
-		return 127
+// quantEvenInt8x32 is the body of the x86 build's Q8_0/Q8_1 activation
+// quantisers for one block: it writes the 32 q (127/amax, ties to even,
+// saturated) and returns d = amax/127 (not yet rounded to f16) and the
+// sum of the q as the x86 code forms it, of the int32 values before their
+// saturation to int8 (VCVTPS2DQ's), wrapping: the same sum for finite
+// input.
+func quantEvenInt8x32(qs []byte, xb []float32) (d float32, sum int32) {
+	qs, xb = qs[:QK], xb[:QK]
+	var amax float32
+	for _, v := range xb {
+		if a := absf(v); a > amax {
+			amax = a
+		}
 	}
-	return int8(r)
+	var id float32
+	if amax != 0 {
+		id = 127 / amax
+	}
+	for j, v := range xb {
+		c := cvtPS2DQ(math.RoundToEven(float64(v * id)))
+		qs[j] = byte(packInt8(c))
+		sum += c
+	}
+	return amax / 127, sum
 }
+
+// quantizeRowQ8_1Even is the Q8_1 activation quantiser of llama.cpp's x86
+// AVX2 build (ggml-cpu quantize_row_q8_1), which its Q4_1 and Q5_1 dot
+// products take: the q and d of QuantizeRowQ8_0Even, and s =
+// f16(d*sum(q)) with d = amax/127 before its rounding to f16 and the sum
+// as quantEvenInt8x32 forms it. (quantQ8_1, the codec, is the reference
+// quantize_row_q8_1_ref instead: 1/d and ties away from zero.)
+//
+// len(x) must be a multiple of 32 and dst at least len(x)/32*36 bytes.
+func quantizeRowQ8_1Even(dst []byte, x []float32) {
+	for i := range len(x) / QK {
+		b := dst[i*BlockQ8_1Bytes : (i+1)*BlockQ8_1Bytes]
+		d, sum := quantEvenInt8x32(b[Q8_1OffQs:Q8_1OffQs+QK], x[i*QK:(i+1)*QK])
+		putF16(b[Q8_1OffD:], d)
+		putF16(b[Q8_1OffS:], float32(sum)*d)
+	}
+}
+
+// cvtPS2DQ is VCVTPS2DQ of an already rounded value: NaN and values out
+// of int32's range (either sign: x*id is +-Inf when amax is subnormal and
+// 127/amax overflows) become math.MinInt32, the integer indefinite.
+func cvtPS2DQ(r float64) int32 {
+	if r != r || r < math.MinInt32 || r >= 1<<31 {
+		return math.MinInt32
+	}
+	return int32(r)
+}
+
+// packInt8 is what VPACKSSDW followed by VPACKSSWB make of an int32:
+// clamped to int8.
+func packInt8(c int32) int8 { return int8(max(-128, min(127, c))) }
 
 // quantQ8_1 follows ggml's quantize_row_q8_1_ref: Q8_0's quantisation plus
 // s = f16(sum(q) * d).

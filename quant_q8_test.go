@@ -142,3 +142,28 @@ func BenchmarkQ8_0Rows(b *testing.B) {
 		})
 	}
 }
+
+// TestQuantizeQ8_1Slot holds every implementation of the Q8_1 activation
+// quantiser to its twin, bit for bit, on the rows of TestQuantizeQ8_0Slot
+// (non-finite values and subnormal blocks included).
+func TestQuantizeQ8_1Slot(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		for _, nb := range q8TestBlocks() {
+			for off := range 4 {
+				x := q8TestRow(nb, off, uint64(nb*4+off))
+				n := nb * BlockQ8_1Bytes
+				want := make([]byte, n)
+				quantizeRowQ8_1Even(want, x)
+				buf := make([]byte, n+guardCells)
+				for i := range buf {
+					buf[i] = 0xa5
+				}
+				quantizeQ8_1K.fn(buf[:n:n], x)
+				require.Equal(t, want, buf[:n], "%d blocks, offset %d", nb, off)
+				for i, v := range buf[n:] {
+					require.Equal(t, byte(0xa5), v, "guard byte %d after %d blocks", i, nb)
+				}
+			}
+		}
+	})
+}

@@ -139,6 +139,55 @@ func TestQ8_1Sum(t *testing.T) {
 	assert.Equal(t, float32(132), f16At(q[Q8_1OffS:]))
 }
 
+// TestQ8_1Activations checks the Q8_1 activation quantiser MatMul uses
+// against the formula of llama.cpp's x86 quantize_row_q8_1, written out
+// here: d = amax/127, q = round-to-even(x*(127/amax)), s = f16(d*sum(q))
+// with d unrounded; its d and q are QuantizeRowQ8_0Even's.
+func TestQ8_1Activations(t *testing.T) {
+	quant := activationQuantizers[Q8_1]
+	x := q8Block(2.5, -1.5, 3, 0.5)
+	q := make([]byte, BlockQ8_1Bytes)
+	quant(q, x)
+	assert.Equal(t, float32(1), f16At(q[Q8_1OffD:]))
+	assert.Equal(t, []int8{2, -2, 3, 0}, []int8{int8(q[4]), int8(q[5]), int8(q[6]), int8(q[7])}, "ties to even")
+	assert.Equal(t, float32(130), f16At(q[Q8_1OffS:]), "s = 2-2+3+127")
+
+	for _, dist := range testDists {
+		x := make([]float32, 64*QK)
+		dist.gen(newTestRand(7), x)
+		got := make([]byte, len(x)/QK*BlockQ8_1Bytes)
+		quant(got, x)
+		even := make([]byte, len(x)/QK*BlockQ8_0Bytes)
+		QuantizeRowQ8_0Even(even, x)
+		for b := range len(x) / QK {
+			xb := x[b*QK : (b+1)*QK]
+			var amax float32
+			for _, v := range xb {
+				amax = max(amax, float32(math.Abs(float64(v))))
+			}
+			d := amax / 127
+			var id float32
+			if amax > 0 {
+				id = 127 / amax
+			}
+			want := make([]byte, BlockQ8_1Bytes)
+			var sum int
+			for j, v := range xb {
+				r := max(-128, min(127, math.RoundToEven(float64(v*id))))
+				want[Q8_1OffQs+j] = byte(int8(r))
+				sum += int(r)
+			}
+			binary.LittleEndian.PutUint16(want[Q8_1OffD:], F32ToF16(d))
+			binary.LittleEndian.PutUint16(want[Q8_1OffS:], F32ToF16(d*float32(sum)))
+			gb := got[b*BlockQ8_1Bytes : (b+1)*BlockQ8_1Bytes]
+			require.Equal(t, want, gb, "%s block %d", dist.name, b)
+			eb := even[b*BlockQ8_0Bytes : (b+1)*BlockQ8_0Bytes]
+			require.Equal(t, eb[:2], gb[:2], "%s block %d: d as Q8_0's", dist.name, b)
+			require.Equal(t, eb[2:], gb[4:], "%s block %d: q as Q8_0's", dist.name, b)
+		}
+	}
+}
+
 // Non-finite values. ggml does not check for them; these tests pin down
 // what its reference quantisers do with them (on x86-64) and that we do
 // the same on every architecture.

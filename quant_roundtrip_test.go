@@ -189,6 +189,9 @@ var roundTripBounds = map[DType]blockBound{
 	Q4_K: boundNearestLevel(Q4_K),
 	Q5_K: boundNearestLevel(Q5_K),
 	Q6_K: boundNearestLevel(Q6_K),
+
+	TQ1_0: boundTernary(TQ1_0OffD),
+	TQ2_0: boundTernary(TQ2_0OffD),
 }
 
 func TestQuantizeRoundTripBounds(t *testing.T) {

@@ -25,6 +25,7 @@ var sets = map[string]func(){
 	"matmul_quant":  matmulQuantKernels,
 	"matmul_quantk": matmulQuantKKernels,
 	"matmul_iq":     matmulIQKernels,
+	"matmul_tq":     matmulTQKernels,
 	"attention":     attentionKernels,
 	"ssm":           ssmKernels,
 	"quant_q8":      quantQ8Kernels,

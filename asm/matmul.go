@@ -230,6 +230,12 @@ func twoColumnTile(name string, path func(nr int, wp, xp []Register)) {
 // block emits the work of one block into acc [row][col], then the sums
 // are folded and stored. A GEMV (one column) prefetches the next tile.
 func blockLoop(pre string, values, wBlock, xBlock int, wp, xp []Register, acc [][]VecVirtual, block func()) {
+	blockLoopAdd(pre, values, wBlock, xBlock, wp, xp, acc, block, nil)
+}
+
+// blockLoopAdd is blockLoop with add (if not nil) called on each column's
+// folded sums before they are stored, to add what the tile keeps apart.
+func blockLoopAdd(pre string, values, wBlock, xBlock int, wp, xp []Register, acc [][]VecVirtual, block func(), add func(j int, sum VecVirtual)) {
 	nb := Load(Param("k"), GP64())
 	SHRQ(U8(log2(values)), nb)
 	var ahead Register
@@ -256,6 +262,9 @@ func blockLoop(pre string, values, wBlock, xBlock int, wp, xp []Register, acc []
 	sums := make([]VecVirtual, len(xp))
 	for j := range sums {
 		sums[j] = fold4(acc[0][j], acc[1][j], acc[2][j], acc[3][j])
+		if add != nil {
+			add(j, sums[j])
+		}
 	}
 	storeColumns(pre, sums)
 }

@@ -11,35 +11,53 @@ import (
 // Block layouts (quant_layout.go in the root package).
 const (
 	q8_0Bytes = 34 // f16 d, 32 int8
+	q8_1Bytes = 36 // f16 d, f16 s = d*sum(q), 32 int8
 	q4_0Bytes = 18 // f16 d, 16 bytes of nibbles (values l and l+16 in byte l)
+	q4_1Bytes = 20 // f16 d, f16 m, nibbles
+	q5_0Bytes = 22 // f16 d, u32 qh (bit l: fifth bit of value l), nibbles
+	q5_1Bytes = 24 // f16 d, f16 m, u32 qh, nibbles
 	qsOff     = 2
 )
 
+// quantFormat is where a tile finds the parts of its blocks: W blocks of
+// wBlock bytes, activation blocks of xBlock bytes with their values at
+// xQs. withMin: W has an f16 m right after d and the activations an f16
+// s = d*sum(q) right after theirs (Q4_1 and Q5_1 against Q8_1), whose
+// products m*s each block adds.
+type quantFormat struct {
+	wBlock, xBlock, xQs int
+	withMin             bool
+}
+
 // matmulQuantKernels are the tiles of the 32-value block formats against
-// Q8_0 activations: 4 rows of W by up to 2 activation rows, one
+// Q8_0 or Q8_1 activations: 4 rows of W by up to 2 activation rows, one
 // accumulator per pair. Per block, the integer dot of 32 int8 pairs is, for Q8_0,
 //
 //	VPMADDUBSW(|w|, x*sign(w)) -> 16 int16, VPMADDWD(., 1) -> 8 int32
 //
 // which is exact as long as x is in [-127, 127] (the activation quantiser
 // never writes -128): |w| <= 128 times |x| <= 127, two per int16, stays
-// below 32767. Q4_0's nibbles q are unsigned, so they go straight in:
-// VPMADDUBSW(q, x) - VPMADDUBSW(8, x) is the dot with q-8, the second
-// term computed once per activation block (all exact in int16: at most
-// 2*15*128 and 2*8*128). The int32 sums are converted to float and FMAed
-// with d_w*d_x into the pair's accumulator; the 8 scale products of a
-// block are computed together (4 row scales times each column's) and
-// broadcast from the stack.
+// below 32767. The other formats' values q are unsigned (Q4_0, Q4_1
+// nibbles; Q5_0, Q5_1 nibbles with the fifth bit from qh), so they go
+// straight in: VPMADDUBSW(q, x), and for Q4_0 and Q5_0, whose values are
+// q-8 and q-16, minus VPMADDUBSW(offset, x), computed once per activation
+// block (all exact in int16: at most 2*31*128). The int32 sums are
+// converted to float and FMAed with d_w*d_x into the pair's accumulator;
+// the 8 scale products of a block are computed together (4 row scales
+// times each column's) and broadcast from the stack. Q4_1 and Q5_1 add
+// m_w*s_x per block into one more accumulator per column, whose lanes
+// are the rows.
 //
 // (VNNI's VPDPBUSD, EVEX-encoded on Y registers, was tried for the pairs:
 // 15% slower than VPMADDUBSW+VPMADDWD on the Zen 5 this was tuned on.)
 func matmulQuantKernels() {
 	q8 := func(w Mem) VecVirtual {
 		v := YMM()
-		VMOVDQU(w, v)
+		VMOVDQU(w.Offset(qsOff), v)
 		return v
 	}
-	q4 := func(w Mem) VecVirtual {
+	// nibbles loads 16 bytes of nibbles at w as the 32 values in order.
+	nibbles := func(w Mem) VecVirtual {
 		lo, hi := XMM(), XMM()
 		VMOVDQU(w, lo)
 		VPSRLW(U8(4), lo, hi)
@@ -48,17 +66,46 @@ func matmulQuantKernels() {
 		VPAND(splat32("nibbles", 0x0f0f0f0f), v, v)
 		return v
 	}
-	quantTile("matmulQ8_0AVX2", q8_0Bytes, func() blockDot { return &signedDot{load: q8} })
-	quantTile("matmulQ4_0AVX2", q4_0Bytes, func() blockDot { return &offsetDot{load: q4, offset: 8} })
+	// fifthBits ORs bit l of the u32 at qh into value l of v, as 16: the
+	// word in every dword (VPSHUFB picks within 128-bit lanes), byte l/8
+	// of it in byte l, that byte's bit l%8 tested.
+	fifthBits := func(v VecVirtual, qh Mem) {
+		b := YMM()
+		VPBROADCASTD(qh, b)
+		VPSHUFB(bytesTable("qhbytes", func(i int) uint8 { return uint8(i / 8) }), b, b)
+		bit := bytesTable("qhbit", func(i int) uint8 { return 1 << (i % 8) })
+		VPAND(bit, b, b)
+		VPCMPEQB(bit, b, b)
+		VPAND(splat32("bytes16", 0x10101010), b, b)
+		VPOR(b, v, v)
+	}
+	q4 := func(offQs int) func(Mem) VecVirtual {
+		return func(w Mem) VecVirtual { return nibbles(w.Offset(offQs)) }
+	}
+	q5 := func(offQh, offQs int) func(Mem) VecVirtual {
+		return func(w Mem) VecVirtual {
+			v := nibbles(w.Offset(offQs))
+			fifthBits(v, w.Offset(offQh))
+			return v
+		}
+	}
+	q8_0 := func(w int) quantFormat { return quantFormat{w, q8_0Bytes, qsOff, false} }
+	q8_1 := func(w int) quantFormat { return quantFormat{w, q8_1Bytes, 4, true} }
+	quantTile("matmulQ8_0AVX2", q8_0(q8_0Bytes), func() blockDot { return &signedDot{load: q8} })
+	quantTile("matmulQ4_0AVX2", q8_0(q4_0Bytes), func() blockDot { return &offsetDot{load: q4(2), offset: 8} })
+	quantTile("matmulQ4_1AVX2", q8_1(q4_1Bytes), func() blockDot { return &offsetDot{load: q4(4)} })
+	quantTile("matmulQ5_0AVX2", q8_0(q5_0Bytes), func() blockDot { return &offsetDot{load: q5(2, 6), offset: 16} })
+	quantTile("matmulQ5_1AVX2", q8_1(q5_1Bytes), func() blockDot { return &offsetDot{load: q5(4, 8)} })
 }
 
 // blockDot emits the integer dot products of one block of a tile: setup
-// once per tile path, block once per block (before the pairs), row once
-// per W row, then pair for (row i, column j) returns 8 int32 lanes whose
-// sum is the block's integer dot.
+// once per tile path, block once per block (before the pairs; x are the
+// activation blocks' values), row once per W row (w its block), then pair
+// for (row i, column j) returns 8 int32 lanes whose sum is the block's
+// integer dot.
 type blockDot interface {
 	setup()
-	block(xp []Register)
+	block(x []Mem)
 	row(i int, w Mem)
 	pair(i, j int, x Mem) VecVirtual
 }
@@ -76,11 +123,11 @@ func (d *signedDot) setup() {
 	VMOVDQU(splat32("ones16", 0x00010001), d.ones)
 }
 
-func (d *signedDot) block(xp []Register) {
-	d.xv = make([]VecVirtual, len(xp))
-	for j := range xp {
+func (d *signedDot) block(x []Mem) {
+	d.xv = make([]VecVirtual, len(x))
+	for j := range x {
 		d.xv[j] = YMM()
-		VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, d.xv[j])
+		VMOVDQU(x[j], d.xv[j])
 	}
 }
 
@@ -98,7 +145,8 @@ func (d *signedDot) pair(_, j int, _ Mem) VecVirtual {
 	return p
 }
 
-// offsetDot: weights as unsigned bytes standing for q - offset.
+// offsetDot: weights as unsigned bytes standing for q - offset (offset 0:
+// q itself, and no correction).
 type offsetDot struct {
 	load   func(Mem) VecVirtual
 	offset int
@@ -109,17 +157,22 @@ type offsetDot struct {
 }
 
 func (d *offsetDot) setup() {
-	d.offs = YMM()
-	VMOVDQU(splat32(fmt.Sprintf("bytes%d", d.offset), uint32(d.offset)*0x01010101), d.offs)
+	if d.offset != 0 {
+		d.offs = YMM()
+		VMOVDQU(splat32(fmt.Sprintf("bytes%d", d.offset), uint32(d.offset)*0x01010101), d.offs)
+	}
 	d.ones = YMM()
 	VMOVDQU(splat32("ones16", 0x00010001), d.ones)
 }
 
-func (d *offsetDot) block(xp []Register) {
-	d.corr = make([]VecVirtual, len(xp))
-	for j := range xp {
+func (d *offsetDot) block(x []Mem) {
+	if d.offset == 0 {
+		return
+	}
+	d.corr = make([]VecVirtual, len(x))
+	for j := range x {
 		d.corr[j] = YMM()
-		VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, d.offs, d.corr[j])
+		VPMADDUBSW(x[j], d.offs, d.corr[j])
 	}
 }
 
@@ -128,45 +181,77 @@ func (d *offsetDot) row(_ int, w Mem) { d.q = d.load(w) }
 func (d *offsetDot) pair(_, j int, x Mem) VecVirtual {
 	p := YMM()
 	VPMADDUBSW(x, d.q, p)
-	VPSUBW(d.corr[j], p, p)
+	if d.offset != 0 {
+		VPSUBW(d.corr[j], p, p)
+	}
 	VPMADDWD(d.ones, p, p)
 	return p
 }
 
-// quantTile emits a tile for W blocks of wBlock bytes, the integer dots
+// quantTile emits a tile for blocks laid out as f says, the integer dots
 // done the way newDot's blockDot does them.
-func quantTile(name string, wBlock int, newDot func() blockDot) {
+func quantTile(name string, f quantFormat, newDot func() blockDot) {
 	var scales *Mem // [col][row] float32 d_w*d_x, one table for both paths
 	twoColumnTile(name, func(nr int, wp, xp []Register) {
 		if scales == nil {
-			m := AllocLocal(4 * 4 * 2)
+			size := 4 * 4 * 2
+			if f.withMin {
+				size *= 2 // m_w*s_x between them
+			}
+			m := AllocLocal(size)
 			scales = &m
 		}
-		quantTilePath(nr, wBlock, wp, xp, *scales, newDot())
+		quantTilePath(nr, f, wp, xp, *scales, newDot())
 	})
 }
 
-func quantTilePath(nr, wBlock int, wp, xp []Register, scales Mem, dot blockDot) {
+func quantTilePath(nr int, f quantFormat, wp, xp []Register, scales Mem, dot blockDot) {
 	pre := fmt.Sprintf("c%d_", nr)
 	acc := make([][]VecVirtual, 4) // [row][col]
 	for i := range acc {
 		acc[i] = zeros(nr)
 	}
+	var mins []VecVirtual // [col]: lane 2i+1 sums m_w[i]*s_x
+	if f.withMin {
+		mins = zeros(nr)
+	}
 	dot.setup()
-	blockLoop(pre, 32, wBlock, q8_0Bytes, wp, xp, acc, func() {
-		blockScales(wp, xp, scales)
-		dot.block(xp)
+	x := make([]Mem, nr)
+	for j := range x {
+		x[j] = Mem{Base: xp[j], Disp: f.xQs}
+	}
+	scaleAt := func(i, j int) Mem { return scales.Offset(16*j + 4*i) }
+	if f.withMin {
+		scaleAt = func(i, j int) Mem { return scales.Offset(32*j + 8*i) }
+	}
+	block := func() {
+		if f.withMin {
+			blockScalesMin(wp, xp, scales, mins)
+		} else {
+			blockScales(wp, xp, scales)
+		}
+		dot.block(x)
 		for i := range wp {
-			dot.row(i, Mem{Base: wp[i], Disp: qsOff})
+			dot.row(i, Mem{Base: wp[i]})
 			for j := range xp {
-				p := dot.pair(i, j, Mem{Base: xp[j], Disp: qsOff})
+				p := dot.pair(i, j, x[j])
 				VCVTDQ2PS(p, p)
 				sc := YMM()
-				VBROADCASTSS(scales.Offset(16*j+4*i), sc)
+				VBROADCASTSS(scaleAt(i, j), sc)
 				VFMADD231PS(sc, p, acc[i][j])
 			}
 		}
-	})
+	}
+	var addMins func(j int, sum VecVirtual)
+	if f.withMin {
+		addMins = func(j int, sum VecVirtual) {
+			hi := XMM()
+			VEXTRACTF128(U8(1), mins[j], hi)
+			VSHUFPS(U8(0xdd), hi, mins[j].AsX(), hi) // lanes 1, 3 of each half: rows 0..3
+			VADDPS(hi, sum.AsX(), sum.AsX())
+		}
+	}
+	blockLoopAdd(pre, 32, f.wBlock, f.xBlock, wp, xp, acc, block, addMins)
 }
 
 // blockScales puts the block's scale products d_w[i]*d_x[j] in the stack
@@ -190,5 +275,38 @@ func blockScales(wp, xp []Register, scales Mem) {
 		VCVTPH2PS(dx, dx)
 		VMULPS(dw, dx, dx)
 		VMOVUPS(dx, scales.Offset(16*j))
+	}
+}
+
+// blockScalesMin is blockScales for the formats with a min: d and m of a
+// W row are one u32, as are d and s of an activation block, so the four
+// rows' (d, m) widened together times a column's (d, s) repeated give
+// [d_w0*d_x, m_w0*s_x, d_w1*d_x, ...]: the scale products go to the stack
+// table (row i of column j at 32j+8i) and the whole vector is added to
+// the column's mins (its odd lanes are the sums wanted).
+func blockScalesMin(wp, xp []Register, scales Mem, mins []VecVirtual) {
+	dm := XMM()
+	for half := range 2 {
+		lo, hi := GP64(), GP64()
+		MOVL(Mem{Base: wp[2*half]}, lo.As32())
+		MOVL(Mem{Base: wp[2*half+1]}, hi.As32())
+		SHLQ(U8(32), hi)
+		ORQ(hi, lo)
+		if half == 0 {
+			VMOVQ(lo, dm)
+		} else {
+			VPINSRQ(U8(1), lo, dm, dm)
+		}
+	}
+	w := YMM()
+	VCVTPH2PS(dm, w)
+	for j := range xp {
+		ds := XMM()
+		VPBROADCASTD(Mem{Base: xp[j]}, ds)
+		p := YMM()
+		VCVTPH2PS(ds, p)
+		VMULPS(w, p, p)
+		VMOVUPS(p, scales.Offset(32*j))
+		VADDPS(p, mins[j], mins[j])
 	}
 }

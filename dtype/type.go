@@ -75,6 +75,13 @@ const (
 	BlockQ8_KBytes = 4 + QKK + QKK/16*2
 )
 
+// The ternary formats' block sizes: TQ1_0 packs five values per byte for
+// 240 values and four per byte for the last 16, TQ2_0 four per byte.
+const (
+	BlockTQ1_0Bytes = (QKK-4*QKK/64)/5 + QKK/64 + 2
+	BlockTQ2_0Bytes = QKK/4 + 2
+)
+
 // The non-linear 4-bit formats: 16-entry value tables indexed by nibbles,
 // with an f16 scale (IQ4_NL), 6-bit sub-scales under an f16 super-scale
 // (IQ4_XS), or a power-of-two e8m0 exponent (MXFP4).
@@ -123,8 +130,8 @@ var types = map[Type]typeInfo{
 	F64:     {"F64", 1, 8},
 	IQ1_M:   {"IQ1_M", QKK, QKK/8 + QKK/16 + QKK/32},
 	BF16:    {"BF16", 1, 2},
-	TQ1_0:   {"TQ1_0", QKK, (QKK-4*QKK/64)/5 + QKK/64 + 2},
-	TQ2_0:   {"TQ2_0", QKK, QKK/4 + 2},
+	TQ1_0:   {"TQ1_0", QKK, BlockTQ1_0Bytes},
+	TQ2_0:   {"TQ2_0", QKK, BlockTQ2_0Bytes},
 	MXFP4:   {"MXFP4", QK, BlockMXFP4Bytes},
 }
 

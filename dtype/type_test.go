@@ -48,6 +48,7 @@ func TestBlocks(t *testing.T) {
 		{Q2_K, QKK, BlockQ2_KBytes}, {Q3_K, QKK, BlockQ3_KBytes},
 		{Q4_K, QKK, BlockQ4_KBytes}, {Q5_K, QKK, BlockQ5_KBytes},
 		{Q6_K, QKK, BlockQ6_KBytes}, {Q8_K, QKK, BlockQ8_KBytes},
+		{TQ1_0, QKK, BlockTQ1_0Bytes}, {TQ2_0, QKK, BlockTQ2_0Bytes},
 	} {
 		if c.t.BlockSize() != c.size || c.t.BlockBytes() != c.bytes {
 			t.Errorf("%v: block of %d values in %d bytes, want %d in %d", c.t, c.t.BlockSize(), c.t.BlockBytes(), c.size, c.bytes)
@@ -59,6 +60,9 @@ func TestBlocks(t *testing.T) {
 	// ggml's figures (ggml-common.h static_asserts).
 	if BlockQ8_0Bytes != 34 || BlockQ4_KBytes != 144 || BlockQ6_KBytes != 210 || BlockQ8_KBytes != 292 {
 		t.Error("block sizes differ from ggml's")
+	}
+	if BlockTQ1_0Bytes != 54 || BlockTQ2_0Bytes != 66 {
+		t.Error("ternary block sizes differ from ggml's")
 	}
 }
 

@@ -321,7 +321,7 @@ func TestFileType(t *testing.T) {
 		id, guessed, ok, err := f.FileType()
 		require.NoError(t, err)
 		assert.Equal(t, []any{c.id, c.guessed, c.ok}, []any{id, guessed, ok}, c.file)
-		assert.Equal(t, map[uint64]string{0: "ALL_F32", 1: "MOSTLY_F16", 2: "MOSTLY_Q4_0", 7: "MOSTLY_Q8_0"}[c.id], FileTypeName(id))
+		assert.Equal(t, map[uint64]string{0: "F32", 1: "F16", 2: "Q4_0", 7: "Q8_0"}[c.id], FileTypeName(id))
 		f.Close()
 	}
 	// Guessing: the commonest tensor type wins; nothing to guess from
@@ -339,8 +339,11 @@ func TestFileType(t *testing.T) {
 	id, guessed, ok, err := f.FileType()
 	require.NoError(t, err)
 	assert.Equal(t, []any{uint64(15), true, true}, []any{id, guessed, ok})
-	assert.Equal(t, "MOSTLY_Q4_K_M", FileTypeName(id))
+	assert.Equal(t, "Q4_K_M", FileTypeName(id))
+	assert.Equal(t, "Q4_K - Medium", FileTypeDescription(id))
 	assert.Equal(t, "UNKNOWN_99", FileTypeName(99))
+	assert.Equal(t, "unknown", FileTypeDescription(99))
+	assert.Equal(t, []TypeCount{{dtype.Q4_K, 2}, {dtype.F32, 1}}, f.TypeCounts())
 	empty, err := OpenBytes(newRaw(3, 0, 0).b)
 	require.NoError(t, err)
 	_, _, ok, err = empty.FileType()

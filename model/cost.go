@@ -36,9 +36,14 @@ func (m *llama) cost() Cost {
 	qDim, kvDim := float64(hp.heads*hp.headDim), float64(hp.kvHeads*hp.headDim)
 	dim, ff := float64(hp.dim), float64(hp.ff)
 	perLayer := dim*qDim + 2*dim*kvDim + qDim*dim + 3*dim*ff
+	// A layer pattern's local layers attend to at most their window
+	// whatever the context: their attention counts as dense work (the
+	// window's worth), only the global layers' per key.
+	perKeyLayer := 4 * float64(hp.heads*hp.headDim)
+	local := perKeyLayer * float64(m.nLocal) * float64(hp.localWindow)
 	return Cost{
-		Dense:  2 * (float64(hp.layers)*perLayer + float64(hp.vocab)*dim),
-		PerKey: 4 * float64(hp.layers*hp.heads*hp.headDim),
+		Dense:  2*(float64(hp.layers)*perLayer+float64(hp.vocab)*dim) + local,
+		PerKey: perKeyLayer * float64(hp.layers-m.nLocal),
 	}
 }
 

@@ -28,10 +28,16 @@
 // Architectures plug in through an internal interface (arch.go): a loader
 // registered under the GGUF general.architecture names it serves, returning
 // an architecture that allocates per-session states. llama.go serves llama,
-// mistral and qwen2; mamba.go serves mamba and mamba2 (recurrent: a
-// fixed-size state, whatever the sequence length). The keys they read are
-// named once (keys.go); Hyperparameters reports the same keys of any file
-// without loading it, for tools that describe files.
+// mistral and qwen2, and the other members of the family are the same
+// graph with a llamaVariant, each in a file of its own: qwen3.go (q/k
+// norms), smollm3.go (NoPE layers), phi3.go (fused projections, LongRoPE),
+// mistral3.go (attention temperature) and gemma.go (gemma2, gemma3:
+// Gemma's block, local layers whose cache is a ring of their window,
+// gemma_state.go); Model.Graph names what a loaded model adds. mamba.go
+// serves mamba and mamba2 (recurrent: a fixed-size state, whatever the
+// sequence length). The keys they read are named once (keys.go);
+// Hyperparameters reports the same keys of any file without loading it,
+// for tools that describe files.
 //
 // Chat templates make instruction models usable as trained: a
 // ChatTemplate renders a conversation ([]Message) into the prompt text of

@@ -16,6 +16,7 @@ const (
 	keyValueLength   = "attention.value_length"
 	keySlidingWindow = "attention.sliding_window"
 	keyRMSEpsilon    = "attention.layer_norm_rms_epsilon"
+	keyAttnTempScale = "attention.temperature_scale" // Mistral 3, Llama 4: query temperature per position
 
 	keyRopeDims          = "rope.dimension_count"
 	keyRopeFreqBase      = "rope.freq_base"
@@ -27,6 +28,7 @@ const (
 	keyRopeYarnExtFactor = "rope.scaling.yarn_ext_factor"
 	keyRopeYarnBetaFast  = "rope.scaling.yarn_beta_fast"
 	keyRopeYarnBetaSlow  = "rope.scaling.yarn_beta_slow"
+	keyRopeYarnLogMul    = "rope.scaling.yarn_log_multiplier" // DeepSeek's mscale_all_dim: YaRN's magnitude
 
 	keySSMConvKernel   = "ssm.conv_kernel"
 	keySSMInnerSize    = "ssm.inner_size"

@@ -11,9 +11,46 @@ import (
 // The Llama graph (Touvron et al. 2023) as llama.cpp names its tensors:
 // pre-norm blocks of RMSNorm, grouped-query attention with RoPE, and a
 // SwiGLU feed-forward network. Mistral is the same graph; Qwen2 adds q/k/v
-// biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1).
+// biases and rotates NeoX pairs (i, i+d/2) instead of (2i, 2i+1). Other
+// members of the family (qwen3.go, smollm3.go, phi3.go, mistral3.go,
+// gemma.go) are this graph with a llamaVariant.
 func init() {
-	registerArch(loadLlama, "llama", "mistral", "qwen2")
+	registerArch(llamaLoader(llamaVariant{}), "llama", "mistral")
+	registerArch(llamaLoader(llamaVariant{neox: true}), "qwen2")
+}
+
+// llamaVariant is what a member of the Llama family changes in the graph.
+type llamaVariant struct {
+	neox bool // NeoX rotation pairs (i, i+d/2)
+	// qkNorm: attn_q_norm and attn_k_norm, RMSNorms over each head's q
+	// and k before RoPE (Qwen3).
+	qkNorm bool
+	// noRopeEvery n > 0: layers with (il+1) % n == 0 rotate neither q nor
+	// k (SmolLM3's NoPE layers; llama.cpp fixes n at 4).
+	noRopeEvery int
+	// fused: one attn_qkv matrix (q rows, then k, then v) and an ffn_up of
+	// 2*ff rows (gate, then up), without ffn_gate (Phi-3).
+	fused bool
+	// noWindow: the file's attention.sliding_window is not applied
+	// (llama.cpp disables Phi-3's).
+	noWindow bool
+	// attnTemp: queries are scaled by attention.temperature_scale's
+	// position-dependent temperature (Mistral 3, Llama 4).
+	attnTemp bool
+	// gemma: Gemma 2/3's block (gemma.go): embeddings times sqrt(dim),
+	// queries pre-scaled, soft-capped scores and logits from the file,
+	// post-attention and post-FFN norms, a GELU feed-forward network.
+	gemma bool
+	// swaPattern n > 0: layer il slides over attention.sliding_window
+	// iff il % n < n-1 (llama.cpp's fixed pattern); the others are global.
+	swaPattern int
+	// localRopeBase > 0: sliding layers rotate with this base, unscaled.
+	localRopeBase float64
+}
+
+// llamaLoader loads the Llama graph with variant v.
+func llamaLoader(v llamaVariant) loaderFunc {
+	return func(l *loader) (architecture, error) { return loadLlama(l, v) }
 }
 
 type llamaHParams struct {
@@ -26,30 +63,47 @@ type llamaHParams struct {
 	slidingWindow  int // attention.sliding_window: 0 = none
 	eps            float32
 	neox           bool // NeoX rotation pairs
+	// Attention temperature (llamaVariant.attnTemp): row i's queries are
+	// scaled by 1 + tempScale*ln(floor(pos/tempFloor) + 1); 0 = none.
+	tempScale float32
+	tempFloor int
+	gemmaHParams
 }
 
 type llamaLayer struct {
 	attnNorm, ffnNorm []float32
 	wq, wk, wv, wo    lc.Matrix
 	bq, bk, bv, bo    []float32 // nil when the model has none
+	qNorm, kNorm      []float32 // per-head RMSNorm weights (llamaVariant.qkNorm), else nil
+	noRope            bool      // a NoPE layer
+	postAttn, postFFN []float32 // Gemma's post-norms, else nil
+	local             bool      // a sliding layer of a layer pattern (llamaVariant.swaPattern)
 	gate, up, down    lc.Matrix
 }
 
 type llama struct {
 	hp      llamaHParams
+	variant llamaVariant
 	embd    lc.Matrix // token_embd: vocab rows of dim
 	outNorm []float32
 	output  lc.Matrix // vocab rows of dim (token_embd when tied)
 	layers  []llamaLayer
 	rope    ropescale.Params // from the metadata; sessions apply their overrides
+	// unrotated marks the NoPE layers for the KV cache; nil when none.
+	unrotated []bool
+	// With a layer pattern, global and local layers keep their keys in
+	// caches of their own: cacheLayer is each layer's index in its cache
+	// (nil: the layer's own index), nLocal the local layers' count.
+	cacheLayer []int
+	nLocal     int
 }
 
-func loadLlama(l *loader) (architecture, error) {
-	hp, err := llamaHyper(l)
+func loadLlama(l *loader, v llamaVariant) (architecture, error) {
+	hp, err := llamaHyper(l, v)
 	if err != nil {
 		return nil, err
 	}
-	m := &llama{hp: hp}
+	m := &llama{hp: hp, variant: v}
 	if m.rope, err = ropeFromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
@@ -79,13 +133,23 @@ func loadLlama(l *loader) (architecture, error) {
 		if err := m.loadLayer(l, i); err != nil {
 			return nil, err
 		}
+		if v.noRopeEvery > 0 && (i+1)%v.noRopeEvery == 0 {
+			m.layers[i].noRope = true
+			if m.unrotated == nil {
+				m.unrotated = make([]bool, hp.layers)
+			}
+			m.unrotated[i] = true
+		}
+	}
+	if v.swaPattern > 0 {
+		m.layerPattern(v.swaPattern)
 	}
 	return m, nil
 }
 
 // llamaHyper reads and checks the hyperparameters; the vocabulary size is
 // token_embd's row count.
-func llamaHyper(l *loader) (hp llamaHParams, err error) {
+func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	if hp.dim, err = l.count(keyEmbedding, maxWidth); err != nil {
 		return hp, err
 	}
@@ -131,6 +195,9 @@ func llamaHyper(l *loader) (hp llamaHParams, err error) {
 	if hp.slidingWindow, err = l.countOr(keySlidingWindow, 0, maxPosition); err != nil {
 		return hp, err
 	}
+	if v.noWindow {
+		hp.slidingWindow = 0
+	}
 	eps, err := l.floatOr(keyRMSEpsilon, 1e-5)
 	if err != nil {
 		return hp, err
@@ -139,7 +206,17 @@ func llamaHyper(l *loader) (hp llamaHParams, err error) {
 		return hp, fmt.Errorf("model: %s = %g is out of range", l.key(keyRMSEpsilon), eps)
 	}
 	hp.eps = float32(eps)
-	hp.neox = l.arch == "qwen2"
+	hp.neox = v.neox
+	if v.attnTemp {
+		if err := attnTemperature(l, &hp); err != nil {
+			return hp, err
+		}
+	}
+	if v.gemma {
+		if err := gemmaHyper(l, &hp); err != nil {
+			return hp, err
+		}
+	}
 	t, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -151,24 +228,39 @@ func llamaHyper(l *loader) (hp llamaHParams, err error) {
 	return hp, nil
 }
 
+// layerVector is a layer's norm or bias tensor and where it goes.
+type layerVector struct {
+	dst *[]float32
+	n   string // the name after "blk.N."
+	len int
+	opt bool // may be absent
+}
+
 func (m *llama) loadLayer(l *loader, i int) error {
 	hp := &m.hp
 	ly := &m.layers[i]
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	var err error
-	vectors := []struct {
-		dst *[]float32
-		n   string
-		len int
-		opt bool
-	}{
+	vectors := []layerVector{
 		{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
 		{&ly.ffnNorm, "ffn_norm.weight", hp.dim, false},
 		{&ly.bq, "attn_q.bias", qDim, true},
 		{&ly.bk, "attn_k.bias", kvDim, true},
 		{&ly.bv, "attn_v.bias", kvDim, true},
 		{&ly.bo, "attn_output.bias", hp.dim, true},
+	}
+	if m.variant.gemma {
+		vectors = append(vectors, []layerVector{
+			{&ly.postAttn, "post_attention_norm.weight", hp.dim, false},
+			{&ly.postFFN, "post_ffw_norm.weight", hp.dim, false},
+		}...)
+	}
+	if m.variant.qkNorm {
+		vectors = append(vectors, []layerVector{
+			{&ly.qNorm, "attn_q_norm.weight", hp.headDim, false},
+			{&ly.kNorm, "attn_k_norm.weight", hp.headDim, false},
+		}...)
 	}
 	for _, v := range vectors {
 		if v.opt {
@@ -179,6 +271,9 @@ func (m *llama) loadLayer(l *loader, i int) error {
 		if err != nil {
 			return err
 		}
+	}
+	if m.variant.fused {
+		return m.loadFused(l, i)
 	}
 	matrices := []struct {
 		dst        *lc.Matrix
@@ -219,4 +314,10 @@ func (m *llama) ropeFor(cfg *sessionConfig) (*ropescale.Rope, error) {
 }
 
 // attnScale is llama.cpp's kq_scale.
-func (m *llama) attnScale() float32 { return float32(1 / math.Sqrt(float64(m.hp.headDim))) }
+// Gemma scales its queries instead (llamaHParams.qScale) and uses 1.
+func (m *llama) attnScale() float32 {
+	if m.hp.qScale != 0 {
+		return 1
+	}
+	return float32(1 / math.Sqrt(float64(m.hp.headDim)))
+}

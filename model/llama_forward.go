@@ -1,24 +1,53 @@
 package model
 
 import (
+	"math"
+
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/model/kvcache"
 )
 
 // forward runs the Llama graph on one micro-batch (see archState.forward).
 func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) error {
+	if s.local != nil {
+		// Both caches take the batch or neither does.
+		if err := s.local.kv.Fits(pos); err != nil {
+			return err
+		}
+	}
 	slots, err := s.kv.Alloc(pos)
 	if err != nil {
 		return err
 	}
+	if s.local != nil {
+		if s.local.slots, err = s.local.kv.Alloc(pos); err != nil {
+			return err
+		}
+		s.local.rotations(pos)
+	}
+	s.temperatures(pos)
+	textPos := pos
 	pos = s.kv.CachePositions(pos)
 	m, hp := s.m, &s.m.hp
 	n, dim, eps := len(tokens), hp.dim, hp.eps
 	for i, t := range tokens {
 		m.embd.Row(int(t), s.x[i*dim:(i+1)*dim])
 	}
+	if hp.embedScale != 0 {
+		lc.Scale(hp.embedScale, s.x[:n*dim])
+	}
 	s.rotations(pos)
+	global := layerAttn{kv: s.kv, slots: slots, pos: pos, cos: s.cos, sin: s.sin, pairs: s.pairs, prm: &s.prm}
+	var local layerAttn
+	if s.local != nil {
+		local = layerAttn{kv: s.local.kv, slots: s.local.slots, pos: textPos, cos: s.local.cos, sin: s.local.sin, pairs: s.local.pairs, prm: &s.local.prm}
+	}
 	for l := range m.layers {
-		s.attention(l, slots, pos)
+		a := &global
+		if m.layers[l].local {
+			a = &local
+		}
+		s.attention(l, a)
 		s.feedForward(l, n)
 	}
 	if len(rows) == 0 {
@@ -29,7 +58,22 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 		lc.RMSNorm(xr[j*dim:(j+1)*dim], s.x[r*dim:(r+1)*dim], m.outNorm, eps)
 	}
 	s.matmul(out, m.output, xr, len(rows))
+	if hp.finalSoftCap != 0 {
+		softCap(out[:len(rows)*hp.vocab], hp.finalSoftCap)
+	}
 	return nil
+}
+
+// layerAttn is what a layer attends with in this micro-batch: its cache
+// (the state's, or a layer pattern's local one), the batch's slots and
+// positions in it, the rotations for those positions, the parameters.
+type layerAttn struct {
+	kv       *kvcache.Cache
+	slots    []int
+	pos      []int32
+	cos, sin []float32
+	pairs    int
+	prm      *lc.AttentionParams
 }
 
 // rotations fills cos/sin for each token's position once per micro-batch;
@@ -44,10 +88,10 @@ func (s *llamaState) rotations(pos []int32) {
 }
 
 // attention adds layer l's attention block to the residual stream.
-func (s *llamaState) attention(l int, slots []int, pos []int32) {
+func (s *llamaState) attention(l int, a *layerAttn) {
 	m, hp := s.m, &s.m.hp
 	ly := &m.layers[l]
-	n, dim, hd := len(slots), hp.dim, hp.headDim
+	n, dim, hd := len(a.slots), hp.dim, hp.headDim
 	qDim, kvDim := s.qDim, hp.kvHeads*hd
 	x, xb := s.x[:n*dim], s.xb[:n*dim]
 	for i := range n {
@@ -58,9 +102,43 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 	addBias(q, ly.bq)
 	addBias(k, ly.bk)
 	addBias(v, ly.bv)
-	np := s.pairs
+	if ly.qNorm != nil {
+		headNorms(q, ly.qNorm, hp.eps)
+		headNorms(k, ly.kNorm, hp.eps)
+	}
+	if !ly.noRope {
+		s.rotate(q, k, n, a)
+	}
+	if s.temp != nil {
+		for i, t := range s.temp[:n] {
+			lc.Scale(t, q[i*qDim:(i+1)*qDim])
+		}
+	}
+	if hp.qScale != 0 {
+		lc.Scale(hp.qScale, q)
+	}
+	cl := l
+	if m.cacheLayer != nil {
+		cl = m.cacheLayer[l]
+	}
+	kv := a.kv
+	kv.Put(cl, a.slots, k, v)
+	att := s.att[:n*qDim]
+	s.poolFor(n*kv.Len()*qDim).Attention(att, q, a.pos, kv.K(cl), kv.V(cl), kv.Positions(), kv.Len(), *a.prm)
+	s.matmul(xb, ly.wo, att, n)
+	addBias(xb, ly.bo)
+	if ly.postAttn != nil {
+		rowNorms(xb, ly.postAttn, hp.eps)
+	}
+	lc.Add(x, x, xb)
+}
+
+// rotate applies RoPE to n tokens' query and key heads with a's rotations.
+func (s *llamaState) rotate(q, k []float32, n int, a *layerAttn) {
+	hp := &s.m.hp
+	hd, qDim, kvDim, np := hp.headDim, s.qDim, hp.kvHeads*hp.headDim, a.pairs
 	for i := range n {
-		cos, sin := s.cos[i*np:(i+1)*np], s.sin[i*np:(i+1)*np]
+		cos, sin := a.cos[i*np:(i+1)*np], a.sin[i*np:(i+1)*np]
 		for h := range hp.heads {
 			lc.RoPE(q[i*qDim+h*hd:i*qDim+(h+1)*hd], cos, sin, hp.neox)
 		}
@@ -68,12 +146,32 @@ func (s *llamaState) attention(l int, slots []int, pos []int32) {
 			lc.RoPE(k[i*kvDim+h*hd:i*kvDim+(h+1)*hd], cos, sin, hp.neox)
 		}
 	}
-	s.kv.Put(l, slots, k, v)
-	att := s.att[:n*qDim]
-	s.poolFor(n*s.kv.Len()*qDim).Attention(att, q, pos, s.kv.K(l), s.kv.V(l), s.kv.Positions(), s.kv.Len(), s.prm)
-	s.matmul(xb, ly.wo, att, n)
-	addBias(xb, ly.bo)
-	lc.Add(x, x, xb)
+}
+
+// temperatures fills each token's query scale from its position in the
+// sequence (not in a streaming cache), as llama.cpp's attention
+// temperature tuning does: 1 + scale*ln(floor(pos/floor) + 1).
+func (s *llamaState) temperatures(pos []int32) {
+	if s.temp == nil {
+		return
+	}
+	hp := &s.m.hp
+	for i, p := range pos {
+		t := math.Log(math.Floor(float64(p)/float64(hp.tempFloor))+1)*float64(hp.tempScale) + 1
+		s.temp[i] = float32(t)
+	}
+}
+
+// rowNorms RMS-normalises every row of x (width len(w)) in place: the
+// same as headNorms, named for what it reads like at its callers.
+func rowNorms(x, w []float32, eps float32) { headNorms(x, w, eps) }
+
+// headNorms RMS-normalises every head of rows x (head width len(w)) in
+// place, with weights w.
+func headNorms(x, w []float32, eps float32) {
+	for i := 0; i < len(x); i += len(w) {
+		lc.RMSNorm(x[i:i+len(w)], x[i:i+len(w)], w, eps)
+	}
 }
 
 // feedForward adds layer l's SwiGLU network to the residual stream.
@@ -87,8 +185,15 @@ func (s *llamaState) feedForward(l, n int) {
 	}
 	gate, up := s.gate[:n*ff], s.up[:n*ff]
 	s.matmulMany([][]float32{gate, up}, []lc.Matrix{ly.gate, ly.up}, xb, n)
-	lc.SwiGLU(gate, gate, up)
+	if s.m.variant.gemma {
+		geluMulF16(gate, up)
+	} else {
+		lc.SwiGLU(gate, gate, up)
+	}
 	s.matmul(xb, ly.down, gate, n)
+	if ly.postFFN != nil {
+		rowNorms(xb, ly.postFFN, hp.eps)
+	}
 	lc.Add(x, x, xb)
 }
 

@@ -105,7 +105,7 @@ func TestLoadRejects(t *testing.T) {
 		{"missing norm", edit{drop: []string{"output_norm.weight"}}, "output_norm.weight is missing"},
 		{"wrong shape", edit{replace: map[string]tensorEdit{"blk.0.attn_q.weight": {typ: lc.F32, dims: []uint64{64, 32}}}}, "blk.0.attn_q.weight has shape [64 32], want [64 64]"},
 		{"1-D embedding", edit{replace: map[string]tensorEdit{"token_embd.weight": {typ: lc.F32, dims: []uint64{64 * 320}}}}, "token_embd.weight has shape"},
-		{"unsupported type", edit{replace: map[string]tensorEdit{"blk.0.ffn_up.weight": {typ: lc.DType(24), dims: []uint64{64, 128}}}}, "not supported"},
+		{"unsupported type", edit{replace: map[string]tensorEdit{"blk.0.ffn_up.weight": {typ: lc.DType(24), dims: []uint64{64, 128}}}}, "tensor blk.0.ffn_up.weight is I8, a type lcrun cannot compute with"},
 		{"no layers", edit{set: map[string]any{"llama.block_count": uint32(0)}}, "llama.block_count = 0 is out of range"},
 		{"more layers than tensors", edit{set: map[string]any{"llama.block_count": uint32(3)}}, "blk.2.attn_norm.weight is missing"},
 		{"absurd width", edit{set: map[string]any{"llama.embedding_length": uint64(1) << 40}}, "out of range"},

@@ -95,6 +95,9 @@ func newModel(f *gguf.File, name string) (*Model, error) {
 	if !ok {
 		return nil, unknownArch(archID)
 	}
+	if err := checkWeightTypes(f); err != nil {
+		return nil, err
+	}
 	m := &Model{file: f, name: name, archID: archID}
 	var err error
 	if m.arch, err = load(&loader{f: f, arch: archID}); err != nil {

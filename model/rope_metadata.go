@@ -29,7 +29,10 @@ const (
 //   - a missing rope.scaling.type is linear if a factor is given, else none;
 //   - rope.scaling.attn_factor multiplies the magnitude (Phi-3's LongRoPE
 //     files write it); rope.scaling.yarn_ext_factor, .yarn_beta_fast and
-//     .yarn_beta_slow shape YaRN's ramp.
+//     .yarn_beta_slow shape YaRN's ramp;
+//   - rope.scaling.yarn_log_multiplier L (Hugging Face's mscale_all_dim)
+//     makes YaRN's net magnitude mscale(s, 1)/mscale(s, L) instead of
+//     1 + 0.1 ln s, mscale(s, m) = 1 + 0.1 m ln s (llama.cpp's reading).
 //
 // A rope_freqs tensor makes an unscaled model Llama3 (with those divisors);
 // rope_factors_long/short make it LongRoPE, whose factor, when not given,
@@ -54,6 +57,7 @@ func ropeFromMetadata(arch string, get func(key string) (any, bool), tensor func
 	ext, hasExt := md.float(keyRopeYarnExtFactor)
 	p.BetaFast, _ = md.float(keyRopeYarnBetaFast)
 	p.BetaSlow, _ = md.float(keyRopeYarnBetaSlow)
+	logMul, _ := md.float(keyRopeYarnLogMul)
 	typ, hasType := md.string(keyRopeScalingType)
 	if md.err != nil {
 		return ropescale.Params{}, md.err
@@ -75,6 +79,9 @@ func ropeFromMetadata(arch string, get func(key string) (any, bool), tensor func
 			p.Method = ropescale.Linear // YaRN without its ramp is linear interpolation, exactly
 		}
 		p.ExtFactor = ext
+	}
+	if p.Method == ropescale.YaRN && logMul != 0 {
+		p.AttnFactor = yarnLogMulAttnFactor(p.AttnFactor, p.Factor, logMul)
 	}
 
 	if tensor == nil {
@@ -101,6 +108,20 @@ func ropeFromMetadata(arch string, get func(key string) (any, bool), tensor func
 		p.Factor = 0 // "none" never scales (llama.cpp sets freq_scale 1)
 	}
 	return p, nil
+}
+
+// yarnLogMulAttnFactor is the attention factor (times the file's own, 0 =
+// 1) that turns YaRN's built-in magnitude 1 + 0.1 ln s into
+// mscale(s, 1)/mscale(s, logMul).
+func yarnLogMulAttnFactor(attn, factor, logMul float64) float64 {
+	if attn == 0 {
+		attn = 1
+	}
+	if !(factor > 1) {
+		return attn
+	}
+	mscale := func(m float64) float64 { return 0.1*m*math.Log(factor) + 1 }
+	return attn * mscale(1) / mscale(logMul) / mscale(1)
 }
 
 // metaReader reads {arch}.-prefixed GGUF keys with type checks; the first

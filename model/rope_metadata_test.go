@@ -140,3 +140,39 @@ func FuzzRopeFromMetadata(f *testing.F) {
 		}
 	})
 }
+
+// rope.scaling.yarn_log_multiplier L sets YaRN's net cos/sin magnitude to
+// mscale(s, 1)/mscale(s, L), mscale(s, m) = 1 + 0.1 m ln s: 1 for L = 1
+// (Mistral 3's files) where plain YaRN gives 1 + 0.1 ln s.
+func TestRopeYarnLogMultiplier(t *testing.T) {
+	mscale := func(m float64) float64 { return 1 + 0.1*m*math.Log(16) }
+	for _, tc := range []struct {
+		name string
+		kv   []any
+		want float64 // net magnitude
+	}{
+		{"plain yarn", nil, mscale(1)},
+		{"L 1", []any{"a.rope.scaling.yarn_log_multiplier", float32(1)}, 1},
+		{"L 2", []any{"a.rope.scaling.yarn_log_multiplier", float32(2)}, mscale(1) / mscale(2)},
+		{"L 1 with attn factor", []any{"a.rope.scaling.yarn_log_multiplier", float32(1), "a.rope.scaling.attn_factor", float32(2)}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			md := map[string]any{"a.rope.dimension_count": uint32(8), "a.rope.scaling.type": "yarn",
+				"a.rope.scaling.factor": float32(16), "a.rope.scaling.original_context_length": uint32(64)}
+			for i := 0; i+1 < len(tc.kv); i += 2 {
+				md[tc.kv[i].(string)] = tc.kv[i+1]
+			}
+			p, err := ropeFromMetadata("a", mapMeta(md), nil)
+			require.NoError(t, err)
+			p.Ctx = 64
+			r, err := ropescale.New(p)
+			require.NoError(t, err)
+			require.InDelta(t, tc.want, float64(r.Magnitude()), 1e-6)
+		})
+	}
+	// Not YaRN: the key changes nothing.
+	p, err := ropeFromMetadata("a", mapMeta(map[string]any{"a.rope.dimension_count": uint32(8),
+		"a.rope.scaling.yarn_log_multiplier": float32(1)}), nil)
+	require.NoError(t, err)
+	require.Zero(t, p.AttnFactor)
+}

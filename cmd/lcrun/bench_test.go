@@ -30,7 +30,7 @@ func TestBenchJSON(t *testing.T) {
 	assert.NotEmpty(t, r.Kernels["dot"])
 	require.NotNil(t, r.Machine)
 	assert.Greater(t, r.Machine.FMAPeak1T, 0.0)
-	assert.Len(t, r.KernelRates, 18)
+	assert.Len(t, r.KernelRates, 34)
 	require.NotNil(t, r.Model)
 	assert.Equal(t, "llama-tiny-f32", r.Model.Name)
 	assert.True(t, r.Model.Synthetic)
@@ -82,7 +82,7 @@ func TestBenchText(t *testing.T) {
 	assert.Equal(t, []int{8, 8, 1024, 1024}, []int{r.Results[0].Depth, r.Results[1].Depth, r.Results[2].Depth, r.Results[3].Depth})
 	assert.Equal(t, r.Results[1].TPS, *r.TGTPS)
 	assert.False(t, r.Model.Synthetic)
-	assert.Equal(t, "ALL_F32", r.Model.FileType)
+	assert.Equal(t, "F32", r.Model.FileType)
 	assert.Nil(t, r.Machine)
 	assert.Empty(t, r.KernelRates)
 }
@@ -141,4 +141,13 @@ func TestBenchCompareReports(t *testing.T) {
 			assert.Regexp(t, `^lcrun bench: .+\n$`, errOut, "one line")
 		})
 	}
+}
+
+// A built-in mix runs under lcrun bench and says what it is made of.
+func TestBenchMixShape(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	code, out, errOut := runLcrun("bench", "--shape", "llama-q-q4_k_m", "-p", "4", "-n", "2", "--no-kernels")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "model     llama-q-q4_k_m (llama, Q4_K_M, ")
+	assert.Contains(t, out, "\nweights   Q4_K 10, F32 5, Q5_0 3, Q6_K 2, Q8_0 1\n")
 }

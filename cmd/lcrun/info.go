@@ -26,9 +26,10 @@ func init() {
 		summary: "show a model's metadata, tensors and the kernels chosen",
 		help: commandHelp{
 			synopsis: []string{"lcrun info [MODEL.gguf] [flags]"},
-			about: `Prints what a GGUF file holds: architecture, hyperparameters, RoPE
-settings, tokenizer, every tensor (type, shape, offset) and all metadata,
-and the kernels this CPU gets. --ctx and the RoPE flags show the context and
+			about: `Prints what a GGUF file holds: architecture, file type (by
+llama-quantize's name: Q4_K_M ...) with a count of tensors per type,
+hyperparameters, RoPE settings, tokenizer, every tensor (type, shape,
+offset) and all metadata, and the kernels this CPU gets. --ctx and the RoPE flags show the context and
 RoPE a run with the same flags would use. The model is the argument or -m,
 else $LCRUN_MODEL, else the embedded model.`,
 			groups: []flagGroup{
@@ -121,6 +122,7 @@ type modelInfo struct {
 	Name         any               `json:"name"`
 	Parameters   uint64            `json:"parameters"`
 	FileType     *fileTypeInfo     `json:"file_type"`
+	TensorTypes  []typeCountInfo   `json:"tensor_types"` // the commonest first
 	Hyper        hyperInfo         `json:"hyperparameters"`
 	Rope         ropeInfo          `json:"rope"`
 	SSM          *ssmInfo          `json:"ssm"`
@@ -132,9 +134,18 @@ type modelInfo struct {
 }
 
 type fileTypeInfo struct {
-	ID      uint64 `json:"id"`
-	Name    string `json:"name"`
-	Guessed bool   `json:"guessed"` // no general.file_type: guessed from the tensors, as llama.cpp does
+	ID          uint64 `json:"id"`
+	Name        string `json:"name"`        // llama-quantize's name: "Q4_K_M"
+	Description string `json:"description"` // llama.cpp's: "Q4_K - Medium"
+	Guessed     bool   `json:"guessed"`     // no general.file_type: guessed from the tensors, as llama.cpp does
+}
+
+// typeCountInfo is how many tensors have a type; Computable is false for
+// types lcrun has no kernels for (a model holding one is refused).
+type typeCountInfo struct {
+	Type       string `json:"type"`
+	Count      int    `json:"count"`
+	Computable bool   `json:"computable"`
 }
 
 // Hyperparameters are numbers, or per-layer arrays in the models that have
@@ -239,7 +250,11 @@ func describe(f *gguf.File, label string) *modelInfo {
 		info.Tokenizer.VocabSize = n
 	}
 	if id, guessed, ok, _ := f.FileType(); ok {
-		info.FileType = &fileTypeInfo{ID: id, Name: gguf.FileTypeName(id), Guessed: guessed}
+		info.FileType = &fileTypeInfo{ID: id, Name: gguf.FileTypeName(id), Description: gguf.FileTypeDescription(id), Guessed: guessed}
+	}
+	info.TensorTypes = []typeCountInfo{}
+	for _, c := range f.TypeCounts() {
+		info.TensorTypes = append(info.TensorTypes, typeCountInfo{Type: c.Type.String(), Count: c.Count, Computable: lc.Computable(c.Type)})
 	}
 	for i := range f.Tensors {
 		t := &f.Tensors[i]
@@ -336,14 +351,18 @@ func (m *modelInfo) writeText(w io.Writer) error {
 	line("name", "%s", text(m.Name))
 	line("parameters", "%s (%d)", siCount(m.Parameters), m.Parameters)
 	if ft := m.FileType; ft != nil {
-		guess := ""
-		if ft.Guessed {
-			guess = ", guessed from the tensors"
+		about := ""
+		if ft.Description != ft.Name {
+			about = ": " + ft.Description
 		}
-		line("file type", "%s (%d%s)", ft.Name, ft.ID, guess)
+		if ft.Guessed {
+			about += ", guessed from the tensors"
+		}
+		line("file type", "%s (%d%s)", ft.Name, ft.ID, about)
 	} else {
 		line("file type", "-")
 	}
+	line("tensor types", "%s", typeCountText(m.TensorTypes))
 	h := m.Hyper
 	line("context", "%s", text(h.ContextLength))
 	line("embedding", "%s", text(h.Embedding))
@@ -410,6 +429,22 @@ func (m *modelInfo) writeText(w io.Writer) error {
 		fmt.Fprintf(w, "* %d unusable tensors, e.g. %s\n", len(bad), bad[0].Error)
 	}
 	return nil
+}
+
+// typeCountText lists tensor types with their counts: "Q4_K 10, F32 5,
+// IQ4_XS 2 (no kernels)"; "-" for a file without tensors.
+func typeCountText(counts []typeCountInfo) string {
+	if len(counts) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(counts))
+	for i, c := range counts {
+		parts[i] = fmt.Sprintf("%s %d", c.Type, c.Count)
+		if !c.Computable {
+			parts[i] += " (no kernels)"
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // writeColumns prints rows as columns, indented by two spaces; columns

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"strings"
 
 	"github.com/lcrun/lcrun/gguf"
 	"github.com/lcrun/lcrun/model"
@@ -29,6 +30,7 @@ type runUse struct {
 	Context       *int     `json:"context"`
 	Rope          *string  `json:"rope"`
 	RopeMagnitude *float64 `json:"rope_magnitude"`
+	Graph         []string `json:"graph,omitempty"` // what the graph does beyond its family's plain block
 	Error         string   `json:"error,omitempty"`
 }
 
@@ -54,7 +56,7 @@ func (f *runFlags) effective(file *gguf.File) *runUse {
 		return info
 	}
 	ctx, desc, mag := r.Params().Ctx, r.Describe(), float64(r.Magnitude())
-	return &runUse{Context: &ctx, Rope: &desc, RopeMagnitude: &mag}
+	return &runUse{Context: &ctx, Rope: &desc, RopeMagnitude: &mag, Graph: m.Graph()}
 }
 
 func (r *runUse) writeText(line func(k, format string, a ...any)) {
@@ -64,6 +66,9 @@ func (r *runUse) writeText(line func(k, format string, a ...any)) {
 	case r.Rope != nil:
 		line("run ctx", "%d", *r.Context)
 		line("rope used", "%s", *r.Rope)
+		if len(r.Graph) > 0 {
+			line("graph", "%s", strings.Join(r.Graph, "; "))
+		}
 	case r.Context != nil:
 		line("run ctx", "%d (recurrent state: memory does not grow with it)", *r.Context)
 	default:

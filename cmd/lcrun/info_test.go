@@ -32,7 +32,7 @@ func TestInfoText(t *testing.T) {
 	}{
 		{"stories260K.gguf", []string{
 			"architecture llama", "name llama", "parameters 292.8K (292800)",
-			"file type ALL_F32 (0, guessed from the tensors)", "context 2048", "embedding 64", "layers 5",
+			"file type F32 (0: all F32, guessed from the tensors)", "tensor types F32 48", "context 2048", "embedding 64", "layers 5",
 			"heads 8", "kv heads 4", "feed forward 172", "rope dimensions 8, freq base 10000 (default)",
 			"rope scaling none", "tokenizer llama (pre -), 512 tokens, bos 1, eos 2", "tensors (48, 1.12 MiB)",
 			"name type shape bytes", "token_embd.weight F32 64 x 512 131072", "blk.4.ffn_down.weight F32 172 x 64 44032",
@@ -41,18 +41,23 @@ func TestInfoText(t *testing.T) {
 		{"tinyllamas-stories-260k-f32.gguf", []string{"format GGUF v1, alignment 32, 1.13 MiB", "context 512",
 			"name tinyllamas-stories-260k"}},
 		{"tinyllamas-stories-260k-q8_0.gguf", []string{
-			"file type MOSTLY_Q8_0 (7)", "format GGUF v2, alignment 32, 319.97 KiB",
+			"file type Q8_0 (7)", "tensor types Q8_0 37, F32 11", "format GGUF v2, alignment 32, 319.97 KiB",
 			"blk.0.ffn_down.weight Q8_0 172 x 64 11696 *", "blk.0.ffn_up.weight Q8_0 64 x 172 11696",
 			`* 5 unusable tensors, e.g. tensor "blk.0.ffn_down.weight": Q8_0 rows of 172 values are not whole blocks of 32 (legacy flat layout, refused as current llama.cpp does)`,
 		}},
-		{"llama-2-tiny-random.gguf", []string{"file type MOSTLY_F16 (1)", "tokenizer llama (pre -), 32000 tokens, bos 1, eos 2",
+		{"llama-2-tiny-random.gguf", []string{"file type F16 (1)", "tokenizer llama (pre -), 32000 tokens, bos 1, eos 2",
 			"token_embd.weight F16 8 x 32000 512000"}},
 		{"golden/models/llama-tiny-yarn.gguf", []string{"rope dimensions 16, freq base 10000",
 			"rope scaling yarn, factor 4, original context 1024"}},
+		{"golden/models/arch/gemma3.gguf", []string{"architecture gemma3", "rope scaling linear, factor 8, original context -",
+			"graph head dim 32 (q 64 wide); rope pairs neox; q/k norms; embeddings x 5.657; queries x 0.1768; post-norms, gelu ffn; " +
+				"local layers 0-4 (window 16, rope base 10000 unscaled), global layers 5"}},
+		{"golden/models/arch/phi3-long.gguf", []string{"architecture phi3", "graph rope pairs neox; fused qkv and gate/up",
+			"rope used longrope: dims 16, base 10000, long factors (context 4096 > orig_ctx 128), magnitude 1.19024"}},
 		{"golden/models/mamba2-tiny-g2-f32.gguf", []string{"architecture mamba2",
 			"ssm conv kernel 4, inner size 128, state size 64, time step rank 8, groups 2"}},
 		{"vocab/ggml-vocab-gpt-2.gguf", []string{"tokenizer gpt2 (pre gpt-2), 50257 tokens, bos 50256, eos 50256",
-			"tensors (0, 0 bytes)", "parameters 0 (0)", "file type MOSTLY_F16 (1)", "kv heads -"}},
+			"tensors (0, 0 bytes)", "parameters 0 (0)", "file type F16 (1)", "tensor types -", "kv heads -"}},
 	}
 	for _, c := range cases {
 		t.Run(c.model, func(t *testing.T) {
@@ -81,11 +86,15 @@ func TestInfoJSON(t *testing.T) {
 	var got map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	for _, k := range []string{"file", "parts", "size_bytes", "gguf_version", "alignment", "sha256", "architecture", "name",
-		"parameters", "file_type", "hyperparameters", "rope", "ssm", "tokenizer", "kernels", "tensors", "metadata"} {
+		"parameters", "file_type", "tensor_types", "hyperparameters", "rope", "ssm", "tokenizer", "kernels", "tensors", "metadata"} {
 		assert.Contains(t, got, k)
 	}
 	assert.Equal(t, "mamba", got["architecture"])
-	assert.Equal(t, map[string]any{"id": 7.0, "name": "MOSTLY_Q8_0", "guessed": false}, got["file_type"])
+	assert.Equal(t, map[string]any{"id": 7.0, "name": "Q8_0", "description": "Q8_0", "guessed": false}, got["file_type"])
+	assert.Equal(t, []any{
+		map[string]any{"type": "F32", "count": 15.0, "computable": true},
+		map[string]any{"type": "Q8_0", "count": 8.0, "computable": true},
+	}, got["tensor_types"])
 	assert.Equal(t, map[string]any{"conv_kernel": 4.0, "inner_size": 128.0, "state_size": 16.0, "time_step_rank": 4.0,
 		"group_count": nil}, got["ssm"])
 	rope := got["rope"].(map[string]any)
@@ -200,4 +209,50 @@ func TestInfoBinary(t *testing.T) {
 	out, err := exec.Command(bin, "info", filepath.Join(testdata, "stories260K.gguf")).Output()
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "architecture  llama\n")
+}
+
+// lcrun info names each golden mix by llama-quantize's name and counts its
+// tensors per type as the manifest lists what the reference wrote.
+func TestInfoGoldenMixes(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(testdata, "golden", "manifest.json"))
+	require.NoError(t, err)
+	var man struct {
+		Models map[string]struct {
+			File        string            `json:"file"`
+			TensorTypes map[string]string `json:"tensor_types"`
+		} `json:"models"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &man))
+	n := 0
+	for key, m := range man.Models {
+		mix, ok := strings.CutPrefix(key, "quant/llama-q-")
+		if !ok {
+			continue
+		}
+		n++
+		t.Run(mix, func(t *testing.T) {
+			code, out, errOut := runLcrun("info", "--json", filepath.Join(testdata, "golden", m.File))
+			require.Equal(t, 0, code, errOut)
+			var got modelInfo
+			require.NoError(t, json.Unmarshal([]byte(out), &got))
+			require.NotNil(t, got.FileType)
+			assert.Equal(t, mix, got.FileType.Name)
+			assert.False(t, got.FileType.Guessed)
+			want := map[string]int{}
+			for _, typ := range m.TensorTypes {
+				want[strings.ToUpper(typ)]++
+			}
+			counts := map[string]int{}
+			for i, c := range got.TensorTypes {
+				counts[strings.ToUpper(c.Type)] = c.Count
+				if i > 0 {
+					assert.LessOrEqual(t, c.Count, got.TensorTypes[i-1].Count, "the commonest type first")
+				}
+			}
+			assert.Equal(t, want, counts)
+		})
+	}
+	assert.Equal(t, 19, n, "the README's 19 mixes")
+	_, out, _ := runLcrun("info", filepath.Join(testdata, "golden/models/quant/llama-q-Q4_K_M.gguf"))
+	assert.Contains(t, out, "\nfile type     Q4_K_M (15: Q4_K - Medium)\ntensor types  Q4_K 10, F32 5, Q5_0 3, Q6_K 2, Q8_0 1\n")
 }

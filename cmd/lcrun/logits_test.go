@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,6 +16,14 @@ import (
 
 const golden = testdata + "/golden"
 
+// pendingPreTokenizers are the tokenizer.ggml.pre values of reference
+// cases that lcrun still refuses. Their cases check the refusal; an entry
+// goes when its pre-tokenizer is written.
+var pendingPreTokenizers = map[string]bool{
+	"afmoe": true, "bloom": true, "chameleon": true, "deepseek-v3": true, "glm4": true, "gpt-4o": true,
+	"kimi-k2": true, "llama4": true, "seed-coder": true, "superbpe": true, "tekken": true, "viking": true,
+}
+
 // Every tokenizer golden through the CLI (the token files of the logits
 // goldens are prefixes of these with BOS; the model package checks those).
 func TestTokenizeGolden(t *testing.T) {
@@ -25,6 +34,8 @@ func TestTokenizeGolden(t *testing.T) {
 			ID, Kind, Model string
 			Expected        any // a path, or one per output for some op cases
 			Inputs          struct{ Text string }
+			Flags           json.RawMessage // an object for the tokenize cases
+			Pre             string
 		}
 	}
 	require.NoError(t, json.Unmarshal(raw, &man))
@@ -37,12 +48,31 @@ func TestTokenizeGolden(t *testing.T) {
 		t.Run(c.ID, func(t *testing.T) {
 			want, err := os.ReadFile(filepath.Join(golden, c.Expected.(string)))
 			require.NoError(t, err)
-			code, out, errOut := runLcrun("tokenize", "-m", filepath.Join(golden, c.Model), filepath.Join(golden, c.Inputs.Text), "--no-bos")
+			var flags struct {
+				AddSpecial   bool `json:"add_special"`
+				ParseSpecial bool `json:"parse_special"`
+			}
+			require.NoError(t, json.Unmarshal(c.Flags, &flags))
+			args := []string{"tokenize", "-m", filepath.Join(golden, c.Model), filepath.Join(golden, c.Inputs.Text)}
+			if !flags.AddSpecial {
+				args = append(args, "--no-bos")
+			}
+			if flags.ParseSpecial {
+				args = append(args, "--parse-special")
+			}
+			code, out, errOut := runLcrun(args...)
+			if pendingPreTokenizers[c.Pre] {
+				// Refused by name until it is written, never tokenised wrong.
+				require.Equal(t, 1, code, out)
+				require.Contains(t, errOut, fmt.Sprintf("unsupported pre-tokenizer %q", c.Pre))
+				t.Logf("pending: pre-tokenizer %q", c.Pre)
+				return
+			}
 			require.Equal(t, 0, code, errOut)
 			assert.Equal(t, string(want), out)
 		})
 	}
-	assert.Equal(t, 10, n)
+	assert.GreaterOrEqual(t, n, 154, "manifest lists the tokenizer cases")
 }
 
 func TestTokenizeFlags(t *testing.T) {

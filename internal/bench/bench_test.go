@@ -34,7 +34,8 @@ func sampleReport(brand string, pp, tg float64) *Report {
 			{Name: "matmul_q8_0_gemv", Impl: "avx2", Shape: "s", Threads: 2, Unit: "GB/s", Value: 20, Ref: "mem_read", OfRef: 0.8},
 			{Name: "dot", Impl: "avx2", Shape: "s", Threads: 1, Unit: "GFLOP/s", Value: 45, Ref: "fma_peak", OfRef: 0.5},
 		},
-		Model:  &ModelInfo{Name: "llama-110m-q8_0", Path: "/x.gguf", Arch: "llama", Synthetic: true, Parameters: 134e6, SizeBytes: 142e6, FileType: "MOSTLY_Q8_0"},
+		Model: &ModelInfo{Name: "llama-110m-q8_0", Path: "/x.gguf", Arch: "llama", Synthetic: true, Parameters: 134e6, SizeBytes: 142e6, FileType: "Q8_0",
+			TensorTypes: []TypeCount{{"Q8_0", 86}, {"F32", 25}}},
 		KVType: "f16",
 	}
 	r.SetResults([]Result{
@@ -82,6 +83,7 @@ func TestReportSchema(t *testing.T) {
 		"kernel_rates", "kernel_rates.name", "kernel_rates.impl", "kernel_rates.shape", "kernel_rates.threads", "kernel_rates.unit",
 		"kernel_rates.value", "kernel_rates.ref", "kernel_rates.of_ref",
 		"model", "model.name", "model.path", "model.arch", "model.synthetic", "model.parameters", "model.size_bytes", "model.file_type",
+		"model.tensor_types", "model.tensor_types.type", "model.tensor_types.count",
 	}
 	var gotList []string
 	for k := range got {
@@ -254,7 +256,7 @@ func TestWriteText(t *testing.T) {
 		"machine   FMA peak 90.0 GFLOP/s (1 thread), 180.0 GFLOP/s (2 threads)",
 		"matmul_q8_0_gemv     avx2         20.00 GB/s       80% read bw   s, 2 threads",
 		"dot                  avx2         45.00 GFLOP/s    50% FMA peak  s, 1 thread",
-		"model     llama-110m-q8_0 (llama, MOSTLY_Q8_0, 134.0M parameters, 135.4 MiB)\nkv cache  f16\n",
+		"model     llama-110m-q8_0 (llama, Q8_0, 134.0M parameters, 135.4 MiB)\nweights   Q8_0 86, F32 25\nkv cache  f16\n",
 		"test                 tokens/s    seconds\n" +
 			"pp512                  100.00       5.12\n" +
 			"tg128                   10.00       12.8\n" +
@@ -292,6 +294,9 @@ func TestMeasureKernels(t *testing.T) {
 		"matmul_f32_gemv", "matmul_f32_gemm", "matmul_f16_gemv", "matmul_f16_gemm", "matmul_bf16_gemv", "matmul_bf16_gemm",
 		"matmul_q8_0_gemv", "matmul_q8_0_gemm", "matmul_q4_0_gemv", "matmul_q4_0_gemm", "matmul_q4_k_gemv", "matmul_q4_k_gemm",
 		"matmul_q6_k_gemv", "matmul_q6_k_gemm",
+		"matmul_q4_1_gemv", "matmul_q4_1_gemm", "matmul_q5_0_gemv", "matmul_q5_0_gemm", "matmul_q5_1_gemv", "matmul_q5_1_gemm",
+		"matmul_q2_k_gemv", "matmul_q2_k_gemm", "matmul_q3_k_gemv", "matmul_q3_k_gemm", "matmul_q5_k_gemv", "matmul_q5_k_gemm",
+		"matmul_tq1_0_gemv", "matmul_tq1_0_gemm", "matmul_tq2_0_gemv", "matmul_tq2_0_gemm",
 		"matmul_iq4_nl_gemv", "matmul_iq4_nl_gemm", "matmul_iq4_xs_gemv", "matmul_iq4_xs_gemm", "matmul_mxfp4_gemv", "matmul_mxfp4_gemm",
 		"attention_prefill", "attention_decode", "ssm_scan", "dot",
 	}, names)

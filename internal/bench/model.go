@@ -164,5 +164,8 @@ func DescribeModel(m *model.Model, name string, synthetic bool) *ModelInfo {
 	if id, _, ok, err := f.FileType(); ok && err == nil {
 		info.FileType = gguf.FileTypeName(id)
 	}
+	for _, c := range f.TypeCounts() {
+		info.TensorTypes = append(info.TensorTypes, TypeCount{Type: c.Type.String(), Count: c.Count})
+	}
 	return info
 }

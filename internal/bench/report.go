@@ -48,7 +48,8 @@ const Schema = "lcrun-bench/1"
 //	  "model": {                                // null with --no-model
 //	    "name": "llama-110m-q8_0", "path": "...", "arch": "llama",
 //	    "synthetic": true,                      // a built-in random-weight shape
-//	    "parameters": 134000000, "size_bytes": 142000000, "file_type": "MOSTLY_Q8_0"
+//	    "parameters": 134000000, "size_bytes": 142000000, "file_type": "Q8_0",
+//	    "tensor_types": [{"type": "Q8_0", "count": 86}, ...]   // the commonest first (absent in older reports)
 //	  },
 //	  "kv_type": "f16",                         // KV cache type (--kv); "" for models without attention
 //	  "prompt_tokens": 512,                     // -p
@@ -101,6 +102,15 @@ type ModelInfo struct {
 	Parameters int64  `json:"parameters"`
 	SizeBytes  int64  `json:"size_bytes"`
 	FileType   string `json:"file_type"`
+	// TensorTypes counts the tensors of each type, the commonest first:
+	// what a mix such as Q4_K_M is made of.
+	TensorTypes []TypeCount `json:"tensor_types,omitempty"`
+}
+
+// TypeCount is how many of a model's tensors have one type ("Q6_K").
+type TypeCount struct {
+	Type  string `json:"type"`
+	Count int    `json:"count"`
 }
 
 // WriteJSON writes r indented, with a trailing newline.
@@ -159,6 +169,13 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if m := r.Model; m != nil {
 		p.printf("\nmodel     %s (%s, %s, %s parameters, %s)\n", m.Name, m.Arch, m.FileType, countText(m.Parameters), sizeText(int(m.SizeBytes)))
+		if len(m.TensorTypes) > 0 {
+			parts := make([]string, len(m.TensorTypes))
+			for i, c := range m.TensorTypes {
+				parts[i] = fmt.Sprintf("%s %d", c.Type, c.Count)
+			}
+			p.printf("weights   %s\n", strings.Join(parts, ", "))
+		}
 		if r.KVType != "" {
 			p.printf("kv cache  %s\n", r.KVType)
 		}

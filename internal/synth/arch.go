@@ -6,8 +6,24 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	if err := positive(name, s.Embd, s.Layers, s.Heads, s.KVHeads, s.FF, s.Vocab, s.Ctx); err != nil {
 		return nil, err
 	}
-	if s.Embd%s.Heads != 0 || s.Heads%s.KVHeads != 0 || (s.Embd/s.Heads)%2 != 0 {
-		return nil, fmt.Errorf("synth: %s: need embd divisible by heads, heads by kv heads, and an even head size", name)
+	head := s.HeadDim
+	if head == 0 && s.Embd%s.Heads == 0 {
+		head = s.Embd / s.Heads
+	}
+	if head <= 0 || s.Heads%s.KVHeads != 0 || head%2 != 0 {
+		return nil, fmt.Errorf("synth: %s: need embd divisible by heads (or a head size), heads by kv heads, and an even head size", name)
+	}
+	arch := s.Arch
+	switch arch {
+	case "":
+		arch = "llama"
+	case "llama", "qwen3":
+	case "gemma3":
+		if s.Window <= 0 {
+			return nil, fmt.Errorf("synth: %s: gemma3 needs a sliding window", name)
+		}
+	default:
+		return nil, fmt.Errorf("synth: %s: architecture %q is not one synth writes (llama, qwen3, gemma3)", name, s.Arch)
 	}
 	if s.Vocab < minVocab {
 		return nil, fmt.Errorf("synth: %s: vocab %d is below %d (special and byte tokens)", name, s.Vocab, minVocab)
@@ -16,21 +32,28 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	if base == 0 {
 		base = 10000
 	}
-	head := s.Embd / s.Heads
-	kvDim := head * s.KVHeads
+	qDim, kvDim := head*s.Heads, head*s.KVHeads
 	m := &model{}
-	m.set("general.architecture", "llama")
+	key := func(k string) string { return arch + "." + k }
+	m.set("general.architecture", arch)
 	m.set("general.name", name)
-	m.set("llama.context_length", uint32(s.Ctx))
-	m.set("llama.embedding_length", uint32(s.Embd))
-	m.set("llama.block_count", uint32(s.Layers))
-	m.set("llama.feed_forward_length", uint32(s.FF))
-	m.set("llama.attention.head_count", uint32(s.Heads))
-	m.set("llama.attention.head_count_kv", uint32(s.KVHeads))
-	m.set("llama.attention.layer_norm_rms_epsilon", float32(1e-5))
-	m.set("llama.rope.dimension_count", uint32(head))
-	m.set("llama.rope.freq_base", float32(base))
-	m.set("llama.vocab_size", uint32(s.Vocab))
+	m.set(key("context_length"), uint32(s.Ctx))
+	m.set(key("embedding_length"), uint32(s.Embd))
+	m.set(key("block_count"), uint32(s.Layers))
+	m.set(key("feed_forward_length"), uint32(s.FF))
+	m.set(key("attention.head_count"), uint32(s.Heads))
+	m.set(key("attention.head_count_kv"), uint32(s.KVHeads))
+	m.set(key("attention.layer_norm_rms_epsilon"), float32(1e-5))
+	if s.HeadDim != 0 {
+		m.set(key("attention.key_length"), uint32(head))
+		m.set(key("attention.value_length"), uint32(head))
+	}
+	if arch == "gemma3" {
+		m.set(key("attention.sliding_window"), uint32(s.Window))
+	}
+	m.set(key("rope.dimension_count"), uint32(head))
+	m.set(key("rope.freq_base"), float32(base))
+	m.set(key("vocab_size"), uint32(s.Vocab))
 	addVocab(m, s.Vocab)
 
 	m.add("token_embd.weight", initEmbed, s.Embd, s.Vocab)
@@ -41,10 +64,18 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	for l := range s.Layers {
 		p := fmt.Sprintf("blk.%d.", l)
 		m.add(p+"attn_norm.weight", initNorm, s.Embd)
-		m.add(p+"attn_q.weight", initMatrix, s.Embd, s.Embd)
+		m.add(p+"attn_q.weight", initMatrix, s.Embd, qDim)
 		m.add(p+"attn_k.weight", initMatrix, s.Embd, kvDim)
 		m.add(p+"attn_v.weight", initMatrix, s.Embd, kvDim)
-		m.add(p+"attn_output.weight", initMatrix, s.Embd, s.Embd)
+		m.add(p+"attn_output.weight", initMatrix, qDim, s.Embd)
+		if arch != "llama" {
+			m.add(p+"attn_q_norm.weight", initNorm, head)
+			m.add(p+"attn_k_norm.weight", initNorm, head)
+		}
+		if arch == "gemma3" {
+			m.add(p+"post_attention_norm.weight", initNorm, s.Embd)
+			m.add(p+"post_ffw_norm.weight", initNorm, s.Embd)
+		}
 		m.add(p+"ffn_norm.weight", initNorm, s.Embd)
 		m.add(p+"ffn_gate.weight", initMatrix, s.Embd, s.FF)
 		m.add(p+"ffn_up.weight", initMatrix, s.Embd, s.FF)

@@ -102,11 +102,9 @@ func fileType(w lcrun.DType) (uint32, error) {
 	return 0, fmt.Errorf("synth: weight type %s is not supported (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)", w)
 }
 
-func (m *model) encode(wtype lcrun.DType, seed uint64) (*gguf.Writer, error) {
-	ft, err := fileType(wtype)
-	if err != nil {
-		return nil, err
-	}
+// encode writes the model with tensor i stored as types[i] and
+// general.file_type ft.
+func (m *model) encode(types []lcrun.DType, ft uint32, seed uint64) (*gguf.Writer, error) {
 	w := gguf.NewWriter()
 	for _, p := range m.kv {
 		if err := w.Set(p.key, p.value); err != nil {
@@ -125,7 +123,7 @@ func (m *model) encode(wtype lcrun.DType, seed uint64) (*gguf.Writer, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			data[i], errs[i] = t.generate(storedType(t, wtype), seed)
+			data[i], errs[i] = t.generate(types[i], seed)
 		}()
 	}
 	wg.Wait()
@@ -133,7 +131,7 @@ func (m *model) encode(wtype lcrun.DType, seed uint64) (*gguf.Writer, error) {
 		if errs[i] != nil {
 			return nil, fmt.Errorf("synth: %s: %w", t.name, errs[i])
 		}
-		if err := w.AddTensor(t.name, storedType(t, wtype), t.dims, data[i]); err != nil {
+		if err := w.AddTensor(t.name, types[i], t.dims, data[i]); err != nil {
 			return nil, err
 		}
 	}

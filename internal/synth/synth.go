@@ -13,15 +13,21 @@ package synth
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/lcrun/lcrun"
 	"github.com/lcrun/lcrun/gguf"
 )
 
 // Spec is a model to generate. Exactly one of Llama and Mamba is set.
+// The weights are of one type, WType, or of a mix as llama-quantize makes
+// it: Mix names one of its file types ("Q4_K_M", see Mixes) and each
+// tensor gets the type llama-quantize would give it; WType must then be
+// left F32 (its zero value).
 type Spec struct {
 	Name  string      // general.name, and the key of the built-in shapes
 	WType lcrun.DType // type of the 2-D weight matrices (norms etc. stay F32)
+	Mix   string      // llama-quantize file type; "" for all-WType weights
 	Seed  uint64
 	Llama *LlamaShape
 	Mamba *MambaShape
@@ -30,8 +36,14 @@ type Spec struct {
 // LlamaShape is a Llama-family transformer.
 type LlamaShape struct {
 	Embd, Layers, Heads, KVHeads, FF, Vocab, Ctx int
+	HeadDim                                      int // 0: Embd/Heads; else q is Heads*HeadDim wide
 	RopeBase                                     float64
 	Tied                                         bool // no output.weight: logits reuse token_embd
+	// Arch is the GGUF architecture: "" or "llama"; "qwen3" (q/k norms);
+	// "gemma3" (q/k norms, post-norms, GELU, five local layers of six
+	// sliding over Window tokens).
+	Arch   string
+	Window int // gemma3's attention.sliding_window
 }
 
 // MambaShape is a Mamba-1 selective state-space model (d_inner = Expand*Embd).
@@ -46,16 +58,35 @@ func Builtin() []Spec {
 	llama110 := &LlamaShape{Embd: 768, Layers: 12, Heads: 12, KVHeads: 12, FF: 2048, Vocab: 32000, Ctx: 4096, RopeBase: 10000}
 	mamba130 := &MambaShape{Embd: 768, Layers: 24, DState: 16, DConv: 4, DtRank: 48, Expand: 2, Vocab: 50280, Ctx: 1 << 20, Tied: true}
 	tinyLlama := &LlamaShape{Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, FF: 128, Vocab: 320, Ctx: 4096, RopeBase: 10000}
+	// The shape of the reference's quantisation mixes (golden README): rows
+	// of 256 for the K-quants, 128-wide attn_output and ffn_down for their
+	// fallbacks.
+	tinyMix := &LlamaShape{Embd: 256, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 32, FF: 128, Vocab: 512, Ctx: 4096, RopeBase: 10000}
 	tinyMamba := &MambaShape{Embd: 64, Layers: 2, DState: 16, DConv: 4, DtRank: 4, Expand: 2, Vocab: 320, Ctx: 1 << 20}
+	// The other families at the llama-110m scale: Qwen3's layout (GQA 3:1,
+	// q/k norms, base 1e6) and Gemma 3's (10 local layers of 12 over a
+	// 512-token window, tied embeddings, 128K trained context).
+	qwen3 := &LlamaShape{Arch: "qwen3", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 2048, Vocab: 32000, Ctx: 40960, RopeBase: 1e6}
+	gemma3 := &LlamaShape{Arch: "gemma3", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 2048, Vocab: 32000, Ctx: 131072, RopeBase: 1e6, Tied: true, Window: 512}
 	var specs []Spec
 	for _, t := range []lcrun.DType{lcrun.F32, lcrun.F16, lcrun.Q8_0, lcrun.Q4_0, lcrun.Q4_K, lcrun.Q6_K} {
 		specs = append(specs, Spec{Name: "llama-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: llama110})
 	}
+	// llama-quantize's mixes of the same weights. Q8_0 and Q6_K are left
+	// out: on this shape their mixes are the all-Q8_0 and all-Q6_K models
+	// above; Q4_0's mix would differ from llama-110m-q4_0 only in output.
+	for _, m := range []string{"Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M",
+		"Q5_K_S", "Q5_K_M", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0"} {
+		specs = append(specs, Spec{Name: "llama-110m-" + strings.ToLower(m), Mix: m, Seed: 1, Llama: llama110})
+	}
 	for _, t := range []lcrun.DType{lcrun.F32, lcrun.Q8_0} {
 		specs = append(specs, Spec{Name: "mamba-130m-" + typeSuffix(t), WType: t, Seed: 1, Mamba: mamba130})
+		specs = append(specs, Spec{Name: "qwen3-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: qwen3})
+		specs = append(specs, Spec{Name: "gemma3-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: gemma3})
 	}
 	specs = append(specs,
 		Spec{Name: "llama-tiny-f32", WType: lcrun.F32, Seed: 1, Llama: tinyLlama},
+		Spec{Name: "llama-q-q4_k_m", Mix: "Q4_K_M", Seed: 1, Llama: tinyMix},
 		Spec{Name: "mamba-tiny-f32", WType: lcrun.F32, Seed: 1, Mamba: tinyMamba},
 	)
 	return specs
@@ -119,7 +150,76 @@ func (s Spec) writer() (*gguf.Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.encode(s.WType, s.Seed)
+	types, ft, err := s.types(m)
+	if err != nil {
+		return nil, err
+	}
+	return m.encode(types, ft, s.Seed)
+}
+
+// TensorTypes is the type each tensor of the model is stored in, by name;
+// for a mix, what llama-quantize would choose. It needs no quantiser, so
+// it answers for mixes whose types lcrun cannot quantise yet.
+func (s Spec) TensorTypes() (map[string]lcrun.DType, error) {
+	m, err := s.build()
+	if err != nil {
+		return nil, err
+	}
+	var types []lcrun.DType
+	if s.Mix == "" {
+		types, _, err = s.types(m)
+	} else {
+		var x mix
+		if x, err = lookupMix(s.Mix); err == nil {
+			types, err = planMix(x, s.mixModel(), m.tensors)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]lcrun.DType, len(types))
+	for i, t := range m.tensors {
+		out[t.name] = types[i]
+	}
+	return out, nil
+}
+
+// types gives every tensor its type and the file its general.file_type.
+func (s Spec) types(m *model) ([]lcrun.DType, uint32, error) {
+	if s.Mix == "" {
+		ft, err := fileType(s.WType)
+		if err != nil {
+			return nil, 0, err
+		}
+		types := make([]lcrun.DType, len(m.tensors))
+		for i, t := range m.tensors {
+			types[i] = storedType(t, s.WType)
+		}
+		return types, ft, nil
+	}
+	if s.WType != lcrun.F32 {
+		return nil, 0, fmt.Errorf("synth: spec %q sets both a weight type (%s) and a mix (%s); give one", s.Name, s.WType, s.Mix)
+	}
+	x, err := lookupMix(s.Mix)
+	if err != nil {
+		return nil, 0, err
+	}
+	types, err := mixTypes(x, s.mixModel(), m.tensors)
+	if err != nil {
+		return nil, 0, err
+	}
+	return types, x.fileType, nil
+}
+
+// mixModel is what llama-quantize's rules read of the spec's shape.
+func (s Spec) mixModel() mixModel {
+	switch {
+	case s.Llama != nil:
+		return mixModel{arch: "llama", layers: s.Llama.Layers, heads: s.Llama.Heads, kvHeads: s.Llama.KVHeads}
+	case s.Mamba != nil:
+		return mixModel{arch: "mamba", layers: s.Mamba.Layers}
+	}
+	return mixModel{}
 }
 
 func (s Spec) build() (*model, error) {

@@ -202,3 +202,46 @@ func TestEnsure(t *testing.T) {
 	require.NoError(t, err)
 	f.Close()
 }
+
+// The other families write their architecture's keys and tensors.
+func TestFamilyShapes(t *testing.T) {
+	for _, tc := range []struct {
+		shape   LlamaShape
+		tensors []string
+		keys    map[string]uint64
+	}{
+		{LlamaShape{Arch: "qwen3", Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 32, FF: 96, Vocab: 400, Ctx: 512},
+			[]string{"blk.1.attn_q_norm.weight", "blk.1.attn_k_norm.weight", "output.weight"},
+			map[string]uint64{"qwen3.attention.key_length": 32, "qwen3.rope.dimension_count": 32}},
+		{LlamaShape{Arch: "gemma3", Embd: 64, Layers: 6, Heads: 4, KVHeads: 2, FF: 96, Vocab: 400, Ctx: 512, Tied: true, Window: 16},
+			[]string{"blk.5.attn_q_norm.weight", "blk.5.post_attention_norm.weight", "blk.5.post_ffw_norm.weight"},
+			map[string]uint64{"gemma3.attention.sliding_window": 16, "gemma3.rope.dimension_count": 16}},
+	} {
+		t.Run(tc.shape.Arch, func(t *testing.T) {
+			f, err := gguf.OpenBytes(write(t, Spec{Name: "t", WType: lcrun.Q8_0, Seed: 7, Llama: &tc.shape}))
+			require.NoError(t, err)
+			defer f.Close()
+			assert.Equal(t, tc.shape.Arch, f.Arch())
+			for _, n := range tc.tensors {
+				_, ok := f.Tensor(n)
+				assert.True(t, ok, n)
+			}
+			for k, want := range tc.keys {
+				got, err := f.Uint(k)
+				require.NoError(t, err, k)
+				assert.Equal(t, want, got, k)
+			}
+			q, ok := f.Tensor("blk.0.attn_q.weight")
+			require.True(t, ok)
+			head := tc.shape.HeadDim
+			if head == 0 {
+				head = tc.shape.Embd / tc.shape.Heads
+			}
+			assert.Equal(t, []uint64{64, uint64(head * tc.shape.Heads)}, q.Dims)
+		})
+	}
+	_, err := Spec{Name: "x", WType: lcrun.F32, Llama: &LlamaShape{Arch: "gpt9", Embd: 64, Layers: 1, Heads: 4, KVHeads: 4, FF: 64, Vocab: 300, Ctx: 1}}.WriteTo(&bytes.Buffer{})
+	assert.ErrorContains(t, err, `"gpt9"`)
+	_, err = Spec{Name: "x", WType: lcrun.F32, Llama: &LlamaShape{Arch: "gemma3", Embd: 64, Layers: 1, Heads: 4, KVHeads: 4, FF: 64, Vocab: 300, Ctx: 1}}.WriteTo(&bytes.Buffer{})
+	assert.ErrorContains(t, err, "sliding window")
+}

@@ -31,6 +31,9 @@ type Config struct {
 	// Only those need it.
 	Rope *ropescale.Rope
 	NeoX bool
+	// Unrotated marks the layers whose keys carry no RoPE (NoPE layers):
+	// moves and re-rotations leave their keys as they are. nil = none.
+	Unrotated []bool
 }
 
 // Cache is one session's attention memory. Slots fill in order; with a
@@ -46,6 +49,7 @@ type Cache struct {
 	stream *streamShift // StreamingLLM cache positions (shift.go), or nil
 	dyn    *dynamicKeys // dynamic NTK: the table the keys carry (rerotate.go), or nil
 	rows   []float32    // staging for re-rotating keys, allocated on first use
+	norope []bool       // Config.Unrotated, or nil
 }
 
 // New allocates a cache.
@@ -69,6 +73,12 @@ func New(c Config) (*Cache, error) {
 			return nil, fmt.Errorf("model: %w", err)
 		}
 	}
+	if c.Unrotated != nil {
+		if len(c.Unrotated) != c.Layers {
+			return nil, fmt.Errorf("model: %d layers marked rotated or not for a KV cache of %d", len(c.Unrotated), c.Layers)
+		}
+		kc.norope = c.Unrotated
+	}
 	if c.Policy.Streaming {
 		kc.streamWith(c.Rope, c.NeoX, c.Batch)
 	}
@@ -91,6 +101,9 @@ func Bytes(c Config) int64 {
 	}
 	return bytesize.Add(bytesize.Mul(2, int64(c.Layers), int64(c.Heads), int64(c.Slots), int64(row)), bytesize.Mul(4, int64(c.Slots)))
 }
+
+// rotated reports whether layer l's keys carry RoPE.
+func (c *Cache) rotated(l int) bool { return c.norope == nil || !c.norope[l] }
 
 // Cap is the number of slots.
 func (c *Cache) Cap() int { return len(c.pos) }
@@ -122,12 +135,37 @@ func (c *Cache) Alloc(pos []int32) ([]int, error) {
 	if c.stream != nil {
 		return c.allocStream(pos)
 	}
+	slots, n, ring, err := c.place(pos)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range slots {
+		c.pos[s] = pos[i]
+	}
+	c.n, c.ring = n, ring
+	return slots, nil
+}
+
+// Fits reports (as Alloc's error) whether Alloc(pos) would succeed,
+// changing nothing: a model with two caches checks the second before the
+// first takes the batch. Not for streaming caches (nil: Alloc decides).
+func (c *Cache) Fits(pos []int32) error {
+	if c.stream != nil {
+		return nil
+	}
+	_, _, _, err := c.place(pos)
+	return err
+}
+
+// place picks the slots of pos and the cache's next fill and ring, without
+// recording them.
+func (c *Cache) place(pos []int32) (slots []int, n, ring int, err error) {
 	window, sinks := c.policy.Window, c.policy.Sinks
 	if window > 0 && len(pos) > c.Cap()-sinks {
-		return nil, fmt.Errorf("model: a micro-batch of %d tokens does not fit a cache of %d slots with %d sinks", len(pos), c.Cap(), sinks)
+		return nil, 0, 0, fmt.Errorf("model: a micro-batch of %d tokens does not fit a cache of %d slots with %d sinks", len(pos), c.Cap(), sinks)
 	}
-	slots := c.slots[:len(pos)]
-	n, ring := c.n, c.ring
+	slots = c.slots[:len(pos)]
+	n, ring = c.n, c.ring
 	minQ := pos[0]
 	for _, p := range pos {
 		minQ = min(minQ, p)
@@ -139,23 +177,19 @@ func (c *Cache) Alloc(pos []int32) ([]int, error) {
 			continue
 		}
 		if window == 0 {
-			return nil, fmt.Errorf("model: the context of %d tokens is full", c.Cap())
+			return nil, 0, 0, fmt.Errorf("model: the context of %d tokens is full", c.Cap())
 		}
 		if ring >= c.Cap() {
 			ring = min(sinks, c.Cap()-1)
 		}
 		if old := c.pos[ring]; ring < c.n && int64(minQ)-int64(old) < int64(window) {
-			return nil, fmt.Errorf("model: a cache of %d slots is too small for a window of %d (+%d sinks) and micro-batches of %d",
+			return nil, 0, 0, fmt.Errorf("model: a cache of %d slots is too small for a window of %d (+%d sinks) and micro-batches of %d",
 				c.Cap(), window, sinks, len(c.slots))
 		}
 		slots[i] = ring
 		ring++
 	}
-	for i, s := range slots {
-		c.pos[s] = pos[i]
-	}
-	c.n, c.ring = n, ring
-	return slots, nil
+	return slots, n, ring, nil
 }
 
 // Put stores one micro-batch's keys and values of layer l: k and v are

@@ -149,3 +149,22 @@ func TestVisibleKeys(t *testing.T) {
 		}
 	}
 }
+
+// Fits says what Alloc would, and changes nothing.
+func TestFitsIsAllocWithoutEffect(t *testing.T) {
+	p := Policy{Window: 4}
+	c := newCache(t, Config{Type: lc.F32, Layers: 1, Heads: 1, HeadDim: 4, Slots: p.Slots(100, 2), Batch: 2, Policy: p})
+	for at := 0; at < 12; at += 2 {
+		require.NoError(t, c.Fits(positions(at, 2)))
+		_, err := c.Alloc(positions(at, 2))
+		require.NoError(t, err)
+	}
+	n, pos := c.Len(), append([]int32(nil), c.Positions()...)
+	back := positions(1, 2) // a query that still sees every cached key
+	err := c.Fits(back)
+	require.ErrorContains(t, err, "too small for a window of 4")
+	assert.Equal(t, n, c.Len())
+	assert.Equal(t, pos, c.Positions())
+	_, aerr := c.Alloc(back)
+	assert.Equal(t, err, aerr)
+}

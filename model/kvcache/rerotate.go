@@ -107,7 +107,10 @@ func (c *Cache) rerotate(t *ropescale.Rope, b int) {
 				cos[i], sin[i] = float32(co), float32(s)
 			}
 		}
-		for _, kv := range c.k {
+		for l, kv := range c.k {
+			if !c.rotated(l) {
+				continue
+			}
 			for h := range kv.Heads {
 				rekey(kv, h, j0, j1, 0, rows, d.cos, d.sin, np, d.neox)
 			}

@@ -125,6 +125,11 @@ func (c *Cache) evict(e int) {
 	rows := c.staging()
 	for l := range c.k {
 		kv := c.k[l]
+		if !c.rotated(l) {
+			kv.MoveSlots(keepFrom-e, keepFrom, n-keepFrom)
+			c.v[l].MoveSlots(keepFrom-e, keepFrom, n-keepFrom)
+			continue
+		}
 		for h := range kv.Heads {
 			for j0 := keepFrom; j0 < n; j0 += shiftChunk {
 				rekey(kv, h, j0, min(j0+shiftChunk, n), e, rows, st.cos, st.sin, 0, st.neox)

@@ -1,0 +1,41 @@
+package model
+
+import (
+	"bytes"
+	"testing"
+
+	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/synth"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// synth's qwen3 and gemma3 shapes (what lcrun bench --shape times) load
+// as their architecture and decode.
+func TestSynthFamiliesLoad(t *testing.T) {
+	for _, tc := range []struct {
+		shape synth.LlamaShape
+		graph string
+	}{
+		{synth.LlamaShape{Arch: "qwen3", Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 32, FF: 96, Vocab: 400, Ctx: 512}, "q/k norms"},
+		{synth.LlamaShape{Arch: "gemma3", Embd: 64, Layers: 6, Heads: 4, KVHeads: 2, FF: 96, Vocab: 400, Ctx: 512, Tied: true, Window: 16},
+			"local layers 0-4 (window 16, rope base 10000 unscaled), global layers 5"},
+	} {
+		t.Run(tc.shape.Arch, func(t *testing.T) {
+			var buf bytes.Buffer
+			_, err := synth.Spec{Name: tc.shape.Arch, WType: lc.Q8_0, Seed: 2, Llama: &tc.shape}.WriteTo(&buf)
+			require.NoError(t, err)
+			m, err := OpenBytes(buf.Bytes(), tc.shape.Arch)
+			require.NoError(t, err)
+			defer m.Close()
+			assert.Equal(t, tc.shape.Arch, m.Arch())
+			assert.Contains(t, m.Graph(), tc.graph)
+			s := newTestSession(t, m, SessionOptions{Ctx: 64})
+			for i := range 40 {
+				logits, err := s.Decode(int32(3 + i))
+				require.NoError(t, err)
+				require.Len(t, logits, 400)
+			}
+		})
+	}
+}
