@@ -8,6 +8,7 @@ package lcrun
 //go:generate go run -C asm . -set matmul -pkg lcrun -out ../matmul_amd64.s
 //go:generate go run -C asm . -set matmul_quant -pkg lcrun -out ../matmul_quant_amd64.s
 //go:generate go run -C asm . -set matmul_quantk -pkg lcrun -out ../matmul_quantk_amd64.s
+//go:generate go run -C asm . -set matmul_iq -pkg lcrun -out ../matmul_iq_amd64.s
 //go:generate go run -C asm . -set matmul_tq -pkg lcrun -out ../matmul_tq_amd64.s
 //go:generate go run -C asm . -set attention -pkg lcrun -out ../attention_amd64.s
 //go:generate go run -C asm . -set ssm -pkg lcrun -out ../ssm_amd64.s

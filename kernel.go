@@ -35,6 +35,7 @@ import (
 //	matmul_quant   matmul_q8_0 matmul_q4_0
 //	matmul_quant   matmul_q4_1 matmul_q5_0 matmul_q5_1
 //	matmul_quantk  matmul_q2_k matmul_q3_k matmul_q4_k matmul_q5_k matmul_q6_k
+//	matmul_iq      matmul_iq4_nl matmul_iq4_xs matmul_mxfp4
 //	matmul_tq      matmul_tq1_0 matmul_tq2_0
 //	quant_q8       quantize_q8_0 dequant_q8_0
 //	quant_q8       quantize_q8_1

@@ -21,7 +21,7 @@ func BenchmarkMatMul(b *testing.B) {
 		rows, cols, n, t int
 		types            []DType
 	}
-	all := []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K, TQ1_0, TQ2_0}
+	all := []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K, TQ1_0, TQ2_0, IQ4_NL, IQ4_XS, MXFP4}
 	shapes := []shape{
 		{"gemm1024", 1024, 1024, 1024, 1, []DType{F32, F16, Q8_0, Q4_0}},
 		{"prefill768x512", 768, 768, 512, 1, all},

@@ -25,7 +25,7 @@ var quantTilesNEON = append([]quantTileNEON{
 	{matmulQ4_1K, tile[byte, byte]{4, 4, matmulQ4_1NEON}, tile[byte, byte]{4, 4, matmulQ4_1NEONDot}},
 	{matmulQ5_0K, tile[byte, byte]{4, 4, matmulQ5_0NEON}, tile[byte, byte]{4, 4, matmulQ5_0NEONDot}},
 	{matmulQ5_1K, tile[byte, byte]{4, 4, matmulQ5_1NEON}, tile[byte, byte]{4, 4, matmulQ5_1NEONDot}},
-}, append(kQuantTilesNEON, tqTilesNEON...)...)
+}, append(append(kQuantTilesNEON, tqTilesNEON...), iqTilesNEON...)...)
 
 func init() {
 	if !cpu.ASIMD {

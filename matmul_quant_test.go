@@ -21,8 +21,8 @@ func TestQuantTilesNonFiniteScales(t *testing.T) {
 	r := newRand(90)
 	for typ, q := range quantSlots {
 		typ := DType(typ)
-		if q.slot == nil || typ.BlockSize() != QK {
-			continue
+		if q.slot == nil || typ.BlockSize() != QK || typ == MXFP4 {
+			continue // MXFP4's scale is an e8m0 exponent, which has no NaN or Inf (TestIQTilesScales)
 		}
 		t.Run(typ.String(), func(t *testing.T) { nonFiniteScales(t, r, typ) })
 	}

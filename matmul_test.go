@@ -13,7 +13,7 @@ import (
 // matmulTypes are every weight type MatMul takes: the float types, those
 // with a quantised tile (quantSlots) and any that go through
 // dequantisation to float32.
-var matmulTypes = []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K, TQ1_0, TQ2_0}
+var matmulTypes = []DType{F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q5_K, TQ1_0, TQ2_0, IQ4_NL, IQ4_XS, MXFP4}
 
 // randMatrix makes a rows x cols matrix of type t from N(0,1) values
 // (quantised with Quantize), its data starting off bytes into a buffer

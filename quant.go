@@ -34,6 +34,9 @@ func init() {
 	set(Q5_K, dequantQ5_K, quantQ5_K)
 	set(Q6_K, dequantQ6_K, quantQ6_K)
 	set(Q8_K, dequantQ8_K, QuantizeRowQ8_K)
+	set(IQ4_NL, dequantIQ4_NL, quantIQ4_NL)
+	set(IQ4_XS, dequantIQ4_XS, quantIQ4_XS)
+	set(MXFP4, dequantMXFP4, quantMXFP4)
 	set(TQ1_0, dequantTQ1_0, quantTQ1_0)
 	set(TQ2_0, dequantTQ2_0, quantTQ2_0)
 }

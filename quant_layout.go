@@ -1,6 +1,10 @@
 package lcrun
 
-import "github.com/lcrun/lcrun/dtype"
+import (
+	"math"
+
+	"github.com/lcrun/lcrun/dtype"
+)
 
 // Block layouts, byte offsets inside one block, as ggml lays them out
 // (ggml-common.h). Multi-byte fields are little-endian; "f16" is IEEE
@@ -179,4 +183,51 @@ func scaleQ3K(s int, scales []byte) int32 {
 	}
 	high := (scales[8+s%4] >> (2 * (s / 4))) & 3
 	return int32(low|high<<4) - 32
+}
+
+// The non-linear 4-bit formats. Their nibbles are indices into a table of
+// 16 int8 values (kvaluesIQ4NL, kvaluesMXFP4 in quant_iq.go), packed as
+// Q4_0's: in each run of 16 bytes, byte j holds value j of the 32 in its
+// low nibble and value j+16 in its high nibble.
+//
+//	IQ4_NL  d f16 | qs[16]; x = d*kvaluesIQ4NL[q].
+//	IQ4_XS  d f16 | scales_h u16 | scales_l[4] | qs[128]; 32-value
+//	        sub-block s (0..7) takes qs[16s..16s+15] and a 6-bit scale
+//	        ls: low four bits the nibble s%2 of scales_l[s/2], high two
+//	        bits (scales_h >> 2s) & 3; x = d*(ls-32)*kvaluesIQ4NL[q].
+//	MXFP4   e u8 | qs[16]; e is an e8m0 exponent, x =
+//	        2^(e-128)*kvaluesMXFP4[q] (the table holds doubled e2m1
+//	        values, hence 2^(e-128), not 2^(e-127)).
+const (
+	BlockIQ4_NLBytes = dtype.BlockIQ4_NLBytes
+	IQ4_NLOffD       = 0
+	IQ4_NLOffQs      = 2
+
+	BlockIQ4_XSBytes = dtype.BlockIQ4_XSBytes
+	IQ4_XSOffD       = 0
+	IQ4_XSOffScalesH = 2
+	IQ4_XSOffScalesL = 4
+	IQ4_XSOffQs      = 8
+
+	BlockMXFP4Bytes = dtype.BlockMXFP4Bytes
+	MXFP4OffE       = 0
+	MXFP4OffQs      = 1
+)
+
+// scaleIQ4XS returns the 6-bit scale ls (0..63) of sub-block s (0..7) of
+// an IQ4_XS block; the sub-block's multiplier is ls-32.
+func scaleIQ4XS(s int, blk []byte) int32 {
+	h := uint16(blk[IQ4_XSOffScalesH]) | uint16(blk[IQ4_XSOffScalesH+1])<<8
+	low := blk[IQ4_XSOffScalesL+s/2] >> (4 * (s % 2)) & 0xf
+	return int32(low) | int32(h>>(2*s)&3)<<4
+}
+
+// e8m0Half is 2^(e-128) as float32, the MXFP4 block scale: e >= 2 is the
+// normal number with exponent field e-1; e = 1 and e = 0 are the
+// subnormals 2^-127 and 2^-128. e = 255 is 2^127 (no NaN).
+func e8m0Half(e uint8) float32 {
+	if e < 2 {
+		return math.Float32frombits(0x00200000 << e)
+	}
+	return math.Float32frombits(uint32(e-1) << 23)
 }

@@ -24,6 +24,7 @@ var sets = map[string]func(){
 	"matmul":        matmulKernels,
 	"matmul_quant":  matmulQuantKernels,
 	"matmul_quantk": matmulQuantKKernels,
+	"matmul_iq":     matmulIQKernels,
 	"matmul_tq":     matmulTQKernels,
 	"attention":     attentionKernels,
 	"ssm":           ssmKernels,

@@ -82,6 +82,15 @@ const (
 	BlockTQ2_0Bytes = QKK/4 + 2
 )
 
+// The non-linear 4-bit formats: 16-entry value tables indexed by nibbles,
+// with an f16 scale (IQ4_NL), 6-bit sub-scales under an f16 super-scale
+// (IQ4_XS), or a power-of-two e8m0 exponent (MXFP4).
+const (
+	BlockIQ4_NLBytes = 2 + QK/2
+	BlockIQ4_XSBytes = 2 + 2 + QKK/64 + QKK/2
+	BlockMXFP4Bytes  = 1 + QK/2
+)
+
 type typeInfo struct {
 	name       string
 	blockSize  int // values per block
@@ -110,10 +119,10 @@ var types = map[Type]typeInfo{
 	IQ2_XS:  {"IQ2_XS", QKK, 2 + QKK/8*2 + QKK/32},
 	IQ3_XXS: {"IQ3_XXS", QKK, 2 + 3*QKK/8},
 	IQ1_S:   {"IQ1_S", QKK, 2 + QKK/8 + QKK/16},
-	IQ4_NL:  {"IQ4_NL", QK, 2 + QK/2},
+	IQ4_NL:  {"IQ4_NL", QK, BlockIQ4_NLBytes},
 	IQ3_S:   {"IQ3_S", QKK, 2 + QKK/4 + QKK/32 + QKK/8 + QKK/64},
 	IQ2_S:   {"IQ2_S", QKK, 2 + QKK/4 + QKK/16},
-	IQ4_XS:  {"IQ4_XS", QKK, 2 + 2 + QKK/64 + QKK/2},
+	IQ4_XS:  {"IQ4_XS", QKK, BlockIQ4_XSBytes},
 	I8:      {"I8", 1, 1},
 	I16:     {"I16", 1, 2},
 	I32:     {"I32", 1, 4},
@@ -123,7 +132,7 @@ var types = map[Type]typeInfo{
 	BF16:    {"BF16", 1, 2},
 	TQ1_0:   {"TQ1_0", QKK, BlockTQ1_0Bytes},
 	TQ2_0:   {"TQ2_0", QKK, BlockTQ2_0Bytes},
-	MXFP4:   {"MXFP4", QK, 1 + QK/2},
+	MXFP4:   {"MXFP4", QK, BlockMXFP4Bytes},
 }
 
 // Known reports whether t is a type id a GGUF file may carry.

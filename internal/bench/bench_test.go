@@ -297,6 +297,7 @@ func TestMeasureKernels(t *testing.T) {
 		"matmul_q4_1_gemv", "matmul_q4_1_gemm", "matmul_q5_0_gemv", "matmul_q5_0_gemm", "matmul_q5_1_gemv", "matmul_q5_1_gemm",
 		"matmul_q2_k_gemv", "matmul_q2_k_gemm", "matmul_q3_k_gemv", "matmul_q3_k_gemm", "matmul_q5_k_gemv", "matmul_q5_k_gemm",
 		"matmul_tq1_0_gemv", "matmul_tq1_0_gemm", "matmul_tq2_0_gemv", "matmul_tq2_0_gemm",
+		"matmul_iq4_nl_gemv", "matmul_iq4_nl_gemm", "matmul_iq4_xs_gemv", "matmul_iq4_xs_gemm", "matmul_mxfp4_gemv", "matmul_mxfp4_gemm",
 		"attention_prefill", "attention_decode", "ssm_scan", "dot",
 	}, names)
 }

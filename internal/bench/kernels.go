@@ -75,7 +75,7 @@ func best(f func() float64) float64 {
 }
 
 // weightTypes are the matrix types with a native kernel.
-var weightTypes = []lc.DType{lc.F32, lc.F16, lc.BF16, lc.Q8_0, lc.Q4_0, lc.Q4_K, lc.Q6_K, lc.Q4_1, lc.Q5_0, lc.Q5_1, lc.Q2_K, lc.Q3_K, lc.Q5_K, lc.TQ1_0, lc.TQ2_0}
+var weightTypes = []lc.DType{lc.F32, lc.F16, lc.BF16, lc.Q8_0, lc.Q4_0, lc.Q4_K, lc.Q6_K, lc.Q4_1, lc.Q5_0, lc.Q5_1, lc.Q2_K, lc.Q3_K, lc.Q5_K, lc.TQ1_0, lc.TQ2_0, lc.IQ4_NL, lc.IQ4_XS, lc.MXFP4}
 
 // MeasureKernels times the kernels a model spends its time in: for each
 // weight type the decode GEMV (memory-bound: GB/s of weights against the
