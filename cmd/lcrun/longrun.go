@@ -57,6 +57,7 @@ type longRun struct {
 	prompt []int32
 	plan   *model.Plan
 	stats  runStats
+	chat   *chatPrompt // run --chat's rendered prompt
 }
 
 func (r *longRun) note(format string, args ...any) {
@@ -81,6 +82,9 @@ func (r *longRun) run() error {
 		stop()
 	}()
 
+	if err := r.prepareChat(); err != nil {
+		return err
+	}
 	if err := r.countInput(); err != nil {
 		return err
 	}
@@ -209,7 +213,7 @@ func (r *longRun) countInput() error {
 		}
 	}
 	t0 := time.Now()
-	in, err := longinput.Count(r.m, &r.src, o)
+	in, err := longinput.Count(r.m, r.chatSource(), o)
 	var long *longinput.TooLongError
 	if errors.As(err, &long) {
 		f := r.last
@@ -269,7 +273,9 @@ func (r *longRun) readPrompt() error {
 	if why := source.NotText([]byte(r.c.prompt)); why != "" {
 		return fmt.Errorf("-p is not text (%s)", why)
 	}
-	if r.c.prompt != "" {
+	if r.chat != nil {
+		r.prompt = r.chatPromptTokens()
+	} else if r.c.prompt != "" {
 		text := r.c.prompt
 		if r.nInput > 0 {
 			text = promptSeparator + text
