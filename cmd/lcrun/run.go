@@ -95,7 +95,6 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	})
 	alias(fs, "stop", "r", "reverse-prompt")
 	fs.BoolVar(&c.chat, "chat", false, "ask -p as a chat: the chat template around it (the input as the user's context), ending at the end of the turn")
-	alias(fs, "chat", "conversation", "cnv")
 	c.chatFlags.register(fs)
 	fs.BoolFunc("no-display-prompt", "llama.cpp's: lcrun never prints the prompt (accepted)", func(string) error { return nil })
 	fs.Var(countFlag{&c.ctx}, "ctx", "context in tokens, e.g. 4096, 32K (default: input + -n)")
