@@ -43,7 +43,7 @@ the document), /help lists the commands.`,
 			examples: []string{
 				`lcrun chat -m instruct.gguf --system "Answer in one sentence."`,
 				"lcrun chat -m instruct.gguf book.txt --temp 0",
-				`printf 'Who wrote it?\nWhen?\n' | lcrun chat -m instruct.gguf notes.txt`,
+				"lcrun chat -m instruct.gguf notes.txt --chat-template llama3 -n 256 < questions.txt",
 			},
 		},
 		run: runChat,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lcrun/lcrun/model"
@@ -142,19 +143,8 @@ func (cv *conversation) turn(question string, sigs <-chan os.Signal) error {
 		fmt.Fprintf(cv.notes, "lcrun: prompt (%s template), new text:\n%s\n", cv.tmpl.Name(), strings.ReplaceAll(cv.pending+target[len(cv.said):], docMark, "["+cv.c.input+"]"))
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-sigs:
-			cancel()
-		case <-done:
-		}
-	}()
-	defer func() { close(done); cancel() }()
-
 	t0 := time.Now()
-	if err := cv.s.Prefill(ctx, ids, nil); err != nil {
+	if err := cv.prefill(ids, sigs); err != nil {
 		cv.said = "\x00" // the session holds part of the turn: the next one starts over
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(cv.notes, "lcrun: interrupted")
@@ -171,7 +161,7 @@ func (cv *conversation) turn(question string, sigs <-chan os.Signal) error {
 		limit = room
 	}
 	t1 := time.Now()
-	reply, evaluated, err := cv.generate(ctx, limit)
+	reply, evaluated, err := cv.generate(limit, sigs)
 	decode := time.Since(t1)
 	interrupted := errors.Is(err, context.Canceled)
 	if err != nil && !interrupted {
@@ -195,9 +185,30 @@ func (cv *conversation) turn(question string, sigs <-chan os.Signal) error {
 	return nil
 }
 
+// prefill evaluates a turn's tokens; Ctrl-C cancels it.
+func (cv *conversation) prefill(ids []int32, sigs <-chan os.Signal) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Go(func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+		}
+	})
+	err := cv.s.Prefill(ctx, ids, nil)
+	close(done)
+	wg.Wait()
+	cancel()
+	return err
+}
+
 // generate streams a reply of up to limit tokens to stdout, ending its
 // line; evaluated are the tokens the session took (a stop text's too).
-func (cv *conversation) generate(ctx context.Context, limit int) (reply string, evaluated []int32, err error) {
+// Ctrl-C is looked for after each token (the token drawn is kept), so
+// that a reply stops where the user saw it stop.
+func (cv *conversation) generate(limit int, sigs <-chan os.Signal) (reply string, evaluated []int32, err error) {
 	out := &lineEnder{w: cv.out}
 	defer func() {
 		if ferr := out.finish(); err == nil {
@@ -206,7 +217,7 @@ func (cv *conversation) generate(ctx context.Context, limit int) (reply string, 
 	}()
 	var b strings.Builder
 	opts := model.GenerateOptions{MaxTokens: limit, Sampler: model.NewSampler(cv.c.sampler), IgnoreEOG: cv.c.ignoreEOS, Stop: cv.stops}
-	for t, err := range cv.s.Generate(ctx, opts) {
+	for t, err := range cv.s.Generate(context.Background(), opts) {
 		if err != nil {
 			return b.String(), evaluated, err
 		}
@@ -216,6 +227,11 @@ func (cv *conversation) generate(ctx context.Context, limit int) (reply string, 
 		b.WriteString(t.Text)
 		if _, err := io.WriteString(out, t.Text); err != nil {
 			return b.String(), evaluated, err
+		}
+		select {
+		case <-sigs:
+			return b.String(), evaluated, context.Canceled
+		default:
 		}
 	}
 	return b.String(), evaluated, nil
