@@ -81,7 +81,7 @@ func (cv *conversation) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cv.notes, "lcrun: context evaluated: %s tokens in %.2f s\n", groupDigits(len(ids)), time.Since(t0).Seconds())
+	fmt.Fprintf(cv.notes, "lcrun: context evaluated: %s tokens (with the template's opening) in %.2f s\n", groupDigits(len(ids)), time.Since(t0).Seconds())
 	cv.said = head + docMark
 	return nil
 }

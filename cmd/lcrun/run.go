@@ -151,11 +151,11 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 		return nil, usageError(fs, errors.New("usage: lcrun [run] FILE|DIR|- [-p PROMPT] [-n N] [-m MODEL] [--ctx N] [--attn POLICY] (give an input or -p)"))
 	}
 	if c.n < -1 || *temp < 0 || c.sampler.TopK < 0 || *topP < 0 || *minP < 0 || *rep < 0 || c.sampler.RepeatLastN < 0 {
-		return nil, fmt.Errorf("-n (but for -1), --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
+		return nil, usageErrorf("-n (but for -1), --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
 	}
 	c.sampler.Temperature, c.sampler.TopP, c.sampler.MinP, c.sampler.RepeatPenalty = float32(*temp), float32(*topP), float32(*minP), float32(*rep)
 	if err := c.sampler.Check(); err != nil {
-		return nil, fmt.Errorf("--temp, --top-p, --min-p, --repeat-penalty: %s", strings.TrimPrefix(err.Error(), "model: sampler "))
+		return nil, usageErrorf("--temp, --top-p, --min-p, --repeat-penalty: %s", strings.TrimPrefix(err.Error(), "model: sampler "))
 	}
 	c.sampler.Seed = uint64(c.seed)
 	if c.seed < 0 {
