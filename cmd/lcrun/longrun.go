@@ -166,7 +166,7 @@ func (r *longRun) run() error {
 	}
 	r.stats.WallSeconds = time.Since(start).Seconds()
 	if errors.Is(err, context.Canceled) {
-		r.stats.Interrupted = true
+		r.stats.Interrupted, r.stats.StopReason = true, "interrupted"
 		r.finishStats(s)
 		r.printJSON()
 		return withExit(130, fmt.Errorf("interrupted after %s tokens", groupDigits(s.Pos())))
@@ -235,7 +235,7 @@ func (r *longRun) describeInput(in *source.Input) {
 	if in.Kind() != source.KindDir {
 		return
 	}
-	r.stats.Files, r.stats.Skipped = in.FilesRead(), in.Skipped()
+	r.stats.Files, r.stats.Skipped, r.stats.dir = in.FilesRead(), in.Skipped(), true
 	skipped := ""
 	if s := in.SkippedSummary(); s != "" {
 		skipped = "; " + s

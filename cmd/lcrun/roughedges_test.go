@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,4 +43,51 @@ func TestRoughEdgeValues(t *testing.T) {
 	code, _, errOut = runLcrun(m, "-p", "Hi", "-n", "1", "-t", fmt.Sprint(n))
 	require.Equal(t, 0, code, errOut)
 	assert.False(t, strings.Contains(errOut, "more threads"), errOut)
+}
+
+// run --json has the generated text and why it ended, and one key set
+// whatever the input (a prompt, a file, a directory, a model without
+// attention), null where a figure does not apply.
+func TestRunJSONKeys(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.txt": "Tom had a kite.\n", "b.txt": "Sue had a ball.\n"})
+	mamba := "-m=" + testdata + "/golden/models/mamba-tiny-f32.gguf"
+	m := "-m=" + chatModel
+	var keys []string
+	for name, c := range map[string]struct {
+		args   []string
+		reason string
+	}{
+		"prompt":     {[]string{m, "-p", "Once upon a time", "-n", "6"}, "length"},
+		"stop text":  {[]string{m, "-p", "Once upon a time", "-n", "40", "--stop", "Lily"}, "stop"},
+		"file, -n 0": {[]string{m, storyPrompt, "-n", "0"}, "none"},
+		"directory":  {[]string{m, dir, "-n", "2"}, "length"},
+		"mamba":      {[]string{mamba, "-p", "Once", "-n", "2"}, "length"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := runLcrun(append(c.args, "--temp", "0", "--json", "--quiet")...)
+			require.Equal(t, 0, code, errOut)
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			var st map[string]any
+			require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &st))
+			assert.Equal(t, c.reason, st["stop_reason"])
+			answer := strings.Join(lines[:len(lines)-1], "\n")
+			assert.Equal(t, strings.TrimSuffix(answer, "\n"), strings.TrimSuffix(st["text"].(string), "\n"))
+			got := slices.Sorted(maps.Keys(st))
+			if keys == nil {
+				keys = got
+			}
+			assert.Equal(t, keys, got)
+			switch name {
+			case "prompt", "mamba":
+				assert.Nil(t, st["input"])
+			case "directory":
+				assert.Equal(t, 2.0, st["files"])
+			}
+			if name == "mamba" {
+				assert.Nil(t, st["attention"])
+				assert.Nil(t, st["kv_slots"])
+			}
+		})
+	}
 }
