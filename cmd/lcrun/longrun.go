@@ -168,6 +168,7 @@ func (r *longRun) run() error {
 	if errors.Is(err, context.Canceled) {
 		r.stats.Interrupted, r.stats.StopReason = true, "interrupted"
 		r.finishStats(s)
+		r.noteSaves()
 		r.printJSON()
 		return withExit(130, fmt.Errorf("interrupted after %s tokens", groupDigits(s.Pos())))
 	}
@@ -175,7 +176,22 @@ func (r *longRun) run() error {
 		return err
 	}
 	r.finishStats(s)
+	r.noteSaves()
 	return r.printJSON()
+}
+
+// noteSaves says what --cache wrote, so that a user knows a next run can
+// resume (and what it cost).
+func (r *longRun) noteSaves() {
+	st := &r.stats
+	if st.CacheSaves == 0 {
+		return
+	}
+	states := "state"
+	if st.CacheSaves > 1 {
+		states = "states"
+	}
+	r.note("cache: saved %d %s (%s) in %s in %.2f s", st.CacheSaves, states, sizeText(st.CacheSavedBytes), r.c.cacheDir, st.CacheSaveSecs)
 }
 
 // total is the sequence the session must hold.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -90,4 +92,18 @@ func TestRunJSONKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+// --cache says what it saved (issue 17: it did not), and nothing when a
+// run saves nothing.
+func TestRunCacheSaysSaved(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "cache")
+	args := []string{"-m", chatModel, storyPrompt, "-n", "2", "--temp", "0", "--cache", cache}
+	code, _, errOut := runLcrun(args...)
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `(?m)^lcrun: cache: saved 1 state \([0-9.]+ KiB\) in `+regexp.QuoteMeta(cache)+` in [0-9.]+ s$`, errOut)
+	code, _, errOut = runLcrun(args...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "cache: resumed")
+	assert.NotContains(t, errOut, "cache: saved")
 }
