@@ -58,6 +58,8 @@ type longRun struct {
 	plan   *model.Plan
 	stats  runStats
 	chat   *chatPrompt // run --chat's rendered prompt
+
+	pastTrained string // the note of a run past the trained context (runcontext.go)
 }
 
 func (r *longRun) note(format string, args ...any) {
@@ -102,6 +104,9 @@ func (r *longRun) run() error {
 	if err != nil {
 		return err
 	}
+	if err := r.settleRope(&o, notes); err != nil {
+		return err
+	}
 	r.plan, err = r.m.NewPlan(o, model.PlanInput{Input: r.nInput, Prompt: len(r.prompt), Generate: r.c.n,
 		ExtraProcess: r.src.TokenizerBytes, WithCache: r.c.cacheDir != "", MaxMemory: r.c.maxMem})
 	if err != nil {
@@ -113,6 +118,7 @@ func (r *longRun) run() error {
 	if err := r.plan.Check(); err != nil {
 		return refusal(err)
 	}
+	fmt.Fprint(notes, r.pastTrained)
 	r.stats.EstimateBytes = r.plan.Memory()
 	// Keep garbage from piling up (gcPercent, set above): a long run makes
 	// a little per token (tokenizer chunks), and the collector's default

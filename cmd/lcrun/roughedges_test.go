@@ -107,3 +107,34 @@ func TestRunCacheSaysSaved(t *testing.T) {
 	assert.Contains(t, errOut, "cache: resumed")
 	assert.NotContains(t, errOut, "cache: saved")
 }
+
+// A run past the trained context (issue 17): --rope-scaling without
+// --rope-scale used to scale by 1 silently; it now derives the factor as
+// ppl does, with a note, and answers as the factor given by hand. With no
+// scaling at all, a note says the run goes past the trained context.
+func TestRunPastTrainedContext(t *testing.T) {
+	dir := t.TempDir()
+	text := storyText(t, dir, 5000, 4)
+	args := []string{"-m", chatModel, text, "-n", "2", "--temp", "0"}
+	code, derived, errOut := runLcrun(append(args, "--rope-scaling", "yarn")...)
+	require.Equal(t, 0, code, errOut)
+	re := regexp.MustCompile(`lcrun: note: --rope-scaling yarn without --rope-scale: scaling by ([0-9.]+) \(the run's ([0-9,]+) tokens / the trained context of 2,048\)`)
+	match := re.FindStringSubmatch(errOut)
+	require.NotNil(t, match, errOut)
+	code, given, errOut := runLcrun(append(args, "--rope-scaling", "yarn", "--rope-scale", match[1])...)
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, given, derived)
+	assert.NotContains(t, errOut, "without --rope-scale")
+
+	code, _, errOut = runLcrun(args...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "lcrun: note: the run holds "+match[2]+" tokens, past the model's trained context of 2,048")
+
+	code, _, errOut = runLcrun("-m", chatModel, "-p", "Hi", "-n", "2", "--rope-scaling", "yarn")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "so --rope-scaling yarn scales by 1 (give --rope-scale)")
+
+	code, _, errOut = runLcrun(append(args, "--rope-scaling", "yarn", "--cache", filepath.Join(dir, "cache"))...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--rope-scaling yarn with --cache needs --rope-scale")
+}
