@@ -174,8 +174,8 @@ func TestChatTwoTurns(t *testing.T) {
 // The document is evaluated once, before the first question; later
 // questions about it evaluate only themselves.
 func TestChatDocument(t *testing.T) {
-	doc := storyText(t, t.TempDir(), 3000, 1)
-	code, out, errOut, turns := chatTurns(t, "Who had the kite?\nWhere is the cat?\n", doc, "-n", "4", "--chat-template", "llama3")
+	doc := storyText(t, t.TempDir(), 1200, 1)
+	code, out, errOut, turns := chatTurns(t, "Who had the kite?\nWhere is the cat?\n", doc, "-n", "4", "--chat-template", "llama3", "--ctx", "1K")
 	require.Equal(t, 0, code, errOut)
 	require.Len(t, turns, 2, errOut)
 	assert.Equal(t, 2, strings.Count(out, "\n"))
@@ -196,7 +196,7 @@ func TestChatDocument(t *testing.T) {
 	assert.Less(t, turns[1].New, docTokens/4, "the second question does not evaluate the document again")
 
 	// /reset keeps the document and evaluates it again, once.
-	_, _, errOut, turns = chatTurns(t, "Who?\n/reset\nWho?\n", doc, "-n", "2", "--chat-template", "llama3")
+	_, _, errOut, turns = chatTurns(t, "Who?\n/reset\nWho?\n", doc, "-n", "2", "--chat-template", "llama3", "--ctx", "1K")
 	require.Len(t, turns, 2, errOut)
 	assert.Equal(t, turns[0], turns[1])
 	assert.Equal(t, 2, strings.Count(errOut, "context evaluated"))
