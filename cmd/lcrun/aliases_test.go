@@ -269,7 +269,7 @@ func TestGenerateUntilFull(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "lcrun run: -n -1: the input (0 tokens) and the prompt (5) leave no room in --ctx (5 tokens)\n", errOut)
 	code, _, errOut = runLcrun("-m", m, "-p", "Once", "-n", "-2")
-	assert.Equal(t, 1, code, errOut)
+	assert.Equal(t, 2, code, errOut) // a bad command line
 }
 
 // Flags llama.cpp has and lcrun needs not (-fa: attention is always

@@ -88,7 +88,7 @@ func lcrun(args []string, stdout, stderr io.Writer) int {
 		code = ee.code
 	}
 	if !errors.Is(err, errUsage) {
-		fmt.Fprintf(stderr, "lcrun %s: %s\n", name, oneLine(withRopeHint(err)))
+		fmt.Fprintf(stderr, "lcrun %s: %s\n", name, withoutPackages(oneLine(withRopeHint(err))))
 	}
 	return code
 }

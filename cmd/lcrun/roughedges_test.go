@@ -146,3 +146,22 @@ func TestRunPastTrainedContext(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "lcrun: note: the run holds "+match[2]+" tokens, past the model's trained context of 2,048")
 }
+
+// Errors do not show the library's package names (issue 17: "evals:").
+func TestErrorsWithoutPackageNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"evals: length 8 is too short":                          "length 8 is too short",
+		"m.gguf: model: architecture \"gpt2\" is not supported": "m.gguf: architecture \"gpt2\" is not supported",
+		"model: tokenizer: unsupported pre-tokenizer \"x\"":     "unsupported pre-tokenizer \"x\"",
+		"the model: a word, not a package":                      "the model: a word, not a package",
+		"--chat-template model.jinja: bad":                      "--chat-template model.jinja: bad",
+	} {
+		assert.Equal(t, want, withoutPackages(in), in)
+	}
+	code, _, errOut := runLcrun("niah", "-m", chatModel, "--lengths", "8")
+	assert.NotEqual(t, 0, code)
+	assert.Equal(t, "lcrun niah: length 8 is too short: the needle and the question alone take 37 tokens\n", errOut)
+	code, _, errOut = runLcrun("-m", testdata+"/vocab/ggml-vocab-gpt-2.gguf", "-p", "hi")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "lcrun run: "+testdata+"/vocab/ggml-vocab-gpt-2.gguf: architecture \"gpt2\" is not supported (supported: llama, mamba, mamba2, mistral, qwen2)\n", errOut)
+}
