@@ -165,3 +165,18 @@ func TestErrorsWithoutPackageNames(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "lcrun run: "+testdata+"/vocab/ggml-vocab-gpt-2.gguf: architecture \"gpt2\" is not supported (supported: llama, mamba, mamba2, mistral, qwen2)\n", errOut)
 }
+
+// A directory's tokens can be counted without a run (issue 17): tokenize
+// reads it as run does, so --show-count is run's input_tokens.
+func TestTokenizeDirectory(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.txt": "Tom had a kite.\n", "src/b.go": "package b\n", "bin.dat": "\x00\x01\x02"})
+	code, out, errOut := runLcrun("tokenize", "-m", chatModel, dir, "--show-count")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 2)
+	code, _, st, errOut := runJSON(t, "-m", chatModel, dir, "-n", "0")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, fmt.Sprintf("Total number of tokens: %d", st.InputTokens), lines[1])
+	assert.Equal(t, st.InputTokens, len(strings.Fields(lines[0])))
+}
