@@ -59,7 +59,7 @@ type longRun struct {
 	stats  runStats
 	chat   *chatPrompt // run --chat's rendered prompt
 
-	pastTrained string // the note of a run past the trained context (runcontext.go)
+	contextNotes string // notes on the run's context, said once it fits (runcontext.go)
 }
 
 func (r *longRun) note(format string, args ...any) {
@@ -118,7 +118,7 @@ func (r *longRun) run() error {
 	if err := r.plan.Check(); err != nil {
 		return refusal(err)
 	}
-	fmt.Fprint(notes, r.pastTrained)
+	fmt.Fprint(notes, r.contextNotes)
 	r.stats.EstimateBytes = r.plan.Memory()
 	// Keep garbage from piling up (gcPercent, set above): a long run makes
 	// a little per token (tokenizer chunks), and the collector's default

@@ -180,3 +180,16 @@ func TestTokenizeDirectory(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("Total number of tokens: %d", st.InputTokens), lines[1])
 	assert.Equal(t, st.InputTokens, len(strings.Fields(lines[0])))
 }
+
+// --ctx past what a run holds used to size the cache to the run silently
+// (issue 17); it says so.
+func TestRunCtxLargerThanTheRun(t *testing.T) {
+	code, _, st, errOut := runJSON(t, "-m", chatModel, storyPrompt, "--ctx", "1M", "-n", "2")
+	require.Equal(t, 0, code, errOut)
+	total := st.InputTokens + 2
+	assert.Equal(t, fmt.Sprintf("lcrun: note: --ctx 1,048,576 is more than this run holds (%s tokens: input, prompt and -n), so the KV cache is sized for %s\n",
+		groupDigits(total), groupDigits(total)), errOut)
+	code, _, errOut = runLcrun("-m", chatModel, "-p", "Once", "--ctx", "64", "-n", "-1")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, errOut, "more than this run holds", "-n -1 fills --ctx")
+}

@@ -12,10 +12,15 @@ import (
 // settleRope handles a run past the model's trained context: a
 // --rope-scaling method without --rope-scale gets the factor the run
 // needs (its tokens / the trained context, as ppl derives it), and a run
-// with no scaling at all gets a note (pastTrained, said once the plan
+// with no scaling at all gets a note (contextNotes, said once the plan
 // fits) that it goes past what the model was trained on. Streaming attention re-bases positions inside its
 // window, so it never goes past.
 func (r *longRun) settleRope(o *model.SessionOptions, notes io.Writer) error {
+	if r.c.ctx > r.total() {
+		// --ctx is a bound on what is read; the cache is sized to the run.
+		r.contextNotes = fmt.Sprintf("lcrun: note: --ctx %s is more than this run holds (%s tokens: input, prompt and -n), so the KV cache is sized for %s\n",
+			groupDigits(r.c.ctx), groupDigits(r.total()), groupDigits(r.total()))
+	}
 	trained := r.m.ContextLength()
 	if !r.m.Features().RoPE || trained == 0 || o.Streaming {
 		return nil
@@ -41,7 +46,7 @@ func (r *longRun) settleRope(o *model.SessionOptions, notes io.Writer) error {
 	}
 	if total := r.total(); total > trained && len(r.c.session.ropeText) == 0 {
 		// Said once the run is known to fit (a refusal is one line).
-		r.pastTrained = fmt.Sprintf("lcrun: note: the run holds %s tokens, past the model's trained context of %s: expect worse text past it (--rope-scaling yarn stretches RoPE; --attn sinks:4,N keeps positions within it)\n",
+		r.contextNotes += fmt.Sprintf("lcrun: note: the run holds %s tokens, past the model's trained context of %s: expect worse text past it (--rope-scaling yarn stretches RoPE; --attn sinks:4,N keeps positions within it)\n",
 			groupDigits(total), groupDigits(trained))
 	}
 	return nil
