@@ -13,8 +13,9 @@ import (
 // --rope-scaling method without --rope-scale gets the factor the run
 // needs (its tokens / the trained context, as ppl derives it), and a run
 // with no scaling at all gets a note (contextNotes, said once the plan
-// fits) that it goes past what the model was trained on. Streaming attention re-bases positions inside its
-// window, so it never goes past.
+// fits) that it goes past what the model was trained on. Streaming
+// attention re-bases positions inside its window, so it never goes past.
+// A --ctx larger than the run gets a note too.
 func (r *longRun) settleRope(o *model.SessionOptions, notes io.Writer) error {
 	if r.c.ctx > r.total() {
 		// --ctx is a bound on what is read; the cache is sized to the run.
