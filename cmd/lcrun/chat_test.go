@@ -174,7 +174,7 @@ func TestChatTwoTurns(t *testing.T) {
 // The document is evaluated once, before the first question; later
 // questions about it evaluate only themselves.
 func TestChatDocument(t *testing.T) {
-	doc := storyText(t, t.TempDir(), 1200, 1)
+	doc := storyText(t, t.TempDir(), 600, 1)
 	code, out, errOut, turns := chatTurns(t, "Who had the kite?\nWhere is the cat?\n", doc, "-n", "4", "--chat-template", "llama3", "--ctx", "1K")
 	require.Equal(t, 0, code, errOut)
 	require.Len(t, turns, 2, errOut)
@@ -196,6 +196,9 @@ func TestChatDocument(t *testing.T) {
 	assert.Less(t, turns[1].New, docTokens/4, "the second question does not evaluate the document again")
 
 	// /reset keeps the document and evaluates it again, once.
+	if testing.Short() {
+		return // slow under emulation; TestChatContextFull has /reset too
+	}
 	_, _, errOut, turns = chatTurns(t, "Who?\n/reset\nWho?\n", doc, "-n", "2", "--chat-template", "llama3", "--ctx", "1K")
 	require.Len(t, turns, 2, errOut)
 	assert.Equal(t, turns[0], turns[1])
@@ -221,11 +224,11 @@ func TestChatInterrupt(t *testing.T) {
 	chatTurnDone = func(c chatTurn) { turns = append(turns, c) }
 	defer func() { chatTurnDone = nil }()
 	var errOut strings.Builder
-	code := lcrun([]string{"chat", "-m", chatModel, "--temp", "0", "-n", "200", "--ignore-eos"}, w, &errOut)
+	code := lcrun([]string{"chat", "-m", chatModel, "--temp", "0", "-n", "40", "--ignore-eos"}, w, &errOut)
 	require.Equal(t, 0, code, errOut.String())
 	require.Len(t, turns, 2, errOut.String())
 	assert.Equal(t, 1, turns[0].Generated, "the first reply stopped after its first token")
-	assert.Equal(t, 200, turns[1].Generated, "the second reply is whole")
+	assert.Equal(t, 40, turns[1].Generated, "the second reply is whole")
 	assert.Contains(t, errOut.String(), "lcrun: interrupted (the reply so far stays in the conversation)")
 
 	// Ctrl-C at the prompt ends the chat.
