@@ -21,9 +21,9 @@ type chatFlags struct {
 }
 
 func (f *chatFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.template, "chat-template", "", "chat template: "+strings.Join(model.ChatTemplateNames(), ", ")+
-		" or a Jinja FILE (default: the model's own, else chatml)")
-	fs.StringVar(&f.system, "system", "", "the system message of the conversation")
+	fs.StringVar(&f.template, "chat-template", "", "chat template `NAME`: "+strings.Join(model.ChatTemplateNames(), ", ")+
+		", or a Jinja file (default: the model's own, else chatml)")
+	fs.StringVar(&f.system, "system", "", "the conversation's system message `TEXT`")
 	alias(fs, "system", "sys", "system-prompt")
 	fs.BoolVar(&f.escape, "escape", false, `read \n, \t, \\, \" and \' in -p and --system as llama.cpp does (it does by default; lcrun not)`)
 	alias(fs, "escape", "e")
