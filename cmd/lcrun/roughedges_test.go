@@ -193,3 +193,20 @@ func TestRunCtxLargerThanTheRun(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.NotContains(t, errOut, "more than this run holds", "-n -1 fills --ctx")
 }
+
+// An --svg path that cannot be written fails before the evaluation, in
+// one line; a writable one that did not exist is not left behind.
+func TestSVGPathCheckedFirst(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "no", "such", "dir", "map.svg")
+	for _, args := range [][]string{
+		{"niah", "-m", chatModel, "--lengths", "64", "--svg", bad},
+		{"ppl", "-m", chatModel, storyPrompt, "--ctx", "32", "--svg", bad},
+	} {
+		code, _, errOut := runLcrun(args...)
+		assert.Equal(t, 1, code, args[0])
+		assert.Regexp(t, `^lcrun `+args[0]+`: --svg .*map\.svg: cannot write there: no such file or directory\n$`, errOut)
+	}
+	good := filepath.Join(t.TempDir(), "new.svg")
+	require.NoError(t, checkWritable("--svg", good))
+	assert.NoFileExists(t, good)
+}
