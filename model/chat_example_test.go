@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/lcrun/lcrun/internal/defaultmodel"
 	"github.com/lcrun/lcrun/model"
 )
 
 // Build a chat prompt: the file's own template, else a built-in one set up
 // for the model; encode it with special tokens added and parsed.
 func ExampleModel_ChatTemplate() {
-	m, err := model.OpenBytes(defaultmodel.GGUF(), defaultmodel.Name)
+	m, err := model.OpenDefault()
 	if err != nil {
 		log.Fatal(err)
 	}

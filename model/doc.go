@@ -4,7 +4,8 @@
 //
 // Three types carry the API:
 //
-//   - Model: a loaded GGUF file (Open, OpenBytes, New). Read-only once
+//   - Model: a loaded GGUF file (Open, OpenBytes, New; OpenDefault for the
+//     embedded stories260K, linked only into programs that call it). Read-only once
 //     loaded, so any number of sessions may share it across goroutines.
 //   - Session: one sequence's state (the KV cache of a transformer, the
 //     recurrent state of Mamba) and its scratch buffers, for one goroutine

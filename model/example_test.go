@@ -10,14 +10,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lcrun/lcrun/internal/defaultmodel"
 	"github.com/lcrun/lcrun/model"
 )
 
 // Load a model, open a session, prefill a prompt, stream a continuation.
 // Greedy decoding (the zero SamplerOptions) makes the output reproducible.
 func Example() {
-	m, err := model.OpenBytes(defaultmodel.GGUF(), defaultmodel.Name) // or model.Open("model.gguf")
+	m, err := model.OpenDefault() // or model.Open("model.gguf")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -99,7 +98,7 @@ func ExampleSession_Prefill() {
 // Save a session after an expensive prefill and continue from it later
 // (in another process too: the state carries the model's SHA-256).
 func ExampleSession_Save() {
-	m, err := model.OpenBytes(defaultmodel.GGUF(), defaultmodel.Name)
+	m, err := model.OpenDefault()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -135,7 +134,7 @@ func ExampleSession_Save() {
 
 // One Model, several sessions, one per goroutine.
 func ExampleModel_NewSession() {
-	m, err := model.OpenBytes(defaultmodel.GGUF(), defaultmodel.Name)
+	m, err := model.OpenDefault()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -46,7 +46,8 @@ type candidate struct {
 }
 
 // Check says what is wrong with options that do not describe a sampler:
-// a number that is NaN or infinite, a negative count or factor. NewSampler
+// a number that is NaN or infinite, a negative count or factor, a top-p or
+// min-p past 1 (a probability mass, a fraction of the best). NewSampler
 // does not check (a bad number makes it greedy, never a draw from NaN
 // probabilities); callers taking options from people call Check first.
 func (o SamplerOptions) Check() error {
@@ -60,6 +61,9 @@ func (o SamplerOptions) Check() error {
 		if f.v < 0 {
 			return fmt.Errorf("model: sampler %s %v is negative", f.name, f.v)
 		}
+	}
+	if o.TopP > 1 || o.MinP > 1 {
+		return fmt.Errorf("model: sampler top-p %v and min-p %v must be at most 1", o.TopP, o.MinP)
 	}
 	if o.TopK < 0 || o.RepeatLastN < 0 {
 		return fmt.Errorf("model: sampler top-k %d and repeat window %d must not be negative", o.TopK, o.RepeatLastN)

@@ -130,7 +130,8 @@ func TestUTF8Stream(t *testing.T) {
 	assert.Equal(t, "\xe2", u.add(euro[:1], true), "last token flushes")
 }
 
-// TestSamplerCheck: NaN, infinite and negative settings are errors, and a
+// TestSamplerCheck: NaN, infinite and negative settings, and a top-p or
+// min-p past 1 (issue 17: --top-p 2 was taken silently), are errors, and a
 // sampler made from them anyway is greedy instead of drawing from NaN
 // probabilities.
 func TestSamplerCheck(t *testing.T) {
@@ -138,7 +139,7 @@ func TestSamplerCheck(t *testing.T) {
 	for _, o := range []SamplerOptions{
 		{Temperature: nan}, {Temperature: float32(math.Inf(1))}, {Temperature: 0.8, TopP: nan},
 		{Temperature: 0.8, MinP: nan}, {Temperature: 0.8, RepeatPenalty: nan}, {Temperature: 0.8, TopK: -1},
-		{Temperature: -1}, {RepeatLastN: -2},
+		{Temperature: -1}, {RepeatLastN: -2}, {Temperature: 0.8, TopP: 2}, {Temperature: 0.8, MinP: 1.5},
 	} {
 		require.Error(t, o.Check(), "%+v", o)
 		logits := []float32{0.1, 3, 0.2, -1}
@@ -149,4 +150,5 @@ func TestSamplerCheck(t *testing.T) {
 	}
 	assert.NoError(t, SamplerOptions{Temperature: 0.8, TopK: 40, TopP: 0.95, MinP: 0.05, RepeatPenalty: 1.1}.Check())
 	assert.NoError(t, SamplerOptions{}.Check())
+	assert.NoError(t, SamplerOptions{Temperature: 0.8, TopP: 1, MinP: 1}.Check())
 }

@@ -91,7 +91,7 @@ func (b bySeq) Swap(i, j int) {
 
 // singleDash are llama.cpp's short names longer than one letter: it and
 // its users write them with one dash (Go's flag package takes either).
-var singleDash = map[string]bool{"ub": true, "fa": true, "ctk": true, "ctv": true}
+var singleDash = map[string]bool{"ub": true, "fa": true, "ctk": true, "ctv": true, "sys": true}
 
 // spelled is the left column of a flag's help line: the flag, then its
 // aliases ("--ctx, -c, --ctx-size").

@@ -60,6 +60,14 @@ func TestLlamaCommandLines(t *testing.T) {
 		{"--reverse-prompt twice", w("-m", m, "-p", "Once upon a time", "-n", "40", "--reverse-prompt", "park", "--reverse-prompt", "named"),
 			w("-m", m, "-p", "Once upon a time", "-n", "40", "--stop", "park", "--stop", "named"), "", false, false},
 		{"-v", w("-m", m, "-f", p, "--quiet", "-v"), w("-m", m, p), "", false, false},
+		{"-e", w("-m", m, "-e", "-p", `Once upon\na time`), w("-m", m, "-p", "Once upon\na time"), "", false, false},
+		{"--escape with quotes", w("-m", m, "--escape", "-p", `\"Hi,\" said Tom.\tThen`), w("-m", m, "-p", "\"Hi,\" said Tom.\tThen"), "", false, false},
+		{"--no-display-prompt", w("-m", m, "-f", p, "--no-display-prompt"), w("-m", m, p), "", false, false},
+		{"-sys", w("-m", m, "--chat", "-sys", "Be brief.", "-p", "Hi"), w("-m", m, "--chat", "--system", "Be brief.", "-p", "Hi"), "", false, false},
+		{"--system-prompt -e", w("-m", m, "--chat", "--system-prompt", `Be\nbrief.`, "-e", "-p", "Hi"), w("-m", m, "--chat", "--system", "Be\nbrief.", "-p", "Hi"), "", false, false},
+		{"chat -sys --reverse-prompt", w("chat", "-m", m, "-sys", "Be brief.", "-n", "8", "--temp", "0", "--reverse-prompt", "Lily"),
+			w("chat", "-m", m, "--system", "Be brief.", "-n", "8", "--temp", "0", "--stop", "Lily"), "Once upon a time\n", false, false},
+		{"chat --model --file", w("chat", "--model", m, "--file", p, "-n", "8", "--temp", "0"), w("chat", "-m", m, p, "-n", "8", "--temp", "0"), "Who is it about?\n", false, false},
 		{"sampling", w("-m", m, "-f", p, "-n", "8", "--temp", "0.7", "--top-k", "20", "-s", "11"),
 			w("-m", m, p, "-n", "8", "--temp", "0.7", "--top-k", "20", "--seed", "11"), "", false, false},
 
@@ -83,6 +91,10 @@ func TestLlamaCommandLines(t *testing.T) {
 			w("bench", "--shape", shape, "-p", "16", "-n", "4", "--no-kernels", "--json"), "", true, true},
 		{"bench long names -d", w("bench", "--shape", shape, "--n-prompt", "16", "--n-gen", "4", "-d", "0,8", "--no-kernels", "--output", "json"),
 			w("bench", "--shape", shape, "-p", "16", "-n", "4", "--depth", "0,8", "--no-kernels", "--json"), "", true, true},
+		{"bench -r", w("bench", "--shape", shape, "-p", "16", "-n", "4", "-r", "2", "--no-kernels", "-o", "json"),
+			w("bench", "--shape", shape, "-p", "16", "-n", "4", "--reps", "2", "--no-kernels", "--json"), "", true, true},
+		{"bench --repetitions", w("bench", "--shape", shape, "-p", "16", "-n", "4", "--repetitions", "2", "--no-kernels", "-o", "json"),
+			w("bench", "--shape", shape, "-p", "16", "-n", "4", "--reps", "2", "--no-kernels", "--json"), "", true, true},
 		{"bench -t -ctk -ctv -fa", w("bench", "--shape", shape, "-p", "16", "-n", "4", "--threads", "1", "-ctk", "f32", "-ctv", "f32", "-fa", "1", "--no-kernels", "-o", "json"),
 			w("bench", "--shape", shape, "-p", "16", "-n", "4", "-t", "1", "--kv", "f32", "--no-kernels", "--json"), "", true, true},
 
@@ -257,7 +269,7 @@ func TestGenerateUntilFull(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "lcrun run: -n -1: the input (0 tokens) and the prompt (5) leave no room in --ctx (5 tokens)\n", errOut)
 	code, _, errOut = runLcrun("-m", m, "-p", "Once", "-n", "-2")
-	assert.Equal(t, 1, code, errOut)
+	assert.Equal(t, 2, code, errOut) // a bad command line
 }
 
 // Flags llama.cpp has and lcrun needs not (-fa: attention is always

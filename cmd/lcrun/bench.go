@@ -28,7 +28,7 @@ second. Without -m it builds a random-weight model of a known shape, so two
 machines can be compared with nothing to download. --json writes the
 lcrun-bench/1 report; --compare prints two reports side by side with ratios.`,
 			groups: []flagGroup{
-				{"Model", []string{"m", "shape", "p", "n", "depth", "kv", "t", "flash-attn"}},
+				{"Model", []string{"m", "shape", "p", "n", "depth", "reps", "kv", "t", "flash-attn"}},
 				{"Figures", []string{"time", "no-kernels", "no-model", "small"}},
 				{"Output", []string{"json", "o", "compare"}},
 			},
@@ -75,6 +75,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	alias(fs, "depth", "d", "n-depth")
+	reps := 1
+	fs.Var(countFlag{&reps}, "reps", "times each model test runs; its figure is their mean (llama-bench's -r)")
+	alias(fs, "reps", "r", "repetitions")
 	asJSON := fs.Bool("json", false, "print the lcrun-bench/1 JSON report")
 	fs.Func("o", "llama-bench's output `FORMAT`: json (= --json); lcrun writes no csv, md or sql", func(v string) error {
 		if v != "json" {
@@ -104,10 +107,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return usageError(fs, fmt.Errorf("unexpected argument %q (usage: lcrun bench [-m MODEL | --shape NAME] [-p N] [-n N] [--depth N,...] [-t N] [--json])", pos[0]))
 	}
 	if *modelPath != "" && *shape != "" {
-		return fmt.Errorf("-m and --shape name two models; give one")
+		return usageError(fs, errors.New("-m and --shape name two models; give one"))
 	}
-	if *threads < 0 || *prompt < 1 || *gen < 0 || *figureTime <= 0 {
-		return fmt.Errorf("-t %d -p %d -n %d --time %s: want threads >= 0, at least one prompt token, -n >= 0 and a positive time", *threads, *prompt, *gen, *figureTime)
+	if *threads < 0 || *prompt < 1 || *gen < 0 || *figureTime <= 0 || reps < 1 {
+		return usageError(fs, fmt.Errorf("-t %d -p %d -n %d -r %d --time %s: want threads >= 0, at least one prompt token, -n >= 0, at least one repetition and a positive time", *threads, *prompt, *gen, reps, *figureTime))
 	}
 	kvName, err := kvTypes.kind()
 	if err != nil {
@@ -151,7 +154,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			depths = []int{0}
 		}
 		fmt.Fprintf(stderr, "lcrun bench: %s: prefill %d tokens, decode %d, at depth %s\n", info.Name, *prompt, *gen, joinInts(depths))
-		res, err := bench.MeasureModel(m, bench.ModelRun{Prompt: *prompt, Gen: *gen, Depths: depths, Threads: t, KV: kv})
+		res, err := bench.MeasureModel(m, bench.ModelRun{Prompt: *prompt, Gen: *gen, Depths: depths, Threads: t, KV: kv, Reps: reps})
 		if err != nil {
 			return err
 		}

@@ -130,12 +130,14 @@ func TestBenchCompareReports(t *testing.T) {
 		"minus depth":   {"bench", "--depth", "-4"},
 		"bad kv":        {"bench", "--kv", "q4_0"},
 		"stray arg":     {"bench", "extra"},
+		"zero reps":     {"bench", "-r", "0"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, _, errOut := runLcrun(args...)
 			// A bad command line (a flag's bad value, arguments missing
 			// or extra) exits 2.
-			badLine := strings.Contains(name, "depth") || name == "one file" || name == "stray arg"
+			badLine := strings.Contains(name, "depth") || name == "one file" || name == "stray arg" ||
+				name == "zero reps" || name == "no tokens" || name == "model twice"
 			want := map[bool]int{false: 1, true: 2}[badLine]
 			assert.Equal(t, want, code)
 			assert.Regexp(t, `^lcrun bench: .+\n$`, errOut, "one line")

@@ -57,6 +57,9 @@ type longRun struct {
 	prompt []int32
 	plan   *model.Plan
 	stats  runStats
+	chat   *chatPrompt // run --chat's rendered prompt
+
+	contextNotes string // notes on the run's context, said once it fits (runcontext.go)
 }
 
 func (r *longRun) note(format string, args ...any) {
@@ -81,6 +84,9 @@ func (r *longRun) run() error {
 		stop()
 	}()
 
+	if err := r.prepareChat(); err != nil {
+		return err
+	}
 	if err := r.countInput(); err != nil {
 		return err
 	}
@@ -98,6 +104,9 @@ func (r *longRun) run() error {
 	if err != nil {
 		return err
 	}
+	if err := r.settleRope(&o, notes); err != nil {
+		return err
+	}
 	r.plan, err = r.m.NewPlan(o, model.PlanInput{Input: r.nInput, Prompt: len(r.prompt), Generate: r.c.n,
 		ExtraProcess: r.src.TokenizerBytes, WithCache: r.c.cacheDir != "", MaxMemory: r.c.maxMem})
 	if err != nil {
@@ -109,6 +118,7 @@ func (r *longRun) run() error {
 	if err := r.plan.Check(); err != nil {
 		return refusal(err)
 	}
+	fmt.Fprint(notes, r.contextNotes)
 	r.stats.EstimateBytes = r.plan.Memory()
 	// Keep garbage from piling up (gcPercent, set above): a long run makes
 	// a little per token (tokenizer chunks), and the collector's default
@@ -162,8 +172,9 @@ func (r *longRun) run() error {
 	}
 	r.stats.WallSeconds = time.Since(start).Seconds()
 	if errors.Is(err, context.Canceled) {
-		r.stats.Interrupted = true
+		r.stats.Interrupted, r.stats.StopReason = true, "interrupted"
 		r.finishStats(s)
+		r.noteSaves()
 		r.printJSON()
 		return withExit(130, fmt.Errorf("interrupted after %s tokens", groupDigits(s.Pos())))
 	}
@@ -171,7 +182,22 @@ func (r *longRun) run() error {
 		return err
 	}
 	r.finishStats(s)
+	r.noteSaves()
 	return r.printJSON()
+}
+
+// noteSaves says what --cache wrote, so that a user knows a next run can
+// resume (and what it cost).
+func (r *longRun) noteSaves() {
+	st := &r.stats
+	if st.CacheSaves == 0 {
+		return
+	}
+	states := "state"
+	if st.CacheSaves > 1 {
+		states = "states"
+	}
+	r.note("cache: saved %d %s (%s) in %s in %.2f s", st.CacheSaves, states, sizeText(st.CacheSavedBytes), r.c.cacheDir, st.CacheSaveSecs)
 }
 
 // total is the sequence the session must hold.
@@ -209,7 +235,7 @@ func (r *longRun) countInput() error {
 		}
 	}
 	t0 := time.Now()
-	in, err := longinput.Count(r.m, &r.src, o)
+	in, err := longinput.Count(r.m, r.chatSource(), o)
 	var long *longinput.TooLongError
 	if errors.As(err, &long) {
 		f := r.last
@@ -231,7 +257,7 @@ func (r *longRun) describeInput(in *source.Input) {
 	if in.Kind() != source.KindDir {
 		return
 	}
-	r.stats.Files, r.stats.Skipped = in.FilesRead(), in.Skipped()
+	r.stats.Files, r.stats.Skipped, r.stats.dir = in.FilesRead(), in.Skipped(), true
 	skipped := ""
 	if s := in.SkippedSummary(); s != "" {
 		skipped = "; " + s
@@ -269,7 +295,9 @@ func (r *longRun) readPrompt() error {
 	if why := source.NotText([]byte(r.c.prompt)); why != "" {
 		return fmt.Errorf("-p is not text (%s)", why)
 	}
-	if r.c.prompt != "" {
+	if r.chat != nil {
+		r.prompt = r.chatPromptTokens()
+	} else if r.c.prompt != "" {
 		text := r.c.prompt
 		if r.nInput > 0 {
 			text = promptSeparator + text

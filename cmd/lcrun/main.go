@@ -53,6 +53,10 @@ func withExit(code int, err error) error {
 var errUsage = errors.New("usage")
 
 func main() {
+	if stdoutClosed() {
+		fmt.Fprintln(os.Stderr, "lcrun: standard output is closed (>&-): the results would be lost; redirect it to a file or >/dev/null")
+		os.Exit(1)
+	}
 	os.Exit(lcrun(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -84,7 +88,7 @@ func lcrun(args []string, stdout, stderr io.Writer) int {
 		code = ee.code
 	}
 	if !errors.Is(err, errUsage) {
-		fmt.Fprintf(stderr, "lcrun %s: %s\n", name, oneLine(withRopeHint(err)))
+		fmt.Fprintf(stderr, "lcrun %s: %s\n", name, withoutPackages(oneLine(withRopeHint(err))))
 	}
 	return code
 }

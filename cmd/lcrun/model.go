@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -161,6 +162,9 @@ func (f *sessionFlags) parsed(fs *flag.FlagSet, notes io.Writer) error {
 		f.attn.Sinks, f.attn.Streaming = f.keep, true
 	}
 	f.fa.note(notes)
+	if n := runtime.NumCPU(); f.threads > n {
+		fmt.Fprintf(notes, "lcrun: note: -t %d is more threads than the %d CPUs here: the extra ones only take turns\n", f.threads, n)
+	}
 	return nil
 }
 

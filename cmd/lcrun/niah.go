@@ -75,6 +75,9 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 0 {
 		return usageError(fs, fmt.Errorf("unexpected argument %q (usage: lcrun niah [-m MODEL] [--lengths 1K,2K,4K] [--depths 0,10,...,100] [--scorer gen|logprob] [--svg OUT.svg] [--json])", pos[0]))
 	}
+	if err := checkWritable("--svg", *svgPath); err != nil {
+		return err
+	}
 	o := evals.NIAHOptions{Haystack: evals.DefaultHaystack, Needle: evals.Needle{Text: *needle, Question: *question, Answer: *answer}}
 	if o.Lengths, err = parseSeries(*lengths, 2, 1<<30); err != nil {
 		return fmt.Errorf("--lengths: %w", err)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/lcrun/lcrun/model"
@@ -11,15 +13,20 @@ import (
 // generate streams the answer (or the continuation) to stdout, ending its
 // line also when generation stops early (Ctrl-C, an error).
 func (r *longRun) generate(ctx context.Context, s *model.Session) (err error) {
+	r.stats.StopReason = "none"
 	if r.c.n == 0 {
 		return nil
 	}
 	t0 := time.Now()
 	n := 0
 	out := &lineEnder{w: r.stdout}
+	var text strings.Builder
+	var said []byte // the generated tokens' text, a stop text's too
 	defer func() {
 		r.stats.DecodeTokens = n
 		r.stats.DecodeSeconds = time.Since(t0).Seconds()
+		r.stats.Text = text.String()
+		r.stats.StopReason = stopReason(err, string(said), r.c.stop, n, r.c.n)
 		if ferr := out.finish(); err == nil {
 			err = ferr
 		}
@@ -29,12 +36,35 @@ func (r *longRun) generate(ctx context.Context, s *model.Session) (err error) {
 		if err != nil {
 			return err
 		}
-		n++
+		if t.ID >= 0 {
+			n++
+			said = append(said, r.tok.Piece(t.ID)...)
+		}
+		text.WriteString(t.Text)
 		if _, err := io.WriteString(out, t.Text); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// stopReason says why a generation of n tokens (of at most max) ended.
+func stopReason(err error, said string, stops []string, n, max int) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case err != nil:
+		return "error"
+	}
+	for _, s := range stops {
+		if strings.Contains(said, s) {
+			return "stop"
+		}
+	}
+	if n == max {
+		return "length"
+	}
+	return "eog"
 }
 
 // lineEnder passes text through and, at finish, ends its last line if the

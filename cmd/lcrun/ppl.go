@@ -98,6 +98,9 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 	if chunks.on && *svgPath != "" {
 		return errors.New("--svg draws perplexity by position; --chunks has no positions to draw")
 	}
+	if err := checkWritable("--svg", *svgPath); err != nil {
+		return err
+	}
 	m, tok, err := loadTokenized(*modelPath, stderr)
 	if err != nil {
 		return err

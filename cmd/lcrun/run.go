@@ -28,13 +28,15 @@ TinyStories model. For inputs past the model's trained context use the RoPE
 scaling flags; --attn bounds the KV cache; --cache keeps states on disk so
 that asking again about the same input skips its prefill.`,
 			groups: []flagGroup{
-				{"Input and output", []string{"m", "f", "p", "n", "ignore-eos", "stop", "json", "quiet", "verbose"}},
+				{"Input and output", []string{"m", "f", "p", "n", "ignore-eos", "stop", "escape", "no-display-prompt", "json", "quiet", "verbose"}},
+				{"Chat", []string{"chat", "chat-template", "system", "verbose-prompt"}},
 				{"Sampling", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
 				{"Context, memory and cache", []string{"ctx", "max-mem", "max-file-size", "cache", "cache-max"}},
 				evalGroup, ropeGroup,
 			},
 			examples: []string{
 				"lcrun testdata/prompts/once-upon-a-time.txt -n 64 --seed 1",
+				`lcrun -m instruct.gguf notes.txt --chat -p "Summarise this in three lines." --temp 0`,
 				`lcrun -m model.gguf book.txt -p "Who took the letter?" --temp 0 --cache ~/.cache/lcrun`,
 				`lcrun -m model.gguf ./src --ctx 64K --rope-scaling yarn --rope-scale 4 -p "Where is -m parsed?"`,
 			},
@@ -59,6 +61,9 @@ type runConfig struct {
 	session   sessionFlags
 
 	stop []string // --stop texts
+
+	chat      bool // --chat: -p through the chat template (chatrun.go)
+	chatFlags chatFlags
 
 	// Long inputs (longrun.go).
 	cacheDir    string
@@ -89,6 +94,9 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 		return nil
 	})
 	alias(fs, "stop", "r", "reverse-prompt")
+	fs.BoolVar(&c.chat, "chat", false, "ask -p as a chat: the chat template around it (the input as the user's context), ending at the end of the turn")
+	c.chatFlags.register(fs)
+	fs.BoolFunc("no-display-prompt", "llama.cpp's: lcrun never prints the prompt (accepted)", func(string) error { return nil })
 	fs.Var(countFlag{&c.ctx}, "ctx", "context in tokens, e.g. 4096, 32K (default: input + -n)")
 	alias(fs, "ctx", "c", "ctx-size")
 	fs.Int64Var(&c.seed, "seed", -1, "sampling seed (-1 = random)")
@@ -125,6 +133,12 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	if c.file != "" {
 		pos = append([]string{c.file}, pos...)
 	}
+	if c.chatFlags.escape {
+		c.prompt, c.chatFlags.system = unescape(c.prompt), unescape(c.chatFlags.system)
+	}
+	if !c.chat && (c.chatFlags.template != "" || c.chatFlags.system != "") {
+		return nil, usageError(fs, errors.New("--chat-template and --system need --chat (or lcrun chat)"))
+	}
 	if c.session.given["ctx"] && c.ctx <= 0 {
 		return nil, fmt.Errorf("--ctx %d: want a positive number of tokens (e.g. 4096, 32K, 1M)", c.ctx)
 	}
@@ -137,11 +151,11 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 		return nil, usageError(fs, errors.New("usage: lcrun [run] FILE|DIR|- [-p PROMPT] [-n N] [-m MODEL] [--ctx N] [--attn POLICY] (give an input or -p)"))
 	}
 	if c.n < -1 || *temp < 0 || c.sampler.TopK < 0 || *topP < 0 || *minP < 0 || *rep < 0 || c.sampler.RepeatLastN < 0 {
-		return nil, fmt.Errorf("-n (but for -1), --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
+		return nil, usageErrorf("-n (but for -1), --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
 	}
 	c.sampler.Temperature, c.sampler.TopP, c.sampler.MinP, c.sampler.RepeatPenalty = float32(*temp), float32(*topP), float32(*minP), float32(*rep)
 	if err := c.sampler.Check(); err != nil {
-		return nil, fmt.Errorf("--temp, --top-p, --min-p, --repeat-penalty: %s", strings.TrimPrefix(err.Error(), "model: sampler "))
+		return nil, usageErrorf("--temp, --top-p, --min-p, --repeat-penalty: %s", strings.TrimPrefix(err.Error(), "model: sampler "))
 	}
 	c.sampler.Seed = uint64(c.seed)
 	if c.seed < 0 {

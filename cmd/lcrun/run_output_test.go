@@ -86,7 +86,7 @@ func TestGenerateEndsLineWhenStopped(t *testing.T) {
 		cancel()
 		return out.Write(p)
 	})
-	r := &longRun{c: &runConfig{n: 20}, stdout: stopAfterWrite}
+	r := &longRun{c: &runConfig{n: 20}, tok: tok, stdout: stopAfterWrite}
 	err = r.generate(ctx, s)
 	require.True(t, errors.Is(err, context.Canceled), "%v", err)
 	assert.Less(t, r.stats.DecodeTokens, 20)

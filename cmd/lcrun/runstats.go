@@ -38,6 +38,48 @@ type runStats struct {
 	CacheSavedBytes int64          `json:"cache_saved_bytes"`
 	CacheSaveSecs   float64        `json:"cache_save_seconds"`
 	Interrupted     bool           `json:"interrupted,omitempty"`
+	Text            string         `json:"text"`
+	// StopReason is why generation ended: "eog" (an end-of-generation
+	// token), "stop" (a --stop text or the chat template's end of turn),
+	// "length" (-n), "interrupted" (Ctrl-C), "none" (-n 0).
+	StopReason string `json:"stop_reason"`
+
+	dir bool // the input is a directory (Files and Skipped apply)
+}
+
+// MarshalJSON writes every key whatever the run: null where a figure does
+// not apply (no input, not a directory, no attention, no estimate), so that
+// scripts read one key set.
+func (st *runStats) MarshalJSON() ([]byte, error) {
+	type plain runStats
+	out := struct {
+		*plain
+		Input           *string        `json:"input"`
+		Files           *int           `json:"files"`
+		Skipped         map[string]int `json:"skipped"`
+		Attention       *string        `json:"attention"`
+		KV              *string        `json:"kv"`
+		KVSlots         *int           `json:"kv_slots"`
+		Evicted         *int64         `json:"evicted_tokens"`
+		EstimateSeconds *float64       `json:"estimate_seconds"`
+		Interrupted     bool           `json:"interrupted"`
+	}{plain: (*plain)(st), Interrupted: st.Interrupted}
+	if st.Input != "" {
+		out.Input = &st.Input
+	}
+	if st.dir {
+		out.Files, out.Skipped = &st.Files, st.Skipped
+		if out.Skipped == nil {
+			out.Skipped = map[string]int{}
+		}
+	}
+	if st.Attention != "" {
+		out.Attention, out.KV, out.KVSlots, out.Evicted = &st.Attention, &st.KV, &st.KVSlots, &st.Evicted
+	}
+	if st.EstimateSeconds > 0 {
+		out.EstimateSeconds = &st.EstimateSeconds
+	}
+	return json.Marshal(out)
 }
 
 func (r *longRun) finishStats(s *model.Session) {

@@ -5,24 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
+	"github.com/lcrun/lcrun/internal/source"
 	"github.com/lcrun/lcrun/model/tokenizer"
 )
 
 func init() {
 	register(command{
 		name:    "tokenize",
-		summary: "print the token ids of a text (FILE, or - for stdin)",
+		summary: "print the token ids of a text (FILE, DIR as run reads it, or - for stdin)",
 		help: commandHelp{
-			synopsis: []string{"lcrun tokenize [-m MODEL] FILE|- [flags]", "lcrun tokenize [-m MODEL] -p TEXT [flags]"},
+			synopsis: []string{"lcrun tokenize [-m MODEL] FILE|DIR|- [flags]", "lcrun tokenize [-m MODEL] -p TEXT [flags]"},
 			about: `Prints the token ids of a text on one line, space separated, as the
 model's tokenizer splits it. BOS (and EOS) are added as the vocabulary asks
 unless --no-bos. Text that looks like a special token ("</s>") is plain text
 unless --parse-special, so that a document cannot end a sequence: llama.cpp's
 llama-tokenize parses them unless --no-parse-special, which lcrun accepts and
-which is its default. A vocabulary-only GGUF file is enough.
+which is its default. A vocabulary-only GGUF file is enough. A directory is
+read as run reads a codebase, so "lcrun tokenize DIR --show-count" counts
+what a run over it would read.
 
 llama-tokenize's -f FILE, -p TEXT, --stdin, --ids and --show-count work too;
 without --ids the ids are lcrun's space-separated line, not llama-tokenize's
@@ -87,6 +91,11 @@ func runTokenize(args []string, stdout, stderr io.Writer) error {
 	}
 	if text == nil {
 		r, err := openInput(pos[0], stdin)
+		if info, serr := os.Stat(pos[0]); serr == nil && info.IsDir() {
+			// A codebase, read as run reads it (headers, .gitignore,
+			// binaries skipped), so --show-count is run's input count.
+			r, err = source.Open(pos[0], source.Options{MaxFileSize: source.DefaultMaxFileSize})
+		}
 		if err != nil {
 			return err
 		}

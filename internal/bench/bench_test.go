@@ -342,6 +342,7 @@ func TestMeasureModel(t *testing.T) {
 		{"q8_0 cache", ModelRun{Prompt: 8, Gen: 3, KV: lc.Q8_0}, []string{"pp8", "tg3"}},
 		{"depths", ModelRun{Prompt: 4, Gen: 2, Depths: []int{0, 16, 5}, Threads: 1}, []string{"pp4", "tg2", "pp4 @ d16", "tg2 @ d16", "pp4 @ d5", "tg2 @ d5"}},
 		{"no tg", ModelRun{Prompt: 4, Depths: []int{7}}, []string{"pp4 @ d7"}},
+		{"repetitions", ModelRun{Prompt: 4, Gen: 2, Depths: []int{0, 3}, Reps: 3}, []string{"pp4", "tg2", "pp4 @ d3", "tg2 @ d3"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -363,6 +364,7 @@ func TestMeasureModel(t *testing.T) {
 		"no prompt":      {Prompt: 0, Gen: 1},
 		"negative gen":   {Prompt: 1, Gen: -1},
 		"negative depth": {Prompt: 1, Depths: []int{0, -1}},
+		"negative reps":  {Prompt: 1, Reps: -1},
 	} {
 		_, err := MeasureModel(m, run)
 		assert.Error(t, err, name)

@@ -43,6 +43,9 @@ type ModelRun struct {
 	Depths  []int // cache fill before each pp/tg pair (nil = [0])
 	Threads int
 	KV      lc.DType // KV cache type (F32, F16, Q8_0) for models with attention
+	// Reps times each test this many times (llama-bench's -r); a figure
+	// is their mean, as llama-bench's avg_ts. 0 = 1.
+	Reps int
 }
 
 // MeasureModel runs llama-bench's pp and tg tests at each depth: for
@@ -58,8 +61,9 @@ func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
 	if len(depths) == 0 {
 		depths = []int{0}
 	}
-	if run.Prompt < 1 || run.Gen < 0 || slices.Min(depths) < 0 {
-		return nil, fmt.Errorf("bench: need at least one prompt token, no negative generation and no negative depth (-p %d -n %d --depth %v)", run.Prompt, run.Gen, depths)
+	reps := max(run.Reps, 1)
+	if run.Prompt < 1 || run.Gen < 0 || slices.Min(depths) < 0 || run.Reps < 0 {
+		return nil, fmt.Errorf("bench: need at least one prompt token, no negative generation and no negative depth (-p %d -n %d --depth %v -r %d)", run.Prompt, run.Gen, depths, run.Reps)
 	}
 	vocab := m.VocabSize()
 	if vocab < 1 {
@@ -105,28 +109,35 @@ func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
 				return nil, err
 			}
 		}
-		if err := fill(); err != nil {
-			return nil, err
+		var took time.Duration
+		for range reps {
+			if err := fill(); err != nil {
+				return nil, err
+			}
+			start := time.Now()
+			if err := s.Prefill(ctx, tokens[d:d+run.Prompt], nil); err != nil {
+				return nil, err
+			}
+			took += time.Since(start)
 		}
-		timed := tokens[d : d+run.Prompt]
-		start := time.Now()
-		if err := s.Prefill(ctx, timed, nil); err != nil {
-			return nil, err
-		}
-		out = append(out, newResult("pp", run.Prompt, d, time.Since(start)))
+		out = append(out, newResult("pp", run.Prompt, d, took/time.Duration(reps)))
 		if run.Gen == 0 {
 			continue
 		}
-		if err := fill(); err != nil {
-			return nil, err
-		}
-		start = time.Now()
-		for _, t := range tokens[d : d+run.Gen] {
-			if _, err := s.Decode(t); err != nil {
+		took = 0
+		for range reps {
+			if err := fill(); err != nil {
 				return nil, err
 			}
+			start := time.Now()
+			for _, t := range tokens[d : d+run.Gen] {
+				if _, err := s.Decode(t); err != nil {
+					return nil, err
+				}
+			}
+			took += time.Since(start)
 		}
-		out = append(out, newResult("tg", run.Gen, d, time.Since(start)))
+		out = append(out, newResult("tg", run.Gen, d, took/time.Duration(reps)))
 	}
 	return out, nil
 }

@@ -134,7 +134,7 @@ func openStdin(r io.Reader) (*Input, error) {
 // openStream checks the start of a stream (empty? binary?) without
 // consuming it.
 func openStream(r io.Reader, name string) (*Input, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(&endOnce{r: r}, 64<<10)
 	head, err := br.Peek(HeadBytes)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -146,6 +146,24 @@ func openStream(r io.Reader, name string) (*Input, error) {
 		return nil, fmt.Errorf("%s: not text (%s)", name, why)
 	}
 	return &Input{name: name, kind: KindFile, size: -1, r: br}, nil
+}
+
+// endOnce ends a stream at its first end of file. A terminal's end of
+// file is a Ctrl-D that a read returns once, and the reader may be read
+// again: without this, bufio's Peek took that one and the input waited
+// for a second Ctrl-D.
+type endOnce struct {
+	r   io.Reader
+	end bool
+}
+
+func (e *endOnce) Read(p []byte) (int, error) {
+	if e.end {
+		return 0, io.EOF
+	}
+	n, err := e.r.Read(p)
+	e.end = err == io.EOF
+	return n, err
 }
 
 func openDir(root string, opt Options) (*Input, error) {

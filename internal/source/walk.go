@@ -206,10 +206,15 @@ func ancestorScopes(root string) ([]scope, error) {
 		return nil, nil
 	}
 	var scopes []scope
-	if ig, err := readIgnoreFile(filepath.Join(top, ".git", "info", "exclude")); err != nil {
-		return nil, err
-	} else if ig != nil {
-		scopes = append(scopes, scope{ig: ig, above: filepath.ToSlash(mustRel(top, abs))})
+	// A linked work tree or a submodule has a .git file naming its git
+	// directory elsewhere; its info/exclude is not read (the .gitignore
+	// files are), and the file must not fail the walk.
+	if info, err := os.Stat(filepath.Join(top, ".git")); err == nil && info.IsDir() {
+		if ig, err := readIgnoreFile(filepath.Join(top, ".git", "info", "exclude")); err != nil {
+			return nil, err
+		} else if ig != nil {
+			scopes = append(scopes, scope{ig: ig, above: filepath.ToSlash(mustRel(top, abs))})
+		}
 	}
 	for i := len(chain) - 1; i >= 1; i-- {
 		ig, err := readIgnoreFile(filepath.Join(chain[i], ".gitignore"))

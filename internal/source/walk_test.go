@@ -229,3 +229,18 @@ func TestOpenErrors(t *testing.T) {
 		require.Error(t, err, "%q", s)
 	}
 }
+
+// In a linked work tree or a submodule, .git is a file ("gitdir: ..."):
+// the walk failed there with "not a directory" (found running lcrun in a
+// git worktree). The .gitignore files still apply from the top.
+func TestWalkInLinkedWorkTree(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		".git": "gitdir: /elsewhere/.git/worktrees/x\n", ".gitignore": "*.log\n",
+		"src/a.go": "package a\n", "src/b.log": "x\n",
+	})
+	files, skipped, err := walkDir(filepath.Join(dir, "src"), Options{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a.go"}, relPaths(files))
+	assert.Equal(t, 1, skipped[SkipIgnored])
+}

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/lcrun/lcrun/internal/source"
+	"github.com/lcrun/lcrun/model"
+	"golang.org/x/term"
+)
+
+func init() {
+	register(command{
+		name:    "chat",
+		summary: "talk with the model, turn by turn, optionally about a FILE or DIR",
+		help: commandHelp{
+			synopsis: []string{"lcrun chat [-m MODEL] [FILE|DIR] [flags]"},
+			about: `An interactive conversation through the model's chat template (or
+--chat-template). With FILE or DIR, the text is the conversation's context: it
+is evaluated once, before the first question, and every later turn evaluates
+only its own new tokens (the conversation stays in the KV cache).
+
+On a terminal each turn is read after a "> " prompt; Ctrl-C stops a reply
+(not the chat), Ctrl-C at the prompt, Ctrl-D or /exit ends it. Piped, it reads
+one turn per line from stdin and writes each reply to stdout, ending with a
+newline; notes go to stderr. /reset starts the conversation again (keeping
+the document), /help lists the commands.`,
+			groups: []flagGroup{
+				{"Input and output", []string{"m", "f", "n", "ignore-eos", "stop", "quiet", "verbose"}},
+				{"Chat", []string{"chat-template", "system", "escape", "verbose-prompt"}},
+				{"Sampling", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
+				{"Context", []string{"ctx", "max-file-size"}},
+				evalGroup, ropeGroup,
+			},
+			examples: []string{
+				`lcrun chat -m instruct.gguf --system "Answer in one sentence."`,
+				"lcrun chat -m instruct.gguf book.txt --temp 0",
+				"lcrun chat -m instruct.gguf notes.txt --chat-template llama3 -n 256 < questions.txt",
+			},
+		},
+		run: runChat,
+	})
+}
+
+// chatConfig is lcrun chat's command line.
+type chatConfig struct {
+	model, input string
+	n, ctx       int
+	seed         int64
+	ignoreEOS    bool
+	stop         []string
+	sampler      model.SamplerOptions
+	session      sessionFlags
+	chatFlags    chatFlags
+	maxFileSize  int64
+	quiet        bool
+}
+
+func parseChat(args []string, stderr io.Writer) (*chatConfig, error) {
+	c := &chatConfig{}
+	fs := newFlagSet("chat", stderr)
+	fs.StringVar(&c.model, "m", "", "model file (default: $LCRUN_MODEL, else the embedded model)")
+	alias(fs, "m", "model")
+	file := fs.String("f", "", "the conversation's context FILE or DIR (or give it as the argument)")
+	alias(fs, "f", "file")
+	c.n = -1
+	fs.Var(signedCountFlag{&c.n}, "n", "most tokens per reply; -1 = until the end of the turn or a full context")
+	alias(fs, "n", "n-predict")
+	fs.BoolVar(&c.ignoreEOS, "ignore-eos", false, "keep generating past end-of-generation tokens")
+	fs.Func("stop", "end a reply at this text, besides the template's end of turn (repeatable)", func(v string) error {
+		if v == "" {
+			return errors.New("an empty stop text would stop at once")
+		}
+		c.stop = append(c.stop, v)
+		return nil
+	})
+	alias(fs, "stop", "r", "reverse-prompt")
+	fs.Var(countFlag{&c.ctx}, "ctx", "context in tokens for the whole conversation (default: the model's, at most 4K past the document)")
+	alias(fs, "ctx", "c", "ctx-size")
+	c.chatFlags.register(fs)
+	s := registerSampler(fs, &c.sampler, &c.seed)
+	c.session.register(fs, "f16")
+	c.maxFileSize = source.DefaultMaxFileSize
+	fs.Var(byteFlag{&c.maxFileSize}, "max-file-size", "in a directory, skip files larger than this")
+	fs.BoolVar(&c.quiet, "quiet", false, "no notes or progress on stderr")
+	registerVerbose(fs, &c.quiet)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	notes := stderr
+	if c.quiet {
+		notes = io.Discard
+	}
+	if err := c.session.parsed(fs, notes); err != nil {
+		return nil, err
+	}
+	if *file != "" {
+		pos = append([]string{*file}, pos...)
+	}
+	switch {
+	case len(pos) > 1:
+		return nil, usageError(fs, fmt.Errorf("one context FILE or DIR please, got %d", len(pos)))
+	case len(pos) == 1 && pos[0] == "-":
+		return nil, usageError(fs, errors.New("standard input carries the conversation: give the context as a FILE or DIR"))
+	case len(pos) == 1:
+		c.input = pos[0]
+	}
+	if c.session.given["ctx"] && c.ctx <= 0 {
+		return nil, usageError(fs, fmt.Errorf("--ctx %d: want a positive number of tokens", c.ctx))
+	}
+	if c.n < -1 {
+		return nil, usageError(fs, fmt.Errorf("-n %d: want a count, or -1", c.n))
+	}
+	if err := s.check(); err != nil {
+		return nil, usageError(fs, err)
+	}
+	if c.chatFlags.escape {
+		c.chatFlags.system = unescape(c.chatFlags.system)
+	}
+	return c, nil
+}
+
+// samplerFlags are the sampling flags as given (run's spellings and
+// defaults), checked and set into the options by check.
+type samplerFlags struct {
+	o                     *model.SamplerOptions
+	seed                  *int64
+	temp, topP, minP, rep *float64
+}
+
+func registerSampler(fs *flag.FlagSet, o *model.SamplerOptions, seed *int64) *samplerFlags {
+	s := &samplerFlags{o: o, seed: seed}
+	fs.Int64Var(seed, "seed", -1, "sampling seed (-1 = random)")
+	s.temp = fs.Float64("temp", 0.8, "temperature (0 = greedy)")
+	o.TopK = 40
+	fs.Var(signedCountFlag{&o.TopK}, "top-k", "keep the K most likely tokens (0 = all)")
+	s.topP = fs.Float64("top-p", 0.95, "nucleus: keep tokens up to this probability mass (1 = off)")
+	s.minP = fs.Float64("min-p", 0.05, "drop tokens less likely than this times the best (0 = off)")
+	s.rep = fs.Float64("repeat-penalty", 1, "penalise the last --repeat-last-n tokens (1 = off)")
+	o.RepeatLastN = 64
+	fs.Var(signedCountFlag{&o.RepeatLastN}, "repeat-last-n", "tokens the repeat penalty looks back")
+	return s
+}
+
+func (s *samplerFlags) check() error {
+	o := s.o
+	if *s.temp < 0 || o.TopK < 0 || *s.topP < 0 || *s.minP < 0 || *s.rep < 0 || o.RepeatLastN < 0 {
+		return errors.New("--temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
+	}
+	o.Temperature, o.TopP, o.MinP, o.RepeatPenalty = float32(*s.temp), float32(*s.topP), float32(*s.minP), float32(*s.rep)
+	if err := o.Check(); err != nil {
+		return fmt.Errorf("--temp, --top-p, --min-p, --repeat-penalty: %s", strings.TrimPrefix(err.Error(), "model: sampler "))
+	}
+	o.Seed = uint64(*s.seed)
+	if *s.seed < 0 {
+		o.Seed = rand.Uint64()
+	}
+	return nil
+}
+
+func runChat(args []string, stdout, stderr io.Writer) error {
+	c, err := parseChat(args, stderr)
+	if err != nil {
+		return err
+	}
+	notes := stderr
+	if c.quiet {
+		notes = io.Discard
+	}
+	m, tok, err := loadTokenized(c.model, notes)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	tmpl, err := c.chatFlags.chatTemplate(m, notes)
+	if err != nil {
+		return err
+	}
+	var doc []int32
+	if c.input != "" {
+		if doc, err = readContext(c, tok, notes); err != nil {
+			return err
+		}
+	}
+	ctx := c.ctx
+	if ctx == 0 {
+		ctx = defaultChatCtx(m.ContextLength(), len(doc))
+	}
+	o, err := c.session.options(m, ctx, notes)
+	if err != nil {
+		return err
+	}
+	s, err := m.NewSession(o)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	conv := &conversation{c: c, s: s, tok: tok, tmpl: tmpl, doc: doc, ctx: ctx,
+		stops: append(append([]string(nil), c.stop...), tmpl.Stops()...),
+		out:   stdout, notes: notes}
+	in := stdin
+	tty := false
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		tty = true
+	}
+	return conv.loop(in, tty)
+}
+
+// defaultChatCtx is the model's trained context, or DefaultCtx when it says
+// none, but no more than 4K tokens past the document: a conversation needs
+// room, not the 128K some models are trained for (memory).
+func defaultChatCtx(trained, doc int) int {
+	ctx := trained
+	if ctx == 0 {
+		ctx = model.DefaultCtx
+	}
+	return min(ctx, doc+model.DefaultCtx)
+}
+
+// readContext tokenises the conversation's document (plain text: special
+// tokens in it are not parsed).
+func readContext(c *chatConfig, tok interface {
+	EncodeReader(io.Reader, bool, bool) ([]int32, error)
+}, notes io.Writer) ([]int32, error) {
+	if ggufInput(c.input) {
+		return nil, fmt.Errorf("%s is a GGUF model, not a text to read: did you mean -m %s?", c.input, c.input)
+	}
+	in, err := source.Open(c.input, source.Options{MaxFileSize: c.maxFileSize})
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	ids, err := tok.EncodeReader(in, false, false)
+	if err != nil {
+		return nil, err
+	}
+	what := ""
+	if in.Kind() == source.KindDir {
+		what = fmt.Sprintf(" (%d files, %s)", in.FilesRead(), sizeText(in.BytesRead()))
+	}
+	fmt.Fprintf(notes, "lcrun: context: %s%s, %s tokens\n", in.Name(), what, groupDigits(len(ids)))
+	return ids, nil
+}
+
+// chatInterrupts relays Ctrl-C while a chat runs (a variable: tests send
+// to it instead of signalling the process).
+var chatInterrupts = func() (<-chan os.Signal, func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt)
+	return ch, func() { signal.Stop(ch) }
+}
+
+// maxTurnBytes bounds one line of input.
+const maxTurnBytes = 1 << 20
+
+// loop reads turns until /exit, end of input or Ctrl-C at the prompt.
+func (cv *conversation) loop(in io.Reader, tty bool) error {
+	sigs, stopSigs := chatInterrupts()
+	defer stopSigs()
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 0, 4096), maxTurnBytes)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		err := sc.Err()
+		if errors.Is(err, bufio.ErrTooLong) {
+			err = fmt.Errorf("a line of input is longer than %s", sizeText(maxTurnBytes))
+		}
+		readErr <- err
+	}()
+	if err := cv.start(context.Background()); err != nil {
+		return err
+	}
+	for {
+		if tty {
+			fmt.Fprint(cv.out, "> ")
+		}
+		var line string
+		select {
+		case line = <-lines:
+		case err := <-readErr:
+			if tty {
+				fmt.Fprintln(cv.out)
+			}
+			return err
+		case <-sigs:
+			if tty {
+				fmt.Fprintln(cv.out)
+			}
+			return nil
+		}
+		line = strings.TrimRight(line, "\r")
+		switch cmd := strings.TrimSpace(line); {
+		case cmd == "":
+			continue
+		case cmd == "/exit" || cmd == "/quit" || cmd == "/bye":
+			return nil
+		case cmd == "/reset" || cmd == "/clear":
+			cv.s.Reset()
+			if err := cv.start(context.Background()); err != nil {
+				return err
+			}
+			fmt.Fprintln(cv.notes, "lcrun: the conversation starts again")
+			continue
+		case cmd == "/help" || cmd == "/?":
+			fmt.Fprintln(cv.notes, "lcrun: /exit ends the chat, /reset starts it again, Ctrl-C stops a reply; a line starting with // sends /")
+			continue
+		case strings.HasPrefix(cmd, "//"):
+			line = strings.TrimPrefix(strings.TrimLeft(line, " \t"), "/")
+		case strings.HasPrefix(cmd, "/"):
+			fmt.Fprintf(cv.notes, "lcrun: unknown command %s (/help lists them; // sends a line starting with /)\n", strings.Fields(cmd)[0])
+			continue
+		}
+		if cv.c.chatFlags.escape {
+			line = unescape(line)
+		}
+		if err := cv.turn(line, sigs); err != nil {
+			return err
+		}
+	}
+}
