@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lcrun/lcrun/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -163,7 +164,7 @@ func TestErrorsWithoutPackageNames(t *testing.T) {
 	assert.Equal(t, "lcrun niah: length 8 is too short: the needle and the question alone take 37 tokens\n", errOut)
 	code, _, errOut = runLcrun("-m", testdata+"/vocab/ggml-vocab-gpt-2.gguf", "-p", "hi")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "lcrun run: "+testdata+"/vocab/ggml-vocab-gpt-2.gguf: architecture \"gpt2\" is not supported (supported: llama, mamba, mamba2, mistral, qwen2)\n", errOut)
+	assert.Equal(t, "lcrun run: "+testdata+"/vocab/ggml-vocab-gpt-2.gguf: architecture \"gpt2\" is not supported (supported: "+strings.Join(model.Architectures(), ", ")+")\n", errOut)
 }
 
 // A directory's tokens can be counted without a run (issue 17): tokenize
