@@ -46,6 +46,12 @@ type llamaVariant struct {
 	swaPattern int
 	// localRopeBase > 0: sliding layers rotate with this base, unscaled.
 	localRopeBase float64
+	// moe: the feed-forward network is always a mixture of experts
+	// (moe.go); without it a file's expert_count > 0 still selects one
+	// (Mixtral is llama with experts).
+	moe bool
+	// oai: gpt-oss's block (gpt_oss.go).
+	oai bool
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -67,6 +73,7 @@ type llamaHParams struct {
 	// scaled by 1 + tempScale*ln(floor(pos/tempFloor) + 1); 0 = none.
 	tempScale float32
 	tempFloor int
+	moe       moeHParams
 	gemmaHParams
 }
 
@@ -79,6 +86,7 @@ type llamaLayer struct {
 	postAttn, postFFN []float32 // Gemma's post-norms, else nil
 	local             bool      // a sliding layer of a layer pattern (llamaVariant.swaPattern)
 	gate, up, down    lc.Matrix
+	moe               *moeFFN // the layer's experts instead of gate, up, down; else nil
 }
 
 type llama struct {
@@ -217,6 +225,10 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 			return hp, err
 		}
 	}
+	if err := moeHyper(l, &hp, v.moe); err != nil {
+		return hp, err
+	}
+	hp.moe.normW = true
 	t, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -275,6 +287,11 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	if m.variant.fused {
 		return m.loadFused(l, i)
 	}
+	if hp.moe.experts > 0 {
+		if ly.moe, err = m.loadMoE(l, i); err != nil {
+			return err
+		}
+	}
 	matrices := []struct {
 		dst        *lc.Matrix
 		n          string
@@ -284,9 +301,17 @@ func (m *llama) loadLayer(l *loader, i int) error {
 		{&ly.wk, "attn_k.weight", kvDim, hp.dim},
 		{&ly.wv, "attn_v.weight", kvDim, hp.dim},
 		{&ly.wo, "attn_output.weight", hp.dim, qDim},
-		{&ly.gate, "ffn_gate.weight", hp.ff, hp.dim},
-		{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
-		{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
+	}
+	if ly.moe == nil {
+		matrices = append(matrices, []struct {
+			dst        *lc.Matrix
+			n          string
+			rows, cols int
+		}{
+			{&ly.gate, "ffn_gate.weight", hp.ff, hp.dim},
+			{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
+			{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
+		}...)
 	}
 	for _, w := range matrices {
 		if *w.dst, err = l.matrix(name(w.n), w.rows, w.cols); err != nil {

@@ -183,6 +183,11 @@ func (s *llamaState) feedForward(l, n int) {
 	for i := range n {
 		lc.RMSNorm(xb[i*dim:(i+1)*dim], x[i*dim:(i+1)*dim], ly.ffnNorm, hp.eps)
 	}
+	if ly.moe != nil {
+		s.moeForward(ly.moe, xb, n)
+		lc.Add(x, x, xb)
+		return
+	}
 	gate, up := s.gate[:n*ff], s.up[:n*ff]
 	s.matmulMany([][]float32{gate, up}, []lc.Matrix{ly.gate, ly.up}, xb, n)
 	if s.m.variant.gemma {
