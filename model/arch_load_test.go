@@ -39,6 +39,11 @@ func TestArchLoadRejects(t *testing.T) {
 		{"qwen3moe without down experts", "qwen3moe", edit{drop: []string{"blk.1.ffn_down_exps.weight"}}, "blk.1.ffn_down_exps.weight is missing"},
 		{"llama-moe experts too few", "llama-moe", edit{replace: map[string]tensorEdit{"blk.0.ffn_up_exps.weight": {typ: lc.F32, dims: []uint64{32, 64, 3}}}},
 			"blk.0.ffn_up_exps.weight has shape [32 64 3], want [32 64 4]"},
+		{"gpt-oss without sinks", "gpt-oss", edit{drop: []string{"blk.1.attn_sinks.weight"}}, "blk.1.attn_sinks.weight is missing"},
+		{"gpt-oss sinks per KV head", "gpt-oss", edit{replace: map[string]tensorEdit{"blk.0.attn_sinks.weight": {typ: lc.F32, dims: []uint64{2}}}},
+			"blk.0.attn_sinks.weight has shape [2], want [4]"},
+		{"gpt-oss expert biases too narrow", "gpt-oss", edit{replace: map[string]tensorEdit{"blk.0.ffn_up_exps.bias": {typ: lc.F32, dims: []uint64{16, 4}}}},
+			"blk.0.ffn_up_exps.bias has shape [16 4], want [32 4]"},
 		{"gemma3 NaN final soft-cap", "gemma3", edit{set: map[string]any{"gemma3.final_logit_softcapping": nan32()}}, "not a finite number"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

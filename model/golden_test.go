@@ -113,8 +113,6 @@ var goldenPending = map[string]string{
 	"quant-llama-q-IQ4_NL.batch1": "issue 13: IQ4_NL",
 	"quant-llama-q-IQ4_XS":        "issue 13: IQ4_XS",
 	"quant-llama-q-IQ4_XS.batch1": "issue 13: IQ4_XS",
-	"arch-gpt-oss":                "issue 14: gpt-oss",
-	"arch-gpt-oss.batch1":         "issue 14: gpt-oss",
 	"arch-gpt-oss-mxfp4":          "issue 14: gpt-oss, issue 13: MXFP4",
 	"arch-gpt-oss-mxfp4.batch1":   "issue 14: gpt-oss, issue 13: MXFP4",
 	"arch-granitehybrid":          "issue 15: granitehybrid",

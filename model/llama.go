@@ -84,6 +84,7 @@ type llamaLayer struct {
 	qNorm, kNorm      []float32 // per-head RMSNorm weights (llamaVariant.qkNorm), else nil
 	noRope            bool      // a NoPE layer
 	postAttn, postFFN []float32 // Gemma's post-norms, else nil
+	sinks             []float32 // per-head learned sink logits (gpt-oss), else nil
 	local             bool      // a sliding layer of a layer pattern (llamaVariant.swaPattern)
 	gate, up, down    lc.Matrix
 	moe               *moeFFN // the layer's experts instead of gate, up, down; else nil
@@ -225,6 +226,9 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 			return hp, err
 		}
 	}
+	if v.oai {
+		gptOSSHyper(&hp)
+	}
 	if err := moeHyper(l, &hp, v.moe); err != nil {
 		return hp, err
 	}
@@ -254,9 +258,13 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	var err error
+	ffnNorm := "ffn_norm.weight"
+	if m.variant.oai {
+		ffnNorm = "post_attention_norm.weight"
+	}
 	vectors := []layerVector{
 		{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
-		{&ly.ffnNorm, "ffn_norm.weight", hp.dim, false},
+		{&ly.ffnNorm, ffnNorm, hp.dim, false},
 		{&ly.bq, "attn_q.bias", qDim, true},
 		{&ly.bk, "attn_k.bias", kvDim, true},
 		{&ly.bv, "attn_v.bias", kvDim, true},
@@ -267,6 +275,9 @@ func (m *llama) loadLayer(l *loader, i int) error {
 			{&ly.postAttn, "post_attention_norm.weight", hp.dim, false},
 			{&ly.postFFN, "post_ffw_norm.weight", hp.dim, false},
 		}...)
+	}
+	if m.variant.oai {
+		vectors = append(vectors, layerVector{&ly.sinks, "attn_sinks.weight", hp.heads, false})
 	}
 	if m.variant.qkNorm {
 		vectors = append(vectors, []layerVector{

@@ -124,7 +124,9 @@ func (s *llamaState) attention(l int, a *layerAttn) {
 	kv := a.kv
 	kv.Put(cl, a.slots, k, v)
 	att := s.att[:n*qDim]
-	s.poolFor(n*kv.Len()*qDim).Attention(att, q, a.pos, kv.K(cl), kv.V(cl), kv.Positions(), kv.Len(), *a.prm)
+	prm := *a.prm
+	prm.SinkLogits = ly.sinks
+	s.poolFor(n*kv.Len()*qDim).Attention(att, q, a.pos, kv.K(cl), kv.V(cl), kv.Positions(), kv.Len(), prm)
 	s.matmul(xb, ly.wo, att, n)
 	addBias(xb, ly.bo)
 	if ly.postAttn != nil {
