@@ -87,6 +87,7 @@ func (m *llama) newState(cfg *sessionConfig) (archState, error) {
 		return nil, err
 	}
 	allocScratch(s.scratch(), cfg.Batch)
+	s.newMoEScratch(cfg.Batch)
 	if s.local != nil {
 		s.local.cos, s.local.sin = s.lcos, s.lsin
 	}

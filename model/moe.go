@@ -139,6 +139,21 @@ type moeScratch struct {
 	acc    []float32 // [batch][dim]: the weighted sum
 	choice []float32 // [batch][used]: chosen experts (as float32 indices) ...
 	weight []float32 // ... and their weights
+	// Not float scratch (made by newMoEScratch): one expert's token rows
+	// and weights, and a token's expert products for MatMulMany.
+	rows []int
+	wts  []float32
+	dst  [][]float32
+	ws   []lc.Matrix
+}
+
+// newMoEScratch makes the routing lists for micro-batches of batch tokens.
+func (s *llamaState) newMoEScratch(batch int) {
+	if k := s.m.hp.moe.used; k > 0 {
+		ms := &s.moe
+		ms.rows, ms.wts = make([]int, 0, batch), make([]float32, 0, batch)
+		ms.dst, ms.ws = make([][]float32, 0, 2*k), make([]lc.Matrix, 0, 2*k)
+	}
 }
 
 func (s *llamaState) moeScratchBufs() []scratchBuf {
@@ -221,8 +236,7 @@ func (s *llamaState) moeForward(f *moeFFN, xb []float32, n int) {
 		copy(xb, acc)
 		return
 	}
-	rows := make([]int, 0, n) // small: a micro-batch's token indices
-	wts := make([]float32, 0, n)
+	rows, wts := ms.rows, ms.wts
 	for x := range e {
 		rows, wts = rows[:0], wts[:0]
 		for i := range n {
@@ -258,8 +272,7 @@ func (s *llamaState) moeToken(f *moeFFN, x, acc, choice, weight []float32) {
 	hp := &s.m.hp
 	dim, ff, k := hp.dim, hp.ff, hp.moe.used
 	ms := &s.moe
-	dst := make([][]float32, 0, 2*k)
-	ws := make([]lc.Matrix, 0, 2*k)
+	dst, ws := ms.dst[:0], ms.ws[:0]
 	for j := range k {
 		x := int(choice[j])
 		dst = append(dst, ms.gate[j*ff:(j+1)*ff], ms.up[j*ff:(j+1)*ff])

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	lc "github.com/lcrun/lcrun"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -61,4 +63,41 @@ func TestSwigluOAI(t *testing.T) {
 		swigluOAI(g, u)
 		assert.InDelta(t, c.want, g[0], 1e-5, "g %v u %v", c.g, c.u)
 	}
+}
+
+// Decoding through the experts (and gpt-oss's sinks) allocates nothing
+// once the session is warm.
+func TestMoEDecodeNoAllocs(t *testing.T) {
+	for _, name := range []string{"qwen3moe", "llama-moe", "gpt-oss"} {
+		t.Run(name, func(t *testing.T) {
+			m := openGoldenModel(t, "models/arch/"+name+".gguf")
+			s := newTestSession(t, m, SessionOptions{Ctx: 256, Threads: 2, KV: lc.F16})
+			for i := range 80 {
+				_, err := s.Decode(int32(1 + i))
+				require.NoError(t, err)
+			}
+			tok := int32(100)
+			allocs := testing.AllocsPerRun(50, func() {
+				if _, err := s.Decode(tok); err != nil {
+					t.Fatal(err)
+				}
+				tok = (tok*31 + 7) % 512
+			})
+			assert.Zero(t, allocs)
+		})
+	}
+}
+
+// The time estimate counts the router and the k chosen experts, not all
+// of them: qwen3moe's golden model (dim 32, 8 experts of width 32, 2
+// used) costs what a dense FFN of width 64 plus its router would.
+func TestMoECostCountsActive(t *testing.T) {
+	moe := openGoldenModel(t, "models/arch/qwen3moe.gguf")
+	hp := moe.arch.(*llama).hp
+	require.Equal(t, 8, hp.moe.experts)
+	dim, ff := float64(hp.dim), float64(hp.ff)
+	qDim, kvDim := float64(hp.heads*hp.headDim), float64(hp.kvHeads*hp.headDim)
+	perLayer := 2*dim*qDim + 2*dim*kvDim + 2*3*dim*ff + dim*8
+	want := 2 * (float64(hp.layers)*perLayer + float64(hp.vocab)*dim)
+	assert.InDelta(t, want, moe.Cost().Dense, 1e-6)
 }
