@@ -1,10 +1,12 @@
 package model
 
 import (
+	"bytes"
 	"math"
 	"testing"
 
 	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/synth"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -100,4 +102,34 @@ func TestMoECostCountsActive(t *testing.T) {
 	perLayer := 2*dim*qDim + 2*dim*kvDim + 2*3*dim*ff + dim*8
 	want := 2 * (float64(hp.layers)*perLayer + float64(hp.vocab)*dim)
 	assert.InDelta(t, want, moe.Cost().Dense, 1e-6)
+}
+
+// Quantised experts (synth's Q4_K and Q8_0 stacks) give the same logits
+// whether a batch is grouped by expert or each token runs its own k
+// experts, on the pool and serially.
+func TestMoEQuantisedBatchMatchesDecode(t *testing.T) {
+	shape := synth.LlamaShape{Arch: "qwen3moe", Embd: 256, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 32, FF: 256, Vocab: 400, Ctx: 512, Experts: 8, ExpertsUsed: 3}
+	for _, wt := range []lc.DType{lc.Q8_0, lc.Q4_K} {
+		t.Run(wt.String(), func(t *testing.T) {
+			var buf bytes.Buffer
+			_, err := synth.Spec{Name: "moe", WType: wt, Seed: 3, Llama: &shape}.WriteTo(&buf)
+			require.NoError(t, err)
+			m, err := OpenBytes(buf.Bytes(), "moe")
+			require.NoError(t, err)
+			defer m.Close()
+			tokens := make([]int32, 40)
+			for i := range tokens {
+				tokens[i] = int32(3 + (i*37)%390)
+			}
+			batched := evalAll(t, newTestSession(t, m, SessionOptions{Ctx: 64, Batch: 16, Threads: 2}), tokens)
+			s := newTestSession(t, m, SessionOptions{Ctx: 64, Threads: 1})
+			for i, tok := range tokens {
+				logits, err := s.Decode(tok)
+				require.NoError(t, err)
+				for j, v := range logits {
+					require.InDelta(t, batched[i*400+j], v, 2e-3, "token %d logit %d", i, j)
+				}
+			}
+		})
+	}
 }
