@@ -229,8 +229,12 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	if v.oai {
 		gptOSSHyper(&hp)
 	}
-	if err := moeHyper(l, &hp, v.moe); err != nil {
-		return hp, err
+	// Experts replace the SwiGLU FFN only (not Phi-3's fused one or
+	// Gemma's GELU one, whose files never have them).
+	if !v.fused && !v.gemma {
+		if err := moeHyper(l, &hp, v.moe); err != nil {
+			return hp, err
+		}
 	}
 	hp.moe.normW = true
 	t, ok := l.f.Tensor("token_embd.weight")
