@@ -34,7 +34,9 @@
 // norms), smollm3.go (NoPE layers), phi3.go (fused projections, LongRoPE),
 // mistral3.go (attention temperature) and gemma.go (gemma2, gemma3:
 // Gemma's block, local layers whose cache is a ring of their window,
-// gemma_state.go); Model.Graph names what a loaded model adds. mamba.go
+// gemma_state.go), qwen3moe.go and gpt_oss.go (mixtures of experts,
+// moe.go, which a llama file with expert_count also selects; gpt-oss's
+// learned attention sinks); Model.Graph names what a loaded model adds. mamba.go
 // serves mamba and mamba2 (recurrent: a fixed-size state, whatever the
 // sequence length). The keys they read are named once (keys.go);
 // Hyperparameters reports the same keys of any file without loading it,

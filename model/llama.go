@@ -46,6 +46,12 @@ type llamaVariant struct {
 	swaPattern int
 	// localRopeBase > 0: sliding layers rotate with this base, unscaled.
 	localRopeBase float64
+	// moe: the feed-forward network is always a mixture of experts
+	// (moe.go); without it a file's expert_count > 0 still selects one
+	// (Mixtral is llama with experts).
+	moe bool
+	// oai: gpt-oss's block (gpt_oss.go).
+	oai bool
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -67,6 +73,7 @@ type llamaHParams struct {
 	// scaled by 1 + tempScale*ln(floor(pos/tempFloor) + 1); 0 = none.
 	tempScale float32
 	tempFloor int
+	moe       moeHParams
 	gemmaHParams
 }
 
@@ -77,8 +84,10 @@ type llamaLayer struct {
 	qNorm, kNorm      []float32 // per-head RMSNorm weights (llamaVariant.qkNorm), else nil
 	noRope            bool      // a NoPE layer
 	postAttn, postFFN []float32 // Gemma's post-norms, else nil
+	sinks             []float32 // per-head learned sink logits (gpt-oss), else nil
 	local             bool      // a sliding layer of a layer pattern (llamaVariant.swaPattern)
 	gate, up, down    lc.Matrix
+	moe               *moeFFN // the layer's experts instead of gate, up, down; else nil
 }
 
 type llama struct {
@@ -217,6 +226,17 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 			return hp, err
 		}
 	}
+	if v.oai {
+		gptOSSHyper(&hp)
+	}
+	// Experts replace the SwiGLU FFN only (not Phi-3's fused one or
+	// Gemma's GELU one, whose files never have them).
+	if !v.fused && !v.gemma {
+		if err := moeHyper(l, &hp, v.moe); err != nil {
+			return hp, err
+		}
+	}
+	hp.moe.normW = true
 	t, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -242,9 +262,13 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	var err error
+	ffnNorm := "ffn_norm.weight"
+	if m.variant.oai {
+		ffnNorm = "post_attention_norm.weight"
+	}
 	vectors := []layerVector{
 		{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
-		{&ly.ffnNorm, "ffn_norm.weight", hp.dim, false},
+		{&ly.ffnNorm, ffnNorm, hp.dim, false},
 		{&ly.bq, "attn_q.bias", qDim, true},
 		{&ly.bk, "attn_k.bias", kvDim, true},
 		{&ly.bv, "attn_v.bias", kvDim, true},
@@ -255,6 +279,9 @@ func (m *llama) loadLayer(l *loader, i int) error {
 			{&ly.postAttn, "post_attention_norm.weight", hp.dim, false},
 			{&ly.postFFN, "post_ffw_norm.weight", hp.dim, false},
 		}...)
+	}
+	if m.variant.oai {
+		vectors = append(vectors, layerVector{&ly.sinks, "attn_sinks.weight", hp.heads, false})
 	}
 	if m.variant.qkNorm {
 		vectors = append(vectors, []layerVector{
@@ -275,6 +302,11 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	if m.variant.fused {
 		return m.loadFused(l, i)
 	}
+	if hp.moe.experts > 0 {
+		if ly.moe, err = m.loadMoE(l, i); err != nil {
+			return err
+		}
+	}
 	matrices := []struct {
 		dst        *lc.Matrix
 		n          string
@@ -284,9 +316,17 @@ func (m *llama) loadLayer(l *loader, i int) error {
 		{&ly.wk, "attn_k.weight", kvDim, hp.dim},
 		{&ly.wv, "attn_v.weight", kvDim, hp.dim},
 		{&ly.wo, "attn_output.weight", hp.dim, qDim},
-		{&ly.gate, "ffn_gate.weight", hp.ff, hp.dim},
-		{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
-		{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
+	}
+	if ly.moe == nil {
+		matrices = append(matrices, []struct {
+			dst        *lc.Matrix
+			n          string
+			rows, cols int
+		}{
+			{&ly.gate, "ffn_gate.weight", hp.ff, hp.dim},
+			{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
+			{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
+		}...)
 	}
 	for _, w := range matrices {
 		if *w.dst, err = l.matrix(name(w.n), w.rows, w.cols); err != nil {

@@ -20,6 +20,10 @@ func TestSynthFamiliesLoad(t *testing.T) {
 		{synth.LlamaShape{Arch: "qwen3", Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 32, FF: 96, Vocab: 400, Ctx: 512}, "q/k norms"},
 		{synth.LlamaShape{Arch: "gemma3", Embd: 64, Layers: 6, Heads: 4, KVHeads: 2, FF: 96, Vocab: 400, Ctx: 512, Tied: true, Window: 16},
 			"local layers 0-4 (window 16, rope base 10000 unscaled), global layers 5"},
+		{synth.LlamaShape{Arch: "qwen3moe", Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 32, FF: 32, Vocab: 400, Ctx: 512, Experts: 8, ExpertsUsed: 2},
+			"8 experts, 2 used (width 32)"},
+		{synth.LlamaShape{Arch: "llama", Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, FF: 64, Vocab: 400, Ctx: 512, Experts: 4, ExpertsUsed: 2},
+			"4 experts, 2 used (width 64)"},
 	} {
 		t.Run(tc.shape.Arch, func(t *testing.T) {
 			var buf bytes.Buffer

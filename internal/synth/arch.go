@@ -18,12 +18,22 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	case "":
 		arch = "llama"
 	case "llama", "qwen3":
+	case "qwen3moe":
+		if s.Experts <= 0 {
+			return nil, fmt.Errorf("synth: %s: qwen3moe needs experts", name)
+		}
 	case "gemma3":
 		if s.Window <= 0 {
 			return nil, fmt.Errorf("synth: %s: gemma3 needs a sliding window", name)
 		}
 	default:
-		return nil, fmt.Errorf("synth: %s: architecture %q is not one synth writes (llama, qwen3, gemma3)", name, s.Arch)
+		return nil, fmt.Errorf("synth: %s: architecture %q is not one synth writes (llama, qwen3, qwen3moe, gemma3)", name, s.Arch)
+	}
+	if s.Experts < 0 || s.ExpertsUsed < 0 || (s.Experts > 0 && (s.ExpertsUsed == 0 || s.ExpertsUsed > s.Experts)) {
+		return nil, fmt.Errorf("synth: %s: need 1..%d experts used of %d", name, s.Experts, s.Experts)
+	}
+	if s.Experts > 0 && arch == "gemma3" {
+		return nil, fmt.Errorf("synth: %s: gemma3 has no experts", name)
 	}
 	if s.Vocab < minVocab {
 		return nil, fmt.Errorf("synth: %s: vocab %d is below %d (special and byte tokens)", name, s.Vocab, minVocab)
@@ -51,6 +61,11 @@ func (s *LlamaShape) model(name string) (*model, error) {
 	if arch == "gemma3" {
 		m.set(key("attention.sliding_window"), uint32(s.Window))
 	}
+	if s.Experts > 0 {
+		m.set(key("expert_count"), uint32(s.Experts))
+		m.set(key("expert_used_count"), uint32(s.ExpertsUsed))
+		m.set(key("expert_feed_forward_length"), uint32(s.FF))
+	}
 	m.set(key("rope.dimension_count"), uint32(head))
 	m.set(key("rope.freq_base"), float32(base))
 	m.set(key("vocab_size"), uint32(s.Vocab))
@@ -77,6 +92,14 @@ func (s *LlamaShape) model(name string) (*model, error) {
 			m.add(p+"post_ffw_norm.weight", initNorm, s.Embd)
 		}
 		m.add(p+"ffn_norm.weight", initNorm, s.Embd)
+		if s.Experts > 0 {
+			// The router stays F32 (as llama-quantize leaves it).
+			m.add(p+"ffn_gate_inp.weight", initSmallMat, s.Embd, s.Experts)
+			m.add(p+"ffn_gate_exps.weight", initMatrix, s.Embd, s.FF, s.Experts)
+			m.add(p+"ffn_up_exps.weight", initMatrix, s.Embd, s.FF, s.Experts)
+			m.add(p+"ffn_down_exps.weight", initMatrix, s.FF, s.Embd, s.Experts)
+			continue
+		}
 		m.add(p+"ffn_gate.weight", initMatrix, s.Embd, s.FF)
 		m.add(p+"ffn_up.weight", initMatrix, s.Embd, s.FF)
 		m.add(p+"ffn_down.weight", initMatrix, s.FF, s.Embd)

@@ -71,11 +71,12 @@ func positive(name string, vals ...int) error {
 	return nil
 }
 
-// storedType is the type a tensor is written in: matrices and embeddings in
-// the spec's type when their rows are whole blocks of it, the rest F32 (as
+// storedType is the type a tensor is written in: matrices (2-D, or 3-D
+// stacks of experts) and embeddings in the spec's type when their rows
+// are whole blocks of it, the rest F32 (as
 // llama.cpp's quantiser leaves norms, biases and odd-shaped tensors).
 func storedType(t tensor, w lcrun.DType) lcrun.DType {
-	if (t.fill == initMatrix || t.fill == initEmbed) && len(t.dims) == 2 && int(t.dims[0])%w.BlockSize() == 0 {
+	if (t.fill == initMatrix || t.fill == initEmbed) && (len(t.dims) == 2 || len(t.dims) == 3) && int(t.dims[0])%w.BlockSize() == 0 {
 		return w
 	}
 	return lcrun.F32

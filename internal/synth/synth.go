@@ -44,6 +44,10 @@ type LlamaShape struct {
 	// sliding over Window tokens).
 	Arch   string
 	Window int // gemma3's attention.sliding_window
+	// Experts > 0: every FFN is a mixture of that many experts of FF
+	// width, ExpertsUsed of them per token (arch "qwen3moe", or "llama"
+	// as Mixtral lays it out).
+	Experts, ExpertsUsed int
 }
 
 // MambaShape is a Mamba-1 selective state-space model (d_inner = Expand*Embd).
@@ -68,6 +72,11 @@ func Builtin() []Spec {
 	// 512-token window, tied embeddings, 128K trained context).
 	qwen3 := &LlamaShape{Arch: "qwen3", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 2048, Vocab: 32000, Ctx: 40960, RopeBase: 1e6}
 	gemma3 := &LlamaShape{Arch: "gemma3", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 2048, Vocab: 32000, Ctx: 131072, RopeBase: 1e6, Tied: true, Window: 512}
+	// Qwen3-MoE's layout with qwen3-110m's active size: 8 experts of width
+	// 1024, 2 per token, run 2048 FFN rows as qwen3-110m's dense FFN does,
+	// from four times its FFN weights.
+	qwen3moe := &LlamaShape{Arch: "qwen3moe", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 1024, Vocab: 32000, Ctx: 40960, RopeBase: 1e6,
+		Experts: 8, ExpertsUsed: 2}
 	var specs []Spec
 	for _, t := range []lcrun.DType{lcrun.F32, lcrun.F16, lcrun.Q8_0, lcrun.Q4_0, lcrun.Q4_K, lcrun.Q6_K} {
 		specs = append(specs, Spec{Name: "llama-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: llama110})
@@ -83,6 +92,7 @@ func Builtin() []Spec {
 		specs = append(specs, Spec{Name: "mamba-130m-" + typeSuffix(t), WType: t, Seed: 1, Mamba: mamba130})
 		specs = append(specs, Spec{Name: "qwen3-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: qwen3})
 		specs = append(specs, Spec{Name: "gemma3-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: gemma3})
+		specs = append(specs, Spec{Name: "qwen3moe-8x2-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: qwen3moe})
 	}
 	specs = append(specs,
 		Spec{Name: "llama-tiny-f32", WType: lcrun.F32, Seed: 1, Llama: tinyLlama},

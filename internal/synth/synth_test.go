@@ -216,6 +216,9 @@ func TestFamilyShapes(t *testing.T) {
 		{LlamaShape{Arch: "gemma3", Embd: 64, Layers: 6, Heads: 4, KVHeads: 2, FF: 96, Vocab: 400, Ctx: 512, Tied: true, Window: 16},
 			[]string{"blk.5.attn_q_norm.weight", "blk.5.post_attention_norm.weight", "blk.5.post_ffw_norm.weight"},
 			map[string]uint64{"gemma3.attention.sliding_window": 16, "gemma3.rope.dimension_count": 16}},
+		{LlamaShape{Arch: "qwen3moe", Embd: 64, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 32, FF: 32, Vocab: 400, Ctx: 512, Experts: 8, ExpertsUsed: 2},
+			[]string{"blk.1.attn_q_norm.weight", "blk.1.ffn_gate_inp.weight", "blk.1.ffn_gate_exps.weight", "blk.1.ffn_down_exps.weight"},
+			map[string]uint64{"qwen3moe.expert_count": 8, "qwen3moe.expert_used_count": 2, "qwen3moe.expert_feed_forward_length": 32}},
 	} {
 		t.Run(tc.shape.Arch, func(t *testing.T) {
 			f, err := gguf.OpenBytes(write(t, Spec{Name: "t", WType: lcrun.Q8_0, Seed: 7, Llama: &tc.shape}))
@@ -244,4 +247,20 @@ func TestFamilyShapes(t *testing.T) {
 	assert.ErrorContains(t, err, `"gpt9"`)
 	_, err = Spec{Name: "x", WType: lcrun.F32, Llama: &LlamaShape{Arch: "gemma3", Embd: 64, Layers: 1, Heads: 4, KVHeads: 4, FF: 64, Vocab: 300, Ctx: 1}}.WriteTo(&bytes.Buffer{})
 	assert.ErrorContains(t, err, "sliding window")
+	_, err = Spec{Name: "x", WType: lcrun.F32, Llama: &LlamaShape{Arch: "qwen3moe", Embd: 64, Layers: 1, Heads: 4, KVHeads: 4, FF: 64, Vocab: 300, Ctx: 1}}.WriteTo(&bytes.Buffer{})
+	assert.ErrorContains(t, err, "needs experts")
+	_, err = Spec{Name: "x", WType: lcrun.F32, Llama: &LlamaShape{Embd: 64, Layers: 1, Heads: 4, KVHeads: 4, FF: 64, Vocab: 300, Ctx: 1, Experts: 4, ExpertsUsed: 5}}.WriteTo(&bytes.Buffer{})
+	assert.ErrorContains(t, err, "experts used")
+}
+
+// Expert stacks are stored in the spec's type, the router in F32.
+func TestMoETypes(t *testing.T) {
+	f, err := gguf.OpenBytes(write(t, Spec{Name: "t", WType: lcrun.Q8_0, Seed: 7, Llama: &LlamaShape{Embd: 64, Layers: 1, Heads: 4, KVHeads: 4, FF: 64, Vocab: 300, Ctx: 64, Experts: 4, ExpertsUsed: 2}}))
+	require.NoError(t, err)
+	defer f.Close()
+	for name, want := range map[string]lcrun.DType{"blk.0.ffn_gate_inp.weight": lcrun.F32, "blk.0.ffn_up_exps.weight": lcrun.Q8_0, "blk.0.ffn_down_exps.weight": lcrun.Q8_0} {
+		ti, ok := f.Tensor(name)
+		require.True(t, ok, name)
+		assert.Equal(t, want, ti.Type, name)
+	}
 }
