@@ -121,8 +121,6 @@ var goldenPending = map[string]string{
 	"arch-gpt-oss.batch1":         "issue 14: gpt-oss",
 	"arch-gpt-oss-mxfp4":          "issue 14: gpt-oss, issue 13: MXFP4",
 	"arch-gpt-oss-mxfp4.batch1":   "issue 14: gpt-oss, issue 13: MXFP4",
-	"arch-granitehybrid":          "issue 15: granitehybrid",
-	"arch-granitehybrid.batch1":   "issue 15: granitehybrid",
 	"arch-jamba":                  "issue 15: jamba",
 	"arch-jamba.batch1":           "issue 15: jamba",
 	"arch-falcon-h1":              "issue 15: falcon-h1",

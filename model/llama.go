@@ -46,6 +46,10 @@ type llamaVariant struct {
 	swaPattern int
 	// localRopeBase > 0: sliding layers rotate with this base, unscaled.
 	localRopeBase float64
+	// hybrid: a state-space hybrid's attention part (hybrid.go):
+	// attention.head_count_kv is per layer, 0 marking a recurrent layer
+	// whose attention tensors the file does not have.
+	hybrid bool
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -68,6 +72,10 @@ type llamaHParams struct {
 	tempScale float32
 	tempFloor int
 	gemmaHParams
+	// Granite's scales (hybrid.go), 0 = none: resScale multiplies each
+	// block's output before its residual add; kqScale replaces
+	// 1/sqrt(head_dim) as the attention's score scale.
+	resScale, kqScale float32
 }
 
 type llamaLayer struct {
@@ -96,6 +104,10 @@ type llama struct {
 	// (nil: the layer's own index), nLocal the local layers' count.
 	cacheLayer []int
 	nLocal     int
+	// recurrent marks a hybrid's state-space layers, which have no
+	// attention and no place in the cache (nRecurrent of them); nil when none.
+	recurrent  []bool
+	nRecurrent int
 }
 
 func loadLlama(l *loader, v llamaVariant) (architecture, error) {
@@ -104,6 +116,11 @@ func loadLlama(l *loader, v llamaVariant) (architecture, error) {
 		return nil, err
 	}
 	m := &llama{hp: hp, variant: v}
+	if v.hybrid {
+		if err := m.hybridLayers(l); err != nil {
+			return nil, err
+		}
+	}
 	if m.rope, err = ropeFromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
@@ -159,7 +176,12 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	if hp.heads, err = l.count(keyHeads, maxHeads); err != nil {
 		return hp, err
 	}
-	if hp.kvHeads, err = l.countOr(keyKVHeads, hp.heads, maxHeads); err != nil {
+	if v.hybrid {
+		hp.kvHeads, err = hybridKVHeads(l, hp.layers, hp.heads)
+	} else {
+		hp.kvHeads, err = l.countOr(keyKVHeads, hp.heads, maxHeads)
+	}
+	if err != nil {
 		return hp, err
 	}
 	if hp.heads%hp.kvHeads != 0 {
@@ -242,13 +264,17 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	var err error
-	vectors := []layerVector{
-		{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
-		{&ly.ffnNorm, "ffn_norm.weight", hp.dim, false},
-		{&ly.bq, "attn_q.bias", qDim, true},
-		{&ly.bk, "attn_k.bias", kvDim, true},
-		{&ly.bv, "attn_v.bias", kvDim, true},
-		{&ly.bo, "attn_output.bias", hp.dim, true},
+	attn := m.recurrent == nil || !m.recurrent[i]
+	// A recurrent layer's attn_norm is its mixer's (mamba.go).
+	vectors := []layerVector{{&ly.ffnNorm, "ffn_norm.weight", hp.dim, false}}
+	if attn {
+		vectors = append(vectors, []layerVector{
+			{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
+			{&ly.bq, "attn_q.bias", qDim, true},
+			{&ly.bk, "attn_k.bias", kvDim, true},
+			{&ly.bv, "attn_v.bias", kvDim, true},
+			{&ly.bo, "attn_output.bias", hp.dim, true},
+		}...)
 	}
 	if m.variant.gemma {
 		vectors = append(vectors, []layerVector{
@@ -288,6 +314,9 @@ func (m *llama) loadLayer(l *loader, i int) error {
 		{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
 		{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
 	}
+	if !attn {
+		matrices = matrices[4:]
+	}
 	for _, w := range matrices {
 		if *w.dst, err = l.matrix(name(w.n), w.rows, w.cols); err != nil {
 			return err
@@ -318,6 +347,9 @@ func (m *llama) ropeFor(cfg *sessionConfig) (*ropescale.Rope, error) {
 func (m *llama) attnScale() float32 {
 	if m.hp.qScale != 0 {
 		return 1
+	}
+	if m.hp.kqScale != 0 {
+		return m.hp.kqScale
 	}
 	return float32(1 / math.Sqrt(float64(m.hp.headDim)))
 }

@@ -28,14 +28,9 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 	s.temperatures(pos)
 	textPos := pos
 	pos = s.kv.CachePositions(pos)
-	m, hp := s.m, &s.m.hp
-	n, dim, eps := len(tokens), hp.dim, hp.eps
-	for i, t := range tokens {
-		m.embd.Row(int(t), s.x[i*dim:(i+1)*dim])
-	}
-	if hp.embedScale != 0 {
-		lc.Scale(hp.embedScale, s.x[:n*dim])
-	}
+	m := s.m
+	n := len(tokens)
+	s.embed(tokens)
 	s.rotations(pos)
 	global := layerAttn{kv: s.kv, slots: slots, pos: pos, cos: s.cos, sin: s.sin, pairs: s.pairs, prm: &s.prm}
 	var local layerAttn
@@ -50,18 +45,36 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 		s.attention(l, a)
 		s.feedForward(l, n)
 	}
-	if len(rows) == 0 {
-		return nil
+	s.logits(rows, out)
+	return nil
+}
+
+// embed sets the residual stream to the tokens' embeddings.
+func (s *llamaState) embed(tokens []int32) {
+	hp, dim := &s.m.hp, s.m.hp.dim
+	for i, t := range tokens {
+		s.m.embd.Row(int(t), s.x[i*dim:(i+1)*dim])
 	}
+	if hp.embedScale != 0 {
+		lc.Scale(hp.embedScale, s.x[:len(tokens)*dim])
+	}
+}
+
+// logits writes the logits of the residual rows asked for to out.
+func (s *llamaState) logits(rows []int, out []float32) {
+	if len(rows) == 0 {
+		return
+	}
+	m, hp := s.m, &s.m.hp
+	dim := hp.dim
 	xr := s.xb[:len(rows)*dim]
 	for j, r := range rows {
-		lc.RMSNorm(xr[j*dim:(j+1)*dim], s.x[r*dim:(r+1)*dim], m.outNorm, eps)
+		lc.RMSNorm(xr[j*dim:(j+1)*dim], s.x[r*dim:(r+1)*dim], m.outNorm, hp.eps)
 	}
 	s.matmul(out, m.output, xr, len(rows))
 	if hp.finalSoftCap != 0 {
 		softCap(out[:len(rows)*hp.vocab], hp.finalSoftCap)
 	}
-	return nil
 }
 
 // layerAttn is what a layer attends with in this micro-batch: its cache
@@ -130,6 +143,9 @@ func (s *llamaState) attention(l int, a *layerAttn) {
 	if ly.postAttn != nil {
 		rowNorms(xb, ly.postAttn, hp.eps)
 	}
+	if hp.resScale != 0 {
+		lc.Scale(hp.resScale, xb)
+	}
 	lc.Add(x, x, xb)
 }
 
@@ -193,6 +209,9 @@ func (s *llamaState) feedForward(l, n int) {
 	s.matmul(xb, ly.down, gate, n)
 	if ly.postFFN != nil {
 		rowNorms(xb, ly.postFFN, hp.eps)
+	}
+	if hp.resScale != 0 {
+		lc.Scale(hp.resScale, xb)
 	}
 	lc.Add(x, x, xb)
 }

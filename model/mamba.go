@@ -49,6 +49,9 @@ type mambaParams struct {
 	vocab  int
 	ctx    int
 	eps    float32
+	// resScale multiplies each layer's output before its residual add
+	// (Granite's residual_scale); 0 = none.
+	resScale float32
 }
 
 // convChannels is the width of the convolution: x alone (Mamba-1) or x, B
@@ -104,11 +107,11 @@ type mambaModel struct {
 	layers  []mambaLayer
 }
 
-func loadMamba(l *loader) (architecture, error) {
-	m := &mambaModel{}
-	p := &m.p
-	p.v2 = l.arch == "mamba2"
-	var err error
+// mambaHyper reads and checks the SSM hyperparameters (version 2 when v2)
+// shared by Mamba and the hybrid models' recurrent layers.
+func mambaHyper(l *loader, v2 bool) (mp mambaParams, err error) {
+	p := &mp
+	p.v2 = v2
 	counts := []struct {
 		dst   *int
 		key   string
@@ -123,39 +126,48 @@ func loadMamba(l *loader) (architecture, error) {
 	}
 	for _, c := range counts {
 		if *c.dst, err = l.count(c.key, c.limit); err != nil {
-			return nil, err
+			return mp, err
 		}
 	}
 	if p.ctx, err = l.countOr(keyContextLength, 0, 1<<31-1); err != nil {
-		return nil, err
+		return mp, err
 	}
 	eps, err := l.floatOr(keyRMSEpsilon, 1e-5)
 	if err != nil {
-		return nil, err
+		return mp, err
 	}
 	if eps < 0 || eps > 1 {
-		return nil, fmt.Errorf("model: %s = %v is out of range [0, 1]", l.key(keyRMSEpsilon), eps)
+		return mp, fmt.Errorf("model: %s = %v is out of range [0, 1]", l.key(keyRMSEpsilon), eps)
 	}
 	p.eps = float32(eps)
 	if rms, err := l.f.BoolOr(l.key(keySSMDtBCRMS), false); err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return mp, fmt.Errorf("model: %w", err)
 	} else if rms {
-		return nil, fmt.Errorf("model: %s: RMS norms of dt, B and C (Falcon-Mamba) are not supported", l.arch)
+		return mp, fmt.Errorf("model: %s: RMS norms of dt, B and C (Falcon-Mamba) are not supported", l.arch)
 	}
 	p.nHead, p.nGroup = p.inner, 1
 	if p.v2 {
 		p.nHead = p.dtRank
 		if p.nGroup, err = l.countOr(keySSMGroupCount, 1, maxHeads); err != nil {
-			return nil, err
+			return mp, err
 		}
 		if p.inner%p.nHead != 0 || p.nHead%p.nGroup != 0 {
-			return nil, fmt.Errorf("model: mamba2: inner size %d in %d heads of %d groups does not divide evenly", p.inner, p.nHead, p.nGroup)
+			return mp, fmt.Errorf("model: mamba2: inner size %d in %d heads of %d groups does not divide evenly", p.inner, p.nHead, p.nGroup)
 		}
 	}
 	if p.inProj() > maxWidth || p.xProj() > maxWidth {
-		return nil, fmt.Errorf("model: %s: projections of %d and %d rows are too wide", l.arch, p.inProj(), p.xProj())
+		return mp, fmt.Errorf("model: %s: projections of %d and %d rows are too wide", l.arch, p.inProj(), p.xProj())
 	}
+	return mp, nil
+}
 
+func loadMamba(l *loader) (architecture, error) {
+	m := &mambaModel{}
+	p := &m.p
+	var err error
+	if *p, err = mambaHyper(l, l.arch == "mamba2"); err != nil {
+		return nil, err
+	}
 	tok, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return nil, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -177,15 +189,16 @@ func loadMamba(l *loader) (architecture, error) {
 	}
 	m.layers = make([]mambaLayer, p.layers)
 	for i := range m.layers {
-		if err := m.loadLayer(l, i); err != nil {
+		if err := m.loadLayer(l, &m.layers[i], i); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
 }
 
-func (m *mambaModel) loadLayer(l *loader, i int) error {
-	p, ly := &m.p, &m.layers[i]
+// loadLayer reads the Mamba weights of the file's layer i into ly.
+func (m *mambaModel) loadLayer(l *loader, ly *mambaLayer, i int) error {
+	p := &m.p
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	var err error
 	vec := func(dst *[]float32, s string, dims ...int) {

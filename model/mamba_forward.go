@@ -84,6 +84,9 @@ func (s *mambaState) gateOut(ly *mambaLayer, zOff, T int) {
 		}
 	}
 	s.matmul(s.norm, ly.out, s.y, T)
+	if p.resScale != 0 {
+		lc.Scale(p.resScale, s.norm[:T*p.embd])
+	}
 	lc.Add(s.resid[:T*p.embd], s.resid[:T*p.embd], s.norm[:T*p.embd])
 }
 

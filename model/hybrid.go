@@ -1,0 +1,154 @@
+package model
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// Hybrid state-space models (Granite 4.0-H, and the others of issue 15)
+// stack recurrent Mamba-2 layers and a few attention layers on one
+// residual stream. A hybrid is two families sharing that stream: a Llama
+// graph whose recurrent layers keep only their feed-forward network
+// (llamaVariant.hybrid) and a Mamba model holding just the recurrent
+// layers' mixers. A session's KV cache has a layer for each attention
+// layer only, so a long context costs those layers' keys while the rest
+// keep a state of constant size.
+
+// hybridModel is a loaded hybrid.
+type hybridModel struct {
+	attn *llama      // embeddings, attention layers, every FFN, output
+	ssm  *mambaModel // the recurrent layers' mixers, in order
+	mix  []int       // per layer: its index in ssm.layers, -1 for attention
+	rope bool        // the attention layers rotate (else NoPE)
+	// logitScale divides the logits (Granite's logit_scale); 0 = none.
+	logitScale float32
+}
+
+// hybridKVHeads reads a hybrid's per-layer head_count_kv: 0 marks a
+// recurrent layer; the attention layers must agree on one count.
+func hybridKVHeads(l *loader, layers, heads int) (int, error) {
+	kv, err := l.layerCounts(keyKVHeads, layers, maxHeads)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range kv {
+		switch {
+		case c == 0:
+		case n == 0:
+			n = c
+		case c != n:
+			return 0, fmt.Errorf("model: %s: attention layers with %d and %d KV heads (not supported)", l.key(keyKVHeads), n, c)
+		}
+	}
+	if n == 0 {
+		return 0, fmt.Errorf("model: %s: no attention layer (every layer has 0 KV heads)", l.key(keyKVHeads))
+	}
+	return n, nil
+}
+
+// hybridLayers marks the recurrent layers (head_count_kv 0) and gives
+// the attention layers their places in the cache.
+func (m *llama) hybridLayers(l *loader) error {
+	kv, err := l.layerCounts(keyKVHeads, m.hp.layers, maxHeads)
+	if err != nil {
+		return err
+	}
+	m.recurrent = make([]bool, m.hp.layers)
+	m.cacheLayer = make([]int, m.hp.layers)
+	for i, c := range kv {
+		m.cacheLayer[i] = i - m.nRecurrent
+		if c == 0 {
+			m.recurrent[i] = true
+			m.nRecurrent++
+		}
+	}
+	return nil
+}
+
+// layerCounts reads {arch}.k as one count in 0..limit per layer: an array
+// of layers values, or one number for all of them.
+func (l *loader) layerCounts(k string, layers, limit int) ([]int, error) {
+	v, ok := l.f.Get(l.key(k))
+	if !ok {
+		return nil, fmt.Errorf("model: %s is missing", l.key(k))
+	}
+	out := make([]int, layers)
+	rv := reflect.ValueOf(v.Any())
+	if rv.Kind() != reflect.Slice {
+		n, err := l.count(k, limit)
+		for i := range out {
+			out[i] = n
+		}
+		return out, err
+	}
+	if rv.Len() != layers {
+		return nil, fmt.Errorf("model: %s has %d values for %d layers", l.key(k), rv.Len(), layers)
+	}
+	for i := range out {
+		var n int64
+		switch e := rv.Index(i); e.Kind() {
+		case reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			n = e.Int()
+		case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			if e.Uint() > uint64(limit) {
+				n = -1
+			} else {
+				n = int64(e.Uint())
+			}
+		default:
+			return nil, fmt.Errorf("model: %s is %s, want integers", l.key(k), v.Kind())
+		}
+		if n < 0 || n > int64(limit) {
+			return nil, fmt.Errorf("model: %s[%d] = %d is out of range (0..%d)", l.key(k), i, n, limit)
+		}
+		out[i] = int(n)
+	}
+	return out, nil
+}
+
+// loadHybridMixers loads the Mamba-2 mixers of attn's recurrent layers.
+func loadHybridMixers(l *loader, attn *llama) (*mambaModel, []int, error) {
+	p, err := mambaHyper(l, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.layers, p.vocab, p.resScale = attn.nRecurrent, attn.hp.vocab, attn.hp.resScale
+	ssm := &mambaModel{p: p, layers: make([]mambaLayer, attn.nRecurrent)}
+	mix := make([]int, attn.hp.layers)
+	j := 0
+	for i := range mix {
+		mix[i] = -1
+		if !attn.recurrent[i] {
+			continue
+		}
+		if err := ssm.loadLayer(l, &ssm.layers[j], i); err != nil {
+			return nil, nil, err
+		}
+		mix[i] = j
+		j++
+	}
+	return ssm, mix, nil
+}
+
+// Pattern is the layer pattern: M for a recurrent layer, A for attention.
+func (h *hybridModel) pattern() string {
+	var b strings.Builder
+	for i, j := range h.mix {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if j >= 0 {
+			b.WriteByte('M')
+		} else {
+			b.WriteByte('A')
+		}
+	}
+	return b.String()
+}
+
+func (h *hybridModel) features() Features { return Features{Attention: true, RoPE: h.rope} }
+func (h *hybridModel) vocabSize() int     { return h.attn.hp.vocab }
+func (h *hybridModel) contextLength() int { return h.attn.hp.ctxTrain }
+func (h *hybridModel) slidingWindow() int { return h.attn.hp.slidingWindow }

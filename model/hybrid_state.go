@@ -1,0 +1,140 @@
+package model
+
+import (
+	"fmt"
+	"io"
+
+	lc "github.com/lcrun/lcrun"
+	"github.com/lcrun/lcrun/internal/bytesize"
+	"github.com/lcrun/lcrun/model/internal/stateio"
+	"github.com/lcrun/lcrun/model/kvcache"
+)
+
+// hybridState is one hybrid session: the attention part's state (its KV
+// cache holds the attention layers only) and the recurrent layers'
+// convolution and SSM states, both on one residual stream.
+type hybridState struct {
+	m    *hybridModel
+	attn *llamaState
+	ssm  *mambaState
+}
+
+func (h *hybridModel) newState(cfg *sessionConfig) (archState, error) {
+	a, err := h.attn.newState(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.ssm.newState(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &hybridState{m: h, attn: a.(*llamaState), ssm: r.(*mambaState)}
+	s.ssm.resid = s.attn.x // the stream both families add to
+	return s, nil
+}
+
+// stateBytes counts both parts (the Mamba part's residual is shared,
+// counted twice: a few KiB per micro-batch row).
+func (h *hybridModel) stateBytes(cfg *sessionConfig) int64 {
+	return bytesize.Add(h.attn.stateBytes(cfg), h.ssm.stateBytes(cfg))
+}
+
+// forward runs one micro-batch through the layers in order. Positions
+// must continue the sequence (the recurrent layers' state only goes on),
+// checked before the cache takes the batch, so a refused batch changes
+// nothing.
+func (s *hybridState) forward(tokens, pos []int32, rows []int, out []float32) error {
+	a, r := s.attn, s.ssm
+	n := len(tokens)
+	if n == 0 || n > r.batch || len(pos) != n {
+		return fmt.Errorf("model: hybrid: %d tokens (%d positions) for micro-batches of 1..%d", n, len(pos), r.batch)
+	}
+	for i, q := range pos {
+		if int64(q) != r.pos+int64(i) {
+			return fmt.Errorf("model: hybrid: a recurrent model only continues its sequence: position %d given, %d expected", q, r.pos+int64(i))
+		}
+	}
+	slots, err := a.kv.Alloc(pos)
+	if err != nil {
+		return err
+	}
+	cpos := a.kv.CachePositions(pos)
+	a.embed(tokens)
+	if s.m.rope {
+		a.rotations(cpos)
+	}
+	la := layerAttn{kv: a.kv, slots: slots, pos: cpos, cos: a.cos, sin: a.sin, pairs: a.pairs, prm: &a.prm}
+	for l, j := range s.m.mix {
+		if j >= 0 {
+			r.layer2(j, n)
+		} else {
+			a.attention(l, &la)
+		}
+		a.feedForward(l, n)
+	}
+	r.pos += int64(n)
+	a.logits(rows, out)
+	if s.m.logitScale != 0 {
+		lc.Scale(1/s.m.logitScale, out[:len(rows)*s.m.attn.hp.vocab])
+	}
+	return nil
+}
+
+func (s *hybridState) reset() {
+	s.attn.reset()
+	s.ssm.reset()
+}
+
+// kvCache gives the attention layers' cache to what reports on it.
+func (s *hybridState) kvCache() *kvcache.Cache { return s.attn.kv }
+
+// The hybrid part of a saved state: u32 length and the layer pattern
+// ("M A M"), then the attention layers' cache (kvcache/state.go), then
+// the recurrent layers' state (mamba_state.go). A state saved by a model
+// of another pattern is refused before anything is read into this one.
+
+func (s *hybridState) saveState(w io.Writer) error {
+	e := &stateio.Writer{W: w}
+	pat := s.m.pattern()
+	e.U32(uint32(len(pat)))
+	e.Raw([]byte(pat))
+	if e.Err != nil {
+		return e.Err
+	}
+	if err := s.attn.saveState(w); err != nil {
+		return err
+	}
+	return s.ssm.saveState(w)
+}
+
+func (s *hybridState) restoreState(r io.Reader) error {
+	err := s.readState(r)
+	if err != nil {
+		s.reset()
+	}
+	return err
+}
+
+func (s *hybridState) readState(r io.Reader) error {
+	d := &stateio.Reader{R: r}
+	pat := s.m.pattern()
+	n := d.U32()
+	if d.Err != nil {
+		return d.Err
+	}
+	if int64(n) != int64(len(pat)) {
+		return fmt.Errorf("%w: a hybrid state of another layer pattern (%d characters), this model's is %s", ErrStateMismatch, n, pat)
+	}
+	got := make([]byte, n)
+	d.Read(got)
+	switch {
+	case d.Err != nil:
+		return d.Err
+	case string(got) != pat:
+		return fmt.Errorf("%w: a hybrid state of layers %q, this model has %q", ErrStateMismatch, got, pat)
+	}
+	if err := s.attn.restoreState(r); err != nil {
+		return err
+	}
+	return s.ssm.restoreState(r)
+}

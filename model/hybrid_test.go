@@ -1,0 +1,52 @@
+package model
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A hybrid's cache has a layer for each attention layer only, its
+// pattern reads as M and A, and its session refuses what a recurrent
+// state cannot do: skipping positions, going back (Truncate).
+func TestGraniteHybridSession(t *testing.T) {
+	m := openGoldenModel(t, "models/arch/granitehybrid.gguf")
+	h := m.arch.(*hybridModel)
+	assert.Equal(t, "M A M", h.pattern())
+	assert.False(t, m.Features().RoPE, "rope.scaling.finetuned = false: NoPE")
+	s := newTestSession(t, m, SessionOptions{Ctx: 64, Batch: 8})
+	st := s.st.(*hybridState)
+	assert.Equal(t, 1, st.attn.m.kvConfig(&s.cfg, nil).Layers, "one attention layer in the cache")
+	require.NoError(t, s.Prefill(context.Background(), []int32{1, 5, 9, 12}, nil))
+	assert.False(t, s.Truncate(2), "a recurrent state cannot go back")
+	assert.Equal(t, 4, s.Pos())
+	out := make([]float32, m.VocabSize())
+	err := st.forward([]int32{3}, []int32{7}, []int{0}, out)
+	require.ErrorContains(t, err, "only continues its sequence")
+	require.NoError(t, st.forward([]int32{3}, []int32{4}, []int{0}, out), "a refused batch changed nothing")
+}
+
+// A saved hybrid state names its layer pattern: a model of another
+// pattern refuses it, and is left reset.
+func TestHybridStateRefusesAnotherPattern(t *testing.T) {
+	c := goldenCaseByID(t, "arch-granitehybrid")
+	m := openGoldenModel(t, c.Model)
+	tokens := readTokens(t, filepath.Join(goldenDir, c.Inputs.Tokens))[:20]
+	s := newTestSession(t, m, SessionOptions{Ctx: 64, Batch: 8})
+	require.NoError(t, s.Prefill(context.Background(), tokens, nil))
+	var buf bytes.Buffer
+	require.NoError(t, s.st.saveState(&buf))
+
+	h := *m.arch.(*hybridModel)
+	h.mix = []int{0, 1, -1} // M M A
+	other, err := h.newState(&sessionConfig{SessionOptions: SessionOptions{Ctx: 64, Batch: 8, KV: s.cfg.KV}, pool: s.cfg.pool})
+	require.NoError(t, err)
+	err = other.restoreState(bytes.NewReader(buf.Bytes()))
+	require.ErrorIs(t, err, ErrStateMismatch)
+	assert.Contains(t, err.Error(), `"M A M"`)
+	assert.Zero(t, other.(*hybridState).ssm.pos)
+}
