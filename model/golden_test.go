@@ -125,8 +125,6 @@ var goldenPending = map[string]string{
 	"arch-jamba.batch1":           "issue 15: jamba",
 	"arch-falcon-h1":              "issue 15: falcon-h1",
 	"arch-falcon-h1.batch1":       "issue 15: falcon-h1",
-	"arch-nemotron-h":             "issue 15: nemotron_h",
-	"arch-nemotron-h.batch1":      "issue 15: nemotron_h",
 	"arch-lfm2":                   "issue 15: lfm2",
 	"arch-lfm2.batch1":            "issue 15: lfm2",
 }

@@ -50,13 +50,7 @@ func loadGraniteHybrid(l *loader) (architecture, error) {
 		return nil, err
 	}
 	if !rope {
-		attn.unrotated = make([]bool, hp.layers-attn.nRecurrent)
-		for i := range attn.unrotated {
-			attn.unrotated[i] = true
-		}
-		for i := range attn.layers {
-			attn.layers[i].noRope = true
-		}
+		attn.noRope()
 	}
 	h := &hybridModel{attn: attn, rope: rope, logitScale: float32(logit)}
 	if h.ssm, h.mix, err = loadHybridMixers(l, attn); err != nil {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
@@ -25,10 +26,23 @@ type hybridModel struct {
 	logitScale float32
 }
 
+// A hybrid's layer kinds, as its pattern shows them.
+const (
+	layerMixer     = 'M' // a recurrent (Mamba-2) mixer
+	layerAttention = 'A'
+	layerMLP       = 'F' // a feed-forward block of its own (Nemotron-H)
+)
+
 // hybridKVHeads reads a hybrid's per-layer head_count_kv: 0 marks a
-// recurrent layer; the attention layers must agree on one count.
+// layer without attention; the attention layers must agree on one count.
 func hybridKVHeads(l *loader, layers, heads int) (int, error) {
-	kv, err := l.layerCounts(keyKVHeads, layers, maxHeads)
+	return uniformCount(l, keyKVHeads, layers, maxHeads)
+}
+
+// uniformCount reads a per-layer count whose non-zero values agree, and
+// returns that value.
+func uniformCount(l *loader, k string, layers, limit int) (int, error) {
+	kv, err := l.layerCounts(k, layers, limit)
 	if err != nil {
 		return 0, err
 	}
@@ -39,29 +53,46 @@ func hybridKVHeads(l *loader, layers, heads int) (int, error) {
 		case n == 0:
 			n = c
 		case c != n:
-			return 0, fmt.Errorf("model: %s: attention layers with %d and %d KV heads (not supported)", l.key(keyKVHeads), n, c)
+			return 0, fmt.Errorf("model: %s: layers with %d and %d (not supported)", l.key(k), n, c)
 		}
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("model: %s: no attention layer (every layer has 0 KV heads)", l.key(keyKVHeads))
+		return 0, fmt.Errorf("model: %s: 0 in every layer", l.key(k))
 	}
 	return n, nil
 }
 
-// hybridLayers marks the recurrent layers (head_count_kv 0) and gives
-// the attention layers their places in the cache.
+// hybridLayers reads the layer kinds (attention where head_count_kv is
+// not 0; with mlpLayers an MLP block where feed_forward_length is not 0;
+// a mixer elsewhere) and gives the attention layers their places in the
+// cache.
 func (m *llama) hybridLayers(l *loader) error {
 	kv, err := l.layerCounts(keyKVHeads, m.hp.layers, maxHeads)
 	if err != nil {
 		return err
 	}
-	m.recurrent = make([]bool, m.hp.layers)
+	ff := make([]int, m.hp.layers)
+	if m.variant.mlpLayers {
+		if ff, err = l.layerCounts(keyFeedForward, m.hp.layers, maxWidth); err != nil {
+			return err
+		}
+	}
+	m.kinds = make([]byte, m.hp.layers)
 	m.cacheLayer = make([]int, m.hp.layers)
-	for i, c := range kv {
-		m.cacheLayer[i] = i - m.nRecurrent
-		if c == 0 {
-			m.recurrent[i] = true
-			m.nRecurrent++
+	for i := range kv {
+		m.cacheLayer[i] = i - m.nUncached
+		switch {
+		case kv[i] > 0 && ff[i] > 0:
+			return fmt.Errorf("model: layer %d has both attention and a feed-forward block (%s, %s)", i, l.key(keyKVHeads), l.key(keyFeedForward))
+		case kv[i] > 0:
+			m.kinds[i] = layerAttention
+		case ff[i] > 0:
+			m.kinds[i] = layerMLP
+		default:
+			m.kinds[i] = layerMixer
+		}
+		if m.kinds[i] != layerAttention {
+			m.nUncached++
 		}
 	}
 	return nil
@@ -114,13 +145,14 @@ func loadHybridMixers(l *loader, attn *llama) (*mambaModel, []int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	p.layers, p.vocab, p.resScale = attn.nRecurrent, attn.hp.vocab, attn.hp.resScale
-	ssm := &mambaModel{p: p, layers: make([]mambaLayer, attn.nRecurrent)}
+	n := bytes.Count(attn.kinds, []byte{layerMixer})
+	p.layers, p.vocab, p.resScale = n, attn.hp.vocab, attn.hp.resScale
+	ssm := &mambaModel{p: p, layers: make([]mambaLayer, n)}
 	mix := make([]int, attn.hp.layers)
 	j := 0
 	for i := range mix {
 		mix[i] = -1
-		if !attn.recurrent[i] {
+		if attn.kinds[i] != layerMixer {
 			continue
 		}
 		if err := ssm.loadLayer(l, &ssm.layers[j], i); err != nil {
@@ -132,18 +164,27 @@ func loadHybridMixers(l *loader, attn *llama) (*mambaModel, []int, error) {
 	return ssm, mix, nil
 }
 
-// Pattern is the layer pattern: M for a recurrent layer, A for attention.
+// noRope makes a hybrid's attention layers NoPE: nothing rotates, in
+// the session or in the cache.
+func (m *llama) noRope() {
+	m.unrotated = make([]bool, m.hp.layers-m.nUncached)
+	for i := range m.unrotated {
+		m.unrotated[i] = true
+	}
+	for i := range m.layers {
+		m.layers[i].noRope = true
+	}
+}
+
+// pattern is the layer pattern: M for a recurrent layer, A for
+// attention, F for an MLP block, space-separated.
 func (h *hybridModel) pattern() string {
 	var b strings.Builder
-	for i, j := range h.mix {
+	for i, k := range h.attn.kinds {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		if j >= 0 {
-			b.WriteByte('M')
-		} else {
-			b.WriteByte('A')
-		}
+		b.WriteByte(k)
 	}
 	return b.String()
 }

@@ -65,12 +65,15 @@ func (s *hybridState) forward(tokens, pos []int32, rows []int, out []float32) er
 	}
 	la := layerAttn{kv: a.kv, slots: slots, pos: cpos, cos: a.cos, sin: a.sin, pairs: a.pairs, prm: &a.prm}
 	for l, j := range s.m.mix {
-		if j >= 0 {
+		switch s.m.attn.kinds[l] {
+		case layerMixer:
 			r.layer2(j, n)
-		} else {
+		case layerAttention:
 			a.attention(l, &la)
 		}
-		a.feedForward(l, n)
+		if !s.m.attn.layers[l].noFFN {
+			a.feedForward(l, n)
+		}
 	}
 	r.pos += int64(n)
 	a.logits(rows, out)

@@ -42,7 +42,9 @@ func TestHybridStateRefusesAnotherPattern(t *testing.T) {
 	require.NoError(t, s.st.saveState(&buf))
 
 	h := *m.arch.(*hybridModel)
-	h.mix = []int{0, 1, -1} // M M A
+	attn := *h.attn
+	attn.kinds = []byte{layerMixer, layerMixer, layerAttention}
+	h.attn = &attn
 	other, err := h.newState(&sessionConfig{SessionOptions: SessionOptions{Ctx: 64, Batch: 8, KV: s.cfg.KV}, pool: s.cfg.pool})
 	require.NoError(t, err)
 	err = other.restoreState(bytes.NewReader(buf.Bytes()))

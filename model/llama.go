@@ -47,9 +47,13 @@ type llamaVariant struct {
 	// localRopeBase > 0: sliding layers rotate with this base, unscaled.
 	localRopeBase float64
 	// hybrid: a state-space hybrid's attention part (hybrid.go):
-	// attention.head_count_kv is per layer, 0 marking a recurrent layer
-	// whose attention tensors the file does not have.
+	// attention.head_count_kv is per layer, 0 marking a layer without
+	// attention (a recurrent one, or an MLP block with mlpLayers).
 	hybrid bool
+	// mlpLayers: the FFNs are layers of their own (Nemotron-H:
+	// feed_forward_length per layer, 0 elsewhere), normed by attn_norm,
+	// ungated, with ReLU squared.
+	mlpLayers bool
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -86,6 +90,7 @@ type llamaLayer struct {
 	noRope            bool      // a NoPE layer
 	postAttn, postFFN []float32 // Gemma's post-norms, else nil
 	local             bool      // a sliding layer of a layer pattern (llamaVariant.swaPattern)
+	noFFN             bool      // a hybrid's layer without a feed-forward network
 	gate, up, down    lc.Matrix
 }
 
@@ -104,10 +109,11 @@ type llama struct {
 	// (nil: the layer's own index), nLocal the local layers' count.
 	cacheLayer []int
 	nLocal     int
-	// recurrent marks a hybrid's state-space layers, which have no
-	// attention and no place in the cache (nRecurrent of them); nil when none.
-	recurrent  []bool
-	nRecurrent int
+	// kinds are a hybrid's layers (hybrid.go): layerMixer, layerAttention
+	// or layerMLP; nil for other models. nUncached layers have no
+	// attention and no place in the cache.
+	kinds     []byte
+	nUncached int
 }
 
 func loadLlama(l *loader, v llamaVariant) (architecture, error) {
@@ -187,7 +193,12 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	if hp.heads%hp.kvHeads != 0 {
 		return hp, fmt.Errorf("model: %d attention heads are not a multiple of %d KV heads", hp.heads, hp.kvHeads)
 	}
-	if hp.ff, err = l.count(keyFeedForward, maxWidth); err != nil {
+	if v.mlpLayers {
+		hp.ff, err = uniformCount(l, keyFeedForward, hp.layers, maxWidth)
+	} else {
+		hp.ff, err = l.count(keyFeedForward, maxWidth)
+	}
+	if err != nil {
 		return hp, err
 	}
 	def := 0
@@ -264,9 +275,20 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	var err error
-	attn := m.recurrent == nil || !m.recurrent[i]
+	kind := byte(layerAttention)
+	if m.kinds != nil {
+		kind = m.kinds[i]
+	}
+	attn, ffn, ffnNorm := kind == layerAttention, true, "ffn_norm.weight"
+	if m.variant.mlpLayers {
+		ffn, ffnNorm = kind == layerMLP, "attn_norm.weight"
+	}
+	ly.noFFN = !ffn
 	// A recurrent layer's attn_norm is its mixer's (mamba.go).
-	vectors := []layerVector{{&ly.ffnNorm, "ffn_norm.weight", hp.dim, false}}
+	var vectors []layerVector
+	if ffn {
+		vectors = append(vectors, layerVector{&ly.ffnNorm, ffnNorm, hp.dim, false})
+	}
 	if attn {
 		vectors = append(vectors, []layerVector{
 			{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
@@ -313,6 +335,12 @@ func (m *llama) loadLayer(l *loader, i int) error {
 		{&ly.gate, "ffn_gate.weight", hp.ff, hp.dim},
 		{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
 		{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
+	}
+	switch {
+	case !ffn:
+		matrices = matrices[:4]
+	case m.variant.mlpLayers:
+		matrices = append(matrices[:4], matrices[5:]...) // no gate
 	}
 	if !attn {
 		matrices = matrices[4:]

@@ -200,6 +200,13 @@ func (s *llamaState) feedForward(l, n int) {
 		lc.RMSNorm(xb[i*dim:(i+1)*dim], x[i*dim:(i+1)*dim], ly.ffnNorm, hp.eps)
 	}
 	gate, up := s.gate[:n*ff], s.up[:n*ff]
+	if s.m.variant.mlpLayers {
+		s.matmul(up, ly.up, xb, n)
+		reluSquare(up)
+		s.matmul(xb, ly.down, up, n)
+		lc.Add(x, x, xb)
+		return
+	}
 	s.matmulMany([][]float32{gate, up}, []lc.Matrix{ly.gate, ly.up}, xb, n)
 	if s.m.variant.gemma {
 		geluMulF16(gate, up)
@@ -214,6 +221,14 @@ func (s *llamaState) feedForward(l, n int) {
 		lc.Scale(hp.resScale, xb)
 	}
 	lc.Add(x, x, xb)
+}
+
+// reluSquare sets each x to max(x, 0)^2 (Nemotron-H's MLP).
+func reluSquare(x []float32) {
+	for i, v := range x {
+		v = max(v, 0)
+		x[i] = v * v
+	}
 }
 
 // addBias adds b to every row of x (nothing when b is nil).
