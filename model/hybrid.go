@@ -31,6 +31,7 @@ const (
 	layerMixer     = 'M' // a recurrent (Mamba-2) mixer
 	layerAttention = 'A'
 	layerMLP       = 'F' // a feed-forward block of its own (Nemotron-H)
+	layerParallel  = 'P' // attention and a mixer side by side (Falcon-H1), shown as A+M
 )
 
 // hybridKVHeads reads a hybrid's per-layer head_count_kv: 0 marks a
@@ -84,6 +85,8 @@ func (m *llama) hybridLayers(l *loader) error {
 		switch {
 		case kv[i] > 0 && ff[i] > 0:
 			return fmt.Errorf("model: layer %d has both attention and a feed-forward block (%s, %s)", i, l.key(keyKVHeads), l.key(keyFeedForward))
+		case kv[i] > 0 && m.variant.parallel:
+			m.kinds[i] = layerParallel
 		case kv[i] > 0:
 			m.kinds[i] = layerAttention
 		case ff[i] > 0:
@@ -91,7 +94,7 @@ func (m *llama) hybridLayers(l *loader) error {
 		default:
 			m.kinds[i] = layerMixer
 		}
-		if m.kinds[i] != layerAttention {
+		if m.kinds[i] != layerAttention && m.kinds[i] != layerParallel {
 			m.nUncached++
 		}
 	}
@@ -139,20 +142,22 @@ func (l *loader) layerCounts(k string, layers, limit int) ([]int, error) {
 	return out, nil
 }
 
-// loadHybridMixers loads the Mamba-2 mixers of attn's recurrent layers.
-func loadHybridMixers(l *loader, attn *llama) (*mambaModel, []int, error) {
+// loadHybridMixers loads the Mamba-2 mixers of attn's recurrent layers
+// (without ssm_norm where normOptional).
+func loadHybridMixers(l *loader, attn *llama, normOptional bool) (*mambaModel, []int, error) {
 	p, err := mambaHyper(l, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	n := bytes.Count(attn.kinds, []byte{layerMixer})
+	p.normOptional = normOptional
+	n := bytes.Count(attn.kinds, []byte{layerMixer}) + bytes.Count(attn.kinds, []byte{layerParallel})
 	p.layers, p.vocab, p.resScale = n, attn.hp.vocab, attn.hp.resScale
 	ssm := &mambaModel{p: p, layers: make([]mambaLayer, n)}
 	mix := make([]int, attn.hp.layers)
 	j := 0
 	for i := range mix {
 		mix[i] = -1
-		if attn.kinds[i] != layerMixer {
+		if k := attn.kinds[i]; k != layerMixer && k != layerParallel {
 			continue
 		}
 		if err := ssm.loadLayer(l, &ssm.layers[j], i); err != nil {
@@ -184,7 +189,11 @@ func (h *hybridModel) pattern() string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteByte(k)
+		if k == layerParallel {
+			b.WriteString("A+M")
+		} else {
+			b.WriteByte(k)
+		}
 	}
 	return b.String()
 }

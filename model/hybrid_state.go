@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 
@@ -17,6 +18,7 @@ type hybridState struct {
 	m    *hybridModel
 	attn *llamaState
 	ssm  *mambaState
+	keep []float32 // [batch][dim]: a parallel layer's mixer output; nil without
 }
 
 func (h *hybridModel) newState(cfg *sessionConfig) (archState, error) {
@@ -30,6 +32,9 @@ func (h *hybridModel) newState(cfg *sessionConfig) (archState, error) {
 	}
 	s := &hybridState{m: h, attn: a.(*llamaState), ssm: r.(*mambaState)}
 	s.ssm.resid = s.attn.x // the stream both families add to
+	if bytes.IndexByte(h.attn.kinds, layerParallel) >= 0 {
+		s.keep = make([]float32, cfg.Batch*h.attn.hp.dim)
+	}
 	return s, nil
 }
 
@@ -59,6 +64,7 @@ func (s *hybridState) forward(tokens, pos []int32, rows []int, out []float32) er
 		return err
 	}
 	cpos := a.kv.CachePositions(pos)
+	dim := s.m.attn.hp.dim
 	a.embed(tokens)
 	if s.m.rope {
 		a.rotations(cpos)
@@ -70,6 +76,14 @@ func (s *hybridState) forward(tokens, pos []int32, rows []int, out []float32) er
 			r.layer2(j, n)
 		case layerAttention:
 			a.attention(l, &la)
+		case layerParallel:
+			// Both read the same normed input: the mixer's output waits
+			// in keep until attention has added its own.
+			r.keep = s.keep
+			r.layer2(j, n)
+			r.keep = nil
+			a.attention(l, &la)
+			lc.Add(a.x[:n*dim], a.x[:n*dim], s.keep[:n*dim])
 		}
 		if !s.m.attn.layers[l].noFFN {
 			a.feedForward(l, n)

@@ -54,6 +54,12 @@ type llamaVariant struct {
 	// feed_forward_length per layer, 0 elsewhere), normed by attn_norm,
 	// ungated, with ReLU squared.
 	mlpLayers bool
+	// parallel: every layer runs attention and a mixer side by side on
+	// the same normed input (Falcon-H1).
+	parallel bool
+	// ffnNorm names the FFN norm tensor after "blk.N." when it is not
+	// ffn_norm.weight (Falcon-H1's has no suffix).
+	ffnNorm string
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -279,7 +285,10 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	if m.kinds != nil {
 		kind = m.kinds[i]
 	}
-	attn, ffn, ffnNorm := kind == layerAttention, true, "ffn_norm.weight"
+	attn, ffn, ffnNorm := kind == layerAttention || kind == layerParallel, true, "ffn_norm.weight"
+	if m.variant.ffnNorm != "" {
+		ffnNorm = m.variant.ffnNorm
+	}
 	if m.variant.mlpLayers {
 		ffn, ffnNorm = kind == layerMLP, "attn_norm.weight"
 	}

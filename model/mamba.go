@@ -52,6 +52,9 @@ type mambaParams struct {
 	// resScale multiplies each layer's output before its residual add
 	// (Granite's residual_scale); 0 = none.
 	resScale float32
+	// normOptional: a Mamba-2 layer without ssm_norm has no group norm
+	// (Falcon-H1's files may leave it out).
+	normOptional bool
 }
 
 // convChannels is the width of the convolution: x alone (Mamba-1) or x, B
@@ -221,7 +224,13 @@ func (m *mambaModel) loadLayer(l *loader, ly *mambaLayer, i int) error {
 	if p.v2 {
 		vec(&ly.a, "ssm_a", 1, p.nHead)
 		vec(&ly.d, "ssm_d", 1, p.nHead)
-		vec(&ly.ssmNrm, "ssm_norm.weight", p.inner/p.nGroup, p.nGroup)
+		if p.normOptional {
+			if err == nil {
+				ly.ssmNrm, err = l.optVector(name("ssm_norm.weight"), p.inner/p.nGroup, p.nGroup)
+			}
+		} else {
+			vec(&ly.ssmNrm, "ssm_norm.weight", p.inner/p.nGroup, p.nGroup)
+		}
 	} else {
 		mat(&ly.x, "ssm_x.weight", p.xProj(), p.inner)
 		mat(&ly.dt, "ssm_dt.weight", p.inner, p.dtRank)

@@ -87,6 +87,10 @@ func (s *mambaState) gateOut(ly *mambaLayer, zOff, T int) {
 	if p.resScale != 0 {
 		lc.Scale(p.resScale, s.norm[:T*p.embd])
 	}
+	if s.keep != nil {
+		copy(s.keep[:T*p.embd], s.norm[:T*p.embd])
+		return
+	}
 	lc.Add(s.resid[:T*p.embd], s.resid[:T*p.embd], s.norm[:T*p.embd])
 }
 
