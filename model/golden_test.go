@@ -123,8 +123,6 @@ var goldenPending = map[string]string{
 	"arch-gpt-oss-mxfp4.batch1":   "issue 14: gpt-oss, issue 13: MXFP4",
 	"arch-jamba":                  "issue 15: jamba",
 	"arch-jamba.batch1":           "issue 15: jamba",
-	"arch-lfm2":                   "issue 15: lfm2",
-	"arch-lfm2.batch1":            "issue 15: lfm2",
 }
 
 // openGoldenModel opens a manifest model (path relative to goldenDir).

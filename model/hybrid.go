@@ -19,8 +19,9 @@ import (
 // hybridModel is a loaded hybrid.
 type hybridModel struct {
 	attn *llama      // embeddings, attention layers, every FFN, output
-	ssm  *mambaModel // the recurrent layers' mixers, in order
-	mix  []int       // per layer: its index in ssm.layers, -1 for attention
+	ssm  *mambaModel // the recurrent layers' mixers, in order; nil without
+	conv *shortConvs // the short convolutions (LFM2); nil without
+	mix  []int       // per layer: its index in ssm.layers or conv.layers, -1 for the others
 	rope bool        // the attention layers rotate (else NoPE)
 	// logitScale divides the logits (Granite's logit_scale); 0 = none.
 	logitScale float32
@@ -32,6 +33,7 @@ const (
 	layerAttention = 'A'
 	layerMLP       = 'F' // a feed-forward block of its own (Nemotron-H)
 	layerParallel  = 'P' // attention and a mixer side by side (Falcon-H1), shown as A+M
+	layerShortConv = 'C' // a gated short convolution (LFM2)
 )
 
 // hybridKVHeads reads a hybrid's per-layer head_count_kv: 0 marks a
@@ -91,6 +93,8 @@ func (m *llama) hybridLayers(l *loader) error {
 			m.kinds[i] = layerAttention
 		case ff[i] > 0:
 			m.kinds[i] = layerMLP
+		case m.variant.shortConv:
+			m.kinds[i] = layerShortConv
 		default:
 			m.kinds[i] = layerMixer
 		}

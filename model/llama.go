@@ -60,6 +60,12 @@ type llamaVariant struct {
 	// ffnNorm names the FFN norm tensor after "blk.N." when it is not
 	// ffn_norm.weight (Falcon-H1's has no suffix).
 	ffnNorm string
+	// shortConv: the layers without attention are short convolutions
+	// (LFM2, shortconv.go) rather than Mamba-2 mixers.
+	shortConv bool
+	// outNorm: other names of the final norm, tried in order when the
+	// file has no output_norm.weight.
+	outNorm []string
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -148,7 +154,14 @@ func loadLlama(l *loader, v llamaVariant) (architecture, error) {
 	if m.embd, err = l.matrix("token_embd.weight", hp.vocab, hp.dim); err != nil {
 		return nil, err
 	}
-	if m.outNorm, err = l.vector("output_norm.weight", hp.dim); err != nil {
+	outNorm := "output_norm.weight"
+	for _, alt := range v.outNorm {
+		if _, ok := l.f.Tensor(outNorm); ok {
+			break
+		}
+		outNorm = alt
+	}
+	if m.outNorm, err = l.vector(outNorm, hp.dim); err != nil {
 		return nil, err
 	}
 	var ok bool
@@ -313,7 +326,7 @@ func (m *llama) loadLayer(l *loader, i int) error {
 			{&ly.postFFN, "post_ffw_norm.weight", hp.dim, false},
 		}...)
 	}
-	if m.variant.qkNorm {
+	if m.variant.qkNorm && attn {
 		vectors = append(vectors, []layerVector{
 			{&ly.qNorm, "attn_q_norm.weight", hp.headDim, false},
 			{&ly.kNorm, "attn_k_norm.weight", hp.headDim, false},
