@@ -155,7 +155,7 @@ func loadHybridMixers(l *loader, attn *llama, normOptional bool) (*mambaModel, [
 	}
 	p.normOptional = normOptional
 	n := bytes.Count(attn.kinds, []byte{layerMixer}) + bytes.Count(attn.kinds, []byte{layerParallel})
-	p.layers, p.vocab, p.resScale = n, attn.hp.vocab, attn.hp.resScale
+	p.layers, p.resScale = n, attn.hp.resScale // no vocabulary: the attention part has it
 	ssm := &mambaModel{p: p, layers: make([]mambaLayer, n)}
 	mix := make([]int, attn.hp.layers)
 	j := 0

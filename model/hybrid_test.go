@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	lc "github.com/lcrun/lcrun"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -51,4 +53,39 @@ func TestHybridStateRefusesAnotherPattern(t *testing.T) {
 	require.ErrorIs(t, err, ErrStateMismatch)
 	assert.Contains(t, err.Error(), `"M A M"`)
 	assert.Zero(t, other.(*hybridState).ssm.pos)
+}
+
+// A hybrid's memory grows with the context by its attention layers' keys
+// and values only; its report names the pattern and both parts of the
+// state, and its cost attends per key on the attention layers alone.
+func TestHybridMemoryAndReport(t *testing.T) {
+	for _, c := range []struct {
+		file, pattern string
+		cached        int
+	}{
+		{"granitehybrid", "layers M A M", 1},
+		{"nemotron-h", "layers M F M A F", 1},
+		{"falcon-h1", "layers A+M A+M", 2},
+		{"lfm2", "layers C C A C", 1},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			m := openGoldenModel(t, "models/arch/"+c.file+".gguf")
+			h := m.arch.(*hybridModel)
+			g := m.Graph()
+			require.NotEmpty(t, g)
+			assert.Equal(t, c.pattern, g[0])
+			assert.Contains(t, g[1], "constant")
+			small, err := m.SessionBytes(SessionOptions{Ctx: 1000, Batch: 8, KV: lc.Q8_0})
+			require.NoError(t, err)
+			big, err := m.SessionBytes(SessionOptions{Ctx: 2000, Batch: 8, KV: lc.Q8_0})
+			require.NoError(t, err)
+			hp := &h.attn.hp
+			row, err := lc.KVRowBytes(lc.Q8_0, hp.headDim)
+			require.NoError(t, err)
+			perToken := int64(2*c.cached*hp.kvHeads*row + 4)
+			assert.Equal(t, 1000*perToken, big-small, "KV for the attention layers only")
+			assert.Equal(t, perToken, h.tokenBytes(lc.Q8_0))
+			assert.InDelta(t, float64(4*hp.heads*hp.headDim*c.cached), m.Cost().PerKey, 0)
+		})
+	}
 }
