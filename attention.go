@@ -12,6 +12,11 @@ type AttentionParams struct {
 	SoftCap                 float32 // 0 = none; else s = Scale*SoftCap*tanh(q.k/SoftCap), llama.cpp's order
 	Window                  int     // 0 = unlimited; else key visible iff qpos-kpos < Window
 	Sinks                   int     // keys with kpos < Sinks always visible (with Window)
+	// SinkLogits, when not nil, holds one learned logit per query head
+	// (gpt-oss's attn_sinks) that joins each softmax as a key without a
+	// value: it takes probability mass, adds nothing to the output. It is
+	// in the units of the scaled scores.
+	SinkLogits []float32
 }
 
 // attentionPVK: o[i*ldo+c] += sum_{j<nk} p[i*ldp+j] * v[j*ldv+c] for
@@ -136,6 +141,8 @@ func checkAttention(out, q []float32, qpos []int32, k, v *KV, kpos []int32, nk i
 		return fmt.Errorf("q has %d and out %d values for %d queries", len(q), len(out), len(qpos))
 	case prm.Window < 0 || prm.Sinks < 0:
 		return fmt.Errorf("negative window or sinks")
+	case prm.SinkLogits != nil && len(prm.SinkLogits) != prm.Heads:
+		return fmt.Errorf("%d sink logits for %d heads", len(prm.SinkLogits), prm.Heads)
 	}
 	return nil
 }
@@ -356,7 +363,7 @@ func (j *attentionJob) run(w *worker, item int) {
 		return
 	}
 	for r := range rows {
-		j.finish(q0+r/g, hk*g+r%g, o[r*d:][:d], l[r])
+		j.finish(q0+r/g, hk*g+r%g, o[r*d:][:d], m[r], l[r])
 	}
 }
 
@@ -390,8 +397,11 @@ func (j *attentionJob) narrowValues(o, p []float32, rows, hk, k0, k1 int) {
 	}
 }
 
-// finish writes o/l to out for query qi, head h (zeros if nothing was seen).
-func (j *attentionJob) finish(qi, h int, o []float32, l float32) {
+// finish writes o/l to out for query qi, head h (zeros if nothing was
+// seen); o and l are relative to the running max m. A sink logit joins
+// the normaliser here, outside the kernels: with M = max(m, sink),
+// out = o exp(m-M) / (l exp(m-M) + exp(sink-M)).
+func (j *attentionJob) finish(qi, h int, o []float32, m, l float32) {
 	d := j.prm.HeadDim
 	dst := j.out[(qi*j.prm.Heads+h)*d:][:d]
 	if l == 0 {
@@ -399,6 +409,12 @@ func (j *attentionJob) finish(qi, h int, o []float32, l float32) {
 		return
 	}
 	inv := 1 / l
+	if j.prm.SinkLogits != nil {
+		sink := j.prm.SinkLogits[h]
+		mm := max(m, sink)
+		f := expf(m - mm)
+		inv = f / (l*f + expf(sink-mm))
+	}
 	for c, x := range o {
 		dst[c] = x * inv
 	}
@@ -424,6 +440,9 @@ func (j *attentionJob) merge() {
 				}
 				out := acc[r*d:][:d]
 				var l float32
+				if math.IsInf(float64(mMax), -1) {
+					mMax = 0 // no range saw a key: l stays 0
+				}
 				for s := range j.split {
 					o, m, ls := j.partOf(first+s, rows)
 					f := float32(0)
@@ -437,7 +456,7 @@ func (j *attentionJob) merge() {
 						axpyK.fn(f, o[r*d:][:d], out)
 					}
 				}
-				j.finish(q0+r/g, hk*g+r%g, out, l)
+				j.finish(q0+r/g, hk*g+r%g, out, mMax, l)
 			}
 		}
 	}

@@ -51,10 +51,18 @@ func naiveAttention(q []float32, qpos []int32, k, v *KV, kpos []int32, nk int, p
 			if math.IsInf(m, -1) {
 				continue // sees nothing: zeros
 			}
+			var sink float64
+			if prm.SinkLogits != nil {
+				sink = float64(prm.SinkLogits[h])
+				m = math.Max(m, sink)
+			}
 			var sum float64
 			for j := range nk {
 				s[j] = math.Exp(s[j] - m)
 				sum += s[j]
+			}
+			if prm.SinkLogits != nil {
+				sum += math.Exp(sink - m)
 			}
 			o := out[(i*prm.Heads+h)*d:][:d]
 			for j := range nk {
@@ -76,10 +84,11 @@ type attnCase struct {
 	softCap                   float32
 	kvType                    DType
 	shuffled                  bool // slots not in position order (a ring buffer)
+	sinkLogits                bool // learned sink logits per head (gpt-oss)
 }
 
 func (c attnCase) String() string {
-	return fmt.Sprintf("nq%d_nk%d_h%d_kv%d_d%d_w%d_s%d_cap%g_%v_shuf%v", c.nq, c.nk, c.heads, c.kvHeads, c.d, c.window, c.sinks, c.softCap, c.kvType, c.shuffled)
+	return fmt.Sprintf("nq%d_nk%d_h%d_kv%d_d%d_w%d_s%d_cap%g_%v_shuf%v_sinklogits%v", c.nq, c.nk, c.heads, c.kvHeads, c.d, c.window, c.sinks, c.softCap, c.kvType, c.shuffled, c.sinkLogits)
 }
 
 // setup fills caches and queries with N(0,1) data; queries sit at the end
@@ -109,6 +118,10 @@ func (c attnCase) setup(t testing.TB, seed uint64) (q []float32, qpos []int32, k
 	}
 	prm = AttentionParams{Heads: c.heads, KVHeads: c.kvHeads, HeadDim: c.d, Scale: float32(1 / math.Sqrt(float64(c.d))),
 		SoftCap: c.softCap, Window: c.window, Sinks: c.sinks}
+	if c.sinkLogits {
+		// Around the scores' range, some above every score, some below.
+		prm.SinkLogits = randVec(r, c.heads, 0, 3)
+	}
 	return
 }
 
@@ -137,6 +150,12 @@ func attentionCases(short bool) []attnCase {
 		attnCase{nq: 1, nk: 200, heads: 8, kvHeads: 1, d: 72, kvType: F16},
 		attnCase{nq: 1, nk: 200, heads: 4, kvHeads: 1, d: 40, window: 90, kvType: Q8_0, shuffled: true},
 		attnCase{nq: 3, nk: 130, heads: 3, kvHeads: 3, d: 96, softCap: 5, kvType: Q8_0},
+		// Learned sink logits: prefill, a window over a ring, decode
+		// (split on more threads) over each cache type.
+		attnCase{nq: 70, nk: 70, heads: 4, kvHeads: 2, d: 16, kvType: F32, sinkLogits: true},
+		attnCase{nq: 20, nk: 150, heads: 4, kvHeads: 2, d: 16, window: 32, kvType: F32, shuffled: true, sinkLogits: true},
+		attnCase{nq: 1, nk: 300, heads: 4, kvHeads: 2, d: 16, kvType: F16, sinkLogits: true},
+		attnCase{nq: 1, nk: 300, heads: 4, kvHeads: 2, d: 32, window: 64, kvType: Q8_0, sinkLogits: true},
 	)
 	if short {
 		cs = append(cs, attnCase{nq: 256, nk: 256, heads: 4, kvHeads: 2, d: 32, kvType: F32},

@@ -33,6 +33,17 @@ func TestArchLoadRejects(t *testing.T) {
 		{"mistral3 absurd temperature", "mistral3", edit{set: map[string]any{"mistral3.attention.temperature_scale": float32(1e9)}}, "out of range"},
 		{"gemma2 without post norm", "gemma2", edit{drop: []string{"blk.0.post_ffw_norm.weight"}}, "blk.0.post_ffw_norm.weight is missing"},
 		{"gemma2 negative soft-cap", "gemma2", edit{set: map[string]any{"gemma2.attn_logit_softcapping": float32(-50)}}, "gemma2.attn_logit_softcapping = -50 is out of range"},
+		{"qwen3moe without experts", "qwen3moe", edit{set: map[string]any{"qwen3moe.expert_count": uint32(0)}}, "qwen3moe.expert_count = 0 is out of range"},
+		{"qwen3moe without expert count", "qwen3moe", edit{set: map[string]any{"qwen3moe.expert_count": nil}}, "qwen3moe.expert_count is missing"},
+		{"qwen3moe more used than experts", "qwen3moe", edit{set: map[string]any{"qwen3moe.expert_used_count": uint32(9)}}, "expert_used_count"},
+		{"qwen3moe without down experts", "qwen3moe", edit{drop: []string{"blk.1.ffn_down_exps.weight"}}, "blk.1.ffn_down_exps.weight is missing"},
+		{"llama-moe experts too few", "llama-moe", edit{replace: map[string]tensorEdit{"blk.0.ffn_up_exps.weight": {typ: lc.F32, dims: []uint64{32, 64, 3}}}},
+			"blk.0.ffn_up_exps.weight has shape [32 64 3], want [32 64 4]"},
+		{"gpt-oss without sinks", "gpt-oss", edit{drop: []string{"blk.1.attn_sinks.weight"}}, "blk.1.attn_sinks.weight is missing"},
+		{"gpt-oss sinks per KV head", "gpt-oss", edit{replace: map[string]tensorEdit{"blk.0.attn_sinks.weight": {typ: lc.F32, dims: []uint64{2}}}},
+			"blk.0.attn_sinks.weight has shape [2], want [4]"},
+		{"gpt-oss expert biases too narrow", "gpt-oss", edit{replace: map[string]tensorEdit{"blk.0.ffn_up_exps.bias": {typ: lc.F32, dims: []uint64{16, 4}}}},
+			"blk.0.ffn_up_exps.bias has shape [16 4], want [32 4]"},
 		{"gemma3 NaN final soft-cap", "gemma3", edit{set: map[string]any{"gemma3.final_logit_softcapping": nan32()}}, "not a finite number"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

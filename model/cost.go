@@ -35,7 +35,13 @@ func (m *llama) cost() Cost {
 	hp := &m.hp
 	qDim, kvDim := float64(hp.heads*hp.headDim), float64(hp.kvHeads*hp.headDim)
 	dim, ff := float64(hp.dim), float64(hp.ff)
-	perLayer := dim*qDim + 2*dim*kvDim + qDim*dim + 3*dim*ff
+	// A mixture of experts runs its router and only the k chosen
+	// experts per token: time follows the active parameters.
+	ffn := 3 * dim * ff
+	if e := hp.moe; e.experts > 0 {
+		ffn = float64(e.used)*ffn + dim*float64(e.experts)
+	}
+	perLayer := dim*qDim + 2*dim*kvDim + qDim*dim + ffn
 	// A layer pattern's local layers attend to at most their window
 	// whatever the context: their attention counts as dense work (the
 	// window's worth), only the global layers' per key.

@@ -68,6 +68,12 @@ func (m *llama) graph() []string {
 	if v.gemma {
 		add("post-norms, gelu ffn")
 	}
+	if m.layers[0].sinks != nil {
+		add("learned attention sinks")
+	}
+	if e := hp.moe; e.experts > 0 {
+		add("%d experts, %d used (width %d)", e.experts, e.used, hp.ff)
+	}
 	if m.nLocal > 0 {
 		var local, global []int
 		for i, ly := range m.layers {

@@ -14,6 +14,10 @@ func TestGraph(t *testing.T) {
 	}{
 		{"llama-tiny-f32.gguf", nil},
 		{"arch/qwen3.gguf", []string{"head dim 32 (q 64 wide)", "rope pairs neox", "q/k norms"}},
+		{"arch/qwen3moe.gguf", []string{"head dim 16 (q 64 wide)", "rope pairs neox", "q/k norms", "8 experts, 2 used (width 32)"}},
+		{"arch/llama-moe.gguf", []string{"4 experts, 2 used (width 64)"}},
+		{"arch/gpt-oss.gguf", []string{"head dim 16 (q 64 wide)", "rope pairs neox", "q/k/v biases", "learned attention sinks",
+			"4 experts, 2 used (width 32)", "local layers 0 (window 32), global layers 1"}},
 		{"arch/smollm3.gguf", []string{"no rope in layers 3"}},
 		{"arch/phi3-short.gguf", []string{"rope pairs neox", "fused qkv and gate/up"}},
 		{"arch/mistral3.gguf", []string{"attention temperature 1 + 0.1 ln(floor(pos/64) + 1)"}},

@@ -37,3 +37,10 @@ const (
 	keySSMGroupCount   = "ssm.group_count"
 	keySSMDtBCRMS      = "ssm.dt_b_c_rms"
 )
+
+// Mixture-of-experts keys (Mixtral-style llama, qwen3moe, gpt-oss).
+const (
+	keyExpertCount = "expert_count"
+	keyExpertUsed  = "expert_used_count"
+	keyExpertFF    = "expert_feed_forward_length"
+)

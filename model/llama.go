@@ -66,6 +66,12 @@ type llamaVariant struct {
 	// outNorm: other names of the final norm, tried in order when the
 	// file has no output_norm.weight.
 	outNorm []string
+	// moe: the feed-forward network is always a mixture of experts
+	// (moe.go); without it a file's expert_count > 0 still selects one
+	// (Mixtral is llama with experts).
+	moe bool
+	// oai: gpt-oss's block (gpt_oss.go).
+	oai bool
 }
 
 // llamaLoader loads the Llama graph with variant v.
@@ -87,6 +93,7 @@ type llamaHParams struct {
 	// scaled by 1 + tempScale*ln(floor(pos/tempFloor) + 1); 0 = none.
 	tempScale float32
 	tempFloor int
+	moe       moeHParams
 	gemmaHParams
 	// Granite's scales (hybrid.go), 0 = none: resScale multiplies each
 	// block's output before its residual add; kqScale replaces
@@ -101,9 +108,11 @@ type llamaLayer struct {
 	qNorm, kNorm      []float32 // per-head RMSNorm weights (llamaVariant.qkNorm), else nil
 	noRope            bool      // a NoPE layer
 	postAttn, postFFN []float32 // Gemma's post-norms, else nil
+	sinks             []float32 // per-head learned sink logits (gpt-oss), else nil
 	local             bool      // a sliding layer of a layer pattern (llamaVariant.swaPattern)
 	noFFN             bool      // a hybrid's layer without a feed-forward network
 	gate, up, down    lc.Matrix
+	moe               *moeFFN // the layer's experts instead of gate, up, down; else nil
 }
 
 type llama struct {
@@ -269,6 +278,13 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 			return hp, err
 		}
 	}
+	if v.oai {
+		gptOSSHyper(&hp)
+	}
+	if err := moeHyper(l, &hp, v.moe); err != nil {
+		return hp, err
+	}
+	hp.moe.normW = true
 	t, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -302,6 +318,9 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	if m.variant.ffnNorm != "" {
 		ffnNorm = m.variant.ffnNorm
 	}
+	if m.variant.oai {
+		ffnNorm = "post_attention_norm.weight"
+	}
 	if m.variant.mlpLayers {
 		ffn, ffnNorm = kind == layerMLP, "attn_norm.weight"
 	}
@@ -326,6 +345,9 @@ func (m *llama) loadLayer(l *loader, i int) error {
 			{&ly.postFFN, "post_ffw_norm.weight", hp.dim, false},
 		}...)
 	}
+	if m.variant.oai && attn {
+		vectors = append(vectors, layerVector{&ly.sinks, "attn_sinks.weight", hp.heads, false})
+	}
 	if m.variant.qkNorm && attn {
 		vectors = append(vectors, []layerVector{
 			{&ly.qNorm, "attn_q_norm.weight", hp.headDim, false},
@@ -345,6 +367,11 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	if m.variant.fused {
 		return m.loadFused(l, i)
 	}
+	if hp.moe.experts > 0 {
+		if ly.moe, err = m.loadMoE(l, i); err != nil {
+			return err
+		}
+	}
 	matrices := []struct {
 		dst        *lc.Matrix
 		n          string
@@ -354,14 +381,22 @@ func (m *llama) loadLayer(l *loader, i int) error {
 		{&ly.wk, "attn_k.weight", kvDim, hp.dim},
 		{&ly.wv, "attn_v.weight", kvDim, hp.dim},
 		{&ly.wo, "attn_output.weight", hp.dim, qDim},
-		{&ly.gate, "ffn_gate.weight", hp.ff, hp.dim},
-		{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
-		{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
+	}
+	if ly.moe == nil {
+		matrices = append(matrices, []struct {
+			dst        *lc.Matrix
+			n          string
+			rows, cols int
+		}{
+			{&ly.gate, "ffn_gate.weight", hp.ff, hp.dim},
+			{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
+			{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
+		}...)
 	}
 	switch {
 	case !ffn:
 		matrices = matrices[:4]
-	case m.variant.mlpLayers:
+	case m.variant.mlpLayers && ly.moe == nil:
 		matrices = append(matrices[:4], matrices[5:]...) // no gate
 	}
 	if !attn {

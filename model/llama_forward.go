@@ -137,7 +137,9 @@ func (s *llamaState) attention(l int, a *layerAttn) {
 	kv := a.kv
 	kv.Put(cl, a.slots, k, v)
 	att := s.att[:n*qDim]
-	s.poolFor(n*kv.Len()*qDim).Attention(att, q, a.pos, kv.K(cl), kv.V(cl), kv.Positions(), kv.Len(), *a.prm)
+	prm := *a.prm
+	prm.SinkLogits = ly.sinks
+	s.poolFor(n*kv.Len()*qDim).Attention(att, q, a.pos, kv.K(cl), kv.V(cl), kv.Positions(), kv.Len(), prm)
 	s.matmul(xb, ly.wo, att, n)
 	addBias(xb, ly.bo)
 	if ly.postAttn != nil {
@@ -198,6 +200,11 @@ func (s *llamaState) feedForward(l, n int) {
 	x, xb := s.x[:n*dim], s.xb[:n*dim]
 	for i := range n {
 		lc.RMSNorm(xb[i*dim:(i+1)*dim], x[i*dim:(i+1)*dim], ly.ffnNorm, hp.eps)
+	}
+	if ly.moe != nil {
+		s.moeForward(ly.moe, xb, n)
+		lc.Add(x, x, xb)
+		return
 	}
 	gate, up := s.gate[:n*ff], s.up[:n*ff]
 	if s.m.variant.mlpLayers {

@@ -30,20 +30,21 @@ type llamaState struct {
 	temp        []float32 // [batch] query temperatures; nil without (llamaHParams.tempScale)
 	lcos, lsin  []float32 // [batch][local rope pairs]: localAttn's cos and sin
 	pairs, qDim int
+	moe         moeScratch // a mixture of experts' (moe.go)
 }
 
 // scratch lists the state's scratch buffers and their per-token widths.
 func (s *llamaState) scratch() []scratchBuf {
 	hp := &s.m.hp
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
-	return []scratchBuf{
+	return append([]scratchBuf{
 		{&s.x, hp.dim}, {&s.xb, hp.dim},
 		{&s.q, qDim}, {&s.k, kvDim}, {&s.v, kvDim}, {&s.att, qDim},
 		{&s.gate, hp.ff}, {&s.up, hp.ff},
 		{&s.cos, s.pairs}, {&s.sin, s.pairs},
 		{&s.temp, s.tempWidth()},
 		{&s.lcos, s.m.localPairs()}, {&s.lsin, s.m.localPairs()},
-	}
+	}, s.moeScratchBufs()...)
 }
 
 // tempWidth is 1 for a model with an attention temperature, else 0.

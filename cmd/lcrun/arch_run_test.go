@@ -13,7 +13,7 @@ import (
 // caches, SmolLM3's NoPE layers and Phi-3's LongRoPE included, and the
 // hybrids' mixed state (recurrent layers and an attention cache).
 func TestRunArchitectures(t *testing.T) {
-	for _, name := range []string{"qwen3", "smollm3", "phi3-long", "mistral3", "gemma2", "gemma3", "granitehybrid", "nemotron-h", "falcon-h1", "lfm2"} {
+	for _, name := range []string{"qwen3", "smollm3", "phi3-long", "mistral3", "gemma2", "gemma3", "granitehybrid", "nemotron-h", "falcon-h1", "lfm2", "qwen3moe", "llama-moe", "gpt-oss"} {
 		t.Run(name, func(t *testing.T) {
 			m := "-m=" + filepath.Join(testdata, "golden/models/arch", name+".gguf")
 			code, out, errOut := runLcrun("run", m, "-p", "Once upon a time", "-n", "8", "--temp", "0")
@@ -21,7 +21,7 @@ func TestRunArchitectures(t *testing.T) {
 			assert.NotEmpty(t, out)
 		})
 	}
-	for _, name := range []string{"gemma3", "smollm3", "granitehybrid", "lfm2"} {
+	for _, name := range []string{"gemma3", "smollm3", "granitehybrid", "lfm2", "qwen3moe", "gpt-oss"} {
 		t.Run(name+"/cache", func(t *testing.T) {
 			dir := t.TempDir()
 			text := storyText(t, dir, 3000, 3)
