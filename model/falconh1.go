@@ -13,7 +13,7 @@ func loadFalconH1(l *loader) (architecture, error) {
 	}
 	attn := a.(*llama)
 	h := &hybridModel{attn: attn, rope: true}
-	if h.ssm, h.mix, err = loadHybridMixers(l, attn, true); err != nil {
+	if h.ssm, h.mix, err = loadHybridMixers(l, attn, mixerKind{normOptional: true}); err != nil {
 		return nil, err
 	}
 	return h, nil

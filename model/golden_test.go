@@ -115,8 +115,6 @@ var goldenPending = map[string]string{
 	"quant-llama-q-IQ4_XS.batch1": "issue 13: IQ4_XS",
 	"arch-gpt-oss-mxfp4":          "issue 14: gpt-oss, issue 13: MXFP4",
 	"arch-gpt-oss-mxfp4.batch1":   "issue 14: gpt-oss, issue 13: MXFP4",
-	"arch-jamba":                  "issue 15: jamba",
-	"arch-jamba.batch1":           "issue 15: jamba",
 }
 
 // openGoldenModel opens a manifest model (path relative to goldenDir).

@@ -53,7 +53,7 @@ func loadGraniteHybrid(l *loader) (architecture, error) {
 		attn.noRope()
 	}
 	h := &hybridModel{attn: attn, rope: rope, logitScale: float32(logit)}
-	if h.ssm, h.mix, err = loadHybridMixers(l, attn, false); err != nil {
+	if h.ssm, h.mix, err = loadHybridMixers(l, attn, mixerKind{}); err != nil {
 		return nil, err
 	}
 	return h, nil

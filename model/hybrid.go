@@ -146,14 +146,20 @@ func (l *loader) layerCounts(k string, layers, limit int) ([]int, error) {
 	return out, nil
 }
 
-// loadHybridMixers loads the Mamba-2 mixers of attn's recurrent layers
-// (without ssm_norm where normOptional).
-func loadHybridMixers(l *loader, attn *llama, normOptional bool) (*mambaModel, []int, error) {
-	p, err := mambaHyper(l, true)
+// mixerKind is how a hybrid's Mamba layers differ.
+type mixerKind struct {
+	v1           bool // Mamba-1 (Jamba), else Mamba-2
+	normOptional bool // Mamba-2 without ssm_norm where the file has none
+	dtBCNorms    bool // Mamba-1's dt, B and C RMS-normed
+}
+
+// loadHybridMixers loads the Mamba mixers of attn's recurrent layers.
+func loadHybridMixers(l *loader, attn *llama, k mixerKind) (*mambaModel, []int, error) {
+	p, err := mambaHyper(l, !k.v1)
 	if err != nil {
 		return nil, nil, err
 	}
-	p.normOptional = normOptional
+	p.normOptional, p.dtBCNorms = k.normOptional, k.dtBCNorms
 	n := bytes.Count(attn.kinds, []byte{layerMixer}) + bytes.Count(attn.kinds, []byte{layerParallel})
 	p.layers, p.resScale = n, attn.hp.resScale // no vocabulary: the attention part has it
 	ssm := &mambaModel{p: p, layers: make([]mambaLayer, n)}
@@ -171,6 +177,16 @@ func loadHybridMixers(l *loader, attn *llama, normOptional bool) (*mambaModel, [
 		j++
 	}
 	return ssm, mix, nil
+}
+
+// moeLayer reports whether layer i's FFN is a mixture of experts: every
+// layer's in a model with experts, a hybrid's where the file has a router.
+func (m *llama) moeLayer(l *loader, i int) bool {
+	if !m.variant.hybrid {
+		return true
+	}
+	_, ok := l.f.Tensor(fmt.Sprintf("blk.%d.ffn_gate_inp.weight", i))
+	return ok
 }
 
 // noRope makes a hybrid's attention layers NoPE: nothing rotates, in

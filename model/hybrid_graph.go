@@ -86,7 +86,10 @@ func (h *hybridModel) cost() Cost {
 		if k == layerAttention || k == layerParallel {
 			weights += attnW
 		}
-		if !h.attn.layers[l].noFFN {
+		switch ly := &h.attn.layers[l]; {
+		case ly.moe != nil: // the experts a token uses and the router
+			weights += float64(hp.moe.used)*ffnW + dim*float64(hp.moe.experts)
+		case !ly.noFFN:
 			weights += ffnW
 		}
 	}

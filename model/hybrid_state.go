@@ -90,7 +90,11 @@ func (s *hybridState) forward(tokens, pos []int32, rows []int, out []float32) er
 	for l, j := range s.m.mix {
 		switch s.m.attn.kinds[l] {
 		case layerMixer:
-			r.layer2(j, n)
+			if r.m.p.v2 {
+				r.layer2(j, n)
+			} else {
+				r.layer1(j, n)
+			}
 		case layerShortConv:
 			s.conv.layer(a.kernelPools, j, n, a.x, a.xb, hp.eps)
 		case layerAttention:

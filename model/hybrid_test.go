@@ -67,6 +67,7 @@ func TestHybridMemoryAndReport(t *testing.T) {
 		{"nemotron-h", "layers M F M A F", 1},
 		{"falcon-h1", "layers A+M A+M", 2},
 		{"lfm2", "layers C C A C", 1},
+		{"jamba", "layers M M A M", 1},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			m := openGoldenModel(t, "models/arch/"+c.file+".gguf")

@@ -367,7 +367,7 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	if m.variant.fused {
 		return m.loadFused(l, i)
 	}
-	if hp.moe.experts > 0 {
+	if hp.moe.experts > 0 && ffn && m.moeLayer(l, i) {
 		if ly.moe, err = m.loadMoE(l, i); err != nil {
 			return err
 		}

@@ -55,6 +55,9 @@ type mambaParams struct {
 	// normOptional: a Mamba-2 layer without ssm_norm has no group norm
 	// (Falcon-H1's files may leave it out).
 	normOptional bool
+	// dtBCNorms: Mamba-1 layers RMS-norm dt (before ssm_dt), B and C with
+	// weights ssm_dt_norm, ssm_b_norm, ssm_c_norm (Jamba).
+	dtBCNorms bool
 }
 
 // convChannels is the width of the convolution: x alone (Mamba-1) or x, B
@@ -100,6 +103,8 @@ type mambaLayer struct {
 	d      []float32 // [inner] or [nHead]
 	ssmNrm []float32 // Mamba-2 [inner] (n_group groups)
 	out    lc.Matrix // ssm_out: embd x inner
+	// Jamba's norms of dt, B and C (mambaParams.dtBCNorms), else nil.
+	dtNorm, bNorm, cNorm []float32
 }
 
 type mambaModel struct {
@@ -233,6 +238,11 @@ func (m *mambaModel) loadLayer(l *loader, ly *mambaLayer, i int) error {
 		}
 	} else {
 		mat(&ly.x, "ssm_x.weight", p.xProj(), p.inner)
+		if p.dtBCNorms {
+			vec(&ly.dtNorm, "ssm_dt_norm.weight", p.dtRank)
+			vec(&ly.bNorm, "ssm_b_norm.weight", p.dState)
+			vec(&ly.cNorm, "ssm_c_norm.weight", p.dState)
+		}
 		mat(&ly.dt, "ssm_dt.weight", p.inner, p.dtRank)
 		vec(&ly.a, "ssm_a", p.dState, p.inner)
 		vec(&ly.d, "ssm_d", p.inner)

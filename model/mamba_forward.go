@@ -112,6 +112,11 @@ func (s *mambaState) layer1(l, T int) {
 		copy(s.b[t*ds:(t+1)*ds], row[r:r+ds])
 		copy(s.c[t*ds:(t+1)*ds], row[r+ds:])
 	}
+	if ly.dtNorm != nil {
+		rowNorms(s.dtIn[:T*r], ly.dtNorm, p.eps)
+		rowNorms(s.b[:T*ds], ly.bNorm, p.eps)
+		rowNorms(s.c[:T*ds], ly.cNorm, p.eps)
+	}
 	s.matmul(s.dt, ly.dt, s.dtIn, T)
 	for t := range T {
 		dt := s.dt[t*in : (t+1)*in]

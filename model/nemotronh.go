@@ -15,7 +15,7 @@ func loadNemotronH(l *loader) (architecture, error) {
 	attn := a.(*llama)
 	attn.noRope()
 	h := &hybridModel{attn: attn}
-	if h.ssm, h.mix, err = loadHybridMixers(l, attn, false); err != nil {
+	if h.ssm, h.mix, err = loadHybridMixers(l, attn, mixerKind{}); err != nil {
 		return nil, err
 	}
 	return h, nil

@@ -13,7 +13,7 @@ import (
 // caches, SmolLM3's NoPE layers and Phi-3's LongRoPE included, and the
 // hybrids' mixed state (recurrent layers and an attention cache).
 func TestRunArchitectures(t *testing.T) {
-	for _, name := range []string{"qwen3", "smollm3", "phi3-long", "mistral3", "gemma2", "gemma3", "granitehybrid", "nemotron-h", "falcon-h1", "lfm2", "qwen3moe", "llama-moe", "gpt-oss"} {
+	for _, name := range []string{"qwen3", "smollm3", "phi3-long", "mistral3", "gemma2", "gemma3", "granitehybrid", "nemotron-h", "falcon-h1", "lfm2", "jamba", "qwen3moe", "llama-moe", "gpt-oss"} {
 		t.Run(name, func(t *testing.T) {
 			m := "-m=" + filepath.Join(testdata, "golden/models/arch", name+".gguf")
 			code, out, errOut := runLcrun("run", m, "-p", "Once upon a time", "-n", "8", "--temp", "0")
