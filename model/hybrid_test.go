@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"context"
+	"math"
 	"path/filepath"
 	"testing"
 
@@ -87,6 +88,29 @@ func TestHybridMemoryAndReport(t *testing.T) {
 			assert.Equal(t, 1000*perToken, big-small, "KV for the attention layers only")
 			assert.Equal(t, perToken, h.tokenBytes(lc.Q8_0))
 			assert.InDelta(t, float64(4*hp.heads*hp.headDim*c.cached), m.Cost().PerKey, 0)
+		})
+	}
+}
+
+// The attention policies apply to a hybrid's attention layers: streaming
+// with sinks (NoPE keys need no re-rotation, Falcon-H1's RoPE keys do)
+// and a sliding window run past their cache's size, and before anything
+// is evicted streaming gives the plain session's logits.
+func TestHybridAttentionPolicies(t *testing.T) {
+	for _, file := range []string{"granitehybrid", "falcon-h1"} {
+		t.Run(file, func(t *testing.T) {
+			m := openGoldenModel(t, "models/arch/"+file+".gguf")
+			tokens := randomTokens(90, m.VocabSize(), 3)
+			o := streamingOptions(24, 4, 5)
+			stream := allLogits(t, m, o, tokens, 5)
+			plain := allLogits(t, m, SessionOptions{Ctx: len(tokens)}, tokens, 5)
+			vocab := m.VocabSize()
+			assert.Equal(t, plain[:24*vocab], stream[:24*vocab], "nothing evicted yet")
+			for _, v := range stream {
+				require.False(t, math.IsNaN(float64(v)))
+			}
+			win := allLogits(t, m, SessionOptions{Ctx: 40, Window: 24}, tokens, 5)
+			require.Len(t, win, len(tokens)*vocab)
 		})
 	}
 }
