@@ -37,7 +37,7 @@ func goldenCaseByID(t *testing.T, id string) goldenCase {
 // never stopped.
 func TestArchSaveRestoreMidway(t *testing.T) {
 	const cut = 130 // inside the scored rows 100..199
-	for _, id := range []string{"arch-qwen3", "arch-smollm3", "arch-phi3-short", "arch-phi3-long", "arch-mistral3", "arch-gemma2", "arch-gemma3", "arch-qwen3moe", "arch-llama-moe", "arch-gpt-oss"} {
+	for _, id := range []string{"arch-qwen3", "arch-smollm3", "arch-phi3-short", "arch-phi3-long", "arch-mistral3", "arch-gemma2", "arch-gemma3", "arch-granitehybrid", "arch-nemotron-h", "arch-falcon-h1", "arch-lfm2", "arch-jamba", "arch-qwen3moe", "arch-llama-moe", "arch-gpt-oss"} {
 		t.Run(id, func(t *testing.T) {
 			c := goldenCaseByID(t, id)
 			m := openGoldenModel(t, c.Model)

@@ -38,7 +38,11 @@
 // moe.go, which a llama file with expert_count also selects; gpt-oss's
 // learned attention sinks); Model.Graph names what a loaded model adds. mamba.go
 // serves mamba and mamba2 (recurrent: a fixed-size state, whatever the
-// sequence length). The keys they read are named once (keys.go);
+// sequence length). hybrid.go puts the two together for the state-space
+// hybrids (granitehybrid.go, nemotronh.go, falconh1.go, lfm2.go with
+// shortconv.go, jamba.go): the Llama graph's attention layers and FFNs and
+// the Mamba mixers on one residual stream, a KV cache for the attention
+// layers only (hybrid_state.go). The keys they read are named once (keys.go);
 // Hyperparameters reports the same keys of any file without loading it,
 // for tools that describe files.
 //

@@ -104,18 +104,7 @@ func TestGolden(t *testing.T) {
 // goldenPending lists the cases whose models lcrun still refuses to load,
 // with the issue that brings them. Each is tried: a pending model that opens
 // runs its case in full, so an entry must go when its issue lands.
-var goldenPending = map[string]string{
-	"arch-granitehybrid":        "issue 15: granitehybrid",
-	"arch-granitehybrid.batch1": "issue 15: granitehybrid",
-	"arch-jamba":                "issue 15: jamba",
-	"arch-jamba.batch1":         "issue 15: jamba",
-	"arch-falcon-h1":            "issue 15: falcon-h1",
-	"arch-falcon-h1.batch1":     "issue 15: falcon-h1",
-	"arch-nemotron-h":           "issue 15: nemotron_h",
-	"arch-nemotron-h.batch1":    "issue 15: nemotron_h",
-	"arch-lfm2":                 "issue 15: lfm2",
-	"arch-lfm2.batch1":          "issue 15: lfm2",
-}
+var goldenPending = map[string]string{}
 
 // openGoldenModel opens a manifest model (path relative to goldenDir).
 func openGoldenModel(t *testing.T, rel string) *Model {

@@ -46,6 +46,26 @@ type llamaVariant struct {
 	swaPattern int
 	// localRopeBase > 0: sliding layers rotate with this base, unscaled.
 	localRopeBase float64
+	// hybrid: a state-space hybrid's attention part (hybrid.go):
+	// attention.head_count_kv is per layer, 0 marking a layer without
+	// attention (a recurrent one, or an MLP block with mlpLayers).
+	hybrid bool
+	// mlpLayers: the FFNs are layers of their own (Nemotron-H:
+	// feed_forward_length per layer, 0 elsewhere), normed by attn_norm,
+	// ungated, with ReLU squared.
+	mlpLayers bool
+	// parallel: every layer runs attention and a mixer side by side on
+	// the same normed input (Falcon-H1).
+	parallel bool
+	// ffnNorm names the FFN norm tensor after "blk.N." when it is not
+	// ffn_norm.weight (Falcon-H1's has no suffix).
+	ffnNorm string
+	// shortConv: the layers without attention are short convolutions
+	// (LFM2, shortconv.go) rather than Mamba-2 mixers.
+	shortConv bool
+	// outNorm: other names of the final norm, tried in order when the
+	// file has no output_norm.weight.
+	outNorm []string
 	// moe: the feed-forward network is always a mixture of experts
 	// (moe.go); without it a file's expert_count > 0 still selects one
 	// (Mixtral is llama with experts).
@@ -75,6 +95,10 @@ type llamaHParams struct {
 	tempFloor int
 	moe       moeHParams
 	gemmaHParams
+	// Granite's scales (hybrid.go), 0 = none: resScale multiplies each
+	// block's output before its residual add; kqScale replaces
+	// 1/sqrt(head_dim) as the attention's score scale.
+	resScale, kqScale float32
 }
 
 type llamaLayer struct {
@@ -86,6 +110,7 @@ type llamaLayer struct {
 	postAttn, postFFN []float32 // Gemma's post-norms, else nil
 	sinks             []float32 // per-head learned sink logits (gpt-oss), else nil
 	local             bool      // a sliding layer of a layer pattern (llamaVariant.swaPattern)
+	noFFN             bool      // a hybrid's layer without a feed-forward network
 	gate, up, down    lc.Matrix
 	moe               *moeFFN // the layer's experts instead of gate, up, down; else nil
 }
@@ -105,6 +130,11 @@ type llama struct {
 	// (nil: the layer's own index), nLocal the local layers' count.
 	cacheLayer []int
 	nLocal     int
+	// kinds are a hybrid's layers (hybrid.go): layerMixer, layerAttention
+	// or layerMLP; nil for other models. nUncached layers have no
+	// attention and no place in the cache.
+	kinds     []byte
+	nUncached int
 }
 
 func loadLlama(l *loader, v llamaVariant) (architecture, error) {
@@ -113,6 +143,11 @@ func loadLlama(l *loader, v llamaVariant) (architecture, error) {
 		return nil, err
 	}
 	m := &llama{hp: hp, variant: v}
+	if v.hybrid {
+		if err := m.hybridLayers(l); err != nil {
+			return nil, err
+		}
+	}
 	if m.rope, err = ropeFromMetadata(l.arch, l.metaValue, l.f32Tensor); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
@@ -128,7 +163,14 @@ func loadLlama(l *loader, v llamaVariant) (architecture, error) {
 	if m.embd, err = l.matrix("token_embd.weight", hp.vocab, hp.dim); err != nil {
 		return nil, err
 	}
-	if m.outNorm, err = l.vector("output_norm.weight", hp.dim); err != nil {
+	outNorm := "output_norm.weight"
+	for _, alt := range v.outNorm {
+		if _, ok := l.f.Tensor(outNorm); ok {
+			break
+		}
+		outNorm = alt
+	}
+	if m.outNorm, err = l.vector(outNorm, hp.dim); err != nil {
 		return nil, err
 	}
 	var ok bool
@@ -168,13 +210,23 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	if hp.heads, err = l.count(keyHeads, maxHeads); err != nil {
 		return hp, err
 	}
-	if hp.kvHeads, err = l.countOr(keyKVHeads, hp.heads, maxHeads); err != nil {
+	if v.hybrid {
+		hp.kvHeads, err = hybridKVHeads(l, hp.layers, hp.heads)
+	} else {
+		hp.kvHeads, err = l.countOr(keyKVHeads, hp.heads, maxHeads)
+	}
+	if err != nil {
 		return hp, err
 	}
 	if hp.heads%hp.kvHeads != 0 {
 		return hp, fmt.Errorf("model: %d attention heads are not a multiple of %d KV heads", hp.heads, hp.kvHeads)
 	}
-	if hp.ff, err = l.count(keyFeedForward, maxWidth); err != nil {
+	if v.mlpLayers {
+		hp.ff, err = uniformCount(l, keyFeedForward, hp.layers, maxWidth)
+	} else {
+		hp.ff, err = l.count(keyFeedForward, maxWidth)
+	}
+	if err != nil {
 		return hp, err
 	}
 	def := 0
@@ -262,17 +314,34 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	qDim, kvDim := hp.heads*hp.headDim, hp.kvHeads*hp.headDim
 	var err error
-	ffnNorm := "ffn_norm.weight"
+	kind := byte(layerAttention)
+	if m.kinds != nil {
+		kind = m.kinds[i]
+	}
+	attn, ffn, ffnNorm := kind == layerAttention || kind == layerParallel, true, "ffn_norm.weight"
+	if m.variant.ffnNorm != "" {
+		ffnNorm = m.variant.ffnNorm
+	}
 	if m.variant.oai {
 		ffnNorm = "post_attention_norm.weight"
 	}
-	vectors := []layerVector{
-		{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
-		{&ly.ffnNorm, ffnNorm, hp.dim, false},
-		{&ly.bq, "attn_q.bias", qDim, true},
-		{&ly.bk, "attn_k.bias", kvDim, true},
-		{&ly.bv, "attn_v.bias", kvDim, true},
-		{&ly.bo, "attn_output.bias", hp.dim, true},
+	if m.variant.mlpLayers {
+		ffn, ffnNorm = kind == layerMLP, "attn_norm.weight"
+	}
+	ly.noFFN = !ffn
+	// A recurrent layer's attn_norm is its mixer's (mamba.go).
+	var vectors []layerVector
+	if ffn {
+		vectors = append(vectors, layerVector{&ly.ffnNorm, ffnNorm, hp.dim, false})
+	}
+	if attn {
+		vectors = append(vectors, []layerVector{
+			{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
+			{&ly.bq, "attn_q.bias", qDim, true},
+			{&ly.bk, "attn_k.bias", kvDim, true},
+			{&ly.bv, "attn_v.bias", kvDim, true},
+			{&ly.bo, "attn_output.bias", hp.dim, true},
+		}...)
 	}
 	if m.variant.gemma {
 		vectors = append(vectors, []layerVector{
@@ -280,10 +349,10 @@ func (m *llama) loadLayer(l *loader, i int) error {
 			{&ly.postFFN, "post_ffw_norm.weight", hp.dim, false},
 		}...)
 	}
-	if m.variant.oai {
+	if m.variant.oai && attn {
 		vectors = append(vectors, layerVector{&ly.sinks, "attn_sinks.weight", hp.heads, false})
 	}
-	if m.variant.qkNorm {
+	if m.variant.qkNorm && attn {
 		vectors = append(vectors, []layerVector{
 			{&ly.qNorm, "attn_q_norm.weight", hp.headDim, false},
 			{&ly.kNorm, "attn_k_norm.weight", hp.headDim, false},
@@ -302,7 +371,7 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	if m.variant.fused {
 		return m.loadFused(l, i)
 	}
-	if hp.moe.experts > 0 {
+	if hp.moe.experts > 0 && ffn && m.moeLayer(l, i) {
 		if ly.moe, err = m.loadMoE(l, i); err != nil {
 			return err
 		}
@@ -327,6 +396,15 @@ func (m *llama) loadLayer(l *loader, i int) error {
 			{&ly.up, "ffn_up.weight", hp.ff, hp.dim},
 			{&ly.down, "ffn_down.weight", hp.dim, hp.ff},
 		}...)
+	}
+	switch {
+	case !ffn:
+		matrices = matrices[:4]
+	case m.variant.mlpLayers && ly.moe == nil:
+		matrices = append(matrices[:4], matrices[5:]...) // no gate
+	}
+	if !attn {
+		matrices = matrices[4:]
 	}
 	for _, w := range matrices {
 		if *w.dst, err = l.matrix(name(w.n), w.rows, w.cols); err != nil {
@@ -358,6 +436,9 @@ func (m *llama) ropeFor(cfg *sessionConfig) (*ropescale.Rope, error) {
 func (m *llama) attnScale() float32 {
 	if m.hp.qScale != 0 {
 		return 1
+	}
+	if m.hp.kqScale != 0 {
+		return m.hp.kqScale
 	}
 	return float32(1 / math.Sqrt(float64(m.hp.headDim)))
 }

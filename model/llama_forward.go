@@ -28,14 +28,9 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 	s.temperatures(pos)
 	textPos := pos
 	pos = s.kv.CachePositions(pos)
-	m, hp := s.m, &s.m.hp
-	n, dim, eps := len(tokens), hp.dim, hp.eps
-	for i, t := range tokens {
-		m.embd.Row(int(t), s.x[i*dim:(i+1)*dim])
-	}
-	if hp.embedScale != 0 {
-		lc.Scale(hp.embedScale, s.x[:n*dim])
-	}
+	m := s.m
+	n := len(tokens)
+	s.embed(tokens)
 	s.rotations(pos)
 	global := layerAttn{kv: s.kv, slots: slots, pos: pos, cos: s.cos, sin: s.sin, pairs: s.pairs, prm: &s.prm}
 	var local layerAttn
@@ -50,18 +45,36 @@ func (s *llamaState) forward(tokens, pos []int32, rows []int, out []float32) err
 		s.attention(l, a)
 		s.feedForward(l, n)
 	}
-	if len(rows) == 0 {
-		return nil
+	s.logits(rows, out)
+	return nil
+}
+
+// embed sets the residual stream to the tokens' embeddings.
+func (s *llamaState) embed(tokens []int32) {
+	hp, dim := &s.m.hp, s.m.hp.dim
+	for i, t := range tokens {
+		s.m.embd.Row(int(t), s.x[i*dim:(i+1)*dim])
 	}
+	if hp.embedScale != 0 {
+		lc.Scale(hp.embedScale, s.x[:len(tokens)*dim])
+	}
+}
+
+// logits writes the logits of the residual rows asked for to out.
+func (s *llamaState) logits(rows []int, out []float32) {
+	if len(rows) == 0 {
+		return
+	}
+	m, hp := s.m, &s.m.hp
+	dim := hp.dim
 	xr := s.xb[:len(rows)*dim]
 	for j, r := range rows {
-		lc.RMSNorm(xr[j*dim:(j+1)*dim], s.x[r*dim:(r+1)*dim], m.outNorm, eps)
+		lc.RMSNorm(xr[j*dim:(j+1)*dim], s.x[r*dim:(r+1)*dim], m.outNorm, hp.eps)
 	}
 	s.matmul(out, m.output, xr, len(rows))
 	if hp.finalSoftCap != 0 {
 		softCap(out[:len(rows)*hp.vocab], hp.finalSoftCap)
 	}
-	return nil
 }
 
 // layerAttn is what a layer attends with in this micro-batch: its cache
@@ -132,6 +145,9 @@ func (s *llamaState) attention(l int, a *layerAttn) {
 	if ly.postAttn != nil {
 		rowNorms(xb, ly.postAttn, hp.eps)
 	}
+	if hp.resScale != 0 {
+		lc.Scale(hp.resScale, xb)
+	}
 	lc.Add(x, x, xb)
 }
 
@@ -191,6 +207,13 @@ func (s *llamaState) feedForward(l, n int) {
 		return
 	}
 	gate, up := s.gate[:n*ff], s.up[:n*ff]
+	if s.m.variant.mlpLayers {
+		s.matmul(up, ly.up, xb, n)
+		reluSquare(up)
+		s.matmul(xb, ly.down, up, n)
+		lc.Add(x, x, xb)
+		return
+	}
 	s.matmulMany([][]float32{gate, up}, []lc.Matrix{ly.gate, ly.up}, xb, n)
 	if s.m.variant.gemma {
 		geluMulF16(gate, up)
@@ -201,7 +224,18 @@ func (s *llamaState) feedForward(l, n int) {
 	if ly.postFFN != nil {
 		rowNorms(xb, ly.postFFN, hp.eps)
 	}
+	if hp.resScale != 0 {
+		lc.Scale(hp.resScale, xb)
+	}
 	lc.Add(x, x, xb)
+}
+
+// reluSquare sets each x to max(x, 0)^2 (Nemotron-H's MLP).
+func reluSquare(x []float32) {
+	for i, v := range x {
+		v = max(v, 0)
+		x[i] = v * v
+	}
 }
 
 // addBias adds b to every row of x (nothing when b is nil).

@@ -60,7 +60,7 @@ func (s *llamaState) tempWidth() int {
 func (m *llama) kvConfig(cfg *sessionConfig, rope *ropescale.Rope) kvcache.Config {
 	hp := &m.hp
 	return kvcache.Config{
-		Type: cfg.KV, Layers: hp.layers - m.nLocal, Heads: hp.kvHeads, HeadDim: hp.headDim,
+		Type: cfg.KV, Layers: hp.layers - m.nLocal - m.nUncached, Heads: hp.kvHeads, HeadDim: hp.headDim,
 		Slots: cfg.Ctx, Batch: cfg.Batch, Policy: kvcache.Policy(attentionOf(&cfg.SessionOptions)),
 		Rope: rope, NeoX: hp.neox, Unrotated: m.unrotated,
 	}

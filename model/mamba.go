@@ -49,6 +49,15 @@ type mambaParams struct {
 	vocab  int
 	ctx    int
 	eps    float32
+	// resScale multiplies each layer's output before its residual add
+	// (Granite's residual_scale); 0 = none.
+	resScale float32
+	// normOptional: a Mamba-2 layer without ssm_norm has no group norm
+	// (Falcon-H1's files may leave it out).
+	normOptional bool
+	// dtBCNorms: Mamba-1 layers RMS-norm dt (before ssm_dt), B and C with
+	// weights ssm_dt_norm, ssm_b_norm, ssm_c_norm (Jamba).
+	dtBCNorms bool
 }
 
 // convChannels is the width of the convolution: x alone (Mamba-1) or x, B
@@ -94,6 +103,8 @@ type mambaLayer struct {
 	d      []float32 // [inner] or [nHead]
 	ssmNrm []float32 // Mamba-2 [inner] (n_group groups)
 	out    lc.Matrix // ssm_out: embd x inner
+	// Jamba's norms of dt, B and C (mambaParams.dtBCNorms), else nil.
+	dtNorm, bNorm, cNorm []float32
 }
 
 type mambaModel struct {
@@ -104,11 +115,11 @@ type mambaModel struct {
 	layers  []mambaLayer
 }
 
-func loadMamba(l *loader) (architecture, error) {
-	m := &mambaModel{}
-	p := &m.p
-	p.v2 = l.arch == "mamba2"
-	var err error
+// mambaHyper reads and checks the SSM hyperparameters (version 2 when v2)
+// shared by Mamba and the hybrid models' recurrent layers.
+func mambaHyper(l *loader, v2 bool) (mp mambaParams, err error) {
+	p := &mp
+	p.v2 = v2
 	counts := []struct {
 		dst   *int
 		key   string
@@ -123,39 +134,48 @@ func loadMamba(l *loader) (architecture, error) {
 	}
 	for _, c := range counts {
 		if *c.dst, err = l.count(c.key, c.limit); err != nil {
-			return nil, err
+			return mp, err
 		}
 	}
 	if p.ctx, err = l.countOr(keyContextLength, 0, 1<<31-1); err != nil {
-		return nil, err
+		return mp, err
 	}
 	eps, err := l.floatOr(keyRMSEpsilon, 1e-5)
 	if err != nil {
-		return nil, err
+		return mp, err
 	}
 	if eps < 0 || eps > 1 {
-		return nil, fmt.Errorf("model: %s = %v is out of range [0, 1]", l.key(keyRMSEpsilon), eps)
+		return mp, fmt.Errorf("model: %s = %v is out of range [0, 1]", l.key(keyRMSEpsilon), eps)
 	}
 	p.eps = float32(eps)
 	if rms, err := l.f.BoolOr(l.key(keySSMDtBCRMS), false); err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return mp, fmt.Errorf("model: %w", err)
 	} else if rms {
-		return nil, fmt.Errorf("model: %s: RMS norms of dt, B and C (Falcon-Mamba) are not supported", l.arch)
+		return mp, fmt.Errorf("model: %s: RMS norms of dt, B and C (Falcon-Mamba) are not supported", l.arch)
 	}
 	p.nHead, p.nGroup = p.inner, 1
 	if p.v2 {
 		p.nHead = p.dtRank
 		if p.nGroup, err = l.countOr(keySSMGroupCount, 1, maxHeads); err != nil {
-			return nil, err
+			return mp, err
 		}
 		if p.inner%p.nHead != 0 || p.nHead%p.nGroup != 0 {
-			return nil, fmt.Errorf("model: mamba2: inner size %d in %d heads of %d groups does not divide evenly", p.inner, p.nHead, p.nGroup)
+			return mp, fmt.Errorf("model: mamba2: inner size %d in %d heads of %d groups does not divide evenly", p.inner, p.nHead, p.nGroup)
 		}
 	}
 	if p.inProj() > maxWidth || p.xProj() > maxWidth {
-		return nil, fmt.Errorf("model: %s: projections of %d and %d rows are too wide", l.arch, p.inProj(), p.xProj())
+		return mp, fmt.Errorf("model: %s: projections of %d and %d rows are too wide", l.arch, p.inProj(), p.xProj())
 	}
+	return mp, nil
+}
 
+func loadMamba(l *loader) (architecture, error) {
+	m := &mambaModel{}
+	p := &m.p
+	var err error
+	if *p, err = mambaHyper(l, l.arch == "mamba2"); err != nil {
+		return nil, err
+	}
 	tok, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return nil, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -177,15 +197,16 @@ func loadMamba(l *loader) (architecture, error) {
 	}
 	m.layers = make([]mambaLayer, p.layers)
 	for i := range m.layers {
-		if err := m.loadLayer(l, i); err != nil {
+		if err := m.loadLayer(l, &m.layers[i], i); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
 }
 
-func (m *mambaModel) loadLayer(l *loader, i int) error {
-	p, ly := &m.p, &m.layers[i]
+// loadLayer reads the Mamba weights of the file's layer i into ly.
+func (m *mambaModel) loadLayer(l *loader, ly *mambaLayer, i int) error {
+	p := &m.p
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	var err error
 	vec := func(dst *[]float32, s string, dims ...int) {
@@ -208,9 +229,20 @@ func (m *mambaModel) loadLayer(l *loader, i int) error {
 	if p.v2 {
 		vec(&ly.a, "ssm_a", 1, p.nHead)
 		vec(&ly.d, "ssm_d", 1, p.nHead)
-		vec(&ly.ssmNrm, "ssm_norm.weight", p.inner/p.nGroup, p.nGroup)
+		if p.normOptional {
+			if err == nil {
+				ly.ssmNrm, err = l.optVector(name("ssm_norm.weight"), p.inner/p.nGroup, p.nGroup)
+			}
+		} else {
+			vec(&ly.ssmNrm, "ssm_norm.weight", p.inner/p.nGroup, p.nGroup)
+		}
 	} else {
 		mat(&ly.x, "ssm_x.weight", p.xProj(), p.inner)
+		if p.dtBCNorms {
+			vec(&ly.dtNorm, "ssm_dt_norm.weight", p.dtRank)
+			vec(&ly.bNorm, "ssm_b_norm.weight", p.dState)
+			vec(&ly.cNorm, "ssm_c_norm.weight", p.dState)
+		}
 		mat(&ly.dt, "ssm_dt.weight", p.inner, p.dtRank)
 		vec(&ly.a, "ssm_a", p.dState, p.inner)
 		vec(&ly.d, "ssm_d", p.inner)

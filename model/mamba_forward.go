@@ -84,6 +84,13 @@ func (s *mambaState) gateOut(ly *mambaLayer, zOff, T int) {
 		}
 	}
 	s.matmul(s.norm, ly.out, s.y, T)
+	if p.resScale != 0 {
+		lc.Scale(p.resScale, s.norm[:T*p.embd])
+	}
+	if s.keep != nil {
+		copy(s.keep[:T*p.embd], s.norm[:T*p.embd])
+		return
+	}
 	lc.Add(s.resid[:T*p.embd], s.resid[:T*p.embd], s.norm[:T*p.embd])
 }
 
@@ -104,6 +111,11 @@ func (s *mambaState) layer1(l, T int) {
 		copy(s.dtIn[t*r:(t+1)*r], row[:r])
 		copy(s.b[t*ds:(t+1)*ds], row[r:r+ds])
 		copy(s.c[t*ds:(t+1)*ds], row[r+ds:])
+	}
+	if ly.dtNorm != nil {
+		rowNorms(s.dtIn[:T*r], ly.dtNorm, p.eps)
+		rowNorms(s.b[:T*ds], ly.bNorm, p.eps)
+		rowNorms(s.c[:T*ds], ly.cNorm, p.eps)
 	}
 	s.matmul(s.dt, ly.dt, s.dtIn, T)
 	for t := range T {

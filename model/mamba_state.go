@@ -33,6 +33,9 @@ type mambaState struct {
 	b, c    []float32 // [nGroup*dState]
 	xs      []float32 // [inner] the scan's x (Mamba-2)
 	y       []float32 // [inner]
+	// keep, when set ([batch][embd]), takes each layer's output instead
+	// of the residual stream (a hybrid adds it beside its attention's).
+	keep []float32
 }
 
 // scratch lists the state's scratch buffers and their per-token widths.

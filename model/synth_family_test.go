@@ -43,3 +43,31 @@ func TestSynthFamiliesLoad(t *testing.T) {
 		})
 	}
 }
+
+// synth's hybrid shape loads as granitehybrid with its layer pattern and
+// decodes; the built-in one has Granite 4.0-H's proportions: 100-200M
+// weights, one attention layer in eight.
+func TestSynthHybridLoads(t *testing.T) {
+	shape := synth.HybridShape{Embd: 64, Layers: 4, AttnEvery: 4, Heads: 4, KVHeads: 2, FF: 96, Vocab: 400, Ctx: 512,
+		DState: 16, DConv: 4, SSMHeads: 4, Groups: 1, Expand: 2, Tied: true}
+	var buf bytes.Buffer
+	_, err := synth.Spec{Name: "hybrid", WType: lc.Q8_0, Seed: 2, Hybrid: &shape}.WriteTo(&buf)
+	require.NoError(t, err)
+	m, err := OpenBytes(buf.Bytes(), "hybrid")
+	require.NoError(t, err)
+	defer m.Close()
+	assert.Equal(t, "granitehybrid", m.Arch())
+	assert.Equal(t, "layers M M M A", m.Graph()[0])
+	s := newTestSession(t, m, SessionOptions{Ctx: 64})
+	for i := range 20 {
+		logits, err := s.Decode(int32(3 + i))
+		require.NoError(t, err)
+		require.Len(t, logits, 400)
+	}
+
+	big, err := synth.Lookup("granite-h-150m-q8_0")
+	require.NoError(t, err)
+	assert.InDelta(t, 150e6, float64(big.Params()), 50e6)
+	h := big.Hybrid
+	assert.Equal(t, 2, h.Layers/h.AttnEvery, "one attention layer in eight")
+}

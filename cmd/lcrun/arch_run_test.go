@@ -10,9 +10,10 @@ import (
 
 // The Llama-family architectures run end to end from the command line,
 // and a long input saved to --cache resumes as it was: Gemma 3's two
-// caches, SmolLM3's NoPE layers and Phi-3's LongRoPE included.
+// caches, SmolLM3's NoPE layers and Phi-3's LongRoPE included, and the
+// hybrids' mixed state (recurrent layers and an attention cache).
 func TestRunArchitectures(t *testing.T) {
-	for _, name := range []string{"qwen3", "smollm3", "phi3-long", "mistral3", "gemma2", "gemma3", "qwen3moe", "llama-moe", "gpt-oss"} {
+	for _, name := range []string{"qwen3", "smollm3", "phi3-long", "mistral3", "gemma2", "gemma3", "granitehybrid", "nemotron-h", "falcon-h1", "lfm2", "jamba", "qwen3moe", "llama-moe", "gpt-oss"} {
 		t.Run(name, func(t *testing.T) {
 			m := "-m=" + filepath.Join(testdata, "golden/models/arch", name+".gguf")
 			code, out, errOut := runLcrun("run", m, "-p", "Once upon a time", "-n", "8", "--temp", "0")
@@ -20,7 +21,7 @@ func TestRunArchitectures(t *testing.T) {
 			assert.NotEmpty(t, out)
 		})
 	}
-	for _, name := range []string{"gemma3", "smollm3", "qwen3moe", "gpt-oss"} {
+	for _, name := range []string{"gemma3", "smollm3", "granitehybrid", "lfm2", "qwen3moe", "gpt-oss"} {
 		t.Run(name+"/cache", func(t *testing.T) {
 			dir := t.TempDir()
 			text := storyText(t, dir, 3000, 3)

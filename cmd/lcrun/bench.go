@@ -50,7 +50,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", stderr)
 	modelPath := fs.String("m", "", "model file (default: --shape, else $LCRUN_MODEL, else --shape "+defaultBenchShape+")")
 	alias(fs, "m", "model")
-	shape := fs.String("shape", "", "built-in random-weight model, generated on first use (e.g. llama-110m-q8_0, llama-110m-q4_0, llama-110m-q4_k_m, llama-110m-iq4_xs, qwen3-110m-q8_0, gemma3-110m-q8_0, qwen3moe-8x2-110m-q8_0, mamba-130m-f32, llama-tiny-f32)")
+	shape := fs.String("shape", "", "built-in random-weight model, generated on first use (e.g. llama-110m-q8_0, llama-110m-q4_0, llama-110m-q4_k_m, llama-110m-iq4_xs, qwen3-110m-q8_0, gemma3-110m-q8_0, qwen3moe-8x2-110m-q8_0, granite-h-150m-q8_0, mamba-130m-f32, llama-tiny-f32)")
 	promptN, genN := 512, 128
 	prompt, gen := &promptN, &genN
 	fs.Var(signedCountFlag{prompt}, "p", "prompt tokens for the prefill figure (pp_tps)")

@@ -54,6 +54,9 @@ func TestInfoText(t *testing.T) {
 				"local layers 0-4 (window 16, rope base 10000 unscaled), global layers 5"}},
 		{"golden/models/arch/phi3-long.gguf", []string{"architecture phi3", "graph rope pairs neox; fused qkv and gate/up",
 			"rope used longrope: dims 16, base 10000, long factors (context 4096 > orig_ctx 128), magnitude 1.19024"}},
+		{"golden/models/arch/granitehybrid.gguf", []string{"architecture granitehybrid",
+			"graph layers M A M; state 10.25 KiB constant + 132 bytes per token (f32 KV on 1 of 3 layers; 72 bytes at q8_0); " +
+				"attention without rope (NoPE); embeddings x 12; residual adds x 0.22; attention scale 0.007812; logits / 6"}},
 		{"golden/models/mamba2-tiny-g2-f32.gguf", []string{"architecture mamba2",
 			"ssm conv kernel 4, inner size 128, state size 64, time step rank 8, groups 2"}},
 		{"vocab/ggml-vocab-gpt-2.gguf", []string{"tokenizer gpt2 (pre gpt-2), 50257 tokens, bos 50256, eos 50256",

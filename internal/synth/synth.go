@@ -19,18 +19,19 @@ import (
 	"github.com/lcrun/lcrun/gguf"
 )
 
-// Spec is a model to generate. Exactly one of Llama and Mamba is set.
+// Spec is a model to generate. Exactly one of Llama, Mamba and Hybrid is set.
 // The weights are of one type, WType, or of a mix as llama-quantize makes
 // it: Mix names one of its file types ("Q4_K_M", see Mixes) and each
 // tensor gets the type llama-quantize would give it; WType must then be
 // left F32 (its zero value).
 type Spec struct {
-	Name  string      // general.name, and the key of the built-in shapes
-	WType lcrun.DType // type of the 2-D weight matrices (norms etc. stay F32)
-	Mix   string      // llama-quantize file type; "" for all-WType weights
-	Seed  uint64
-	Llama *LlamaShape
-	Mamba *MambaShape
+	Name   string      // general.name, and the key of the built-in shapes
+	WType  lcrun.DType // type of the 2-D weight matrices (norms etc. stay F32)
+	Mix    string      // llama-quantize file type; "" for all-WType weights
+	Seed   uint64
+	Llama  *LlamaShape
+	Mamba  *MambaShape
+	Hybrid *HybridShape
 }
 
 // LlamaShape is a Llama-family transformer.
@@ -71,6 +72,11 @@ func Builtin() []Spec {
 	// q/k norms, base 1e6) and Gemma 3's (10 local layers of 12 over a
 	// 512-token window, tied embeddings, 128K trained context).
 	qwen3 := &LlamaShape{Arch: "qwen3", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 2048, Vocab: 32000, Ctx: 40960, RopeBase: 1e6}
+	// Granite 4.0-H's proportions at about 150M weights: Mamba-2 layers
+	// (d_inner 1536 in 24 heads, d_state 64) with NoPE attention as the
+	// last of every eight layers.
+	graniteH := &HybridShape{Embd: 768, Layers: 16, AttnEvery: 8, Heads: 12, KVHeads: 4, FF: 2048, Vocab: 32000, Ctx: 1 << 20,
+		DState: 64, DConv: 4, SSMHeads: 24, Groups: 1, Expand: 2, Tied: true}
 	gemma3 := &LlamaShape{Arch: "gemma3", Embd: 768, Layers: 12, Heads: 12, KVHeads: 4, HeadDim: 64, FF: 2048, Vocab: 32000, Ctx: 131072, RopeBase: 1e6, Tied: true, Window: 512}
 	// Qwen3-MoE's layout with qwen3-110m's active size: 8 experts of width
 	// 1024, 2 per token, run 2048 FFN rows as qwen3-110m's dense FFN does,
@@ -93,6 +99,7 @@ func Builtin() []Spec {
 		specs = append(specs, Spec{Name: "qwen3-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: qwen3})
 		specs = append(specs, Spec{Name: "gemma3-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: gemma3})
 		specs = append(specs, Spec{Name: "qwen3moe-8x2-110m-" + typeSuffix(t), WType: t, Seed: 1, Llama: qwen3moe})
+		specs = append(specs, Spec{Name: "granite-h-150m-" + typeSuffix(t), WType: t, Seed: 1, Hybrid: graniteH})
 	}
 	specs = append(specs,
 		Spec{Name: "llama-tiny-f32", WType: lcrun.F32, Seed: 1, Llama: tinyLlama},
@@ -228,16 +235,27 @@ func (s Spec) mixModel() mixModel {
 		return mixModel{arch: "llama", layers: s.Llama.Layers, heads: s.Llama.Heads, kvHeads: s.Llama.KVHeads}
 	case s.Mamba != nil:
 		return mixModel{arch: "mamba", layers: s.Mamba.Layers}
+	case s.Hybrid != nil:
+		return mixModel{arch: "granitehybrid", layers: s.Hybrid.Layers, heads: s.Hybrid.Heads, kvHeads: s.Hybrid.KVHeads}
 	}
 	return mixModel{}
 }
 
 func (s Spec) build() (*model, error) {
-	switch {
-	case s.Llama != nil && s.Mamba == nil:
-		return s.Llama.model(s.Name)
-	case s.Mamba != nil && s.Llama == nil:
-		return s.Mamba.model(s.Name)
+	n := 0
+	for _, set := range []bool{s.Llama != nil, s.Mamba != nil, s.Hybrid != nil} {
+		if set {
+			n++
+		}
 	}
-	return nil, fmt.Errorf("synth: spec %q must set exactly one of Llama and Mamba", s.Name)
+	switch {
+	case n != 1:
+	case s.Llama != nil:
+		return s.Llama.model(s.Name)
+	case s.Mamba != nil:
+		return s.Mamba.model(s.Name)
+	case s.Hybrid != nil:
+		return s.Hybrid.model(s.Name)
+	}
+	return nil, fmt.Errorf("synth: spec %q must set exactly one of Llama, Mamba and Hybrid", s.Name)
 }
