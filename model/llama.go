@@ -331,9 +331,6 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	ly.noFFN = !ffn
 	// A recurrent layer's attn_norm is its mixer's (mamba.go).
 	var vectors []layerVector
-	if ffn {
-		vectors = append(vectors, layerVector{&ly.ffnNorm, ffnNorm, hp.dim, false})
-	}
 	if attn {
 		vectors = append(vectors, []layerVector{
 			{&ly.attnNorm, "attn_norm.weight", hp.dim, false},
@@ -342,6 +339,9 @@ func (m *llama) loadLayer(l *loader, i int) error {
 			{&ly.bv, "attn_v.bias", kvDim, true},
 			{&ly.bo, "attn_output.bias", hp.dim, true},
 		}...)
+	}
+	if ffn {
+		vectors = append(vectors, layerVector{&ly.ffnNorm, ffnNorm, hp.dim, false})
 	}
 	if m.variant.gemma {
 		vectors = append(vectors, []layerVector{
