@@ -160,7 +160,7 @@ func withoutTimings(t *testing.T, s string) string {
 		switch v := v.(type) {
 		case map[string]any:
 			for k, x := range v {
-				if k == "time" || k == "tps" || k == "seconds" || strings.HasSuffix(k, "_tps") || strings.HasSuffix(k, "_seconds") {
+				if k == "time" || k == "tps" || k == "seconds" || strings.HasSuffix(k, "_tps") || strings.HasSuffix(k, "_seconds") || strings.HasPrefix(k, "tps_") || k == "rep_tps" {
 					delete(v, k)
 				} else {
 					strip(x)

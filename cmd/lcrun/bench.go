@@ -75,8 +75,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	alias(fs, "depth", "d", "n-depth")
-	reps := 1
-	fs.Var(countFlag{&reps}, "reps", "times each model test runs; its figure is their mean (llama-bench's -r)")
+	reps := 5
+	fs.Var(countFlag{&reps}, "reps", "times each model test runs after one warm-up run; the table shows their mean, standard deviation, median and max/min (llama-bench's -r, whose default is 5 too)")
 	alias(fs, "reps", "r", "repetitions")
 	asJSON := fs.Bool("json", false, "print the lcrun-bench/1 JSON report")
 	fs.Func("o", "llama-bench's output `FORMAT`: json (= --json); lcrun writes no csv, md or sql", func(v string) error {

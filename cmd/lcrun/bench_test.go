@@ -69,7 +69,7 @@ func TestBenchText(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "model     mamba-tiny-f32 (mamba")
 	assert.NotContains(t, out, "kv cache", "a recurrent model has none")
-	assert.Regexp(t, `\npp4 +[0-9.]+ +\S+\n$`, out)
+	assert.Regexp(t, `\npp4 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +\S+\n\(5 repetitions after a warm-up`, out, "-r defaults to llama-bench's 5")
 	assert.NotContains(t, out, "\ntg", "-n 0 measures no decode")
 	assert.NotContains(t, out, "machine ", "--no-kernels")
 	code, out, errOut = runLcrun("bench", "-m", filepath.Join(testdata, "stories260K.gguf"), "-p", "4", "-n", "2", "--depth", "8", "--depth", "1K", "--kv", "q8_0", "--no-kernels", "--json")

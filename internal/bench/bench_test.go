@@ -257,13 +257,27 @@ func TestWriteText(t *testing.T) {
 		"matmul_q8_0_gemv     avx2         20.00 GB/s       80% read bw   s, 2 threads",
 		"dot                  avx2         45.00 GFLOP/s    50% FMA peak  s, 1 thread",
 		"model     llama-110m-q8_0 (llama, Q8_0, 134.0M parameters, 135.4 MiB)\nweights   Q8_0 86, F32 25\nkv cache  f16\n",
-		"test                 tokens/s    seconds\n" +
-			"pp512                  100.00       5.12\n" +
-			"tg128                   10.00       12.8\n" +
-			"tg128 @ d4096            5.00       25.6\n",
+		// A report from before repetitions were kept has no spread.
+		"test                 tokens/s  ± stddev     median max/min    seconds\n" +
+			"pp512                  100.00                                    5.12\n" +
+			"tg128                   10.00                                    12.8\n" +
+			"tg128 @ d4096            5.00                                    25.6\n",
 	} {
 		assert.Contains(t, text, want)
 	}
+	assert.NotContains(t, text, "repetition")
+
+	r := sampleReport("AMD EPYC", 100, 10)
+	ms := time.Millisecond
+	r.SetResults([]Result{newResult("pp", 512, 0, []time.Duration{5000 * ms, 5120 * ms, 5240 * ms}),
+		newResult("tg", 128, 0, []time.Duration{12800 * ms, 11000 * ms, 14000 * ms})})
+	out.Reset()
+	require.NoError(t, r.WriteText(&out))
+	assert.Contains(t, out.String(),
+		"test                 tokens/s  ± stddev     median max/min    seconds\n"+
+			"pp512                  100.04      2.35     100.00   1.048       5.12\n"+
+			"tg128                   10.26      1.27      10.00   1.273       12.6\n"+
+			"(3 repetitions after a warm-up; tokens/s is their mean, max/min the fastest over the slowest)\n")
 }
 
 // TestMeasureKernels runs every kernel figure briefly on small shapes: the
@@ -355,7 +369,14 @@ func TestMeasureModel(t *testing.T) {
 				assert.Equal(t, r.Phase+strconv.Itoa(r.Tokens), r.Test)
 				assert.Greater(t, r.Seconds, 0.0)
 				assert.False(t, math.IsInf(r.TPS, 0) || math.IsNaN(r.TPS), r.Name())
-				assert.InDelta(t, float64(r.Tokens), r.TPS*r.Seconds, 1e-6*float64(r.Tokens))
+				require.Equal(t, max(c.run.Reps, 1), r.Reps)
+				require.Len(t, r.RepTPS, r.Reps)
+				if r.Reps == 1 {
+					assert.InDelta(t, float64(r.Tokens), r.TPS*r.Seconds, 1e-6*float64(r.Tokens))
+				}
+				assert.LessOrEqual(t, r.TPSMin, r.TPSMedian)
+				assert.LessOrEqual(t, r.TPSMedian, r.TPSMax)
+				assert.GreaterOrEqual(t, r.Spread(), 1.0)
 			}
 			assert.Equal(t, c.want, names)
 		})
@@ -369,4 +390,32 @@ func TestMeasureModel(t *testing.T) {
 		_, err := MeasureModel(m, run)
 		assert.Error(t, err, name)
 	}
+}
+
+// The spread figures are llama-bench's: the mean and sample standard
+// deviation of every repetition's rate, with the median and extremes.
+func TestNewResultSpread(t *testing.T) {
+	ms := time.Millisecond
+	cases := []struct {
+		name                      string
+		took                      []time.Duration
+		mean, std, median, spread float64
+	}{
+		// 10 tokens in 100 ms = 100 tokens/s.
+		{"one", []time.Duration{100 * ms}, 100, 0, 100, 1},
+		{"two", []time.Duration{100 * ms, 50 * ms}, 150, 70.71067811865476, 150, 2},
+		{"odd", []time.Duration{100 * ms, 50 * ms, 200 * ms}, 350.0 / 3, 76.37626158259734, 100, 4},
+		{"even", []time.Duration{100 * ms, 50 * ms, 200 * ms, 25 * ms}, 187.5, 154.78479684172257, 150, 8},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := newResult("tg", 10, 0, c.took)
+			assert.Equal(t, len(c.took), r.Reps)
+			assert.InDelta(t, c.mean, r.TPS, 1e-9)
+			assert.InDelta(t, c.std, r.TPSStddev, 1e-3)
+			assert.InDelta(t, c.median, r.TPSMedian, 1e-9)
+			assert.InDelta(t, c.spread, r.Spread(), 1e-9)
+		})
+	}
+	assert.Zero(t, Result{TPS: 5}.Spread(), "an old report's result has no repetitions")
 }

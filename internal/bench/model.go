@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"time"
@@ -23,8 +24,26 @@ type Result struct {
 	Phase   string  `json:"phase"`   // "pp" (prefill) or "tg" (decode)
 	Tokens  int     `json:"tokens"`  // tokens timed
 	Depth   int     `json:"depth"`   // tokens in the cache before the timed ones
-	TPS     float64 `json:"tps"`     // tokens per second
-	Seconds float64 `json:"seconds"` // wall time of the timed tokens
+	TPS     float64 `json:"tps"`     // tokens per second: the mean over the repetitions
+	Seconds float64 `json:"seconds"` // wall time of the timed tokens, mean over the repetitions
+	// The spread over the repetitions (llama-bench's stddev_ts; absent in
+	// older reports): every repetition's tokens per second, their sample
+	// standard deviation (0 for one), median, slowest and fastest.
+	Reps      int       `json:"reps,omitempty"`
+	TPSStddev float64   `json:"tps_stddev,omitempty"`
+	TPSMedian float64   `json:"tps_median,omitempty"`
+	TPSMin    float64   `json:"tps_min,omitempty"`
+	TPSMax    float64   `json:"tps_max,omitempty"`
+	RepTPS    []float64 `json:"rep_tps,omitempty"`
+}
+
+// Spread is the fastest repetition over the slowest (1 = steady); 0 for a
+// result without repetitions recorded.
+func (r Result) Spread() float64 {
+	if r.TPSMin <= 0 {
+		return 0
+	}
+	return r.TPSMax / r.TPSMin
 }
 
 // Name is the result's label in tables: "pp512", or "pp512 @ d4096" when
@@ -44,7 +63,8 @@ type ModelRun struct {
 	Threads int
 	KV      lc.DType // KV cache type (F32, F16, Q8_0) for models with attention
 	// Reps times each test this many times (llama-bench's -r); a figure
-	// is their mean, as llama-bench's avg_ts. 0 = 1.
+	// is the mean of their tokens per second, as llama-bench's avg_ts,
+	// with their spread beside it. 0 = 1.
 	Reps int
 }
 
@@ -54,8 +74,9 @@ type ModelRun struct {
 // batches of the session's Batch, as a long prompt runs), the state is
 // restored, and tg times Gen single-token decode steps. With depth 0 both
 // start from an empty cache. The tokens are a fixed pseudo-random sequence
-// (the speed does not depend on them; no sampling is timed). A short
-// untimed warm-up comes first.
+// (the speed does not depend on them; no sampling is timed). As
+// llama-bench, one whole untimed pp and tg test comes first, so the first
+// repetition does not pay for page faults, cold caches and idle threads.
 func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
 	depths := run.Depths
 	if len(depths) == 0 {
@@ -78,11 +99,11 @@ func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
 	tokens := benchTokens(maxDepth+max(run.Prompt, run.Gen), vocab)
 	ctx := context.Background()
 
-	if err := s.Prefill(ctx, tokens[:min(run.Prompt, 16)], nil); err != nil {
+	if err := s.Prefill(ctx, tokens[:run.Prompt], nil); err != nil {
 		return nil, err
 	}
 	s.Reset()
-	for _, t := range tokens[:min(run.Gen, 2)] {
+	for _, t := range tokens[:run.Gen] {
 		if _, err := s.Decode(t); err != nil {
 			return nil, err
 		}
@@ -109,8 +130,8 @@ func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
 				return nil, err
 			}
 		}
-		var took time.Duration
-		for range reps {
+		took := make([]time.Duration, reps)
+		for i := range took {
 			if err := fill(); err != nil {
 				return nil, err
 			}
@@ -118,14 +139,13 @@ func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
 			if err := s.Prefill(ctx, tokens[d:d+run.Prompt], nil); err != nil {
 				return nil, err
 			}
-			took += time.Since(start)
+			took[i] = time.Since(start)
 		}
-		out = append(out, newResult("pp", run.Prompt, d, took/time.Duration(reps)))
+		out = append(out, newResult("pp", run.Prompt, d, took))
 		if run.Gen == 0 {
 			continue
 		}
-		took = 0
-		for range reps {
+		for i := range took {
 			if err := fill(); err != nil {
 				return nil, err
 			}
@@ -135,16 +155,46 @@ func MeasureModel(m *model.Model, run ModelRun) ([]Result, error) {
 					return nil, err
 				}
 			}
-			took += time.Since(start)
+			took[i] = time.Since(start)
 		}
-		out = append(out, newResult("tg", run.Gen, d, took/time.Duration(reps)))
+		out = append(out, newResult("tg", run.Gen, d, took))
 	}
 	return out, nil
 }
 
-func newResult(phase string, tokens, depth int, took time.Duration) Result {
-	sec := took.Seconds()
-	return Result{Test: fmt.Sprintf("%s%d", phase, tokens), Phase: phase, Tokens: tokens, Depth: depth, TPS: float64(tokens) / sec, Seconds: sec}
+// newResult summarises the repetitions of one test, each taking took[i].
+func newResult(phase string, tokens, depth int, took []time.Duration) Result {
+	r := Result{Test: fmt.Sprintf("%s%d", phase, tokens), Phase: phase, Tokens: tokens, Depth: depth, Reps: len(took)}
+	for _, d := range took {
+		sec := max(d.Seconds(), 1e-9) // a coarse clock must not make a rate infinite
+		r.RepTPS = append(r.RepTPS, float64(tokens)/sec)
+		r.Seconds += sec / float64(len(took))
+	}
+	r.TPS, r.TPSStddev = meanStddev(r.RepTPS)
+	sorted := slices.Sorted(slices.Values(r.RepTPS))
+	r.TPSMin, r.TPSMax = sorted[0], sorted[len(sorted)-1]
+	r.TPSMedian = sorted[len(sorted)/2]
+	if len(sorted)%2 == 0 {
+		r.TPSMedian = (sorted[len(sorted)/2-1] + sorted[len(sorted)/2]) / 2
+	}
+	return r
+}
+
+// meanStddev is the mean of xs and their sample standard deviation (0 for
+// fewer than two), as llama-bench reports avg_ts and stddev_ts.
+func meanStddev(xs []float64) (mean, stddev float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(xs)-1))
 }
 
 // benchTokens is a fixed pseudo-random token sequence (an LCG).

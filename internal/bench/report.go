@@ -61,7 +61,9 @@ const Schema = "lcrun-bench/1"
 //	  "pp_seconds": 4.15, "tg_seconds": 10.4,   // wall time of each phase
 //	  "results": [                              // every pp and tg test, one per --depth each; [] without a
 //	                                            // model (absent in older reports: the figures above at depth 0)
-//	    {"test": "pp512", "phase": "pp", "tokens": 512, "depth": 0, "tps": 123.4, "seconds": 4.15},
+//	    {"test": "pp512", "phase": "pp", "tokens": 512, "depth": 0, "tps": 123.4, "seconds": 4.15,
+//	     "reps": 5, "tps_stddev": 1.2, "tps_median": 123.9,   // the spread over -r repetitions
+//	     "tps_min": 121.7, "tps_max": 124.8, "rep_tps": [...]}, // (absent in older reports)
 //	    {"test": "tg128", "phase": "tg", "tokens": 128, "depth": 4096, "tps": 9.8, "seconds": 13.1}, ...
 //	  ]
 //	}
@@ -180,9 +182,16 @@ func (r *Report) WriteText(w io.Writer) error {
 			p.printf("kv cache  %s\n", r.KVType)
 		}
 		if res := r.AllResults(); len(res) > 0 {
-			p.printf("\n%-16s %12s %10s\n", "test", "tokens/s", "seconds")
+			p.printf("\n%-16s %12s %9s %10s %7s %10s\n", "test", "tokens/s", "± stddev", "median", "max/min", "seconds")
 			for _, x := range res {
-				p.printf("%-16s %12.2f %10.3g\n", x.Name(), x.TPS, x.Seconds)
+				if x.Reps == 0 { // a report from before repetitions were kept
+					p.printf("%-16s %12.2f %9s %10s %7s %10.3g\n", x.Name(), x.TPS, "", "", "", x.Seconds)
+					continue
+				}
+				p.printf("%-16s %12.2f %9.2f %10.2f %7.3f %10.3g\n", x.Name(), x.TPS, x.TPSStddev, x.TPSMedian, x.Spread(), x.Seconds)
+			}
+			if res[0].Reps > 0 {
+				p.printf("(%d repetition%s after a warm-up; tokens/s is their mean, max/min the fastest over the slowest)\n", res[0].Reps, plural(res[0].Reps))
 			}
 		}
 	}
