@@ -102,15 +102,19 @@ func TestLogitsGolden(t *testing.T) {
 		args                    []string
 		from                    int
 		tol                     float64
+		long                    bool // skipped under -short
 	}{
-		{"models/llama-tiny-q8_0.gguf", "logits/llama-tiny-q8_0.tokens", "logits/llama-tiny-q8_0.logits", nil, 0, 0.12},
-		{"models/llama-tiny-f32.gguf", "logits/llama-tiny-f32.tokens", "logits/llama-tiny-f32.batch1.logits", []string{"--batch", "1"}, 0, 1e-4},
-		{"models/llama-tiny-f32.gguf", "logits/llama-tiny-f32.tokens", "logits/llama-tiny-f32.kvf16.logits", []string{"--kv", "f16", "--batch", "7"}, 0, 0.0013},
+		{"models/llama-tiny-q8_0.gguf", "logits/llama-tiny-q8_0.tokens", "logits/llama-tiny-q8_0.logits", nil, 0, 0.12, false},
+		{"models/llama-tiny-f32.gguf", "logits/llama-tiny-f32.tokens", "logits/llama-tiny-f32.batch1.logits", []string{"--batch", "1"}, 0, 1e-4, false},
+		{"models/llama-tiny-f32.gguf", "logits/llama-tiny-f32.tokens", "logits/llama-tiny-f32.kvf16.logits", []string{"--kv", "f16", "--batch", "7"}, 0, 0.0013, false},
 		{"../stories260K.gguf", "ropescale/stories260K-2048.tokens", "ropescale/stories260K-2048.yarn4.logits",
-			[]string{"--rope-scaling", "yarn", "--rope-scale", "4", "--yarn-orig-ctx", "512", "--batch", "512"}, 1536, 0.0017},
+			[]string{"--rope-scaling", "yarn", "--rope-scale", "4", "--yarn-orig-ctx", "512", "--batch", "512"}, 1536, 0.0017, true},
 	}
 	for _, c := range cases {
 		t.Run(c.expected, func(t *testing.T) {
+			if c.long && testing.Short() {
+				t.Skip("-short (qemu): 2048 tokens through the CLI; model's TestGolden checks the same case on every architecture")
+			}
 			out := filepath.Join(t.TempDir(), "out.bin")
 			args := append([]string{"logits", "-m", filepath.Join(golden, c.model), "--tokens", filepath.Join(golden, c.tokens), "-o", out}, c.args...)
 			code, stdout, errOut := runLcrun(args...)
