@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-		"os"
+	"os"
 	"os/signal"
 	"strconv"
 	"strings"
