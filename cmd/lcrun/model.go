@@ -151,6 +151,9 @@ func (f *sessionFlags) parsed(fs *flag.FlagSet, notes io.Writer) error {
 		return usageError(fs, err)
 	}
 	f.kv = kv
+	if _, err := parseKV(kv); err != nil {
+		return usageError(fs, err)
+	}
 	if f.ubatch > 0 && (f.batch == 0 || f.ubatch < f.batch) {
 		f.batch = f.ubatch
 	}

@@ -79,23 +79,26 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 0 {
 		return usageError(fs, fmt.Errorf("unexpected argument %q (usage: lcrun niah [-m MODEL] [--lengths 1K,2K,4K] [--depths 0,10,...,100] [--scorer gen|logprob] [--svg OUT.svg] [--json])", pos[0]))
 	}
-	if err := checkWritable("--svg", *svgPath); err != nil {
-		return err
-	}
 	o := evals.NIAHOptions{Haystack: evals.DefaultHaystack, Needle: evals.Needle{Text: *needle, Question: *question, Answer: *answer}}
 	if o.Lengths, err = parseSeries(*lengths, 2, 1<<30); err != nil {
-		return fmt.Errorf("--lengths: %w", err)
+		return usageError(fs, fmt.Errorf("--lengths: %w", err))
 	}
 	if o.Depths, err = parseSeries(*depths, 0, 100); err != nil {
-		return fmt.Errorf("--depths: %w", err)
+		return usageError(fs, fmt.Errorf("--depths: %w", err))
 	}
 	sc, err := evals.ParseScorer(*scorer)
 	if err != nil {
-		return fmt.Errorf("--scorer: %w", err)
+		return usageError(fs, fmt.Errorf("--scorer: %w", err))
 	}
 	o.Scorer = sc
 	if *mapValue != "gain" && *mapValue != "logprob" {
-		return fmt.Errorf("--map %s: want gain or logprob", *mapValue)
+		return usageError(fs, fmt.Errorf("--map %s: want gain or logprob", *mapValue))
+	}
+	if strings.TrimSpace(*needle) == "" || strings.TrimSpace(*answer) == "" {
+		return usageError(fs, errors.New("--needle and --answer must not be empty"))
+	}
+	if err := checkWritable("--svg", *svgPath); err != nil {
+		return err
 	}
 	hayName := "default"
 	if *haystackPath != "" {
