@@ -24,7 +24,10 @@ func init() {
 			about: `An interactive conversation through the model's chat template (or
 --chat-template). With FILE or DIR, the text is the conversation's context: it
 is evaluated once, before the first question, and every later turn evaluates
-only its own new tokens (the conversation stays in the KV cache).
+only its own new tokens (the conversation stays in the KV cache). With
+--cache DIR the document's state is saved there, and a later chat about the
+same document (same model, template, system text and --kv/--attn) resumes it
+instead of evaluating it again.
 
 On a terminal each turn is read after a "> " prompt; Ctrl-C stops a reply
 (not the chat), Ctrl-C at the prompt, Ctrl-D or /exit ends it. Piped, it reads
@@ -35,12 +38,12 @@ the document), /help lists the commands.`,
 				{"Input and output", []string{"m", "f", "n", "ignore-eos", "stop", "quiet", "verbose"}},
 				{"Chat", []string{"chat-template", "system", "escape", "verbose-prompt"}},
 				{"Sampling", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
-				{"Context", []string{"ctx", "max-file-size"}},
+				{"Context and cache", []string{"ctx", "max-file-size", "cache", "cache-max"}},
 				evalGroup, ropeGroup,
 			},
 			examples: []string{
 				`lcrun chat -m instruct.gguf --system "Answer in one sentence."`,
-				"lcrun chat -m instruct.gguf book.txt --temp 0",
+				"lcrun chat -m instruct.gguf book.txt --temp 0 --cache ~/.cache/lcrun",
 				"lcrun chat -m instruct.gguf notes.txt --chat-template llama3 -n 256 < questions.txt",
 			},
 		},
@@ -60,6 +63,8 @@ type chatConfig struct {
 	chatFlags    chatFlags
 	maxFileSize  int64
 	quiet        bool
+	cacheDir     string
+	cacheMax     int64
 }
 
 func parseChat(args []string, stderr io.Writer) (*chatConfig, error) {
@@ -88,6 +93,9 @@ func parseChat(args []string, stderr io.Writer) (*chatConfig, error) {
 	c.session.register(fs, "f16")
 	c.maxFileSize = source.DefaultMaxFileSize
 	fs.Var(byteFlag{&c.maxFileSize}, "max-file-size", "in a directory, skip files larger than this")
+	fs.StringVar(&c.cacheDir, "cache", "", "directory of saved states: a chat about the same document resumes it instead of evaluating it again")
+	c.cacheMax = 8 << 30
+	fs.Var(byteFlag{&c.cacheMax}, "cache-max", "bound on the cache's size, least recently used states go first (e.g. 2G)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no notes or progress on stderr")
 	registerVerbose(fs, &c.quiet)
 	pos, err := parseArgs(fs, args)
@@ -164,7 +172,16 @@ func runChat(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	conv := &conversation{c: c, s: s, tok: tok, tmpl: tmpl, doc: doc, ctx: ctx,
+	var cache *chatCache
+	if c.cacheDir != "" && doc == nil {
+		fmt.Fprintln(notes, "lcrun: note: --cache keeps a document's state, and this chat has none (give a FILE or DIR): nothing is saved")
+	}
+	if c.cacheDir != "" && doc != nil {
+		if cache, err = openChatCache(c, m, notes); err != nil {
+			return err
+		}
+	}
+	conv := &conversation{c: c, m: m, opts: o, s: s, cache: cache, tok: tok, tmpl: tmpl, doc: doc, ctx: ctx,
 		stops: append(append([]string(nil), c.stop...), tmpl.Stops()...),
 		out:   stdout, notes: notes}
 	in := stdin

@@ -303,3 +303,35 @@ func TestChatErrors(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "a line of input is longer than 1.00 MiB")
 }
+
+// chat --cache saves the document's state after its first evaluation,
+// and a later chat about it resumes that state instead of evaluating the
+// document again (issue 17), answering as the first did.
+func TestChatCacheResumesTheDocument(t *testing.T) {
+	dir := t.TempDir()
+	doc := storyText(t, dir, 600, 3)
+	args := []string{doc, "-n", "4", "--chat-template", "llama3", "--ctx", "1K", "--cache", filepath.Join(dir, "cache")}
+	code, first, errOut, turns := chatTurns(t, "Who had the kite?\n", args...)
+	require.Equal(t, 0, code, errOut)
+	require.Len(t, turns, 1, errOut)
+	assert.Contains(t, errOut, "lcrun: context evaluated: ")
+	assert.Regexp(t, `lcrun: cache: saved the context's state \([0-9.]+ KiB\) in .*cache in [0-9.]+ s`, errOut)
+
+	code, again, errOut, resumed := chatTurns(t, "Who had the kite?\n", args...)
+	require.Equal(t, 0, code, errOut)
+	require.Len(t, resumed, 1, errOut)
+	assert.Regexp(t, `lcrun: context: ([0-9,]+) tokens \(with the template's opening\), ([0-9,]+) resumed from .*cache and 0 evaluated in [0-9.]+ s`, errOut)
+	assert.NotContains(t, errOut, "context evaluated")
+	assert.NotContains(t, errOut, "cache: saved")
+	assert.Equal(t, turns, resumed, "the question evaluates only itself, as in the first chat")
+	assert.Equal(t, first, again)
+
+	// Another system text is another conversation: nothing to resume.
+	code, _, errOut, _ = chatTurns(t, "Who had the kite?\n", append(args, "--system", "Be brief.")...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "lcrun: context evaluated: ")
+
+	code, _, errOut, _ = chatTurns(t, "Hi\n", "-n", "2", "--cache", filepath.Join(dir, "cache"))
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "--cache keeps a document's state, and this chat has none")
+}

@@ -20,7 +20,10 @@ import (
 // (said), with docMark where the document's tokens are.
 type conversation struct {
 	c     *chatConfig
+	m     *model.Model
+	opts  model.SessionOptions
 	s     *model.Session
+	cache *chatCache // --cache; nil without
 	tok   *tokenizer.Tokenizer
 	tmpl  *model.ChatTemplate
 	doc   []int32
@@ -74,14 +77,9 @@ func (cv *conversation) start(ctx context.Context) error {
 	if cv.c.chatFlags.verbose {
 		fmt.Fprintf(cv.notes, "lcrun: prompt (%s template):\n%s[%s]\n", cv.tmpl.Name(), head, cv.c.input)
 	}
-	pr := newProgress(cv.notes, cv.c.quiet, "prefill", len(ids))
-	t0 := time.Now()
-	err = cv.s.Prefill(ctx, ids, func(done, _ int) { pr.update(done) })
-	pr.finish()
-	if err != nil {
+	if err := cv.evalContext(ctx, ids); err != nil {
 		return err
 	}
-	fmt.Fprintf(cv.notes, "lcrun: context evaluated: %s tokens (with the template's opening) in %.2f s\n", groupDigits(len(ids)), time.Since(t0).Seconds())
 	cv.said = head + docMark
 	return nil
 }
