@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/lcrun/lcrun/internal/source"
 	"github.com/lcrun/lcrun/model"
-	"golang.org/x/term"
 )
 
 func init() {
@@ -29,8 +27,10 @@ only its own new tokens (the conversation stays in the KV cache). With
 same document (same model, template, system text and --kv/--attn) resumes it
 instead of evaluating it again.
 
-On a terminal each turn is read after a "> " prompt; Ctrl-C stops a reply
-(not the chat), Ctrl-C at the prompt, Ctrl-D or /exit ends it. Piped, it reads
+On a terminal each turn is typed after a "> " prompt, with line editing
+(arrows, Home/End, Ctrl-A/E/K/U/W) and history (up and down go through the
+earlier turns); Ctrl-C stops a reply (not the chat), Ctrl-C at the prompt,
+Ctrl-D or /exit ends it. Piped, it reads
 one turn per line from stdin and writes each reply to stdout, ending with a
 newline; notes go to stderr. /reset starts the conversation again (keeping
 the document), /help lists the commands.`,
@@ -184,12 +184,7 @@ func runChat(args []string, stdout, stderr io.Writer) error {
 	conv := &conversation{c: c, m: m, opts: o, s: s, cache: cache, tok: tok, tmpl: tmpl, doc: doc, ctx: ctx,
 		stops: append(append([]string(nil), c.stop...), tmpl.Stops()...),
 		out:   stdout, notes: notes}
-	in := stdin
-	tty := false
-	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		tty = true
-	}
-	return conv.loop(in, tty)
+	return conv.loop(chatTurnReader(stdin, stdout))
 }
 
 // defaultChatCtx is the model's trained context, or DefaultCtx when it says
@@ -239,44 +234,20 @@ var chatInterrupts = func() (<-chan os.Signal, func()) {
 // maxTurnBytes bounds one line of input.
 const maxTurnBytes = 1 << 20
 
-// loop reads turns until /exit, end of input or Ctrl-C at the prompt.
-func (cv *conversation) loop(in io.Reader, tty bool) error {
+// loop reads turns until /exit, the end of input or Ctrl-C at the prompt.
+func (cv *conversation) loop(in turnReader) error {
 	sigs, stopSigs := chatInterrupts()
 	defer stopSigs()
-	lines := make(chan string)
-	readErr := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 0, 4096), maxTurnBytes)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		err := sc.Err()
-		if errors.Is(err, bufio.ErrTooLong) {
-			err = fmt.Errorf("a line of input is longer than %s", sizeText(maxTurnBytes))
-		}
-		readErr <- err
-	}()
 	if err := cv.start(context.Background()); err != nil {
 		return err
 	}
 	for {
-		if tty {
-			fmt.Fprint(cv.out, "> ")
-		}
-		var line string
-		select {
-		case line = <-lines:
-		case err := <-readErr:
-			if tty {
-				fmt.Fprintln(cv.out)
-			}
-			return err
-		case <-sigs:
-			if tty {
-				fmt.Fprintln(cv.out)
-			}
+		line, err := in.next(sigs)
+		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		if err != nil {
+			return err
 		}
 		line = strings.TrimRight(line, "\r")
 		switch cmd := strings.TrimSpace(line); {
