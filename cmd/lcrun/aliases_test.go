@@ -214,6 +214,7 @@ func TestVersion(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.GreaterOrEqual(t, len(lines), 3, out)
 	assert.Regexp(t, `^lcrun (devel|v\S+)$`, lines[0])
+	assert.Regexp(t, `^commit ([0-9a-f]{40} \(.*\)|unknown \(the build embedded none: .*\))$`, lines[1], "the commit line is always there")
 	assert.Regexp(t, `\nbuilt with go\S+ \w+/\w+\n`, out)
 	assert.Equal(t, "kernels "+kernelText(lc.Kernels()), lines[len(lines)-1])
 	code, again, _ := runLcrun("--version")
