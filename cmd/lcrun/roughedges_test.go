@@ -260,3 +260,17 @@ func TestExitStatus(t *testing.T) {
 		assert.Regexp(t, `^lcrun [a-z]+: \S`, lastLine(errOut), "%q", c.args)
 	}
 }
+
+// A directory longer than --ctx gives one count of its tokens (issue 17:
+// "read 1,027,297 tokens", then "stopped reading at 1,079,826 tokens").
+func TestDirectoryLongerThanCtxOneCount(t *testing.T) {
+	dir := t.TempDir()
+	story := strings.Repeat("Tom had a red kite. Sue had a blue ball.\n", 20)
+	writeFiles(t, dir, map[string]string{"a.txt": story, "b.txt": story})
+	code, _, errOut := runLcrun("-m", chatModel, dir, "--ctx", "300", "-n", "2")
+	assert.Equal(t, 1, code)
+	counts := regexp.MustCompile(`[0-9][0-9,]* tokens`).FindAllString(errOut, -1)
+	assert.Equal(t, []string{"300 tokens", counts[len(counts)-1]}, counts, errOut)
+	assert.Regexp(t, `^lcrun run: .* is longer than --ctx 300 tokens \(stopped reading at [0-9,]+ tokens, `, lastLine(errOut))
+	assert.NotContains(t, errOut, "read 2 files")
+}
