@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -334,4 +337,34 @@ func TestChatCacheResumesTheDocument(t *testing.T) {
 	code, _, errOut, _ = chatTurns(t, "Hi\n", "-n", "2", "--cache", filepath.Join(dir, "cache"))
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "--cache keeps a document's state, and this chat has none")
+}
+
+// Issue 17's case: a second question about a 50K-token file does not
+// evaluate it again, neither in the same chat (the KV cache) nor in a
+// later one (--cache). A window keeps the prefill linear in the tokens.
+func TestChatLongDocumentOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 50K-token prefill takes minutes under emulation (-short)")
+	}
+	dir := t.TempDir()
+	doc := storyText(t, dir, 100_000, 9)
+	args := []string{doc, "-n", "8", "--ctx", "64K", "--attn", "window:256", "--cache", filepath.Join(dir, "cache")}
+	questions := "Who had the kite?\nWhere did Tom go?\n"
+	code, first, errOut, turns := chatTurns(t, questions, args...)
+	require.Equal(t, 0, code, errOut)
+	require.Len(t, turns, 2, errOut)
+	m := regexp.MustCompile(`lcrun: context evaluated: ([0-9,]+) tokens`).FindStringSubmatch(errOut)
+	require.NotNil(t, m, errOut)
+	docTokens, err := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	require.NoError(t, err)
+	require.Greater(t, docTokens, 45_000)
+	assert.Less(t, turns[1].New, 100, "the second question evaluates itself only")
+	t.Logf("first chat: %s", strings.Join(regexp.MustCompile(`lcrun: (context|turn|cache).*`).FindAllString(errOut, -1), " | "))
+
+	code, again, errOut, resumed := chatTurns(t, questions, args...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, fmt.Sprintf("lcrun: context: %s tokens (with the template's opening), %s resumed from", groupDigits(docTokens), groupDigits(docTokens)))
+	assert.Equal(t, turns, resumed)
+	assert.Equal(t, first, again)
+	t.Logf("second chat: %s", strings.Join(regexp.MustCompile(`lcrun: (context|turn|cache).*`).FindAllString(errOut, -1), " | "))
 }
