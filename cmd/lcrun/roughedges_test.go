@@ -241,6 +241,8 @@ func TestExitStatus(t *testing.T) {
 		{2, []string{"bench", "-o", "xml"}},
 		{2, []string{"serve", "--top-p", "2"}},
 		{2, []string{"-p", "Hi", "--kv", "q4_0"}},
+		{2, []string{"-p", "Hi", "-t", "-1"}},
+		{2, []string{"ppl", story, "-t", "-1"}},
 		{2, []string{"chat", "--kv", "q4_0"}},
 		{2, []string{"serve", "--kv", "q4_0"}},
 		{2, []string{"serve", "--port", "99999"}},
