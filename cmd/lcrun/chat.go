@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,7 +29,8 @@ instead of evaluating it again.
 On a terminal each turn is typed after a "> " prompt, with line editing
 (arrows, Home/End, Ctrl-A/E/K/U/W) and history (up and down go through the
 earlier turns); Ctrl-C stops a reply (not the chat), Ctrl-C at the prompt,
-Ctrl-D or /exit ends it. Piped, it reads
+Ctrl-D or /exit ends it, and Ctrl-C while the document is evaluated ends it
+too (exit 130; --cache keeps what was evaluated). Piped, it reads
 one turn per line from stdin and writes each reply to stdout, ending with a
 newline; notes go to stderr. /reset starts the conversation again (keeping
 the document), /help lists the commands.`,
@@ -238,7 +238,7 @@ const maxTurnBytes = 1 << 20
 func (cv *conversation) loop(in turnReader) error {
 	sigs, stopSigs := chatInterrupts()
 	defer stopSigs()
-	if err := cv.start(context.Background()); err != nil {
+	if err := cv.startInterruptible(sigs); err != nil {
 		return err
 	}
 	for {
@@ -257,7 +257,7 @@ func (cv *conversation) loop(in turnReader) error {
 			return nil
 		case cmd == "/reset" || cmd == "/clear":
 			cv.s.Reset()
-			if err := cv.start(context.Background()); err != nil {
+			if err := cv.startInterruptible(sigs); err != nil {
 				return err
 			}
 			fmt.Fprintln(cv.notes, "lcrun: the conversation starts again")

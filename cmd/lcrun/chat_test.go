@@ -368,3 +368,20 @@ func TestChatLongDocumentOnce(t *testing.T) {
 	assert.Equal(t, first, again)
 	t.Logf("second chat: %s", strings.Join(regexp.MustCompile(`lcrun: (context|turn|cache).*`).FindAllString(errOut, -1), " | "))
 }
+
+// Ctrl-C while the document is evaluated ends the chat (exit 130, as run
+// does): there is nothing to talk about yet. It used to be held until the
+// whole document was in.
+func TestChatInterruptDuringTheDocument(t *testing.T) {
+	dir := t.TempDir()
+	doc := storyText(t, dir, 2000, 4)
+	sigs := make(chan os.Signal, 1)
+	defer func(f func() (<-chan os.Signal, func())) { chatInterrupts = f }(chatInterrupts)
+	chatInterrupts = func() (<-chan os.Signal, func()) { return sigs, func() {} }
+	sigs <- os.Interrupt
+	code, _, errOut, turns := chatTurns(t, "Who?\n", doc, "--batch", "16", "--cache", filepath.Join(dir, "cache"))
+	assert.Equal(t, 130, code, errOut)
+	assert.Empty(t, turns)
+	assert.Equal(t, "lcrun chat: interrupted while the context was evaluated; --cache keeps what was evaluated, and the next chat about it resumes there\n", lastLine(errOut))
+	assert.NotContains(t, errOut, "context evaluated")
+}

@@ -48,6 +48,9 @@ func (cv *conversation) evalContext(ctx context.Context, ids []int32) error {
 	err = in.Prefill(ctx, cv.s, resume, pr.update)
 	pr.finish()
 	if err != nil {
+		if st := in.CacheStats(); st.Saves > 0 {
+			fmt.Fprintf(cv.notes, "lcrun: cache: saved the state of the %s tokens evaluated (%s) in %s\n", groupDigits(cv.s.Pos()), sizeText(st.SavedBytes), cv.cache.dir)
+		}
 		return err
 	}
 	secs := time.Since(t0).Seconds()
