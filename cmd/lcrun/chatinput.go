@@ -35,13 +35,18 @@ func newTurnReader(in io.Reader, out io.Writer) turnReader {
 	}
 	if fout, ok := out.(*os.File); ok && term.IsTerminal(int(fout.Fd())) {
 		fd := int(fin.Fd())
-		return newEditor(fin, fout, func() (func(), error) {
+		var e *editor
+		e = newEditor(fin, fout, func() (func(), error) {
+			if w, h, err := term.GetSize(int(fout.Fd())); err == nil {
+				e.t.SetSize(w, h) // the width the line wraps at, read each time (a resized window)
+			}
 			st, err := term.MakeRaw(fd)
 			if err != nil {
 				return nil, err
 			}
 			return func() { term.Restore(fd, st) }, nil
 		})
+		return e
 	}
 	return newLineReader(in, out)
 }
