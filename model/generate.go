@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -24,6 +25,11 @@ type GenerateOptions struct {
 	// until it is clear that it is not. The token that completed it is
 	// the last one evaluated.
 	Stop []string
+	// StopTokens end generation when one of these ids is drawn, as an
+	// end-of-generation token does (also with IgnoreEOG): it is neither
+	// returned nor evaluated. For a template's end of turn that the
+	// tokenizer does not mark as end of generation, or a caller's own.
+	StopTokens []int32
 }
 
 // Token is one generated token.
@@ -73,7 +79,7 @@ func (s *Session) Generate(ctx context.Context, o GenerateOptions) iter.Seq2[Tok
 				return
 			}
 			id := sampler.Sample(s.logits, s.Tokens())
-			if tok != nil && !o.IgnoreEOG && tok.IsEOG(id) {
+			if tok != nil && !o.IgnoreEOG && tok.IsEOG(id) || slices.Contains(o.StopTokens, id) {
 				rest, _ := stop.add(text.flush())
 				if rest += stop.flush(); rest != "" {
 					yield(Token{ID: -1, Text: rest}, nil)

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,6 +77,24 @@ func TestGenerateStops(t *testing.T) {
 		ids, _, err = collect(t, s, context.Background(), GenerateOptions{MaxTokens: 1, IgnoreEOG: true})
 		require.NoError(t, err)
 		assert.Equal(t, []int32{tok.EOS()}, ids)
+	})
+	t.Run("stop tokens", func(t *testing.T) {
+		prefill()
+		ids, _, err := collect(t, s, context.Background(), GenerateOptions{MaxTokens: 4})
+		require.NoError(t, err)
+		require.Len(t, ids, 4)
+		prefill()
+		k := slices.Index(ids, ids[2]) // its first time
+		got, text, err := collect(t, s, context.Background(), GenerateOptions{MaxTokens: 4, StopTokens: []int32{ids[2]}})
+		require.NoError(t, err)
+		assert.Equal(t, ids[:k], got, "the stop token is not returned")
+		assert.Equal(t, string(tok.DecodeRaw(ids[:k])), text)
+		assert.Equal(t, len(prompt)+k, s.Pos(), "nor evaluated")
+		prefill()
+		s.logits[tok.EOS()] = 1e9
+		got, _, err = collect(t, s, context.Background(), GenerateOptions{MaxTokens: 4, IgnoreEOG: true, StopTokens: []int32{tok.EOS()}})
+		require.NoError(t, err)
+		assert.Empty(t, got, "a stop token ends generation with IgnoreEOG too")
 	})
 	t.Run("context full", func(t *testing.T) {
 		prefill()

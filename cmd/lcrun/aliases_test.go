@@ -67,6 +67,7 @@ func TestLlamaCommandLines(t *testing.T) {
 		{"--system-prompt -e", w("-m", m, "--chat", "--system-prompt", `Be\nbrief.`, "-e", "-p", "Hi"), w("-m", m, "--chat", "--system", "Be\nbrief.", "-p", "Hi"), "", false, false},
 		{"chat -sys --reverse-prompt", w("chat", "-m", m, "-sys", "Be brief.", "-n", "8", "--temp", "0", "--reverse-prompt", "Lily"),
 			w("chat", "-m", m, "--system", "Be brief.", "-n", "8", "--temp", "0", "--stop", "Lily"), "Once upon a time\n", false, false},
+		{"chat -s", w("chat", "-m", m, "-n", "8", "--temp", "0.9", "-s", "5"), w("chat", "-m", m, "-n", "8", "--temp", "0.9", "--seed", "5"), "Tell me a story.\n", false, false},
 		{"chat --model --file", w("chat", "--model", m, "--file", p, "-n", "8", "--temp", "0"), w("chat", "-m", m, p, "-n", "8", "--temp", "0"), "Who is it about?\n", false, false},
 		{"sampling", w("-m", m, "-f", p, "-n", "8", "--temp", "0.7", "--top-k", "20", "-s", "11"),
 			w("-m", m, p, "-n", "8", "--temp", "0.7", "--top-k", "20", "--seed", "11"), "", false, false},
@@ -214,6 +215,7 @@ func TestVersion(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.GreaterOrEqual(t, len(lines), 3, out)
 	assert.Regexp(t, `^lcrun (devel|v\S+)$`, lines[0])
+	assert.Regexp(t, `^commit ([0-9a-f]{40} \(.*\)|unknown \(the build embedded none: .*\))$`, lines[1], "the commit line is always there")
 	assert.Regexp(t, `\nbuilt with go\S+ \w+/\w+\n`, out)
 	assert.Equal(t, "kernels "+kernelText(lc.Kernels()), lines[len(lines)-1])
 	code, again, _ := runLcrun("--version")

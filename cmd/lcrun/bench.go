@@ -109,6 +109,11 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if *modelPath != "" && *shape != "" {
 		return usageError(fs, errors.New("-m and --shape name two models; give one"))
 	}
+	if *shape != "" {
+		if _, err := synth.Lookup(*shape); err != nil {
+			return usageError(fs, err) // before the machine is measured
+		}
+	}
 	if *threads < 0 || *prompt < 1 || *gen < 0 || *figureTime <= 0 || reps < 1 {
 		return usageError(fs, fmt.Errorf("-t %d -p %d -n %d -r %d --time %s: want threads >= 0, at least one prompt token, -n >= 0, at least one repetition and a positive time", *threads, *prompt, *gen, reps, *figureTime))
 	}
@@ -118,7 +123,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	kv, err := parseKV(kvName)
 	if err != nil {
-		return err
+		return usageError(fs, err)
 	}
 	fa.note(stderr)
 	t := *threads

@@ -137,7 +137,7 @@ func TestBenchCompareReports(t *testing.T) {
 			// A bad command line (a flag's bad value, arguments missing
 			// or extra) exits 2.
 			badLine := strings.Contains(name, "depth") || name == "one file" || name == "stray arg" ||
-				name == "zero reps" || name == "no tokens" || name == "model twice"
+				name == "zero reps" || name == "no tokens" || name == "model twice" || name == "unknown shape" || name == "bad kv"
 			want := map[bool]int{false: 1, true: 2}[badLine]
 			assert.Equal(t, want, code)
 			assert.Regexp(t, `^lcrun bench: .+\n$`, errOut, "one line")

@@ -1,20 +1,15 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/signal"
 	"strings"
 
 	"github.com/lcrun/lcrun/internal/source"
 	"github.com/lcrun/lcrun/model"
-	"golang.org/x/term"
 )
 
 func init() {
@@ -26,10 +21,16 @@ func init() {
 			about: `An interactive conversation through the model's chat template (or
 --chat-template). With FILE or DIR, the text is the conversation's context: it
 is evaluated once, before the first question, and every later turn evaluates
-only its own new tokens (the conversation stays in the KV cache).
+only its own new tokens (the conversation stays in the KV cache). With
+--cache DIR the document's state is saved there, and a later chat about the
+same document (same model, template, system text and --kv/--attn) resumes it
+instead of evaluating it again.
 
-On a terminal each turn is read after a "> " prompt; Ctrl-C stops a reply
-(not the chat), Ctrl-C at the prompt, Ctrl-D or /exit ends it. Piped, it reads
+On a terminal each turn is typed after a "> " prompt, with line editing
+(arrows, Home/End, Ctrl-A/E/K/U/W) and history (up and down go through the
+earlier turns); Ctrl-C stops a reply (not the chat), Ctrl-C at the prompt,
+Ctrl-D or /exit ends it, and Ctrl-C while the document is evaluated ends it
+too (exit 130; --cache keeps what was evaluated). Piped, it reads
 one turn per line from stdin and writes each reply to stdout, ending with a
 newline; notes go to stderr. /reset starts the conversation again (keeping
 the document), /help lists the commands.`,
@@ -37,12 +38,12 @@ the document), /help lists the commands.`,
 				{"Input and output", []string{"m", "f", "n", "ignore-eos", "stop", "quiet", "verbose"}},
 				{"Chat", []string{"chat-template", "system", "escape", "verbose-prompt"}},
 				{"Sampling", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
-				{"Context", []string{"ctx", "max-file-size"}},
+				{"Context and cache", []string{"ctx", "max-file-size", "cache", "cache-max"}},
 				evalGroup, ropeGroup,
 			},
 			examples: []string{
 				`lcrun chat -m instruct.gguf --system "Answer in one sentence."`,
-				"lcrun chat -m instruct.gguf book.txt --temp 0",
+				"lcrun chat -m instruct.gguf book.txt --temp 0 --cache ~/.cache/lcrun",
 				"lcrun chat -m instruct.gguf notes.txt --chat-template llama3 -n 256 < questions.txt",
 			},
 		},
@@ -62,6 +63,8 @@ type chatConfig struct {
 	chatFlags    chatFlags
 	maxFileSize  int64
 	quiet        bool
+	cacheDir     string
+	cacheMax     int64
 }
 
 func parseChat(args []string, stderr io.Writer) (*chatConfig, error) {
@@ -90,6 +93,9 @@ func parseChat(args []string, stderr io.Writer) (*chatConfig, error) {
 	c.session.register(fs, "f16")
 	c.maxFileSize = source.DefaultMaxFileSize
 	fs.Var(byteFlag{&c.maxFileSize}, "max-file-size", "in a directory, skip files larger than this")
+	fs.StringVar(&c.cacheDir, "cache", "", "directory of saved states: a chat about the same document resumes it instead of evaluating it again")
+	c.cacheMax = 8 << 30
+	fs.Var(byteFlag{&c.cacheMax}, "cache-max", "bound on the cache's size, least recently used states go first (e.g. 2G)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no notes or progress on stderr")
 	registerVerbose(fs, &c.quiet)
 	pos, err := parseArgs(fs, args)
@@ -129,44 +135,6 @@ func parseChat(args []string, stderr io.Writer) (*chatConfig, error) {
 	return c, nil
 }
 
-// samplerFlags are the sampling flags as given (run's spellings and
-// defaults), checked and set into the options by check.
-type samplerFlags struct {
-	o                     *model.SamplerOptions
-	seed                  *int64
-	temp, topP, minP, rep *float64
-}
-
-func registerSampler(fs *flag.FlagSet, o *model.SamplerOptions, seed *int64) *samplerFlags {
-	s := &samplerFlags{o: o, seed: seed}
-	fs.Int64Var(seed, "seed", -1, "sampling seed (-1 = random)")
-	s.temp = fs.Float64("temp", 0.8, "temperature (0 = greedy)")
-	o.TopK = 40
-	fs.Var(signedCountFlag{&o.TopK}, "top-k", "keep the K most likely tokens (0 = all)")
-	s.topP = fs.Float64("top-p", 0.95, "nucleus: keep tokens up to this probability mass (1 = off)")
-	s.minP = fs.Float64("min-p", 0.05, "drop tokens less likely than this times the best (0 = off)")
-	s.rep = fs.Float64("repeat-penalty", 1, "penalise the last --repeat-last-n tokens (1 = off)")
-	o.RepeatLastN = 64
-	fs.Var(signedCountFlag{&o.RepeatLastN}, "repeat-last-n", "tokens the repeat penalty looks back")
-	return s
-}
-
-func (s *samplerFlags) check() error {
-	o := s.o
-	if *s.temp < 0 || o.TopK < 0 || *s.topP < 0 || *s.minP < 0 || *s.rep < 0 || o.RepeatLastN < 0 {
-		return errors.New("--temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
-	}
-	o.Temperature, o.TopP, o.MinP, o.RepeatPenalty = float32(*s.temp), float32(*s.topP), float32(*s.minP), float32(*s.rep)
-	if err := o.Check(); err != nil {
-		return fmt.Errorf("--temp, --top-p, --min-p, --repeat-penalty: %s", strings.TrimPrefix(err.Error(), "model: sampler "))
-	}
-	o.Seed = uint64(*s.seed)
-	if *s.seed < 0 {
-		o.Seed = rand.Uint64()
-	}
-	return nil
-}
-
 func runChat(args []string, stdout, stderr io.Writer) error {
 	c, err := parseChat(args, stderr)
 	if err != nil {
@@ -204,15 +172,19 @@ func runChat(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	conv := &conversation{c: c, s: s, tok: tok, tmpl: tmpl, doc: doc, ctx: ctx,
+	var cache *chatCache
+	if c.cacheDir != "" && doc == nil {
+		fmt.Fprintln(notes, "lcrun: note: --cache keeps a document's state, and this chat has none (give a FILE or DIR): nothing is saved")
+	}
+	if c.cacheDir != "" && doc != nil {
+		if cache, err = openChatCache(c, m, notes); err != nil {
+			return err
+		}
+	}
+	conv := &conversation{c: c, m: m, opts: o, s: s, cache: cache, tok: tok, tmpl: tmpl, doc: doc, ctx: ctx,
 		stops: append(append([]string(nil), c.stop...), tmpl.Stops()...),
 		out:   stdout, notes: notes}
-	in := stdin
-	tty := false
-	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		tty = true
-	}
-	return conv.loop(in, tty)
+	return conv.loop(chatTurnReader(stdin, stdout))
 }
 
 // defaultChatCtx is the model's trained context, or DefaultCtx when it says
@@ -262,44 +234,20 @@ var chatInterrupts = func() (<-chan os.Signal, func()) {
 // maxTurnBytes bounds one line of input.
 const maxTurnBytes = 1 << 20
 
-// loop reads turns until /exit, end of input or Ctrl-C at the prompt.
-func (cv *conversation) loop(in io.Reader, tty bool) error {
+// loop reads turns until /exit, the end of input or Ctrl-C at the prompt.
+func (cv *conversation) loop(in turnReader) error {
 	sigs, stopSigs := chatInterrupts()
 	defer stopSigs()
-	lines := make(chan string)
-	readErr := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 0, 4096), maxTurnBytes)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		err := sc.Err()
-		if errors.Is(err, bufio.ErrTooLong) {
-			err = fmt.Errorf("a line of input is longer than %s", sizeText(maxTurnBytes))
-		}
-		readErr <- err
-	}()
-	if err := cv.start(context.Background()); err != nil {
+	if err := cv.startInterruptible(sigs); err != nil {
 		return err
 	}
 	for {
-		if tty {
-			fmt.Fprint(cv.out, "> ")
-		}
-		var line string
-		select {
-		case line = <-lines:
-		case err := <-readErr:
-			if tty {
-				fmt.Fprintln(cv.out)
-			}
-			return err
-		case <-sigs:
-			if tty {
-				fmt.Fprintln(cv.out)
-			}
+		line, err := in.next(sigs)
+		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		if err != nil {
+			return err
 		}
 		line = strings.TrimRight(line, "\r")
 		switch cmd := strings.TrimSpace(line); {
@@ -309,7 +257,7 @@ func (cv *conversation) loop(in io.Reader, tty bool) error {
 			return nil
 		case cmd == "/reset" || cmd == "/clear":
 			cv.s.Reset()
-			if err := cv.start(context.Background()); err != nil {
+			if err := cv.startInterruptible(sigs); err != nil {
 				return err
 			}
 			fmt.Fprintln(cv.notes, "lcrun: the conversation starts again")

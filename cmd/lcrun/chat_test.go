@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -302,4 +305,83 @@ func TestChatErrors(t *testing.T) {
 	code, _, errOut, _ := chatTurns(t, strings.Repeat("a", maxTurnBytes+1)+"\n")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "a line of input is longer than 1.00 MiB")
+}
+
+// chat --cache saves the document's state after its first evaluation,
+// and a later chat about it resumes that state instead of evaluating the
+// document again (issue 17), answering as the first did.
+func TestChatCacheResumesTheDocument(t *testing.T) {
+	dir := t.TempDir()
+	doc := storyText(t, dir, 600, 3)
+	args := []string{doc, "-n", "4", "--chat-template", "llama3", "--ctx", "1K", "--cache", filepath.Join(dir, "cache")}
+	code, first, errOut, turns := chatTurns(t, "Who had the kite?\n", args...)
+	require.Equal(t, 0, code, errOut)
+	require.Len(t, turns, 1, errOut)
+	assert.Contains(t, errOut, "lcrun: context evaluated: ")
+	assert.Regexp(t, `lcrun: cache: saved the context's state \([0-9.]+ KiB\) in .*cache in [0-9.]+ s`, errOut)
+
+	code, again, errOut, resumed := chatTurns(t, "Who had the kite?\n", args...)
+	require.Equal(t, 0, code, errOut)
+	require.Len(t, resumed, 1, errOut)
+	assert.Regexp(t, `lcrun: context: ([0-9,]+) tokens \(with the template's opening\), ([0-9,]+) resumed from .*cache and 0 evaluated in [0-9.]+ s`, errOut)
+	assert.NotContains(t, errOut, "context evaluated")
+	assert.NotContains(t, errOut, "cache: saved")
+	assert.Equal(t, turns, resumed, "the question evaluates only itself, as in the first chat")
+	assert.Equal(t, first, again)
+
+	// Another system text is another conversation: nothing to resume.
+	code, _, errOut, _ = chatTurns(t, "Who had the kite?\n", append(args, "--system", "Be brief.")...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "lcrun: context evaluated: ")
+
+	code, _, errOut, _ = chatTurns(t, "Hi\n", "-n", "2", "--cache", filepath.Join(dir, "cache"))
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "--cache keeps a document's state, and this chat has none")
+}
+
+// Issue 17's case: a second question about a 50K-token file does not
+// evaluate it again, neither in the same chat (the KV cache) nor in a
+// later one (--cache). A window keeps the prefill linear in the tokens.
+func TestChatLongDocumentOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 50K-token prefill takes minutes under emulation (-short)")
+	}
+	dir := t.TempDir()
+	doc := storyText(t, dir, 100_000, 9)
+	args := []string{doc, "-n", "8", "--ctx", "64K", "--attn", "window:256", "--cache", filepath.Join(dir, "cache")}
+	questions := "Who had the kite?\nWhere did Tom go?\n"
+	code, first, errOut, turns := chatTurns(t, questions, args...)
+	require.Equal(t, 0, code, errOut)
+	require.Len(t, turns, 2, errOut)
+	m := regexp.MustCompile(`lcrun: context evaluated: ([0-9,]+) tokens`).FindStringSubmatch(errOut)
+	require.NotNil(t, m, errOut)
+	docTokens, err := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	require.NoError(t, err)
+	require.Greater(t, docTokens, 45_000)
+	assert.Less(t, turns[1].New, 100, "the second question evaluates itself only")
+	t.Logf("first chat: %s", strings.Join(regexp.MustCompile(`lcrun: (context|turn|cache).*`).FindAllString(errOut, -1), " | "))
+
+	code, again, errOut, resumed := chatTurns(t, questions, args...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, fmt.Sprintf("lcrun: context: %s tokens (with the template's opening), %s resumed from", groupDigits(docTokens), groupDigits(docTokens)))
+	assert.Equal(t, turns, resumed)
+	assert.Equal(t, first, again)
+	t.Logf("second chat: %s", strings.Join(regexp.MustCompile(`lcrun: (context|turn|cache).*`).FindAllString(errOut, -1), " | "))
+}
+
+// Ctrl-C while the document is evaluated ends the chat (exit 130, as run
+// does): there is nothing to talk about yet. It used to be held until the
+// whole document was in.
+func TestChatInterruptDuringTheDocument(t *testing.T) {
+	dir := t.TempDir()
+	doc := storyText(t, dir, 2000, 4)
+	sigs := make(chan os.Signal, 1)
+	defer func(f func() (<-chan os.Signal, func())) { chatInterrupts = f }(chatInterrupts)
+	chatInterrupts = func() (<-chan os.Signal, func()) { return sigs, func() {} }
+	sigs <- os.Interrupt
+	code, _, errOut, turns := chatTurns(t, "Who?\n", doc, "--batch", "16", "--cache", filepath.Join(dir, "cache"))
+	assert.Equal(t, 130, code, errOut)
+	assert.Empty(t, turns)
+	assert.Equal(t, "lcrun chat: interrupted while the context was evaluated; --cache keeps what was evaluated, and the next chat about it resumes there\n", lastLine(errOut))
+	assert.NotContains(t, errOut, "context evaluated")
 }

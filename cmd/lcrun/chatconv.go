@@ -20,7 +20,10 @@ import (
 // (said), with docMark where the document's tokens are.
 type conversation struct {
 	c     *chatConfig
+	m     *model.Model
+	opts  model.SessionOptions
 	s     *model.Session
+	cache *chatCache // --cache; nil without
 	tok   *tokenizer.Tokenizer
 	tmpl  *model.ChatTemplate
 	doc   []int32
@@ -74,14 +77,9 @@ func (cv *conversation) start(ctx context.Context) error {
 	if cv.c.chatFlags.verbose {
 		fmt.Fprintf(cv.notes, "lcrun: prompt (%s template):\n%s[%s]\n", cv.tmpl.Name(), head, cv.c.input)
 	}
-	pr := newProgress(cv.notes, cv.c.quiet, "prefill", len(ids))
-	t0 := time.Now()
-	err = cv.s.Prefill(ctx, ids, func(done, _ int) { pr.update(done) })
-	pr.finish()
-	if err != nil {
+	if err := cv.evalContext(ctx, ids); err != nil {
 		return err
 	}
-	fmt.Fprintf(cv.notes, "lcrun: context evaluated: %s tokens (with the template's opening) in %.2f s\n", groupDigits(len(ids)), time.Since(t0).Seconds())
 	cv.said = head + docMark
 	return nil
 }
@@ -187,7 +185,31 @@ func (cv *conversation) turn(question string, sigs <-chan os.Signal) error {
 
 // prefill evaluates a turn's tokens; Ctrl-C cancels it.
 func (cv *conversation) prefill(ids []int32, sigs <-chan os.Signal) error {
+	return withInterrupt(sigs, func(ctx context.Context) error { return cv.s.Prefill(ctx, ids, nil) })
+}
+
+// startInterruptible is start, the document's evaluation cancelled by
+// Ctrl-C: that ends the chat (exit 130), as there is nothing to talk
+// about yet; --cache has saved what was evaluated.
+func (cv *conversation) startInterruptible(sigs <-chan os.Signal) error {
+	if cv.doc == nil {
+		return cv.start(context.Background()) // nothing to evaluate: a Ctrl-C is the prompt's
+	}
+	err := withInterrupt(sigs, cv.start)
+	if errors.Is(err, context.Canceled) {
+		msg := "interrupted while the context was evaluated"
+		if cv.cache != nil {
+			msg += "; --cache keeps what was evaluated, and the next chat about it resumes there"
+		}
+		return withExit(130, errors.New(msg))
+	}
+	return err
+}
+
+// withInterrupt runs f with a context that a signal on sigs cancels.
+func withInterrupt(sigs <-chan os.Signal, f func(context.Context) error) error {
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	wg.Go(func() {
@@ -197,10 +219,9 @@ func (cv *conversation) prefill(ids []int32, sigs <-chan os.Signal) error {
 		case <-done:
 		}
 	})
-	err := cv.s.Prefill(ctx, ids, nil)
+	err := f(ctx)
 	close(done)
 	wg.Wait()
-	cancel()
 	return err
 }
 

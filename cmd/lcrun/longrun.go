@@ -327,6 +327,7 @@ func (r *longRun) prefill(ctx context.Context, s *model.Session, resume int) err
 		return nil
 	}
 	pr := newProgress(r.stderr, r.c.quiet, "prefill", todo)
+	pr.work = prefillWork(r.plan, resume)
 	defer pr.finish()
 	update := func(done int) {
 		pr.update(done)

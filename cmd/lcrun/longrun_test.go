@@ -85,7 +85,7 @@ func TestLongRunBadInput(t *testing.T) {
 		{"empty file", []string{empty}, 1, "empty.txt: the file is empty"},
 		{"binary file", []string{binary}, 1, "data.bin: not a text file (NUL byte at offset 7)"},
 		{"directory of binaries", []string{binDir}, 1, "no text files to read (skipped 1 binary)"},
-		{"ctx 0", []string{storyPrompt, "--ctx", "0"}, 1, "--ctx 0: want a positive number of tokens"},
+		{"ctx 0", []string{storyPrompt, "--ctx", "0"}, 2, "--ctx 0: want a positive number of tokens"},
 		{"ctx banana", []string{storyPrompt, "--ctx", "banana"}, 2, `"banana" is not a count`},
 		{"window -1", []string{storyPrompt, "--attn", "window:-1"}, 2, `--attn window:-1: the window "-1" is not a positive count`},
 		{"unknown policy", []string{storyPrompt, "--attn", "ring:5"}, 2, "unknown policy"},

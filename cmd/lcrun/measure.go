@@ -95,10 +95,10 @@ func ropeVariants(list string, m *model.Model, f *measureFlags, ctx int, stderr 
 		name = strings.TrimSpace(name)
 		meth, err := ropescale.ParseMethod(name)
 		if err != nil {
-			return nil, fmt.Errorf("--compare: %w", err)
+			return nil, usageErrorf("--compare: %w", err)
 		}
 		if seen[name] {
-			return nil, fmt.Errorf("--compare names %s twice", name)
+			return nil, usageErrorf("--compare names %s twice", name)
 		}
 		seen[name] = true
 		o := base

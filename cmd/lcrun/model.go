@@ -151,6 +151,12 @@ func (f *sessionFlags) parsed(fs *flag.FlagSet, notes io.Writer) error {
 		return usageError(fs, err)
 	}
 	f.kv = kv
+	if _, err := parseKV(kv); err != nil {
+		return usageError(fs, err)
+	}
+	if f.threads < 0 {
+		return usageError(fs, fmt.Errorf("-t %d: want a positive number of threads (0 = one per CPU)", f.threads))
+	}
 	if f.ubatch > 0 && (f.batch == 0 || f.ubatch < f.batch) {
 		f.batch = f.ubatch
 	}
@@ -175,9 +181,6 @@ func (f *sessionFlags) parsed(fs *flag.FlagSet, notes io.Writer) error {
 // one command line.
 func (f *sessionFlags) options(m *model.Model, ctx int, stderr io.Writer) (model.SessionOptions, error) {
 	o := model.SessionOptions{Ctx: ctx, Threads: f.threads, Batch: f.batch}
-	if f.threads < 0 {
-		return o, fmt.Errorf("-t %d: want a positive number of threads", f.threads)
-	}
 	feat := m.Features()
 	var ignored []string
 	kv, err := parseKV(f.kv)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"strconv"
@@ -27,7 +26,10 @@ filler text cut to each length, asks the question after it and scores the
 answer. The logprob scorer (default) reads the mean log-probability of the
 answer's tokens, teacher-forced, next to the same prompt without the needle;
 gen checks whether greedy output contains the answer. Prints a table of
-length by depth (or --json); --svg draws the heat map.`,
+length by depth (or --json); --svg draws the heat map. The table and the map
+show the same values: with logprob, each cell's gain over the same length
+without the needle (--map logprob: the log-probabilities themselves), on a
+fixed colour scale (gain 0 to 3 nats, log-probability -10 to 0).`,
 			groups: []flagGroup{
 				{"The test", []string{"m", "lengths", "depths", "haystack", "needle", "question", "answer"}},
 				{"Scoring and output", []string{"scorer", "map", "json", "svg"}},
@@ -49,6 +51,8 @@ type niahReport struct {
 	Rope     string `json:"rope"`
 	Settings string `json:"settings"`
 	*evals.NIAHResult
+
+	gain bool // --map gain (the JSON has every raw value)
 }
 
 func runNIAH(args []string, stdout, stderr io.Writer) error {
@@ -63,7 +67,7 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	answer := fs.String("answer", evals.DefaultNeedle.Answer, "the expected answer")
 	scorer := fs.String("scorer", "logprob", "gen (greedy output contains the answer) or logprob (mean log-probability of the answer, teacher-forced)")
 	svgPath := fs.String("svg", "", "write the heat map here")
-	mapValue := fs.String("map", "gain", "logprob scorer's heat map: gain (log-prob over the same length without the needle) or logprob")
+	mapValue := fs.String("map", "gain", "logprob scorer's table and heat map: gain (log-prob over the same length without the needle) or logprob")
 	asJSON := fs.Bool("json", false, "print JSON")
 	registerVerbose(fs, nil)
 	var mf measureFlags
@@ -75,23 +79,26 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 0 {
 		return usageError(fs, fmt.Errorf("unexpected argument %q (usage: lcrun niah [-m MODEL] [--lengths 1K,2K,4K] [--depths 0,10,...,100] [--scorer gen|logprob] [--svg OUT.svg] [--json])", pos[0]))
 	}
-	if err := checkWritable("--svg", *svgPath); err != nil {
-		return err
-	}
 	o := evals.NIAHOptions{Haystack: evals.DefaultHaystack, Needle: evals.Needle{Text: *needle, Question: *question, Answer: *answer}}
 	if o.Lengths, err = parseSeries(*lengths, 2, 1<<30); err != nil {
-		return fmt.Errorf("--lengths: %w", err)
+		return usageError(fs, fmt.Errorf("--lengths: %w", err))
 	}
 	if o.Depths, err = parseSeries(*depths, 0, 100); err != nil {
-		return fmt.Errorf("--depths: %w", err)
+		return usageError(fs, fmt.Errorf("--depths: %w", err))
 	}
 	sc, err := evals.ParseScorer(*scorer)
 	if err != nil {
-		return fmt.Errorf("--scorer: %w", err)
+		return usageError(fs, fmt.Errorf("--scorer: %w", err))
 	}
 	o.Scorer = sc
 	if *mapValue != "gain" && *mapValue != "logprob" {
-		return fmt.Errorf("--map %s: want gain or logprob", *mapValue)
+		return usageError(fs, fmt.Errorf("--map %s: want gain or logprob", *mapValue))
+	}
+	if strings.TrimSpace(*needle) == "" || strings.TrimSpace(*answer) == "" {
+		return usageError(fs, errors.New("--needle and --answer must not be empty"))
+	}
+	if err := checkWritable("--svg", *svgPath); err != nil {
+		return err
 	}
 	hayName := "default"
 	if *haystackPath != "" {
@@ -132,9 +139,10 @@ func runNIAH(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep := &niahReport{Model: m.Name(), Haystack: hayName, Rope: variants[0].Label, Settings: mf.describe(m), NIAHResult: res}
+	rep := &niahReport{Model: m.Name(), Haystack: hayName, Rope: variants[0].Label, Settings: mf.describe(m), NIAHResult: res,
+		gain: *mapValue == "gain"}
 	if *svgPath != "" {
-		if err := writeSVG(*svgPath, rep.heatMap(*mapValue == "gain")); err != nil {
+		if err := writeSVG(*svgPath, rep.heatMap()); err != nil {
 			return err
 		}
 	}
@@ -204,22 +212,52 @@ func lengthLabel(n int) string {
 	return strconv.Itoa(n)
 }
 
-func (r *niahReport) cellText(c evals.Cell) string {
+// gainMap: the logprob scorer's table and heat map show each cell's gain
+// over the same length without the needle (--map gain), not its raw
+// log-probability: both show the same values (issue 17: the map showed
+// gains and the table raw values).
+func (r *niahReport) gainMap() bool { return r.Scorer == evals.ScoreLogProb && r.gain }
+
+// value is what the table and the heat map show for the cell at length
+// index i (j < 0: the no-needle cell, always its raw score, the baseline
+// the gains are taken from).
+func (r *niahReport) value(i, j int) float64 {
+	if j < 0 {
+		return r.NoNeedle[i].Score()
+	}
+	v := r.Cell(i, j).Score()
+	if r.gainMap() {
+		v -= r.NoNeedle[i].Score()
+	}
+	return v
+}
+
+func (r *niahReport) cellText(i, j int) string {
+	c := r.NoNeedle[i]
+	if j >= 0 {
+		c = r.Cell(i, j)
+	}
 	if c.Found != nil {
 		if *c.Found {
 			return "yes"
 		}
 		return "no"
 	}
-	return fmt.Sprintf("%.2f", c.Score())
+	if r.gainMap() && j >= 0 {
+		return fmt.Sprintf("%+.2f", r.value(i, j))
+	}
+	return fmt.Sprintf("%.2f", r.value(i, j))
 }
 
 func (r *niahReport) writeText(w io.Writer) error {
 	fmt.Fprintf(w, "model %s; rope %s; %s; haystack %s\n", r.Model, r.Rope, r.Settings, r.Haystack)
 	fmt.Fprintf(w, "needle %q; question %q; answer %q\n", r.Needle.Text, r.Needle.Question, r.Needle.Answer)
 	what := "mean log-probability of the answer tokens (nats; 0 = certain)"
-	if r.Scorer == evals.ScoreGen {
+	switch {
+	case r.Scorer == evals.ScoreGen:
 		what = "greedy output contains the answer"
+	case r.gainMap():
+		what = "gain in the mean log-probability of the answer tokens over the same length without the needle (nats; no needle: its log-probability)"
 	}
 	fmt.Fprintf(w, "scorer %s: %s; rows: context length (tokens), columns: needle depth\n", r.Scorer, what)
 	if err := r.writeGrid(w, r.cellText); err != nil {
@@ -229,12 +267,17 @@ func (r *niahReport) writeText(w io.Writer) error {
 		return nil
 	}
 	fmt.Fprintf(w, "answer tokens ranked first, teacher-forced (all = greedy decoding would say the whole answer)\n")
-	return r.writeGrid(w, func(c evals.Cell) string { return topRanked(c.Ranks) })
+	return r.writeGrid(w, func(i, j int) string {
+		if j < 0 {
+			return topRanked(r.NoNeedle[i].Ranks)
+		}
+		return topRanked(r.Cell(i, j).Ranks)
+	})
 }
 
 // writeGrid writes one value per cell: a row per length, a column per
 // depth, and the no-needle cell last.
-func (r *niahReport) writeGrid(w io.Writer, cell func(evals.Cell) string) error {
+func (r *niahReport) writeGrid(w io.Writer, cell func(i, j int) string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "length\t")
 	for _, d := range r.Depths {
@@ -244,9 +287,9 @@ func (r *niahReport) writeGrid(w io.Writer, cell func(evals.Cell) string) error 
 	for i, l := range r.Lengths {
 		fmt.Fprintf(tw, "%s\t", lengthLabel(l))
 		for j := range r.Depths {
-			fmt.Fprintf(tw, "%s\t", cell(r.Cell(i, j)))
+			fmt.Fprintf(tw, "%s\t", cell(i, j))
 		}
-		fmt.Fprintf(tw, "%s\t\n", cell(r.NoNeedle[i]))
+		fmt.Fprintf(tw, "%s\t\n", cell(i, -1))
 	}
 	return tw.Flush()
 }
@@ -262,14 +305,21 @@ func topRanked(ranks []int) string {
 	return fmt.Sprintf("%d/%d", n, len(ranks))
 }
 
-// heatMap draws lengths x depths. gen: 0 (not found) to 1 (found).
-// logprob with gain: each cell's log-probability minus that of the same
-// length without the needle, from 0 (red: the needle did not help) up;
-// plain logprob: from the worst value measured (with or without the
-// needle) to 0 (certain).
-func (r *niahReport) heatMap(gain bool) *svgplot.HeatMap {
+// The heat map's fixed colour scales (issue 17: the scale followed each
+// run's values, so two maps' colours could not be compared): a gain from
+// 0 (red: the needle did not help) to 3 nats (the answer 20 times
+// likelier), a log-probability from -10 nats to 0 (certain); values
+// beyond take the end colours.
+const (
+	niahGainTop   = 3.0
+	niahLogProbLo = -10.0
+)
+
+// heatMap draws lengths x depths with the values of the table: gen 0
+// (not found) or 1, logprob gains or raw log-probabilities (--map).
+func (r *niahReport) heatMap() *svgplot.HeatMap {
 	what := string(r.Scorer)
-	if r.Scorer == evals.ScoreLogProb && gain {
+	if r.gainMap() {
 		what = "logprob, gain over no needle"
 	}
 	h := &svgplot.HeatMap{
@@ -281,30 +331,21 @@ func (r *niahReport) heatMap(gain bool) *svgplot.HeatMap {
 	for _, d := range r.Depths {
 		h.Cols = append(h.Cols, fmt.Sprintf("%d%%", d))
 	}
-	lo, hi := 0.0, 0.0
 	for i, l := range r.Lengths {
 		h.Rows = append(h.Rows, lengthLabel(l))
 		row := make([]float64, len(r.Depths))
-		base := r.NoNeedle[i].Score()
 		for j := range r.Depths {
-			row[j] = r.Cell(i, j).Score()
-			if gain && r.Scorer == evals.ScoreLogProb {
-				row[j] -= base
-			}
-			lo, hi = math.Min(lo, row[j]), math.Max(hi, row[j])
-		}
-		if !gain {
-			lo = math.Min(lo, base)
+			row[j] = r.value(i, j)
 		}
 		h.Values = append(h.Values, row)
 	}
 	switch {
 	case r.Scorer == evals.ScoreGen:
 		h.Min, h.Max, h.Legend, h.CellFormat = 0, 1, "answer found (1) or not (0)", "%.0f"
-	case gain:
-		h.Min, h.Max, h.Legend, h.CellFormat = 0, math.Max(hi, 0.5), "log-prob gain from the needle (nats)", "%.2f"
+	case r.gainMap():
+		h.Min, h.Max, h.Legend, h.CellFormat = 0, niahGainTop, "log-prob gain from the needle (nats)", "%+.2f"
 	default:
-		h.Min, h.Max, h.Legend, h.CellFormat = lo, 0, "mean log-prob of the answer (nats)", "%.2f"
+		h.Min, h.Max, h.Legend, h.CellFormat = niahLogProbLo, 0, "mean log-prob of the answer (nats)", "%.2f"
 	}
 	return h
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lcrun/lcrun/internal/evals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -130,6 +131,39 @@ func TestNIAHErrors(t *testing.T) {
 			assert.NotEqual(t, 0, code)
 			lines := strings.Split(strings.TrimSpace(errOut), "\n")
 			assert.Regexp(t, `^lcrun niah: `, lines[len(lines)-1], errOut)
+		})
+	}
+}
+
+// The table shows what the heat map shows (issue 17: the map showed
+// gains over the no-needle prompt, the table raw log-probabilities), and
+// the colour scale is the same whatever a run measured.
+func TestNIAHTableAndMapAgree(t *testing.T) {
+	report := func(gain bool, lp ...float64) *niahReport {
+		cell := func(v float64) evals.Cell { return evals.Cell{LogProb: &v, Ranks: []int{1, 2}} }
+		return &niahReport{Model: "m", Rope: "none", Settings: "s", Haystack: "default", gain: gain,
+			NIAHResult: &evals.NIAHResult{Scorer: evals.ScoreLogProb, Lengths: []int{128}, Depths: []int{0, 100},
+				Cells: []evals.Cell{cell(lp[0]), cell(lp[1])}, NoNeedle: []evals.Cell{cell(lp[2])}}}
+	}
+	for name, c := range map[string]struct {
+		gain     bool
+		row      string
+		values   []float64
+		min, max float64
+	}{
+		"gain":    {true, "     128  +2.00  +0.50      -5.00", []float64{2, 0.5}, 0, niahGainTop},
+		"logprob": {false, "     128  -3.00  -4.50      -5.00", []float64{-3, -4.5}, niahLogProbLo, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := report(c.gain, -3, -4.5, -5)
+			var b strings.Builder
+			require.NoError(t, r.writeText(&b))
+			assert.Contains(t, b.String(), "\n"+c.row+"\n")
+			h := r.heatMap()
+			assert.Equal(t, [][]float64{c.values}, h.Values)
+			assert.Equal(t, []float64{c.min, c.max}, []float64{h.Min, h.Max})
+			other := report(c.gain, -0.1, -9, -9.5).heatMap()
+			assert.Equal(t, []float64{h.Min, h.Max}, []float64{other.Min, other.Max}, "the scale does not follow the values")
 		})
 	}
 }

@@ -96,7 +96,10 @@ func runPPL(args []string, stdout, stderr io.Writer) error {
 		return usageError(fs, errors.New("usage: lcrun ppl -m MODEL FILE|- --ctx N [--buckets K] [--chunks] [--compare none,linear,yarn] [--svg OUT.svg] [--json]"))
 	}
 	if chunks.on && *svgPath != "" {
-		return errors.New("--svg draws perplexity by position; --chunks has no positions to draw")
+		return usageError(fs, errors.New("--svg draws perplexity by position; --chunks has no positions to draw"))
+	}
+	if !chunks.on && (buckets < 1 || ctxLen > 0 && buckets > ctxLen/2) {
+		return usageError(fs, fmt.Errorf("--buckets %d: want 1..%d for --ctx %d (two positions per bucket)", buckets, max(ctxLen/2, 1), ctxLen))
 	}
 	if err := checkWritable("--svg", *svgPath); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lcrun/lcrun/internal/sysmem"
+	"github.com/lcrun/lcrun/model"
 	"golang.org/x/term"
 )
 
@@ -28,6 +29,10 @@ type progress struct {
 	now      func() time.Time
 	rss      func() int64
 	lastDone int
+	// work is the cost of the first done tokens (prefillWork), so that
+	// the ETA follows the estimate's model, where attention grows with
+	// the keys each token sees; nil counts every token alike.
+	work func(done int) float64
 }
 
 // plainEvery is how often a progress line is written when stderr is not a
@@ -73,6 +78,23 @@ func (p *progress) update(done int) {
 	fmt.Fprintf(p.w, "lcrun: %s\n", line)
 }
 
+// prefillWork is the estimate's cost of evaluating the positions [from,
+// from+done) under plan p: the dense products per token, and attention
+// per key each token sees (full attention: quadratic in the tokens). With
+// measured speeds it is seconds; without, FLOPs, which keep the shape.
+// nil for a model whose cost is not known (the ETA is then linear).
+func prefillWork(p *model.Plan, from int) func(done int) float64 {
+	c := p.Cost()
+	dense, key := c.Dense, c.PerKey
+	if p.Measured && p.Speed.Prefill > 0 && p.Speed.Attention > 0 {
+		dense, key = c.Dense/p.Speed.Prefill, c.PerKey/p.Speed.Attention
+	}
+	if dense <= 0 {
+		return nil
+	}
+	return func(done int) float64 { return dense*float64(done) + key*p.VisibleKeys(from, from+done) }
+}
+
 // finish ends the bar's line.
 func (p *progress) finish() {
 	if p.drawn {
@@ -89,7 +111,13 @@ func (p *progress) line(done int, now time.Time) string {
 	}
 	eta := "?"
 	if rate > 0 && done < p.total {
-		eta = formatDuration(time.Duration(float64(p.total-done) / rate * float64(time.Second)))
+		left := float64(p.total-done) / rate
+		if p.work != nil {
+			if w := p.work(done); w > 0 {
+				left = el * (p.work(p.total) - w) / w
+			}
+		}
+		eta = formatDuration(time.Duration(left * float64(time.Second)))
 	} else if done >= p.total {
 		eta = "done"
 	}

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lcrun/lcrun/model"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // fakeProgress returns a progress report on a buffer with a clock the test
@@ -81,4 +83,47 @@ func TestFormatting(t *testing.T) {
 	assert.Equal(t, "42s", formatDuration(42*time.Second))
 	assert.Equal(t, "4m05s", formatDuration(245*time.Second))
 	assert.Equal(t, "2h03m", formatDuration(123*time.Minute))
+}
+
+// The ETA follows the estimate's cost model (issue 17: it was linear
+// while full attention grows quadratically): halfway through a prefill
+// whose cost is the square of the tokens, three quarters of the work are
+// left, three times the time taken so far.
+func TestProgressETAFollowsTheCostModel(t *testing.T) {
+	p, buf, now := fakeProgress(false, false, 1000)
+	p.work = func(done int) float64 { return float64(done) * float64(done) }
+	*now = now.Add(10 * time.Second)
+	p.update(500)
+	assert.Equal(t, "lcrun: prefill 500/1,000 tokens  50 tok/s  ETA 30s  mem 3.00 MiB\n", buf.String())
+}
+
+// prefillWork is the plan's cost: dense work per token and attention per
+// visible key, so that with full attention the second half of a prefill
+// costs more than the first, and a window keeps the halves equal.
+func TestPrefillWork(t *testing.T) {
+	m, err := model.OpenDefault()
+	require.NoError(t, err)
+	defer m.Close()
+	for name, c := range map[string]struct {
+		o       model.SessionOptions
+		steeper bool
+	}{
+		"full attention": {model.SessionOptions{Ctx: 4096}, true},
+		"window":         {model.SessionOptions{Ctx: 4096, Window: 64}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := m.NewPlan(c.o, model.PlanInput{Input: 4096})
+			require.NoError(t, err)
+			w := prefillWork(p, 0)
+			require.NotNil(t, w)
+			first, second := w(2048), w(4096)-w(2048)
+			if c.steeper {
+				assert.Greater(t, second, 1.5*first)
+			} else {
+				assert.InDelta(t, 1, second/first, 0.05)
+			}
+			from := prefillWork(p, 2048)
+			assert.InDelta(t, second, from(2048), second*1e-9, "a resumed prefill starts at its position")
+		})
+	}
 }

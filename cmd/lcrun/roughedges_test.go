@@ -211,3 +211,68 @@ func TestSVGPathCheckedFirst(t *testing.T) {
 	require.NoError(t, checkWritable("--svg", good))
 	assert.NoFileExists(t, good)
 }
+
+// A bad command line (unknown flag, a value no run could use, arguments
+// missing or extra) exits 2 in every command; what goes wrong while
+// running (files, models) exits 1 (issue 17: bad values exited 1 in some
+// commands and 2 in others).
+func TestExitStatus(t *testing.T) {
+	story := testdata + "/golden/text/story-a.txt"
+	none := filepath.Join(t.TempDir(), "none.txt")
+	for _, c := range []struct {
+		code int
+		args []string
+	}{
+		{2, []string{"--bogus"}},
+		{2, []string{"-p", "Hi", "--ctx", "0"}},
+		{2, []string{"-p", "Hi", "-n", "-3"}},
+		{2, []string{"chat", "--ctx", "0"}},
+		{2, []string{"chat", "-n", "-3"}},
+		{2, []string{"niah", "--map", "rainbow"}},
+		{2, []string{"niah", "--depths", "0,150"}},
+		{2, []string{"niah", "--lengths", "0"}},
+		{2, []string{"niah", "--scorer", "vibes"}},
+		{2, []string{"niah", "--answer", ""}},
+		{2, []string{"ppl", story, "--ctx", "64", "--buckets", "0"}},
+		{2, []string{"ppl", story, "--ctx", "64", "--buckets", "33"}},
+		{2, []string{"ppl", story, "--ctx", "64", "--compare", "bogus"}},
+		{2, []string{"ppl", story, "--chunks", "--svg", "x.svg"}},
+		{2, []string{"bench", "--shape", "nope"}},
+		{2, []string{"bench", "-o", "xml"}},
+		{2, []string{"serve", "--top-p", "2"}},
+		{2, []string{"-p", "Hi", "--kv", "q4_0"}},
+		{2, []string{"-p", "Hi", "-t", "-1"}},
+		{2, []string{"ppl", story, "-t", "-1"}},
+		{2, []string{"chat", "--kv", "q4_0"}},
+		{2, []string{"serve", "--kv", "q4_0"}},
+		{2, []string{"serve", "--port", "99999"}},
+		{2, []string{"tokenize", "-p", "Hi", "a.txt"}},
+		{2, []string{"info", "a.gguf", "b.gguf"}},
+		{2, []string{"version", "x"}},
+		{1, []string{none}},
+		{1, []string{"-m", none, "-p", "Hi"}},
+		{1, []string{"ppl", none, "--ctx", "64"}},
+		{1, []string{"niah", "--haystack", none}},
+		{1, []string{"info", none}},
+		{1, []string{"tokenize", none}},
+		{1, []string{"chat", none}},
+	} {
+		code, _, errOut := runLcrun(c.args...)
+		assert.Equal(t, c.code, code, "%q: %s", c.args, errOut)
+		assert.Regexp(t, `^lcrun [a-z]+: \S`, lastLine(errOut), "%q", c.args)
+	}
+}
+
+// A directory longer than --ctx gives one count of its tokens (issue 17:
+// "read 1,027,297 tokens", then "stopped reading at 1,079,826 tokens").
+func TestDirectoryLongerThanCtxOneCount(t *testing.T) {
+	dir := t.TempDir()
+	story := strings.Repeat("Tom had a red kite. Sue had a blue ball.\n", 20)
+	writeFiles(t, dir, map[string]string{"a.txt": story, "b.txt": story})
+	code, _, errOut := runLcrun("-m", chatModel, dir, "--ctx", "300", "-n", "2")
+	assert.Equal(t, 1, code)
+	counts := regexp.MustCompile(`[0-9][0-9,]* tokens`).FindAllString(errOut, -1)
+	assert.Equal(t, []string{"300 tokens", counts[len(counts)-1]}, counts, errOut)
+	assert.Regexp(t, `^lcrun run: .* is longer than --ctx 300 tokens \(stopped reading at [0-9,]+ tokens, `, lastLine(errOut))
+	assert.NotContains(t, errOut, "read 2 files")
+}

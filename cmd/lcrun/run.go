@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"strings"
 
 	"github.com/lcrun/lcrun/internal/source"
 	"github.com/lcrun/lcrun/model"
@@ -99,16 +97,7 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	fs.BoolFunc("no-display-prompt", "llama.cpp's: lcrun never prints the prompt (accepted)", func(string) error { return nil })
 	fs.Var(countFlag{&c.ctx}, "ctx", "context in tokens, e.g. 4096, 32K (default: input + -n)")
 	alias(fs, "ctx", "c", "ctx-size")
-	fs.Int64Var(&c.seed, "seed", -1, "sampling seed (-1 = random)")
-	alias(fs, "seed", "s")
-	temp := fs.Float64("temp", 0.8, "temperature (0 = greedy)")
-	c.sampler.TopK = 40
-	fs.Var(signedCountFlag{&c.sampler.TopK}, "top-k", "keep the K most likely tokens (0 = all)")
-	topP := fs.Float64("top-p", 0.95, "nucleus: keep tokens up to this probability mass (1 = off)")
-	minP := fs.Float64("min-p", 0.05, "drop tokens less likely than this times the best (0 = off)")
-	rep := fs.Float64("repeat-penalty", 1, "penalise the last --repeat-last-n tokens (1 = off)")
-	c.sampler.RepeatLastN = 64
-	fs.Var(signedCountFlag{&c.sampler.RepeatLastN}, "repeat-last-n", "tokens the repeat penalty looks back")
+	sampling := registerSampler(fs, &c.sampler, &c.seed)
 	c.session.register(fs, "f16")
 	fs.StringVar(&c.cacheDir, "cache", "", "directory of saved states: a run over the same input (or more of it) resumes")
 	c.cacheMax = 8 << 30
@@ -140,7 +129,7 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 		return nil, usageError(fs, errors.New("--chat-template and --system need --chat (or lcrun chat)"))
 	}
 	if c.session.given["ctx"] && c.ctx <= 0 {
-		return nil, fmt.Errorf("--ctx %d: want a positive number of tokens (e.g. 4096, 32K, 1M)", c.ctx)
+		return nil, usageError(fs, fmt.Errorf("--ctx %d: want a positive number of tokens (e.g. 4096, 32K, 1M)", c.ctx))
 	}
 	switch {
 	case len(pos) > 1:
@@ -150,16 +139,11 @@ func parseRun(args []string, stderr io.Writer) (*runConfig, error) {
 	case c.prompt == "":
 		return nil, usageError(fs, errors.New("usage: lcrun [run] FILE|DIR|- [-p PROMPT] [-n N] [-m MODEL] [--ctx N] [--attn POLICY] (give an input or -p)"))
 	}
-	if c.n < -1 || *temp < 0 || c.sampler.TopK < 0 || *topP < 0 || *minP < 0 || *rep < 0 || c.sampler.RepeatLastN < 0 {
-		return nil, usageErrorf("-n (but for -1), --temp, --top-k, --top-p, --min-p and the repeat penalty must not be negative")
+	if c.n < -1 {
+		return nil, usageError(fs, fmt.Errorf("-n %d: want a count, or -1", c.n))
 	}
-	c.sampler.Temperature, c.sampler.TopP, c.sampler.MinP, c.sampler.RepeatPenalty = float32(*temp), float32(*topP), float32(*minP), float32(*rep)
-	if err := c.sampler.Check(); err != nil {
-		return nil, usageErrorf("--temp, --top-p, --min-p, --repeat-penalty: %s", strings.TrimPrefix(err.Error(), "model: sampler "))
-	}
-	c.sampler.Seed = uint64(c.seed)
-	if c.seed < 0 {
-		c.sampler.Seed = rand.Uint64()
+	if err := sampling.check(); err != nil {
+		return nil, usageError(fs, err)
 	}
 	return c, nil
 }

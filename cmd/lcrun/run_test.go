@@ -95,7 +95,7 @@ func TestRunErrors(t *testing.T) {
 		{"bad kv", []string{m, storyPrompt, "--kv", "q4_0"}, "--kv"},
 		{"ctx too small", []string{m, storyPrompt, "--ctx", "10"}, "--ctx"},
 		{"bad ctx", []string{m, storyPrompt, "--ctx", "lots"}, "not a count"},
-		{"negative n", []string{m, storyPrompt, "-n", "-3"}, "negative"},
+		{"negative n", []string{m, storyPrompt, "-n", "-3"}, "want a count, or -1"},
 		{"a model as the input", []string{m, testdata + "/stories260K.gguf", "-p", "hi"}, "is a GGUF model, not a text to read: did you mean -m " + testdata + "/stories260K.gguf?"},
 		{"prompt not UTF-8", []string{m, "-p", "caf\xe9"}, "-p is not text (invalid UTF-8 at offset 3)"},
 		{"prompt with NUL", []string{m, "-p", "a\x00b"}, "-p is not text (NUL byte at offset 1)"},

@@ -47,6 +47,7 @@ cancelled; exit status 0.`,
 			groups: []flagGroup{
 				{"Server", []string{"m", "host", "port", "api-key", "parallel", "queue", "max-body", "grace", "quiet"}},
 				{"Context, memory and cache", []string{"ctx", "cache-ram", "cache", "cache-max"}},
+				{"Sampling (where a request gives none)", []string{"temp", "top-k", "top-p", "min-p", "repeat-penalty", "repeat-last-n", "seed"}},
 				evalGroup, ropeGroup,
 			},
 			examples: []string{
@@ -75,6 +76,10 @@ type serveConfig struct {
 	grace    time.Duration
 	quiet    bool
 	session  sessionFlags
+	// sampler is a request's settings where it gives none (seed: -1 =
+	// a random one per request).
+	sampler model.SamplerOptions
+	seed    int64
 }
 
 func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
@@ -102,6 +107,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on SIGINT/SIGTERM, how long requests in flight may take to finish")
 	fs.BoolVar(&c.quiet, "quiet", false, "no notes or request log on stderr")
 	c.session.register(fs, "f16")
+	sampling := registerSampler(fs, &c.sampler, &c.seed)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -126,6 +132,9 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, error) {
 		return nil, usageError(fs, fmt.Errorf("--grace %s: want a duration of 0 or more", c.grace))
 	case c.session.given["ctx"] && c.ctx <= 0:
 		return nil, usageError(fs, fmt.Errorf("--ctx %d: want a positive number of tokens (e.g. 4096, 32K)", c.ctx))
+	}
+	if err := sampling.check(); err != nil {
+		return nil, usageError(fs, err)
 	}
 	return c, nil
 }

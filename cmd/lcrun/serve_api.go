@@ -168,6 +168,40 @@ func (s *server) decodeBody(w http.ResponseWriter, r *http.Request, v any) (int,
 	return 0, nil
 }
 
+// readRequest decodes a request body into v and checks the model it
+// names (*name, a field of v), for every endpoint of both APIs; on false
+// the error is answered.
+func (s *server) readRequest(w http.ResponseWriter, r *http.Request, v any, name *string) bool {
+	if status, err := s.decodeBody(w, r, v); err != nil {
+		writeError(w, r, status, err)
+		return false
+	}
+	if !s.knownModel(*name) {
+		s.unknownModel(w, r, *name)
+		return false
+	}
+	return true
+}
+
+// chatPrompt renders a conversation of either API through the chat
+// template into the prompt's tokens; on false the error is answered.
+func (s *server) chatPrompt(w http.ResponseWriter, r *http.Request, in []chatMessage) ([]int32, bool) {
+	msgs := make([]model.Message, len(in))
+	for i, m := range in {
+		if m.Role == "" {
+			writeError(w, r, http.StatusBadRequest, fmt.Errorf("message %d has no role", i))
+			return nil, false
+		}
+		msgs[i] = model.Message{Role: m.Role, Content: string(m.Content)}
+	}
+	prompt, err := s.engine.Chat(s.chat, msgs)
+	if err != nil {
+		writeError(w, r, statusOf(err), err)
+		return nil, false
+	}
+	return prompt, true
+}
+
 // jsonError says what is wrong with a body in the client's terms.
 func jsonError(err error) error {
 	var typ *json.UnmarshalTypeError
@@ -225,11 +259,15 @@ type sampling struct {
 	Stop        stopList `json:"stop"`
 }
 
-// request turns the settings into a serving request for prompt; the
-// defaults are llama.cpp's (temperature 0.8, top-k 40, top-p 0.95,
-// min-p 0.05, a random seed).
-func (p *sampling) request(prompt []int32, extraStops []string) (serving.Request, error) {
-	r := serving.Request{Prompt: prompt, Sampler: model.SamplerOptions{Temperature: 0.8, TopK: 40, TopP: 0.95, MinP: 0.05, Seed: rand.Uint64()}}
+// request turns the settings into a serving request for prompt; what a
+// request leaves out is the server's sampling flags' (llama.cpp's
+// defaults: temperature 0.8, top-k 40, top-p 0.95, min-p 0.05, a random
+// seed per request unless --seed gives one).
+func (p *sampling) request(prompt []int32, extraStops []string, c *serveConfig) (serving.Request, error) {
+	r := serving.Request{Prompt: prompt, Sampler: c.sampler}
+	if c.seed < 0 {
+		r.Sampler.Seed = rand.Uint64()
+	}
 	if p.MaxTokens != nil {
 		// ollama's num_predict -1 is "no limit", as absent.
 		if *p.MaxTokens < -1 {

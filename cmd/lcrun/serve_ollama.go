@@ -2,14 +2,12 @@ package main
 
 import (
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"os"
 	"runtime/debug"
 	"time"
 
 	"github.com/lcrun/lcrun/internal/defaultmodel"
-	"github.com/lcrun/lcrun/model"
 )
 
 // ollama's API: requests stream newline-delimited JSON unless "stream":
@@ -46,12 +44,7 @@ func (o *ollamaOptions) sampling() *sampling {
 
 func (s *server) ollamaGenerate(w http.ResponseWriter, r *http.Request) {
 	var req ollamaGenerateRequest
-	if status, err := s.decodeBody(w, r, &req); err != nil {
-		writeError(w, r, status, err)
-		return
-	}
-	if !s.knownModel(req.Model) {
-		s.unknownModel(w, r, req.Model)
+	if !s.readRequest(w, r, &req, &req.Model) {
 		return
 	}
 	if req.Prompt == "" {
@@ -64,13 +57,12 @@ func (s *server) ollamaGenerate(w http.ResponseWriter, r *http.Request) {
 	if req.Raw {
 		prompt = s.engine.Text(req.Prompt)
 	} else {
-		var msgs []model.Message
+		var msgs []chatMessage
 		if req.System != "" {
-			msgs = append(msgs, model.Message{Role: "system", Content: req.System})
+			msgs = append(msgs, chatMessage{Role: "system", Content: messageText(req.System)})
 		}
-		var err error
-		if prompt, err = s.engine.Chat(s.chat, append(msgs, model.Message{Role: "user", Content: req.Prompt})); err != nil {
-			writeError(w, r, statusOf(err), err)
+		var ok bool
+		if prompt, ok = s.chatPrompt(w, r, append(msgs, chatMessage{Role: "user", Content: messageText(req.Prompt)})); !ok {
 			return
 		}
 		stops = s.chat.Stops()
@@ -80,25 +72,11 @@ func (s *server) ollamaGenerate(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) ollamaChat(w http.ResponseWriter, r *http.Request) {
 	var req ollamaChatRequest
-	if status, err := s.decodeBody(w, r, &req); err != nil {
-		writeError(w, r, status, err)
+	if !s.readRequest(w, r, &req, &req.Model) {
 		return
 	}
-	if !s.knownModel(req.Model) {
-		s.unknownModel(w, r, req.Model)
-		return
-	}
-	msgs := make([]model.Message, len(req.Messages))
-	for i, m := range req.Messages {
-		if m.Role == "" {
-			writeError(w, r, http.StatusBadRequest, fmt.Errorf("message %d has no role", i))
-			return
-		}
-		msgs[i] = model.Message{Role: m.Role, Content: string(m.Content)}
-	}
-	prompt, err := s.engine.Chat(s.chat, msgs)
-	if err != nil {
-		writeError(w, r, statusOf(err), err)
+	prompt, ok := s.chatPrompt(w, r, req.Messages)
+	if !ok {
 		return
 	}
 	s.answerOllama(w, r, req.Options.sampling(), prompt, s.chat.Stops(), req.Stream == nil || *req.Stream, true)
@@ -107,7 +85,7 @@ func (s *server) ollamaChat(w http.ResponseWriter, r *http.Request) {
 // answerOllama generates and writes /api/generate's or /api/chat's answer.
 func (s *server) answerOllama(w http.ResponseWriter, r *http.Request, p *sampling, prompt []int32, stops []string, streamed, chat bool) {
 	t0 := time.Now()
-	greq, err := p.request(prompt, stops)
+	greq, err := p.request(prompt, stops, s.c)
 	if err != nil {
 		writeError(w, r, http.StatusBadRequest, err)
 		return

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/lcrun/lcrun/internal/serving"
-	"github.com/lcrun/lcrun/model"
 )
 
 // The OpenAI API's requests, the fields lcrun reads (others are ignored,
@@ -129,29 +128,15 @@ func newID(prefix string) string {
 
 func (s *server) chatCompletions(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
-	if status, err := s.decodeBody(w, r, &req); err != nil {
-		writeError(w, r, status, err)
+	if !s.readRequest(w, r, &req, &req.Model) {
 		return
-	}
-	if !s.knownModel(req.Model) {
-		s.unknownModel(w, r, req.Model)
-		return
-	}
-	msgs := make([]model.Message, len(req.Messages))
-	for i, m := range req.Messages {
-		if m.Role == "" {
-			writeError(w, r, http.StatusBadRequest, fmt.Errorf("message %d has no role", i))
-			return
-		}
-		msgs[i] = model.Message{Role: m.Role, Content: string(m.Content)}
 	}
 	if err := req.check(); err != nil {
 		writeError(w, r, http.StatusBadRequest, err)
 		return
 	}
-	prompt, err := s.engine.Chat(s.chat, msgs)
-	if err != nil {
-		writeError(w, r, statusOf(err), err)
+	prompt, ok := s.chatPrompt(w, r, req.Messages)
+	if !ok {
 		return
 	}
 	s.answerOpenAI(w, r, &req.openAIRequest, prompt, s.chat.Stops(), true)
@@ -159,12 +144,7 @@ func (s *server) chatCompletions(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) completions(w http.ResponseWriter, r *http.Request) {
 	var req completionRequest
-	if status, err := s.decodeBody(w, r, &req); err != nil {
-		writeError(w, r, status, err)
-		return
-	}
-	if !s.knownModel(req.Model) {
-		s.unknownModel(w, r, req.Model)
+	if !s.readRequest(w, r, &req, &req.Model) {
 		return
 	}
 	if err := req.check(); err != nil {
@@ -178,7 +158,7 @@ func (s *server) completions(w http.ResponseWriter, r *http.Request) {
 // whole or as server-sent events.
 func (s *server) answerOpenAI(w http.ResponseWriter, r *http.Request, o *openAIRequest, prompt []int32, stops []string, chat bool) {
 	t0 := time.Now()
-	greq, err := o.request(prompt, stops)
+	greq, err := o.request(prompt, stops, s.c)
 	if err != nil {
 		writeError(w, r, http.StatusBadRequest, err)
 		return

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lcrun/lcrun/internal/serving"
+	"github.com/lcrun/lcrun/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -594,4 +595,28 @@ func TestServeShutdown(t *testing.T) {
 			assert.Error(t, err, "no new connections")
 		})
 	}
+}
+
+// serve takes run's sampling flags, through the same registration, as the
+// settings of a request that gives none; a request's own win.
+func TestServeSamplingDefaults(t *testing.T) {
+	c, err := parseServe([]string{"--temp", "0", "--top-k", "5", "--seed", "7", "--repeat-penalty", "1.1"}, io.Discard)
+	require.NoError(t, err)
+	r, err := (&sampling{}).request(nil, nil, c)
+	require.NoError(t, err)
+	assert.Equal(t, model.SamplerOptions{Temperature: 0, TopK: 5, TopP: 0.95, MinP: 0.05, RepeatPenalty: 1.1, RepeatLastN: 64, Seed: 7}, r.Sampler)
+	temp := 0.5
+	r, err = (&sampling{Temperature: &temp}).request(nil, nil, c)
+	require.NoError(t, err)
+	assert.Equal(t, float32(0.5), r.Sampler.Temperature)
+
+	c, err = parseServe(nil, io.Discard)
+	require.NoError(t, err)
+	a, err := (&sampling{}).request(nil, nil, c)
+	require.NoError(t, err)
+	b, err := (&sampling{}).request(nil, nil, c)
+	require.NoError(t, err)
+	assert.NotEqual(t, a.Sampler.Seed, b.Sampler.Seed, "--seed -1: a seed per request")
+	a.Sampler.Seed = 0
+	assert.Equal(t, model.SamplerOptions{Temperature: 0.8, TopK: 40, TopP: 0.95, MinP: 0.05, RepeatPenalty: 1, RepeatLastN: 64}, a.Sampler)
 }

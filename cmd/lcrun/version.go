@@ -60,9 +60,10 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "lcrun %s\n", version)
-	if commit != "" {
-		fmt.Fprintf(stdout, "commit %s\n", commit)
+	if commit == "" {
+		commit = "unknown (the build embedded none: go run, go test, or -buildvcs=false)"
 	}
+	fmt.Fprintf(stdout, "commit %s\n", commit)
 	fmt.Fprintf(stdout, "built with %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(stdout, "kernels %s\n", kernelText(lc.Kernels()))
 	return nil
