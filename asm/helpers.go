@@ -232,9 +232,14 @@ func must(cond bool, format string, args ...any) {
 // From registers they cost no load per use: a GEMV's blocks otherwise
 // spend more load-port slots on constants than on weights.
 type vecConsts struct {
-	regs bool
-	m    map[string]Op
+	regs   bool
+	frozen bool // the loop has begun: constants not yet loaded stay in memory
+	m      map[string]Op
 }
+
+// newVecConsts returns the constants of a tile path with nr columns: in
+// registers for the GEMV (nr == 1).
+func newVecConsts(nr int) *vecConsts { return &vecConsts{regs: nr == 1, m: map[string]Op{}} }
 
 // get returns the constant named name (a splat32 of bits).
 func (k *vecConsts) get(name string, bits uint32) Op {
@@ -250,7 +255,7 @@ func (k *vecConsts) op(name string, m Mem) Op {
 	if op, ok := k.m[name]; ok {
 		return op
 	}
-	if !k.regs {
+	if !k.regs || k.frozen {
 		return m
 	}
 	v := YMM()
