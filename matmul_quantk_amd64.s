@@ -501,14 +501,15 @@ c2_partial:
 	RET
 
 cols1:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   k+96(FP), CX
-	SHRQ   $0x08, CX
-	MOVQ   ldw+56(FP), DX
-	SHLQ   $0x02, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU crumbs<>+0(SB), Y4
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
 
 c1_block:
 	TESTQ        CX, CX
@@ -521,278 +522,278 @@ c1_block:
 	PREFETCHT0   64(SI)(DX*1)
 	PREFETCHT0   64(DI)(DX*1)
 	PREFETCHT0   64(R8)(DX*1)
-	VMOVDQU      (BX), X4
-	VPAND        nibbles<>+0(SB), X4, X5
-	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VMOVDQU      (BX), X5
+	VPAND        nibbles<>+0(SB), X5, X6
+	VPSHUFB      even_odd<>+0(SB), X6, X6
+	VPMOVZXBW    X6, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      16(BX), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y10
+	VPMADDUBSW   4(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x02, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y10
+	VPMADDUBSW   36(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y10
+	VPMADDUBSW   68(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x06, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      48(BX), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y10
+	VPMADDUBSW   132(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x02, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y10
+	VPMADDUBSW   164(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y10
+	VPMADDUBSW   196(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x06, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPSRLW       $0x04, X5, X5
+	VPAND        nibbles<>+0(SB), X5, X5
 	VPMOVZXBW    X5, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      16(BX), Y7
-	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
+	VMOVD        80(BX), X6
+	VCVTPH2PS    X6, X6
+	VPMADDWD     260(AX), Y5, Y5
+	VBROADCASTSS (AX), X8
+	VMULPS       X6, X8, X8
+	VBROADCASTSS X8, Y6
+	VMOVSHDUP    X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y7, Y7
+	VCVTDQ2PS    Y5, Y5
+	VFMADD231PS  Y6, Y7, Y0
+	VFNMADD231PS Y8, Y5, Y0
+	VMOVDQU      (SI), X5
+	VPAND        nibbles<>+0(SB), X5, X6
+	VPSHUFB      even_odd<>+0(SB), X6, X6
+	VPMOVZXBW    X6, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      16(SI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y10
+	VPMADDUBSW   4(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x02, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y10
+	VPMADDUBSW   36(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y10
+	VPMADDUBSW   68(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x06, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
-	VPMADDUBSW   36(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      48(BX), Y7
-	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
-	VPMADDUBSW   164(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPSRLW       $0x04, X4, X4
-	VPAND        nibbles<>+0(SB), X4, X4
-	VPMOVZXBW    X4, Y4
-	VMOVD        80(BX), X5
-	VCVTPH2PS    X5, X5
-	VPMADDWD     260(AX), Y4, Y4
-	VBROADCASTSS (AX), X7
-	VMULPS       X5, X7, X7
-	VBROADCASTSS X7, Y5
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
-	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y4, Y4
-	VFMADD231PS  Y5, Y6, Y0
-	VFNMADD231PS Y7, Y4, Y0
-	VMOVDQU      (SI), X4
-	VPAND        nibbles<>+0(SB), X4, X5
-	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      48(SI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y10
+	VPMADDUBSW   132(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x02, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y10
+	VPMADDUBSW   164(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y10
+	VPMADDUBSW   196(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x06, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPSRLW       $0x04, X5, X5
+	VPAND        nibbles<>+0(SB), X5, X5
 	VPMOVZXBW    X5, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      16(SI), Y7
-	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
+	VMOVD        80(SI), X6
+	VCVTPH2PS    X6, X6
+	VPMADDWD     260(AX), Y5, Y5
+	VBROADCASTSS (AX), X8
+	VMULPS       X6, X8, X8
+	VBROADCASTSS X8, Y6
+	VMOVSHDUP    X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y7, Y7
+	VCVTDQ2PS    Y5, Y5
+	VFMADD231PS  Y6, Y7, Y1
+	VFNMADD231PS Y8, Y5, Y1
+	VMOVDQU      (DI), X5
+	VPAND        nibbles<>+0(SB), X5, X6
+	VPSHUFB      even_odd<>+0(SB), X6, X6
+	VPMOVZXBW    X6, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      16(DI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y10
+	VPMADDUBSW   4(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x02, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y10
+	VPMADDUBSW   36(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y10
+	VPMADDUBSW   68(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x06, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
-	VPMADDUBSW   36(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      48(SI), Y7
-	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
-	VPMADDUBSW   164(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPSRLW       $0x04, X4, X4
-	VPAND        nibbles<>+0(SB), X4, X4
-	VPMOVZXBW    X4, Y4
-	VMOVD        80(SI), X5
-	VCVTPH2PS    X5, X5
-	VPMADDWD     260(AX), Y4, Y4
-	VBROADCASTSS (AX), X7
-	VMULPS       X5, X7, X7
-	VBROADCASTSS X7, Y5
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
-	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y4, Y4
-	VFMADD231PS  Y5, Y6, Y1
-	VFNMADD231PS Y7, Y4, Y1
-	VMOVDQU      (DI), X4
-	VPAND        nibbles<>+0(SB), X4, X5
-	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      48(DI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y10
+	VPMADDUBSW   132(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x02, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y10
+	VPMADDUBSW   164(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y10
+	VPMADDUBSW   196(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x06, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPSRLW       $0x04, X5, X5
+	VPAND        nibbles<>+0(SB), X5, X5
 	VPMOVZXBW    X5, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      16(DI), Y7
-	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
+	VMOVD        80(DI), X6
+	VCVTPH2PS    X6, X6
+	VPMADDWD     260(AX), Y5, Y5
+	VBROADCASTSS (AX), X8
+	VMULPS       X6, X8, X8
+	VBROADCASTSS X8, Y6
+	VMOVSHDUP    X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y7, Y7
+	VCVTDQ2PS    Y5, Y5
+	VFMADD231PS  Y6, Y7, Y2
+	VFNMADD231PS Y8, Y5, Y2
+	VMOVDQU      (R8), X5
+	VPAND        nibbles<>+0(SB), X5, X6
+	VPSHUFB      even_odd<>+0(SB), X6, X6
+	VPMOVZXBW    X6, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      16(R8), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y10
+	VPMADDUBSW   4(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x02, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y10
+	VPMADDUBSW   36(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y10
+	VPMADDUBSW   68(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x06, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
-	VPMADDUBSW   36(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      48(DI), Y7
-	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
-	VPMADDUBSW   164(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPSRLW       $0x04, X4, X4
-	VPAND        nibbles<>+0(SB), X4, X4
-	VPMOVZXBW    X4, Y4
-	VMOVD        80(DI), X5
-	VCVTPH2PS    X5, X5
-	VPMADDWD     260(AX), Y4, Y4
-	VBROADCASTSS (AX), X7
-	VMULPS       X5, X7, X7
-	VBROADCASTSS X7, Y5
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
-	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y4, Y4
-	VFMADD231PS  Y5, Y6, Y2
-	VFNMADD231PS Y7, Y4, Y2
-	VMOVDQU      (R8), X4
-	VPAND        nibbles<>+0(SB), X4, X5
-	VPSHUFB      even_odd<>+0(SB), X5, X5
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      48(R8), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y10
+	VPMADDUBSW   132(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x02, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y10
+	VPMADDUBSW   164(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y9
+	VPAND        Y4, Y9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y10
+	VPMADDUBSW   196(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x06, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPSRLW       $0x04, X5, X5
+	VPAND        nibbles<>+0(SB), X5, X5
 	VPMOVZXBW    X5, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      16(R8), Y7
-	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y9
-	VPMADDUBSW   36(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      48(R8), Y7
-	VPAND        crumbs<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y9
-	VPMADDUBSW   164(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VPSRLW       $0x04, X4, X4
-	VPAND        nibbles<>+0(SB), X4, X4
-	VPMOVZXBW    X4, Y4
-	VMOVD        80(R8), X5
-	VCVTPH2PS    X5, X5
-	VPMADDWD     260(AX), Y4, Y4
-	VBROADCASTSS (AX), X7
-	VMULPS       X5, X7, X7
-	VBROADCASTSS X7, Y5
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
-	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y4, Y4
-	VFMADD231PS  Y5, Y6, Y3
-	VFNMADD231PS Y7, Y4, Y3
+	VMOVD        80(R8), X6
+	VCVTPH2PS    X6, X6
+	VPMADDWD     260(AX), Y5, Y5
+	VBROADCASTSS (AX), X8
+	VMULPS       X6, X8, X8
+	VBROADCASTSS X8, Y6
+	VMOVSHDUP    X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y7, Y7
+	VCVTDQ2PS    Y5, Y5
+	VFMADD231PS  Y6, Y7, Y3
+	VFNMADD231PS Y8, Y5, Y3
 	ADDQ         $0x00000054, BX
 	ADDQ         $0x00000054, SI
 	ADDQ         $0x00000054, DI
@@ -829,6 +830,16 @@ done:
 	VZEROUPPER
 	RET
 
+DATA crumbs<>+0(SB)/4, $0x03030303
+DATA crumbs<>+4(SB)/4, $0x03030303
+DATA crumbs<>+8(SB)/4, $0x03030303
+DATA crumbs<>+12(SB)/4, $0x03030303
+DATA crumbs<>+16(SB)/4, $0x03030303
+DATA crumbs<>+20(SB)/4, $0x03030303
+DATA crumbs<>+24(SB)/4, $0x03030303
+DATA crumbs<>+28(SB)/4, $0x03030303
+GLOBL crumbs<>(SB), RODATA|NOPTR, $32
+
 DATA nibbles<>+0(SB)/4, $0x0f0f0f0f
 DATA nibbles<>+4(SB)/4, $0x0f0f0f0f
 DATA nibbles<>+8(SB)/4, $0x0f0f0f0f
@@ -848,16 +859,6 @@ DATA even_odd<>+20(SB)/4, $0x0e0c0a08
 DATA even_odd<>+24(SB)/4, $0x07050301
 DATA even_odd<>+28(SB)/4, $0x0f0d0b09
 GLOBL even_odd<>(SB), RODATA|NOPTR, $32
-
-DATA crumbs<>+0(SB)/4, $0x03030303
-DATA crumbs<>+4(SB)/4, $0x03030303
-DATA crumbs<>+8(SB)/4, $0x03030303
-DATA crumbs<>+12(SB)/4, $0x03030303
-DATA crumbs<>+16(SB)/4, $0x03030303
-DATA crumbs<>+20(SB)/4, $0x03030303
-DATA crumbs<>+24(SB)/4, $0x03030303
-DATA crumbs<>+28(SB)/4, $0x03030303
-GLOBL crumbs<>(SB), RODATA|NOPTR, $32
 
 DATA word_bcast0<>+0(SB)/4, $0x01000100
 DATA word_bcast0<>+4(SB)/4, $0x01000100
@@ -1654,14 +1655,16 @@ c2_partial:
 	RET
 
 cols1:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   k+96(FP), CX
-	SHRQ   $0x08, CX
-	MOVQ   ldw+56(FP), DX
-	SHLQ   $0x02, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU crumbs<>+0(SB), Y4
+	VMOVDQU bit2<>+0(SB), Y5
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
 
 c1_block:
 	TESTQ        CX, CX
@@ -1683,21 +1686,21 @@ c1_block:
 	MOVL         R9, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VMOVD        R13, X4
+	VMOVD        R13, X6
 	MOVL         R11, R12
 	SHLL         $0x02, R12
 	ANDL         $0x30303030, R12
 	MOVL         R10, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x01, R13, X4, X4
+	VPINSRD      $0x01, R13, X6, X6
 	MOVL         R11, R12
 	ANDL         $0x30303030, R12
 	MOVL         R9, R13
 	SHRL         $0x04, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x02, R13, X4, X4
+	VPINSRD      $0x02, R13, X6, X6
 	MOVL         R11, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -1705,96 +1708,96 @@ c1_block:
 	SHRL         $0x04, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x03, R13, X4, X4
-	VPSUBB       bytes32<>+0(SB), X4, X4
-	VPMOVSXBW    X4, Y5
-	VXORPS       Y6, Y6, Y6
-	VPMADDWD     260(AX), Y5, Y5
-	VPSLLD       $0x02, Y5, Y5
-	VPSUBD       Y5, Y6, Y6
-	VPSHUFB      even_odd<>+0(SB), X4, X4
-	VPMOVSXBW    X4, Y4
-	VMOVDQU      32(BX), Y5
-	VMOVDQU      (BX), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y5, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
-	VPMADDUBSW   36(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y5, Y5
-	VPAND        crumbs<>+0(SB), Y5, Y5
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y5, Y5
-	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
-	VPMADDUBSW   100(AX), Y5, Y5
-	VPMADDWD     Y7, Y5, Y5
-	VPADDD       Y5, Y6, Y6
-	VMOVDQU      64(BX), Y5
-	VMOVDQU      (BX), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y5, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
-	VPMADDUBSW   164(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y5, Y5
-	VPAND        crumbs<>+0(SB), Y5, Y5
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y5, Y5
-	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
-	VPMADDUBSW   228(AX), Y5, Y5
-	VPMADDWD     Y4, Y5, Y5
-	VPADDD       Y5, Y6, Y6
+	VPINSRD      $0x03, R13, X6, X6
+	VPSUBB       bytes32<>+0(SB), X6, X6
+	VPMOVSXBW    X6, Y7
+	VXORPS       Y8, Y8, Y8
+	VPMADDWD     260(AX), Y7, Y7
+	VPSLLD       $0x02, Y7, Y7
+	VPSUBD       Y7, Y8, Y8
+	VPSHUFB      even_odd<>+0(SB), X6, X6
+	VPMOVSXBW    X6, Y6
+	VMOVDQU      32(BX), Y7
+	VMOVDQU      (BX), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y4, Y7, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y11
+	VPMADDUBSW   4(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x02, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y11
+	VPMADDUBSW   36(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y11
+	VPMADDUBSW   68(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        Y4, Y7, Y7
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y9, Y7, Y7
+	VPADDD       Y7, Y8, Y8
+	VMOVDQU      64(BX), Y7
+	VMOVDQU      (BX), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y4, Y7, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y11
+	VPMADDUBSW   132(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x02, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y11
+	VPMADDUBSW   164(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y11
+	VPMADDUBSW   196(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        Y4, Y7, Y7
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y6, Y7, Y7
+	VPADDD       Y7, Y8, Y8
 	MOVWLZX      108(BX), R9
-	VMOVD        R9, X4
-	VCVTPH2PS    X4, X4
-	VMULSS       (AX), X4, X4
-	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y6, Y6
-	VFMADD231PS  Y4, Y6, Y0
+	VMOVD        R9, X6
+	VCVTPH2PS    X6, X6
+	VMULSS       (AX), X6, X6
+	VBROADCASTSS X6, Y6
+	VCVTDQ2PS    Y8, Y8
+	VFMADD231PS  Y6, Y8, Y0
 	MOVL         96(SI), R9
 	MOVL         100(SI), R10
 	MOVL         104(SI), R11
@@ -1804,21 +1807,21 @@ c1_block:
 	MOVL         R9, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VMOVD        R13, X4
+	VMOVD        R13, X6
 	MOVL         R11, R12
 	SHLL         $0x02, R12
 	ANDL         $0x30303030, R12
 	MOVL         R10, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x01, R13, X4, X4
+	VPINSRD      $0x01, R13, X6, X6
 	MOVL         R11, R12
 	ANDL         $0x30303030, R12
 	MOVL         R9, R13
 	SHRL         $0x04, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x02, R13, X4, X4
+	VPINSRD      $0x02, R13, X6, X6
 	MOVL         R11, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -1826,96 +1829,96 @@ c1_block:
 	SHRL         $0x04, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x03, R13, X4, X4
-	VPSUBB       bytes32<>+0(SB), X4, X4
-	VPMOVSXBW    X4, Y5
-	VXORPS       Y6, Y6, Y6
-	VPMADDWD     260(AX), Y5, Y5
-	VPSLLD       $0x02, Y5, Y5
-	VPSUBD       Y5, Y6, Y6
-	VPSHUFB      even_odd<>+0(SB), X4, X4
-	VPMOVSXBW    X4, Y4
-	VMOVDQU      32(SI), Y5
-	VMOVDQU      (SI), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y5, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
-	VPMADDUBSW   36(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y5, Y5
-	VPAND        crumbs<>+0(SB), Y5, Y5
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y5, Y5
-	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
-	VPMADDUBSW   100(AX), Y5, Y5
-	VPMADDWD     Y7, Y5, Y5
-	VPADDD       Y5, Y6, Y6
-	VMOVDQU      64(SI), Y5
-	VMOVDQU      (SI), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y5, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
-	VPMADDUBSW   164(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y5, Y5
-	VPAND        crumbs<>+0(SB), Y5, Y5
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y5, Y5
-	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
-	VPMADDUBSW   228(AX), Y5, Y5
-	VPMADDWD     Y4, Y5, Y5
-	VPADDD       Y5, Y6, Y6
+	VPINSRD      $0x03, R13, X6, X6
+	VPSUBB       bytes32<>+0(SB), X6, X6
+	VPMOVSXBW    X6, Y7
+	VXORPS       Y8, Y8, Y8
+	VPMADDWD     260(AX), Y7, Y7
+	VPSLLD       $0x02, Y7, Y7
+	VPSUBD       Y7, Y8, Y8
+	VPSHUFB      even_odd<>+0(SB), X6, X6
+	VPMOVSXBW    X6, Y6
+	VMOVDQU      32(SI), Y7
+	VMOVDQU      (SI), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y4, Y7, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y11
+	VPMADDUBSW   4(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x02, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y11
+	VPMADDUBSW   36(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y11
+	VPMADDUBSW   68(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        Y4, Y7, Y7
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y9, Y7, Y7
+	VPADDD       Y7, Y8, Y8
+	VMOVDQU      64(SI), Y7
+	VMOVDQU      (SI), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y4, Y7, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y11
+	VPMADDUBSW   132(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x02, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y11
+	VPMADDUBSW   164(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y11
+	VPMADDUBSW   196(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        Y4, Y7, Y7
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y6, Y7, Y7
+	VPADDD       Y7, Y8, Y8
 	MOVWLZX      108(SI), R9
-	VMOVD        R9, X4
-	VCVTPH2PS    X4, X4
-	VMULSS       (AX), X4, X4
-	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y6, Y6
-	VFMADD231PS  Y4, Y6, Y1
+	VMOVD        R9, X6
+	VCVTPH2PS    X6, X6
+	VMULSS       (AX), X6, X6
+	VBROADCASTSS X6, Y6
+	VCVTDQ2PS    Y8, Y8
+	VFMADD231PS  Y6, Y8, Y1
 	MOVL         96(DI), R9
 	MOVL         100(DI), R10
 	MOVL         104(DI), R11
@@ -1925,21 +1928,21 @@ c1_block:
 	MOVL         R9, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VMOVD        R13, X4
+	VMOVD        R13, X6
 	MOVL         R11, R12
 	SHLL         $0x02, R12
 	ANDL         $0x30303030, R12
 	MOVL         R10, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x01, R13, X4, X4
+	VPINSRD      $0x01, R13, X6, X6
 	MOVL         R11, R12
 	ANDL         $0x30303030, R12
 	MOVL         R9, R13
 	SHRL         $0x04, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x02, R13, X4, X4
+	VPINSRD      $0x02, R13, X6, X6
 	MOVL         R11, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -1947,96 +1950,96 @@ c1_block:
 	SHRL         $0x04, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x03, R13, X4, X4
-	VPSUBB       bytes32<>+0(SB), X4, X4
-	VPMOVSXBW    X4, Y5
-	VXORPS       Y6, Y6, Y6
-	VPMADDWD     260(AX), Y5, Y5
-	VPSLLD       $0x02, Y5, Y5
-	VPSUBD       Y5, Y6, Y6
-	VPSHUFB      even_odd<>+0(SB), X4, X4
-	VPMOVSXBW    X4, Y4
-	VMOVDQU      32(DI), Y5
-	VMOVDQU      (DI), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y5, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
-	VPMADDUBSW   36(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y5, Y5
-	VPAND        crumbs<>+0(SB), Y5, Y5
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y5, Y5
-	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
-	VPMADDUBSW   100(AX), Y5, Y5
-	VPMADDWD     Y7, Y5, Y5
-	VPADDD       Y5, Y6, Y6
-	VMOVDQU      64(DI), Y5
-	VMOVDQU      (DI), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y5, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
-	VPMADDUBSW   164(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y5, Y5
-	VPAND        crumbs<>+0(SB), Y5, Y5
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y5, Y5
-	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
-	VPMADDUBSW   228(AX), Y5, Y5
-	VPMADDWD     Y4, Y5, Y5
-	VPADDD       Y5, Y6, Y6
+	VPINSRD      $0x03, R13, X6, X6
+	VPSUBB       bytes32<>+0(SB), X6, X6
+	VPMOVSXBW    X6, Y7
+	VXORPS       Y8, Y8, Y8
+	VPMADDWD     260(AX), Y7, Y7
+	VPSLLD       $0x02, Y7, Y7
+	VPSUBD       Y7, Y8, Y8
+	VPSHUFB      even_odd<>+0(SB), X6, X6
+	VPMOVSXBW    X6, Y6
+	VMOVDQU      32(DI), Y7
+	VMOVDQU      (DI), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y4, Y7, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y11
+	VPMADDUBSW   4(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x02, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y11
+	VPMADDUBSW   36(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y11
+	VPMADDUBSW   68(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        Y4, Y7, Y7
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y9, Y7, Y7
+	VPADDD       Y7, Y8, Y8
+	VMOVDQU      64(DI), Y7
+	VMOVDQU      (DI), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y4, Y7, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y11
+	VPMADDUBSW   132(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x02, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y11
+	VPMADDUBSW   164(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y11
+	VPMADDUBSW   196(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        Y4, Y7, Y7
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y6, Y7, Y7
+	VPADDD       Y7, Y8, Y8
 	MOVWLZX      108(DI), R9
-	VMOVD        R9, X4
-	VCVTPH2PS    X4, X4
-	VMULSS       (AX), X4, X4
-	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y6, Y6
-	VFMADD231PS  Y4, Y6, Y2
+	VMOVD        R9, X6
+	VCVTPH2PS    X6, X6
+	VMULSS       (AX), X6, X6
+	VBROADCASTSS X6, Y6
+	VCVTDQ2PS    Y8, Y8
+	VFMADD231PS  Y6, Y8, Y2
 	MOVL         96(R8), R9
 	MOVL         100(R8), R10
 	MOVL         104(R8), R11
@@ -2046,21 +2049,21 @@ c1_block:
 	MOVL         R9, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VMOVD        R13, X4
+	VMOVD        R13, X6
 	MOVL         R11, R12
 	SHLL         $0x02, R12
 	ANDL         $0x30303030, R12
 	MOVL         R10, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x01, R13, X4, X4
+	VPINSRD      $0x01, R13, X6, X6
 	MOVL         R11, R12
 	ANDL         $0x30303030, R12
 	MOVL         R9, R13
 	SHRL         $0x04, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x02, R13, X4, X4
+	VPINSRD      $0x02, R13, X6, X6
 	MOVL         R11, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -2068,96 +2071,96 @@ c1_block:
 	SHRL         $0x04, R13
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
-	VPINSRD      $0x03, R13, X4, X4
-	VPSUBB       bytes32<>+0(SB), X4, X4
-	VPMOVSXBW    X4, Y5
-	VXORPS       Y6, Y6, Y6
-	VPMADDWD     260(AX), Y5, Y5
-	VPSLLD       $0x02, Y5, Y5
-	VPSUBD       Y5, Y6, Y6
-	VPSHUFB      even_odd<>+0(SB), X4, X4
-	VPMOVSXBW    X4, Y4
-	VMOVDQU      32(R8), Y5
-	VMOVDQU      (R8), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y5, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast0<>+0(SB), Y4, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y4, Y9
-	VPMADDUBSW   36(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast2<>+0(SB), Y4, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y5, Y5
-	VPAND        crumbs<>+0(SB), Y5, Y5
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y5, Y5
-	VPSHUFB      word_bcast3<>+0(SB), Y4, Y7
-	VPMADDUBSW   100(AX), Y5, Y5
-	VPMADDWD     Y7, Y5, Y5
-	VPADDD       Y5, Y6, Y6
-	VMOVDQU      64(R8), Y5
-	VMOVDQU      (R8), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        crumbs<>+0(SB), Y5, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast4<>+0(SB), Y4, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x02, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y4, Y9
-	VPMADDUBSW   164(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y5, Y8
-	VPAND        crumbs<>+0(SB), Y8, Y8
-	VPAND        bit2<>+0(SB), Y7, Y9
-	VPOR         Y9, Y8, Y8
-	VPSRLW       $0x01, Y7, Y7
-	VPSHUFB      word_bcast6<>+0(SB), Y4, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x06, Y5, Y5
-	VPAND        crumbs<>+0(SB), Y5, Y5
-	VPAND        bit2<>+0(SB), Y7, Y7
-	VPOR         Y7, Y5, Y5
-	VPSHUFB      word_bcast7<>+0(SB), Y4, Y4
-	VPMADDUBSW   228(AX), Y5, Y5
-	VPMADDWD     Y4, Y5, Y5
-	VPADDD       Y5, Y6, Y6
+	VPINSRD      $0x03, R13, X6, X6
+	VPSUBB       bytes32<>+0(SB), X6, X6
+	VPMOVSXBW    X6, Y7
+	VXORPS       Y8, Y8, Y8
+	VPMADDWD     260(AX), Y7, Y7
+	VPSLLD       $0x02, Y7, Y7
+	VPSUBD       Y7, Y8, Y8
+	VPSHUFB      even_odd<>+0(SB), X6, X6
+	VPMOVSXBW    X6, Y6
+	VMOVDQU      32(R8), Y7
+	VMOVDQU      (R8), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y4, Y7, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y11
+	VPMADDUBSW   4(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x02, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y11
+	VPMADDUBSW   36(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y11
+	VPMADDUBSW   68(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        Y4, Y7, Y7
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y7, Y7
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y7, Y7
+	VPMADDWD     Y9, Y7, Y7
+	VPADDD       Y7, Y8, Y8
+	VMOVDQU      64(R8), Y7
+	VMOVDQU      (R8), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y4, Y7, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y11
+	VPMADDUBSW   132(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x02, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y11
+	VPMADDUBSW   164(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y7, Y10
+	VPAND        Y4, Y10, Y10
+	VPAND        Y5, Y9, Y11
+	VPOR         Y11, Y10, Y10
+	VPSRLW       $0x01, Y9, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y11
+	VPMADDUBSW   196(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x06, Y7, Y7
+	VPAND        Y4, Y7, Y7
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y7, Y7
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y7, Y7
+	VPMADDWD     Y6, Y7, Y7
+	VPADDD       Y7, Y8, Y8
 	MOVWLZX      108(R8), R9
-	VMOVD        R9, X4
-	VCVTPH2PS    X4, X4
-	VMULSS       (AX), X4, X4
-	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y6, Y6
-	VFMADD231PS  Y4, Y6, Y3
+	VMOVD        R9, X6
+	VCVTPH2PS    X6, X6
+	VMULSS       (AX), X6, X6
+	VBROADCASTSS X6, Y6
+	VCVTDQ2PS    Y8, Y8
+	VFMADD231PS  Y6, Y8, Y3
 	ADDQ         $0x0000006e, BX
 	ADDQ         $0x0000006e, SI
 	ADDQ         $0x0000006e, DI
@@ -2194,16 +2197,6 @@ done:
 	VZEROUPPER
 	RET
 
-DATA bytes32<>+0(SB)/4, $0x20202020
-DATA bytes32<>+4(SB)/4, $0x20202020
-DATA bytes32<>+8(SB)/4, $0x20202020
-DATA bytes32<>+12(SB)/4, $0x20202020
-DATA bytes32<>+16(SB)/4, $0x20202020
-DATA bytes32<>+20(SB)/4, $0x20202020
-DATA bytes32<>+24(SB)/4, $0x20202020
-DATA bytes32<>+28(SB)/4, $0x20202020
-GLOBL bytes32<>(SB), RODATA|NOPTR, $32
-
 DATA bit2<>+0(SB)/4, $0x04040404
 DATA bit2<>+4(SB)/4, $0x04040404
 DATA bit2<>+8(SB)/4, $0x04040404
@@ -2213,6 +2206,16 @@ DATA bit2<>+20(SB)/4, $0x04040404
 DATA bit2<>+24(SB)/4, $0x04040404
 DATA bit2<>+28(SB)/4, $0x04040404
 GLOBL bit2<>(SB), RODATA|NOPTR, $32
+
+DATA bytes32<>+0(SB)/4, $0x20202020
+DATA bytes32<>+4(SB)/4, $0x20202020
+DATA bytes32<>+8(SB)/4, $0x20202020
+DATA bytes32<>+12(SB)/4, $0x20202020
+DATA bytes32<>+16(SB)/4, $0x20202020
+DATA bytes32<>+20(SB)/4, $0x20202020
+DATA bytes32<>+24(SB)/4, $0x20202020
+DATA bytes32<>+28(SB)/4, $0x20202020
+GLOBL bytes32<>(SB), RODATA|NOPTR, $32
 
 // func matmulQ4_KAVX2(dst []float32, ldd int, w []byte, ldw int, x []byte, ldx int, k int, rows int, cols int)
 // Requires: AVX, AVX2, CMOV, F16C, FMA3, MMX+
@@ -2791,14 +2794,15 @@ c2_partial:
 	RET
 
 cols1:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   k+96(FP), CX
-	SHRQ   $0x08, CX
-	MOVQ   ldw+56(FP), DX
-	SHLQ   $0x02, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU nibbles<>+0(SB), Y4
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
 
 c1_block:
 	TESTQ        CX, CX
@@ -2825,59 +2829,59 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
 	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R13, X4, X4
-	VPMOVZXBW    X4, X4
-	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      16(BX), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
+	VMOVD        R9, X5
+	VPINSRD      $0x01, R13, X5, X5
+	VPMOVZXBW    X5, X5
+	VINSERTI128  $0x01, X5, Y5, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      16(BX), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y10
+	VPMADDUBSW   4(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      48(BX), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      48(BX), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y10
+	VPMADDUBSW   68(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      80(BX), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      80(BX), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y10
+	VPMADDUBSW   132(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      112(BX), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      112(BX), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y10
+	VPMADDUBSW   196(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
 	MOVL         R10, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -2885,24 +2889,24 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R11
 	ORL          R12, R11
 	ANDL         $0x3f3f3f3f, R10
-	VMOVD        R10, X4
-	VPINSRD      $0x01, R11, X4, X4
-	VPMOVZXBW    X4, X4
-	VPUNPCKHWD   X4, X4, X5
-	VPUNPCKLWD   X4, X4, X4
-	VINSERTI128  $0x01, X5, Y4, Y5
-	VMOVD        (BX), X4
-	VCVTPH2PS    X4, X4
-	VPMADDWD     260(AX), Y5, Y5
-	VBROADCASTSS (AX), X7
-	VMULPS       X4, X7, X7
-	VBROADCASTSS X7, Y8
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
+	VMOVD        R10, X5
+	VPINSRD      $0x01, R11, X5, X5
+	VPMOVZXBW    X5, X5
+	VPUNPCKHWD   X5, X5, X6
+	VPUNPCKLWD   X5, X5, X5
+	VINSERTI128  $0x01, X6, Y5, Y6
+	VMOVD        (BX), X5
+	VCVTPH2PS    X5, X5
+	VPMADDWD     260(AX), Y6, Y6
+	VBROADCASTSS (AX), X8
+	VMULPS       X5, X8, X8
+	VBROADCASTSS X8, Y9
+	VMOVSHDUP    X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y7, Y7
 	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y8, Y6, Y0
-	VFNMADD231PS Y7, Y5, Y0
+	VFMADD231PS  Y9, Y7, Y0
+	VFNMADD231PS Y8, Y6, Y0
 	MOVL         4(SI), R9
 	MOVL         8(SI), R10
 	MOVL         12(SI), R11
@@ -2913,59 +2917,59 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
 	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R13, X4, X4
-	VPMOVZXBW    X4, X4
-	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      16(SI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
+	VMOVD        R9, X5
+	VPINSRD      $0x01, R13, X5, X5
+	VPMOVZXBW    X5, X5
+	VINSERTI128  $0x01, X5, Y5, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      16(SI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y10
+	VPMADDUBSW   4(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      48(SI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      48(SI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y10
+	VPMADDUBSW   68(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      80(SI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      80(SI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y10
+	VPMADDUBSW   132(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      112(SI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      112(SI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y10
+	VPMADDUBSW   196(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
 	MOVL         R10, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -2973,24 +2977,24 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R11
 	ORL          R12, R11
 	ANDL         $0x3f3f3f3f, R10
-	VMOVD        R10, X4
-	VPINSRD      $0x01, R11, X4, X4
-	VPMOVZXBW    X4, X4
-	VPUNPCKHWD   X4, X4, X5
-	VPUNPCKLWD   X4, X4, X4
-	VINSERTI128  $0x01, X5, Y4, Y5
-	VMOVD        (SI), X4
-	VCVTPH2PS    X4, X4
-	VPMADDWD     260(AX), Y5, Y5
-	VBROADCASTSS (AX), X7
-	VMULPS       X4, X7, X7
-	VBROADCASTSS X7, Y8
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
+	VMOVD        R10, X5
+	VPINSRD      $0x01, R11, X5, X5
+	VPMOVZXBW    X5, X5
+	VPUNPCKHWD   X5, X5, X6
+	VPUNPCKLWD   X5, X5, X5
+	VINSERTI128  $0x01, X6, Y5, Y6
+	VMOVD        (SI), X5
+	VCVTPH2PS    X5, X5
+	VPMADDWD     260(AX), Y6, Y6
+	VBROADCASTSS (AX), X8
+	VMULPS       X5, X8, X8
+	VBROADCASTSS X8, Y9
+	VMOVSHDUP    X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y7, Y7
 	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y8, Y6, Y1
-	VFNMADD231PS Y7, Y5, Y1
+	VFMADD231PS  Y9, Y7, Y1
+	VFNMADD231PS Y8, Y6, Y1
 	MOVL         4(DI), R9
 	MOVL         8(DI), R10
 	MOVL         12(DI), R11
@@ -3001,59 +3005,59 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
 	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R13, X4, X4
-	VPMOVZXBW    X4, X4
-	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      16(DI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
+	VMOVD        R9, X5
+	VPINSRD      $0x01, R13, X5, X5
+	VPMOVZXBW    X5, X5
+	VINSERTI128  $0x01, X5, Y5, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      16(DI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y10
+	VPMADDUBSW   4(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      48(DI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      48(DI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y10
+	VPMADDUBSW   68(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      80(DI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      80(DI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y10
+	VPMADDUBSW   132(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      112(DI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      112(DI), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y10
+	VPMADDUBSW   196(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
 	MOVL         R10, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -3061,24 +3065,24 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R11
 	ORL          R12, R11
 	ANDL         $0x3f3f3f3f, R10
-	VMOVD        R10, X4
-	VPINSRD      $0x01, R11, X4, X4
-	VPMOVZXBW    X4, X4
-	VPUNPCKHWD   X4, X4, X5
-	VPUNPCKLWD   X4, X4, X4
-	VINSERTI128  $0x01, X5, Y4, Y5
-	VMOVD        (DI), X4
-	VCVTPH2PS    X4, X4
-	VPMADDWD     260(AX), Y5, Y5
-	VBROADCASTSS (AX), X7
-	VMULPS       X4, X7, X7
-	VBROADCASTSS X7, Y8
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
+	VMOVD        R10, X5
+	VPINSRD      $0x01, R11, X5, X5
+	VPMOVZXBW    X5, X5
+	VPUNPCKHWD   X5, X5, X6
+	VPUNPCKLWD   X5, X5, X5
+	VINSERTI128  $0x01, X6, Y5, Y6
+	VMOVD        (DI), X5
+	VCVTPH2PS    X5, X5
+	VPMADDWD     260(AX), Y6, Y6
+	VBROADCASTSS (AX), X8
+	VMULPS       X5, X8, X8
+	VBROADCASTSS X8, Y9
+	VMOVSHDUP    X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y7, Y7
 	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y8, Y6, Y2
-	VFNMADD231PS Y7, Y5, Y2
+	VFMADD231PS  Y9, Y7, Y2
+	VFNMADD231PS Y8, Y6, Y2
 	MOVL         4(R8), R9
 	MOVL         8(R8), R10
 	MOVL         12(R8), R11
@@ -3089,59 +3093,59 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
 	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R13, X4, X4
-	VPMOVZXBW    X4, X4
-	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      16(R8), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
+	VMOVD        R9, X5
+	VPINSRD      $0x01, R13, X5, X5
+	VPMOVZXBW    X5, X5
+	VINSERTI128  $0x01, X5, Y5, Y6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      16(R8), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast0<>+0(SB), Y6, Y10
+	VPMADDUBSW   4(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast1<>+0(SB), Y6, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      48(R8), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      48(R8), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast2<>+0(SB), Y6, Y10
+	VPMADDUBSW   68(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast3<>+0(SB), Y6, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      80(R8), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      80(R8), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast4<>+0(SB), Y6, Y10
+	VPMADDUBSW   132(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast5<>+0(SB), Y6, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
 	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      112(R8), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      112(R8), Y8
+	VPAND        Y4, Y8, Y9
+	VPSHUFB      word_bcast6<>+0(SB), Y6, Y10
+	VPMADDUBSW   196(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VPSHUFB      word_bcast7<>+0(SB), Y6, Y6
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
 	MOVL         R10, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -3149,24 +3153,24 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R11
 	ORL          R12, R11
 	ANDL         $0x3f3f3f3f, R10
-	VMOVD        R10, X4
-	VPINSRD      $0x01, R11, X4, X4
-	VPMOVZXBW    X4, X4
-	VPUNPCKHWD   X4, X4, X5
-	VPUNPCKLWD   X4, X4, X4
-	VINSERTI128  $0x01, X5, Y4, Y5
-	VMOVD        (R8), X4
-	VCVTPH2PS    X4, X4
-	VPMADDWD     260(AX), Y5, Y5
-	VBROADCASTSS (AX), X7
-	VMULPS       X4, X7, X7
-	VBROADCASTSS X7, Y8
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
+	VMOVD        R10, X5
+	VPINSRD      $0x01, R11, X5, X5
+	VPMOVZXBW    X5, X5
+	VPUNPCKHWD   X5, X5, X6
+	VPUNPCKLWD   X5, X5, X5
+	VINSERTI128  $0x01, X6, Y5, Y6
+	VMOVD        (R8), X5
+	VCVTPH2PS    X5, X5
+	VPMADDWD     260(AX), Y6, Y6
+	VBROADCASTSS (AX), X8
+	VMULPS       X5, X8, X8
+	VBROADCASTSS X8, Y9
+	VMOVSHDUP    X8, X8
+	VBROADCASTSS X8, Y8
+	VCVTDQ2PS    Y7, Y7
 	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y8, Y6, Y3
-	VFNMADD231PS Y7, Y5, Y3
+	VFMADD231PS  Y9, Y7, Y3
+	VFNMADD231PS Y8, Y6, Y3
 	ADDQ         $0x00000090, BX
 	ADDQ         $0x00000090, SI
 	ADDQ         $0x00000090, DI
@@ -3904,14 +3908,16 @@ c2_partial:
 	RET
 
 cols1:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   k+96(FP), CX
-	SHRQ   $0x08, CX
-	MOVQ   ldw+56(FP), DX
-	SHLQ   $0x02, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU nibbles<>+0(SB), Y4
+	VMOVDQU bit4<>+0(SB), Y5
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
 
 c1_block:
 	TESTQ        CX, CX
@@ -3938,90 +3944,90 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
 	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R13, X4, X4
-	VPMOVZXBW    X4, X4
-	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      48(BX), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(BX), Y9
-	VPSLLW       $0x04, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(BX), Y8
-	VPSLLW       $0x03, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      80(BX), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(BX), Y9
-	VPSLLW       $0x02, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(BX), Y8
-	VPSLLW       $0x01, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      112(BX), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(BX), Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(BX), Y8
-	VPSRLW       $0x01, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      144(BX), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(BX), Y9
-	VPSRLW       $0x02, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(BX), Y8
-	VPSRLW       $0x03, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
+	VMOVD        R9, X6
+	VPINSRD      $0x01, R13, X6, X6
+	VPMOVZXBW    X6, X6
+	VINSERTI128  $0x01, X6, Y6, Y7
+	VXORPS       Y8, Y8, Y8
+	VMOVDQU      48(BX), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(BX), Y11
+	VPSLLW       $0x04, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast0<>+0(SB), Y7, Y11
+	VPMADDUBSW   4(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(BX), Y10
+	VPSLLW       $0x03, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y7, Y10
+	VPMADDUBSW   36(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      80(BX), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(BX), Y11
+	VPSLLW       $0x02, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast2<>+0(SB), Y7, Y11
+	VPMADDUBSW   68(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(BX), Y10
+	VPSLLW       $0x01, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y7, Y10
+	VPMADDUBSW   100(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      112(BX), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(BX), Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast4<>+0(SB), Y7, Y11
+	VPMADDUBSW   132(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(BX), Y10
+	VPSRLW       $0x01, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y7, Y10
+	VPMADDUBSW   164(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      144(BX), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(BX), Y11
+	VPSRLW       $0x02, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast6<>+0(SB), Y7, Y11
+	VPMADDUBSW   196(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(BX), Y10
+	VPSRLW       $0x03, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y7, Y7
+	VPMADDUBSW   228(AX), Y9, Y9
+	VPMADDWD     Y7, Y9, Y9
+	VPADDD       Y9, Y8, Y8
 	MOVL         R10, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -4029,24 +4035,24 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R11
 	ORL          R12, R11
 	ANDL         $0x3f3f3f3f, R10
-	VMOVD        R10, X4
-	VPINSRD      $0x01, R11, X4, X4
-	VPMOVZXBW    X4, X4
-	VPUNPCKHWD   X4, X4, X5
-	VPUNPCKLWD   X4, X4, X4
-	VINSERTI128  $0x01, X5, Y4, Y5
-	VMOVD        (BX), X4
-	VCVTPH2PS    X4, X4
-	VPMADDWD     260(AX), Y5, Y5
-	VBROADCASTSS (AX), X7
-	VMULPS       X4, X7, X7
-	VBROADCASTSS X7, Y8
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
-	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y8, Y6, Y0
-	VFNMADD231PS Y7, Y5, Y0
+	VMOVD        R10, X6
+	VPINSRD      $0x01, R11, X6, X6
+	VPMOVZXBW    X6, X6
+	VPUNPCKHWD   X6, X6, X7
+	VPUNPCKLWD   X6, X6, X6
+	VINSERTI128  $0x01, X7, Y6, Y7
+	VMOVD        (BX), X6
+	VCVTPH2PS    X6, X6
+	VPMADDWD     260(AX), Y7, Y7
+	VBROADCASTSS (AX), X9
+	VMULPS       X6, X9, X9
+	VBROADCASTSS X9, Y10
+	VMOVSHDUP    X9, X9
+	VBROADCASTSS X9, Y9
+	VCVTDQ2PS    Y8, Y8
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y10, Y8, Y0
+	VFNMADD231PS Y9, Y7, Y0
 	MOVL         4(SI), R9
 	MOVL         8(SI), R10
 	MOVL         12(SI), R11
@@ -4057,90 +4063,90 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
 	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R13, X4, X4
-	VPMOVZXBW    X4, X4
-	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      48(SI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(SI), Y9
-	VPSLLW       $0x04, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(SI), Y8
-	VPSLLW       $0x03, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      80(SI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(SI), Y9
-	VPSLLW       $0x02, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(SI), Y8
-	VPSLLW       $0x01, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      112(SI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(SI), Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(SI), Y8
-	VPSRLW       $0x01, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      144(SI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(SI), Y9
-	VPSRLW       $0x02, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(SI), Y8
-	VPSRLW       $0x03, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
+	VMOVD        R9, X6
+	VPINSRD      $0x01, R13, X6, X6
+	VPMOVZXBW    X6, X6
+	VINSERTI128  $0x01, X6, Y6, Y7
+	VXORPS       Y8, Y8, Y8
+	VMOVDQU      48(SI), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(SI), Y11
+	VPSLLW       $0x04, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast0<>+0(SB), Y7, Y11
+	VPMADDUBSW   4(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(SI), Y10
+	VPSLLW       $0x03, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y7, Y10
+	VPMADDUBSW   36(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      80(SI), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(SI), Y11
+	VPSLLW       $0x02, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast2<>+0(SB), Y7, Y11
+	VPMADDUBSW   68(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(SI), Y10
+	VPSLLW       $0x01, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y7, Y10
+	VPMADDUBSW   100(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      112(SI), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(SI), Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast4<>+0(SB), Y7, Y11
+	VPMADDUBSW   132(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(SI), Y10
+	VPSRLW       $0x01, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y7, Y10
+	VPMADDUBSW   164(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      144(SI), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(SI), Y11
+	VPSRLW       $0x02, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast6<>+0(SB), Y7, Y11
+	VPMADDUBSW   196(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(SI), Y10
+	VPSRLW       $0x03, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y7, Y7
+	VPMADDUBSW   228(AX), Y9, Y9
+	VPMADDWD     Y7, Y9, Y9
+	VPADDD       Y9, Y8, Y8
 	MOVL         R10, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -4148,24 +4154,24 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R11
 	ORL          R12, R11
 	ANDL         $0x3f3f3f3f, R10
-	VMOVD        R10, X4
-	VPINSRD      $0x01, R11, X4, X4
-	VPMOVZXBW    X4, X4
-	VPUNPCKHWD   X4, X4, X5
-	VPUNPCKLWD   X4, X4, X4
-	VINSERTI128  $0x01, X5, Y4, Y5
-	VMOVD        (SI), X4
-	VCVTPH2PS    X4, X4
-	VPMADDWD     260(AX), Y5, Y5
-	VBROADCASTSS (AX), X7
-	VMULPS       X4, X7, X7
-	VBROADCASTSS X7, Y8
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
-	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y8, Y6, Y1
-	VFNMADD231PS Y7, Y5, Y1
+	VMOVD        R10, X6
+	VPINSRD      $0x01, R11, X6, X6
+	VPMOVZXBW    X6, X6
+	VPUNPCKHWD   X6, X6, X7
+	VPUNPCKLWD   X6, X6, X6
+	VINSERTI128  $0x01, X7, Y6, Y7
+	VMOVD        (SI), X6
+	VCVTPH2PS    X6, X6
+	VPMADDWD     260(AX), Y7, Y7
+	VBROADCASTSS (AX), X9
+	VMULPS       X6, X9, X9
+	VBROADCASTSS X9, Y10
+	VMOVSHDUP    X9, X9
+	VBROADCASTSS X9, Y9
+	VCVTDQ2PS    Y8, Y8
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y10, Y8, Y1
+	VFNMADD231PS Y9, Y7, Y1
 	MOVL         4(DI), R9
 	MOVL         8(DI), R10
 	MOVL         12(DI), R11
@@ -4176,90 +4182,90 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
 	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R13, X4, X4
-	VPMOVZXBW    X4, X4
-	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      48(DI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(DI), Y9
-	VPSLLW       $0x04, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(DI), Y8
-	VPSLLW       $0x03, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      80(DI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(DI), Y9
-	VPSLLW       $0x02, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(DI), Y8
-	VPSLLW       $0x01, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      112(DI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(DI), Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(DI), Y8
-	VPSRLW       $0x01, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      144(DI), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(DI), Y9
-	VPSRLW       $0x02, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(DI), Y8
-	VPSRLW       $0x03, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
+	VMOVD        R9, X6
+	VPINSRD      $0x01, R13, X6, X6
+	VPMOVZXBW    X6, X6
+	VINSERTI128  $0x01, X6, Y6, Y7
+	VXORPS       Y8, Y8, Y8
+	VMOVDQU      48(DI), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(DI), Y11
+	VPSLLW       $0x04, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast0<>+0(SB), Y7, Y11
+	VPMADDUBSW   4(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(DI), Y10
+	VPSLLW       $0x03, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y7, Y10
+	VPMADDUBSW   36(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      80(DI), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(DI), Y11
+	VPSLLW       $0x02, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast2<>+0(SB), Y7, Y11
+	VPMADDUBSW   68(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(DI), Y10
+	VPSLLW       $0x01, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y7, Y10
+	VPMADDUBSW   100(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      112(DI), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(DI), Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast4<>+0(SB), Y7, Y11
+	VPMADDUBSW   132(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(DI), Y10
+	VPSRLW       $0x01, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y7, Y10
+	VPMADDUBSW   164(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      144(DI), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(DI), Y11
+	VPSRLW       $0x02, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast6<>+0(SB), Y7, Y11
+	VPMADDUBSW   196(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(DI), Y10
+	VPSRLW       $0x03, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y7, Y7
+	VPMADDUBSW   228(AX), Y9, Y9
+	VPMADDWD     Y7, Y9, Y9
+	VPADDD       Y9, Y8, Y8
 	MOVL         R10, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -4267,24 +4273,24 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R11
 	ORL          R12, R11
 	ANDL         $0x3f3f3f3f, R10
-	VMOVD        R10, X4
-	VPINSRD      $0x01, R11, X4, X4
-	VPMOVZXBW    X4, X4
-	VPUNPCKHWD   X4, X4, X5
-	VPUNPCKLWD   X4, X4, X4
-	VINSERTI128  $0x01, X5, Y4, Y5
-	VMOVD        (DI), X4
-	VCVTPH2PS    X4, X4
-	VPMADDWD     260(AX), Y5, Y5
-	VBROADCASTSS (AX), X7
-	VMULPS       X4, X7, X7
-	VBROADCASTSS X7, Y8
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
-	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y8, Y6, Y2
-	VFNMADD231PS Y7, Y5, Y2
+	VMOVD        R10, X6
+	VPINSRD      $0x01, R11, X6, X6
+	VPMOVZXBW    X6, X6
+	VPUNPCKHWD   X6, X6, X7
+	VPUNPCKLWD   X6, X6, X6
+	VINSERTI128  $0x01, X7, Y6, Y7
+	VMOVD        (DI), X6
+	VCVTPH2PS    X6, X6
+	VPMADDWD     260(AX), Y7, Y7
+	VBROADCASTSS (AX), X9
+	VMULPS       X6, X9, X9
+	VBROADCASTSS X9, Y10
+	VMOVSHDUP    X9, X9
+	VBROADCASTSS X9, Y9
+	VCVTDQ2PS    Y8, Y8
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y10, Y8, Y2
+	VFNMADD231PS Y9, Y7, Y2
 	MOVL         4(R8), R9
 	MOVL         8(R8), R10
 	MOVL         12(R8), R11
@@ -4295,90 +4301,90 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R13
 	ORL          R12, R13
 	ANDL         $0x3f3f3f3f, R9
-	VMOVD        R9, X4
-	VPINSRD      $0x01, R13, X4, X4
-	VPMOVZXBW    X4, X4
-	VINSERTI128  $0x01, X4, Y4, Y5
-	VXORPS       Y6, Y6, Y6
-	VMOVDQU      48(R8), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(R8), Y9
-	VPSLLW       $0x04, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast0<>+0(SB), Y5, Y9
-	VPMADDUBSW   4(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(R8), Y8
-	VPSLLW       $0x03, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast1<>+0(SB), Y5, Y8
-	VPMADDUBSW   36(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      80(R8), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(R8), Y9
-	VPSLLW       $0x02, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast2<>+0(SB), Y5, Y9
-	VPMADDUBSW   68(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(R8), Y8
-	VPSLLW       $0x01, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast3<>+0(SB), Y5, Y8
-	VPMADDUBSW   100(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      112(R8), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(R8), Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast4<>+0(SB), Y5, Y9
-	VPMADDUBSW   132(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(R8), Y8
-	VPSRLW       $0x01, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast5<>+0(SB), Y5, Y8
-	VPMADDUBSW   164(AX), Y7, Y7
-	VPMADDWD     Y8, Y7, Y7
-	VPADDD       Y7, Y6, Y6
-	VMOVDQU      144(R8), Y7
-	VPAND        nibbles<>+0(SB), Y7, Y8
-	VMOVDQU      16(R8), Y9
-	VPSRLW       $0x02, Y9, Y9
-	VPAND        bit4<>+0(SB), Y9, Y9
-	VPOR         Y9, Y8, Y8
-	VPSHUFB      word_bcast6<>+0(SB), Y5, Y9
-	VPMADDUBSW   196(AX), Y8, Y8
-	VPMADDWD     Y9, Y8, Y8
-	VPADDD       Y8, Y6, Y6
-	VPSRLW       $0x04, Y7, Y7
-	VPAND        nibbles<>+0(SB), Y7, Y7
-	VMOVDQU      16(R8), Y8
-	VPSRLW       $0x03, Y8, Y8
-	VPAND        bit4<>+0(SB), Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPSHUFB      word_bcast7<>+0(SB), Y5, Y5
-	VPMADDUBSW   228(AX), Y7, Y7
-	VPMADDWD     Y5, Y7, Y7
-	VPADDD       Y7, Y6, Y6
+	VMOVD        R9, X6
+	VPINSRD      $0x01, R13, X6, X6
+	VPMOVZXBW    X6, X6
+	VINSERTI128  $0x01, X6, Y6, Y7
+	VXORPS       Y8, Y8, Y8
+	VMOVDQU      48(R8), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(R8), Y11
+	VPSLLW       $0x04, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast0<>+0(SB), Y7, Y11
+	VPMADDUBSW   4(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(R8), Y10
+	VPSLLW       $0x03, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast1<>+0(SB), Y7, Y10
+	VPMADDUBSW   36(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      80(R8), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(R8), Y11
+	VPSLLW       $0x02, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast2<>+0(SB), Y7, Y11
+	VPMADDUBSW   68(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(R8), Y10
+	VPSLLW       $0x01, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast3<>+0(SB), Y7, Y10
+	VPMADDUBSW   100(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      112(R8), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(R8), Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast4<>+0(SB), Y7, Y11
+	VPMADDUBSW   132(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(R8), Y10
+	VPSRLW       $0x01, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast5<>+0(SB), Y7, Y10
+	VPMADDUBSW   164(AX), Y9, Y9
+	VPMADDWD     Y10, Y9, Y9
+	VPADDD       Y9, Y8, Y8
+	VMOVDQU      144(R8), Y9
+	VPAND        Y4, Y9, Y10
+	VMOVDQU      16(R8), Y11
+	VPSRLW       $0x02, Y11, Y11
+	VPAND        Y5, Y11, Y11
+	VPOR         Y11, Y10, Y10
+	VPSHUFB      word_bcast6<>+0(SB), Y7, Y11
+	VPMADDUBSW   196(AX), Y10, Y10
+	VPMADDWD     Y11, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VPSRLW       $0x04, Y9, Y9
+	VPAND        Y4, Y9, Y9
+	VMOVDQU      16(R8), Y10
+	VPSRLW       $0x03, Y10, Y10
+	VPAND        Y5, Y10, Y10
+	VPOR         Y10, Y9, Y9
+	VPSHUFB      word_bcast7<>+0(SB), Y7, Y7
+	VPMADDUBSW   228(AX), Y9, Y9
+	VPMADDWD     Y7, Y9, Y9
+	VPADDD       Y9, Y8, Y8
 	MOVL         R10, R12
 	SHRL         $0x02, R12
 	ANDL         $0x30303030, R12
@@ -4386,24 +4392,24 @@ c1_block:
 	ANDL         $0x0f0f0f0f, R11
 	ORL          R12, R11
 	ANDL         $0x3f3f3f3f, R10
-	VMOVD        R10, X4
-	VPINSRD      $0x01, R11, X4, X4
-	VPMOVZXBW    X4, X4
-	VPUNPCKHWD   X4, X4, X5
-	VPUNPCKLWD   X4, X4, X4
-	VINSERTI128  $0x01, X5, Y4, Y5
-	VMOVD        (R8), X4
-	VCVTPH2PS    X4, X4
-	VPMADDWD     260(AX), Y5, Y5
-	VBROADCASTSS (AX), X7
-	VMULPS       X4, X7, X7
-	VBROADCASTSS X7, Y8
-	VMOVSHDUP    X7, X7
-	VBROADCASTSS X7, Y7
-	VCVTDQ2PS    Y6, Y6
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y8, Y6, Y3
-	VFNMADD231PS Y7, Y5, Y3
+	VMOVD        R10, X6
+	VPINSRD      $0x01, R11, X6, X6
+	VPMOVZXBW    X6, X6
+	VPUNPCKHWD   X6, X6, X7
+	VPUNPCKLWD   X6, X6, X6
+	VINSERTI128  $0x01, X7, Y6, Y7
+	VMOVD        (R8), X6
+	VCVTPH2PS    X6, X6
+	VPMADDWD     260(AX), Y7, Y7
+	VBROADCASTSS (AX), X9
+	VMULPS       X6, X9, X9
+	VBROADCASTSS X9, Y10
+	VMOVSHDUP    X9, X9
+	VBROADCASTSS X9, Y9
+	VCVTDQ2PS    Y8, Y8
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y10, Y8, Y3
+	VFNMADD231PS Y9, Y7, Y3
 	ADDQ         $0x000000b0, BX
 	ADDQ         $0x000000b0, SI
 	ADDQ         $0x000000b0, DI
@@ -5075,14 +5081,16 @@ c2_partial:
 	RET
 
 cols1:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   k+96(FP), CX
-	SHRQ   $0x08, CX
-	MOVQ   ldw+56(FP), DX
-	SHLQ   $0x02, DX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y3, Y3, Y3
+	VMOVDQU nibbles<>+0(SB), Y4
+	VMOVDQU q6k_hi<>+0(SB), Y5
+	MOVQ    k+96(FP), CX
+	SHRQ    $0x08, CX
+	MOVQ    ldw+56(FP), DX
+	SHLQ    $0x02, DX
 
 c1_block:
 	TESTQ        CX, CX
@@ -5103,418 +5111,418 @@ c1_block:
 	PREFETCHT0   192(SI)(DX*1)
 	PREFETCHT0   192(DI)(DX*1)
 	PREFETCHT0   192(R8)(DX*1)
-	VMOVDQU      192(BX), X4
-	VXORPS       Y5, Y5, Y5
-	VMOVDQU      (BX), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(BX), Y7
-	VPSLLW       $0x04, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast0<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   4(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      32(BX), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(BX), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast2<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   36(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      (BX), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(BX), Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast4<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   68(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      32(BX), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(BX), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast6<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   100(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(BX), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(BX), Y7
-	VPSLLW       $0x04, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast8<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   132(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      96(BX), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(BX), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast10<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   164(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(BX), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(BX), Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast12<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   196(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      96(BX), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(BX), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast14<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   228(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPMOVSXBW    X4, Y4
+	VMOVDQU      192(BX), X6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      (BX), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(BX), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast0<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      32(BX), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(BX), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast2<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      (BX), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(BX), Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast4<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      32(BX), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(BX), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast6<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      64(BX), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(BX), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast8<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      96(BX), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(BX), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast10<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      64(BX), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(BX), Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast12<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      96(BX), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(BX), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast14<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPMOVSXBW    X6, Y6
 	MOVWLZX      208(BX), R9
-	VMOVD        R9, X6
-	VCVTPH2PS    X6, X6
-	VPMADDWD     260(AX), Y4, Y4
-	VPSLLD       $0x05, Y4, Y4
-	VPSUBD       Y4, Y5, Y5
-	VMULSS       (AX), X6, X4
-	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y4, Y5, Y0
-	VMOVDQU      192(SI), X4
-	VXORPS       Y5, Y5, Y5
-	VMOVDQU      (SI), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(SI), Y7
-	VPSLLW       $0x04, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast0<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   4(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      32(SI), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(SI), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast2<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   36(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      (SI), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(SI), Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast4<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   68(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      32(SI), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(SI), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast6<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   100(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(SI), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(SI), Y7
-	VPSLLW       $0x04, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast8<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   132(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      96(SI), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(SI), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast10<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   164(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(SI), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(SI), Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast12<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   196(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      96(SI), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(SI), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast14<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   228(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPMOVSXBW    X4, Y4
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VPMADDWD     260(AX), Y6, Y6
+	VPSLLD       $0x05, Y6, Y6
+	VPSUBD       Y6, Y7, Y7
+	VMULSS       (AX), X8, X6
+	VBROADCASTSS X6, Y6
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y6, Y7, Y0
+	VMOVDQU      192(SI), X6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      (SI), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(SI), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast0<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      32(SI), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(SI), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast2<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      (SI), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(SI), Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast4<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      32(SI), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(SI), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast6<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      64(SI), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(SI), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast8<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      96(SI), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(SI), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast10<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      64(SI), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(SI), Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast12<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      96(SI), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(SI), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast14<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPMOVSXBW    X6, Y6
 	MOVWLZX      208(SI), R9
-	VMOVD        R9, X6
-	VCVTPH2PS    X6, X6
-	VPMADDWD     260(AX), Y4, Y4
-	VPSLLD       $0x05, Y4, Y4
-	VPSUBD       Y4, Y5, Y5
-	VMULSS       (AX), X6, X4
-	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y4, Y5, Y1
-	VMOVDQU      192(DI), X4
-	VXORPS       Y5, Y5, Y5
-	VMOVDQU      (DI), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(DI), Y7
-	VPSLLW       $0x04, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast0<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   4(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      32(DI), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(DI), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast2<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   36(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      (DI), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(DI), Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast4<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   68(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      32(DI), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(DI), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast6<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   100(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(DI), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(DI), Y7
-	VPSLLW       $0x04, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast8<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   132(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      96(DI), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(DI), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast10<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   164(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(DI), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(DI), Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast12<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   196(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      96(DI), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(DI), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast14<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   228(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPMOVSXBW    X4, Y4
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VPMADDWD     260(AX), Y6, Y6
+	VPSLLD       $0x05, Y6, Y6
+	VPSUBD       Y6, Y7, Y7
+	VMULSS       (AX), X8, X6
+	VBROADCASTSS X6, Y6
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y6, Y7, Y1
+	VMOVDQU      192(DI), X6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      (DI), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(DI), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast0<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      32(DI), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(DI), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast2<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      (DI), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(DI), Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast4<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      32(DI), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(DI), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast6<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      64(DI), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(DI), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast8<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      96(DI), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(DI), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast10<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      64(DI), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(DI), Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast12<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      96(DI), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(DI), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast14<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPMOVSXBW    X6, Y6
 	MOVWLZX      208(DI), R9
-	VMOVD        R9, X6
-	VCVTPH2PS    X6, X6
-	VPMADDWD     260(AX), Y4, Y4
-	VPSLLD       $0x05, Y4, Y4
-	VPSUBD       Y4, Y5, Y5
-	VMULSS       (AX), X6, X4
-	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y4, Y5, Y2
-	VMOVDQU      192(R8), X4
-	VXORPS       Y5, Y5, Y5
-	VMOVDQU      (R8), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(R8), Y7
-	VPSLLW       $0x04, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast0<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   4(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      32(R8), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(R8), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast2<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   36(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      (R8), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(R8), Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast4<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   68(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      32(R8), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      128(R8), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast6<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   100(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(R8), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(R8), Y7
-	VPSLLW       $0x04, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast8<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   132(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      96(R8), Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(R8), Y7
-	VPSLLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast10<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   164(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      64(R8), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(R8), Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast12<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   196(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VMOVDQU      96(R8), Y6
-	VPSRLW       $0x04, Y6, Y6
-	VPAND        nibbles<>+0(SB), Y6, Y6
-	VMOVDQU      160(R8), Y7
-	VPSRLW       $0x02, Y7, Y7
-	VPAND        q6k_hi<>+0(SB), Y7, Y7
-	VPOR         Y7, Y6, Y6
-	VPSHUFB      pair_bcast14<>+0(SB), X4, X7
-	VPMOVSXBW    X7, Y7
-	VPMADDUBSW   228(AX), Y6, Y6
-	VPMADDWD     Y7, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPMOVSXBW    X4, Y4
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VPMADDWD     260(AX), Y6, Y6
+	VPSLLD       $0x05, Y6, Y6
+	VPSUBD       Y6, Y7, Y7
+	VMULSS       (AX), X8, X6
+	VBROADCASTSS X6, Y6
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y6, Y7, Y2
+	VMOVDQU      192(R8), X6
+	VXORPS       Y7, Y7, Y7
+	VMOVDQU      (R8), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(R8), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast0<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   4(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      32(R8), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(R8), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast2<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   36(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      (R8), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(R8), Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast4<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   68(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      32(R8), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      128(R8), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast6<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   100(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      64(R8), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(R8), Y9
+	VPSLLW       $0x04, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast8<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   132(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      96(R8), Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(R8), Y9
+	VPSLLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast10<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   164(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      64(R8), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(R8), Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast12<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   196(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VMOVDQU      96(R8), Y8
+	VPSRLW       $0x04, Y8, Y8
+	VPAND        Y4, Y8, Y8
+	VMOVDQU      160(R8), Y9
+	VPSRLW       $0x02, Y9, Y9
+	VPAND        Y5, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSHUFB      pair_bcast14<>+0(SB), X6, X9
+	VPMOVSXBW    X9, Y9
+	VPMADDUBSW   228(AX), Y8, Y8
+	VPMADDWD     Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPMOVSXBW    X6, Y6
 	MOVWLZX      208(R8), R9
-	VMOVD        R9, X6
-	VCVTPH2PS    X6, X6
-	VPMADDWD     260(AX), Y4, Y4
-	VPSLLD       $0x05, Y4, Y4
-	VPSUBD       Y4, Y5, Y5
-	VMULSS       (AX), X6, X4
-	VBROADCASTSS X4, Y4
-	VCVTDQ2PS    Y5, Y5
-	VFMADD231PS  Y4, Y5, Y3
+	VMOVD        R9, X8
+	VCVTPH2PS    X8, X8
+	VPMADDWD     260(AX), Y6, Y6
+	VPSLLD       $0x05, Y6, Y6
+	VPSUBD       Y6, Y7, Y7
+	VMULSS       (AX), X8, X6
+	VBROADCASTSS X6, Y6
+	VCVTDQ2PS    Y7, Y7
+	VFMADD231PS  Y6, Y7, Y3
 	ADDQ         $0x000000d2, BX
 	ADDQ         $0x000000d2, SI
 	ADDQ         $0x000000d2, DI

@@ -225,3 +225,41 @@ func must(cond bool, format string, args ...any) {
 		panic(fmt.Sprintf(format, args...))
 	}
 }
+
+// vecConsts are the constant vectors a tile path reads per block, loaded
+// into registers once per path where registers allow (a GEMV path, with
+// one column's accumulators; the two-column paths read them from memory).
+// From registers they cost no load per use: a GEMV's blocks otherwise
+// spend more load-port slots on constants than on weights.
+type vecConsts struct {
+	regs   bool
+	frozen bool // the loop has begun: constants not yet loaded stay in memory
+	m      map[string]Op
+}
+
+// newVecConsts returns the constants of a tile path with nr columns: in
+// registers for the GEMV (nr == 1).
+func newVecConsts(nr int) *vecConsts { return &vecConsts{regs: nr == 1, m: map[string]Op{}} }
+
+// get returns the constant named name (a splat32 of bits).
+func (k *vecConsts) get(name string, bits uint32) Op {
+	if op, ok := k.m[name]; ok {
+		return op
+	}
+	return k.op(name, splat32(name, bits))
+}
+
+// op returns the constant m (a table named name), in a register if k
+// keeps them there.
+func (k *vecConsts) op(name string, m Mem) Op {
+	if op, ok := k.m[name]; ok {
+		return op
+	}
+	if !k.regs || k.frozen {
+		return m
+	}
+	v := YMM()
+	VMOVDQU(m, v)
+	k.m[name] = v
+	return v
+}

@@ -45,7 +45,7 @@ var (
 func matmulIQKernels() {
 	iqTile("matmulIQ4_NLAVX2", iq4NLBytes, qsOff, "kvalues_iq4nl", kvaluesIQ4NL, 0, blockScales)
 	iqTile("matmulMXFP4AVX2", mxfp4Bytes, mxfp4Qs, "kvalues_mxfp4_plus12", kvaluesMXFP4, 12, mxfp4Scales)
-	kQuantTile("matmulIQ4_XSAVX2", iq4XSBytes, iq4XSRow)
+	kQuantTile("matmulIQ4_XSAVX2", iq4XSBytes, iq4XSRow, splat{"nibbles", 0x0f0f0f0f})
 }
 
 // levelTable is the 32-byte global holding tab in both 128-bit lanes.
@@ -57,14 +57,9 @@ func levelTable(name string, tab [16]int8) Mem {
 // levels they index in lut: values 0..15 (low nibbles) in the low lane,
 // 16..31 (high nibbles) in the high lane. lut is a register or the
 // table's global, loaded into a scratch register where registers are
-// short.
-func nibbleLevels(m Mem, lut Op) VecVirtual {
-	lo, hi := XMM(), XMM()
-	VMOVDQU(m, lo)
-	VPSRLW(U8(4), lo, hi)
-	v := YMM()
-	VINSERTI128(U8(1), hi, lo.AsY(), v)
-	VPAND(splat32("nibbles", 0x0f0f0f0f), v, v)
+// short; the nibbles' constants come from k.
+func nibbleLevels(k *vecConsts, m Mem, lut Op) VecVirtual {
+	v := nibbles(k, m)
 	if m, ok := lut.(Mem); ok {
 		t := YMM()
 		VMOVDQU(m, t)
@@ -104,23 +99,42 @@ func iqTile(name string, wBlock, qs int, tabName string, tab [16]int8, offset in
 		}
 		lut := YMM()
 		VMOVDQU(levelTable(tabName, tab), lut)
-		ones := splat32("ones16", 0x00010001)
+		// The GEMV keeps its constants and the activation block in
+		// registers.
+		k := newVecConsts(nr)
+		ones := k.get("ones16", 0x00010001)
+		nibbleConsts(k)
+		var offs Op
+		if offset > 0 {
+			offs = k.get(fmt.Sprintf("bytes%d", offset), uint32(offset)*0x01010101)
+		}
+		k.frozen = true
 		blockLoop(pre, 32, wBlock, q8_0Bytes, wp, xp, acc, func() {
 			scales(wp, xp, *table)
-			xv := make([]VecVirtual, len(xp))
+			xv := make([]VecVirtual, len(xp)) // the block, or the offset's part
+			xm := make([]Op, len(xp))         // the block, as operand
 			for j := range xp {
 				xv[j] = YMM()
+				xm[j] = Mem{Base: xp[j], Disp: qsOff}
+				if offset > 0 && k.regs {
+					x := YMM()
+					VMOVDQU(xm[j], x)
+					xm[j] = x
+				}
 				if offset > 0 {
 					// The offset's part: offset*(x[2l] + x[2l+1]).
-					offs := YMM()
-					VMOVDQU(splat32(fmt.Sprintf("bytes%d", offset), uint32(offset)*0x01010101), offs)
-					VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, offs, xv[j])
+					o, ok := offs.(VecVirtual)
+					if !ok {
+						o = YMM()
+						VMOVDQU(offs, o)
+					}
+					VPMADDUBSW(xm[j], o, xv[j])
 				} else {
-					VMOVDQU(Mem{Base: xp[j], Disp: qsOff}, xv[j])
+					VMOVDQU(xm[j], xv[j])
 				}
 			}
 			for i := range wp {
-				w := nibbleLevels(Mem{Base: wp[i], Disp: qs}, lut)
+				w := nibbleLevels(k, Mem{Base: wp[i], Disp: qs}, lut)
 				var absw VecVirtual
 				if offset == 0 {
 					absw = YMM()
@@ -129,7 +143,7 @@ func iqTile(name string, wBlock, qs int, tabName string, tab [16]int8, offset in
 				for j := range xp {
 					p := YMM()
 					if offset > 0 {
-						VPMADDUBSW(Mem{Base: xp[j], Disp: qsOff}, w, p)
+						VPMADDUBSW(xm[j], w, p)
 						VPSUBW(xv[j], p, p)
 					} else {
 						VPSIGNB(w, xv[j], p) // x*sign(w)
@@ -185,7 +199,7 @@ func mxfp4Scales(wp, xp []Register, scales Mem) {
 // of scales_l[s/2], high two bits (scales_h >> 2s) & 3.
 //
 //	acc += x.d*d * sum_s (ls_s-32)*(levels.x)_s
-func iq4XSRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+func iq4XSRow(k *vecConsts, w Register, xp []Register, acc []VecVirtual) {
 	// ls-32 as 8 words, in both lanes for the VPSHUFB broadcasts.
 	low, t := XMM(), XMM()
 	VMOVD(Mem{Base: w, Disp: iq4XSScalesL}, low)
@@ -217,7 +231,7 @@ func iq4XSRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 	}
 	sumi := zeros(len(xp))
 	for s := 0; s < 8; s++ {
-		q := nibbleLevels(Mem{Base: w, Disp: iq4XSQs + 16*s}, lut)
+		q := nibbleLevels(k, Mem{Base: w, Disp: iq4XSQs + 16*s}, lut)
 		absq := YMM()
 		VPSIGNB(q, q, absq)
 		sc := YMM()

@@ -51,42 +51,22 @@ type quantFormat struct {
 // (VNNI's VPDPBUSD, EVEX-encoded on Y registers, was tried for the pairs:
 // 15% slower than VPMADDUBSW+VPMADDWD on the Zen 5 this was tuned on.)
 func matmulQuantKernels() {
-	q8 := func(w Mem) VecVirtual {
+	q8 := rowLoader{load: func(_ *vecConsts, w Mem) VecVirtual {
 		v := YMM()
 		VMOVDQU(w.Offset(qsOff), v)
 		return v
+	}}
+	q4 := func(offQs int) rowLoader {
+		return rowLoader{func(k *vecConsts) { nibbleConsts(k) }, func(k *vecConsts, w Mem) VecVirtual { return nibbles(k, w.Offset(offQs)) }}
 	}
-	// nibbles loads 16 bytes of nibbles at w as the 32 values in order.
-	nibbles := func(w Mem) VecVirtual {
-		lo, hi := XMM(), XMM()
-		VMOVDQU(w, lo)
-		VPSRLW(U8(4), lo, hi)
-		v := YMM()
-		VINSERTI128(U8(1), hi, lo.AsY(), v)
-		VPAND(splat32("nibbles", 0x0f0f0f0f), v, v)
-		return v
-	}
-	// fifthBits ORs bit l of the u32 at qh into value l of v, as 16: the
-	// word in every dword (VPSHUFB picks within 128-bit lanes), byte l/8
-	// of it in byte l, that byte's bit l%8 tested.
-	fifthBits := func(v VecVirtual, qh Mem) {
-		b := YMM()
-		VPBROADCASTD(qh, b)
-		VPSHUFB(bytesTable("qhbytes", func(i int) uint8 { return uint8(i / 8) }), b, b)
-		bit := bytesTable("qhbit", func(i int) uint8 { return 1 << (i % 8) })
-		VPAND(bit, b, b)
-		VPCMPEQB(bit, b, b)
-		VPAND(splat32("bytes16", 0x10101010), b, b)
-		VPOR(b, v, v)
-	}
-	q4 := func(offQs int) func(Mem) VecVirtual {
-		return func(w Mem) VecVirtual { return nibbles(w.Offset(offQs)) }
-	}
-	q5 := func(offQh, offQs int) func(Mem) VecVirtual {
-		return func(w Mem) VecVirtual {
-			v := nibbles(w.Offset(offQs))
-			fifthBits(v, w.Offset(offQh))
-			return v
+	q5 := func(offQh, offQs int) rowLoader {
+		return rowLoader{
+			func(k *vecConsts) { nibbleConsts(k); fifthBitConsts(k) },
+			func(k *vecConsts, w Mem) VecVirtual {
+				v := nibbles(k, w.Offset(offQs))
+				fifthBits(k, v, w.Offset(offQh))
+				return v
+			},
 		}
 	}
 	q8_0 := func(w int) quantFormat { return quantFormat{w, q8_0Bytes, qsOff, false} }
@@ -98,13 +78,63 @@ func matmulQuantKernels() {
 	quantTile("matmulQ5_1AVX2", q8_1(q5_1Bytes), func() blockDot { return &offsetDot{load: q5(4, 8)} })
 }
 
+// rowLoader emits the loading of a W row's block at w as 32 byte values
+// (load), its constants from k; prepare (if not nil) gets them first,
+// before the block loop, so that a GEMV path loads them into registers
+// once.
+type rowLoader struct {
+	prepare func(k *vecConsts)
+	load    func(k *vecConsts, w Mem) VecVirtual
+}
+
+// nibbleConsts are nibbles' constants: the shift counts of the high
+// lane's dwords and the nibble mask.
+func nibbleConsts(k *vecConsts) (shift, mask Op) {
+	shift = k.op("lane1_shift4", tableOf("lane1_shift4", 8, func(i int) uint32 { return uint32(4 * (i / 4)) }))
+	return shift, k.get("nibbles", 0x0f0f0f0f)
+}
+
+// nibbles loads 16 bytes of nibbles at w as the 32 values in order: the
+// bytes in both lanes, the high lane's shifted down a nibble (a dword
+// shift: what crosses into the byte below is masked off).
+func nibbles(k *vecConsts, w Mem) VecVirtual {
+	shift, mask := nibbleConsts(k)
+	v := YMM()
+	VBROADCASTI128(w, v)
+	VPSRLVD(shift, v, v)
+	VPAND(mask, v, v)
+	return v
+}
+
+// fifthBitConsts are fifthBits' constants: the byte picks, the bit of
+// each byte and the fifth bit's value.
+func fifthBitConsts(k *vecConsts) (bytes, bit, b16 Op) {
+	bytes = k.op("qhbytes", bytesTable("qhbytes", func(i int) uint8 { return uint8(i / 8) }))
+	bit = k.op("qhbit", bytesTable("qhbit", func(i int) uint8 { return 1 << (i % 8) }))
+	return bytes, bit, k.get("bytes16", 0x10101010)
+}
+
+// fifthBits ORs bit l of the u32 at qh into value l of v, as 16: the word
+// in every dword (VPSHUFB picks within 128-bit lanes), byte l/8 of it in
+// byte l, that byte's bit l%8 tested.
+func fifthBits(k *vecConsts, v VecVirtual, qh Mem) {
+	bytes, bit, b16 := fifthBitConsts(k)
+	b := YMM()
+	VPBROADCASTD(qh, b)
+	VPSHUFB(bytes, b, b)
+	VPAND(bit, b, b)
+	VPCMPEQB(bit, b, b)
+	VPAND(b16, b, b)
+	VPOR(b, v, v)
+}
+
 // blockDot emits the integer dot products of one block of a tile: setup
 // once per tile path, block once per block (before the pairs; x are the
 // activation blocks' values), row once per W row (w its block), then pair
 // for (row i, column j) returns 8 int32 lanes whose sum is the block's
 // integer dot.
 type blockDot interface {
-	setup()
+	setup(k *vecConsts)
 	block(x []Mem)
 	row(i int, w Mem)
 	pair(i, j int, x Mem) VecVirtual
@@ -112,15 +142,19 @@ type blockDot interface {
 
 // signedDot: weights as signed bytes, the sign trick per pair.
 type signedDot struct {
-	load     func(Mem) VecVirtual
-	ones     VecVirtual
+	load     rowLoader
+	k        *vecConsts
+	ones     Op
 	xv       []VecVirtual
 	wv, absw VecVirtual
 }
 
-func (d *signedDot) setup() {
-	d.ones = YMM()
-	VMOVDQU(splat32("ones16", 0x00010001), d.ones)
+func (d *signedDot) setup(k *vecConsts) {
+	d.k = k
+	d.ones = k.get("ones16", 0x00010001)
+	if d.load.prepare != nil {
+		d.load.prepare(k)
+	}
 }
 
 func (d *signedDot) block(x []Mem) {
@@ -132,7 +166,7 @@ func (d *signedDot) block(x []Mem) {
 }
 
 func (d *signedDot) row(_ int, w Mem) {
-	d.wv = d.load(w)
+	d.wv = d.load.load(d.k, w)
 	d.absw = YMM()
 	VPSIGNB(d.wv, d.wv, d.absw)
 }
@@ -146,41 +180,65 @@ func (d *signedDot) pair(_, j int, _ Mem) VecVirtual {
 }
 
 // offsetDot: weights as unsigned bytes standing for q - offset (offset 0:
-// q itself, and no correction).
+// q itself, and no correction). With the constants in registers (the
+// GEMV path) the activation block is loaded once for the four rows.
 type offsetDot struct {
-	load   func(Mem) VecVirtual
+	load   rowLoader
 	offset int
-	ones   VecVirtual
-	offs   VecVirtual
+	k      *vecConsts
+	ones   Op
+	xv     []Op         // per column: the activation block
 	corr   []VecVirtual // per column: the offset's part
 	q      VecVirtual
 }
 
-func (d *offsetDot) setup() {
-	if d.offset != 0 {
-		d.offs = YMM()
-		VMOVDQU(splat32(fmt.Sprintf("bytes%d", d.offset), uint32(d.offset)*0x01010101), d.offs)
+func (d *offsetDot) setup(k *vecConsts) {
+	d.k = k
+	d.ones = k.get("ones16", 0x00010001)
+	if d.load.prepare != nil {
+		d.load.prepare(k)
 	}
-	d.ones = YMM()
-	VMOVDQU(splat32("ones16", 0x00010001), d.ones)
+	if d.offset != 0 {
+		d.offsetConst()
+	}
+}
+
+// offsetConst is the offset in every byte (for Q5_0 the fifth bit's
+// value too, so one register serves both).
+func (d *offsetDot) offsetConst() Op {
+	return d.k.get(fmt.Sprintf("bytes%d", d.offset), uint32(d.offset)*0x01010101)
 }
 
 func (d *offsetDot) block(x []Mem) {
+	d.xv = make([]Op, len(x))
+	for j := range x {
+		d.xv[j] = x[j]
+		if d.k.regs {
+			v := YMM()
+			VMOVDQU(x[j], v)
+			d.xv[j] = v
+		}
+	}
 	if d.offset == 0 {
 		return
+	}
+	offs, ok := d.offsetConst().(VecVirtual)
+	if !ok { // the unsigned operand must be a register
+		offs = YMM()
+		VMOVDQU(d.offsetConst(), offs)
 	}
 	d.corr = make([]VecVirtual, len(x))
 	for j := range x {
 		d.corr[j] = YMM()
-		VPMADDUBSW(x[j], d.offs, d.corr[j])
+		VPMADDUBSW(d.xv[j], offs, d.corr[j])
 	}
 }
 
-func (d *offsetDot) row(_ int, w Mem) { d.q = d.load(w) }
+func (d *offsetDot) row(_ int, w Mem) { d.q = d.load.load(d.k, w) }
 
-func (d *offsetDot) pair(_, j int, x Mem) VecVirtual {
+func (d *offsetDot) pair(_, j int, _ Mem) VecVirtual {
 	p := YMM()
-	VPMADDUBSW(x, d.q, p)
+	VPMADDUBSW(d.xv[j], d.q, p)
 	if d.offset != 0 {
 		VPSUBW(d.corr[j], p, p)
 	}
@@ -215,7 +273,8 @@ func quantTilePath(nr int, f quantFormat, wp, xp []Register, scales Mem, dot blo
 	if f.withMin {
 		mins = zeros(nr)
 	}
-	dot.setup()
+	// The GEMV path keeps its constants in registers.
+	dot.setup(&vecConsts{regs: nr == 1, m: map[string]Op{}})
 	x := make([]Mem, nr)
 	for j := range x {
 		x[j] = Mem{Base: xp[j], Disp: f.xQs}

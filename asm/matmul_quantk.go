@@ -43,28 +43,42 @@ const (
 // twins' integer sums. The offsets (the mins of Q2_K, Q4_K and Q5_K, Q3_K's
 // -4 and Q6_K's -32) come from the activations' bsums.
 func matmulQuantKKernels() {
-	kQuantTile("matmulQ2_KAVX2", q2KBytes, q2KRow)
-	kQuantTile("matmulQ3_KAVX2", q3KBytes, q3KRow)
-	kQuantTile("matmulQ4_KAVX2", q4KBytes, q45KRow(q4KQs, -1))
-	kQuantTile("matmulQ5_KAVX2", q5KBytes, q45KRow(q5KQs, q5KQh))
-	kQuantTile("matmulQ6_KAVX2", q6KBytes, q6KRow)
+	kQuantTile("matmulQ2_KAVX2", q2KBytes, q2KRow, splat{"crumbs", 0x03030303})
+	kQuantTile("matmulQ3_KAVX2", q3KBytes, q3KRow, splat{"crumbs", 0x03030303}, splat{"bit2", 0x04040404})
+	kQuantTile("matmulQ4_KAVX2", q4KBytes, q45KRow(q4KQs, -1), splat{"nibbles", 0x0f0f0f0f})
+	kQuantTile("matmulQ5_KAVX2", q5KBytes, q45KRow(q5KQs, q5KQh), splat{"nibbles", 0x0f0f0f0f}, splat{"bit4", 0x10101010})
+	kQuantTile("matmulQ6_KAVX2", q6KBytes, q6KRow, splat{"nibbles", 0x0f0f0f0f}, splat{"q6k_hi", 0x30303030})
 }
 
 // kRowFunc emits the work of one W row's super-block against the columns'
 // Q8_K super-blocks: integer sums into sumi (one per column), then the
-// float accumulation into acc (one per column).
-type kRowFunc func(pre string, w Register, xp []Register, acc []VecVirtual)
+// float accumulation into acc (one per column); its constants come from k.
+type kRowFunc func(k *vecConsts, w Register, xp []Register, acc []VecVirtual)
 
-func kQuantTile(name string, wBlock int, row kRowFunc) {
+// splat names a splat32 constant.
+type splat struct {
+	name string
+	bits uint32
+}
+
+// kQuantTile emits a K-quant tile whose rows are row's; the GEMV path
+// loads the constants consts (those row reads per sub-block) into
+// registers before its loop.
+func kQuantTile(name string, wBlock int, row kRowFunc, consts ...splat) {
 	twoColumnTile(name, func(nr int, wp, xp []Register) {
 		pre := fmt.Sprintf("c%d_", nr)
 		acc := make([][]VecVirtual, 4) // [row][col]
 		for i := range acc {
 			acc[i] = zeros(nr)
 		}
+		k := newVecConsts(nr)
+		for _, c := range consts {
+			k.get(c.name, c.bits)
+		}
+		k.frozen = true
 		blockLoop(pre, 256, wBlock, q8KBytes, wp, xp, acc, func() {
 			for i := range wp {
-				row(fmt.Sprintf("%sr%d_", pre, i), wp[i], xp, acc[i])
+				row(k, wp[i], xp, acc[i])
 			}
 		})
 	})
@@ -79,10 +93,10 @@ func kQuantTile(name string, wBlock int, row kRowFunc) {
 // its own.
 //
 //	acc += x.d*d * sum_s (sc_s&15)*(q.x)_s - x.d*dmin * sum_s (sc_s>>4)*bsums[s]
-func q2KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+func q2KRow(k *vecConsts, w Register, xp []Register, acc []VecVirtual) {
 	scales, sc8 := XMM(), XMM()
 	VMOVDQU(Mem{Base: w}, scales)
-	VPAND(splat32("nibbles", 0x0f0f0f0f), scales, sc8)
+	VPAND(k.get("nibbles", 0x0f0f0f0f), scales, sc8)
 	VPSHUFB(evenOdd(), sc8, sc8)
 	scEO := YMM()
 	VPMOVZXBW(sc8, scEO)
@@ -93,10 +107,10 @@ func q2KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 		for g := 0; g < 4; g++ {
 			q := YMM()
 			if g == 0 {
-				VPAND(splat32("crumbs", 0x03030303), raw, q)
+				VPAND(k.get("crumbs", 0x03030303), raw, q)
 			} else {
 				VPSRLW(U8(2*g), raw, q)
-				VPAND(splat32("crumbs", 0x03030303), q, q)
+				VPAND(k.get("crumbs", 0x03030303), q, q)
 			}
 			sc := YMM()
 			VPSHUFB(wordBroadcast(4*h+g), scEO, sc)
@@ -110,7 +124,7 @@ func q2KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 	}
 	mins, m16 := XMM(), YMM()
 	VPSRLW(U8(4), scales, mins)
-	VPAND(splat32("nibbles", 0x0f0f0f0f), mins, mins)
+	VPAND(k.get("nibbles", 0x0f0f0f0f), mins, mins)
 	VPMOVZXBW(mins, m16)
 	dd := XMM()
 	VMOVD(Mem{Base: w, Disp: q2KD}, dd) // d, dmin
@@ -125,7 +139,7 @@ func q2KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 // (high nibble), its top two bits from byte 8 + s%4 at bit 2(s/4).
 //
 //	acc += x.d*d * (sum_s sc_s*(q.x)_s - 4 * sum_s sc_s*bsums[s])
-func q3KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+func q3KRow(k *vecConsts, w Register, xp []Register, acc []VecVirtual) {
 	// The 12 scale bytes as words a, b, c: the 16 scales (plus 32) are
 	//	a&0x0f0f0f0f | (c<<4)&0x30303030, b&0x0f0f0f0f | (c<<2)&0x30303030,
 	//	(a>>4)&0x0f0f0f0f | c&0x30303030, (b>>4)&0x0f0f0f0f | (c>>2)&0x30303030.
@@ -159,7 +173,7 @@ func q3KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 			VPINSRD(U8(k), u, scales, scales)
 		}
 	}
-	VPSUBB(splat32("bytes32", 0x20202020), scales, scales)
+	VPSUBB(k.get("bytes32", 0x20202020), scales, scales)
 	// The -4 first: sumi starts at -4*sum_s sc_s*bsums[s].
 	sc16 := YMM()
 	VPMOVSXBW(scales, sc16)
@@ -188,13 +202,13 @@ func q3KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 		for g := 0; g < 4; g++ {
 			q := YMM()
 			if g == 0 {
-				VPAND(splat32("crumbs", 0x03030303), raw, q)
+				VPAND(k.get("crumbs", 0x03030303), raw, q)
 			} else {
 				VPSRLW(U8(2*g), raw, q)
-				VPAND(splat32("crumbs", 0x03030303), q, q)
+				VPAND(k.get("crumbs", 0x03030303), q, q)
 			}
 			hb := YMM()
-			VPAND(splat32("bit2", 0x04040404), hv, hb)
+			VPAND(k.get("bit2", 0x04040404), hv, hb)
 			VPOR(hb, q, q)
 			if g < 3 {
 				VPSRLW(U8(1), hv, hv)
@@ -253,12 +267,12 @@ func scaleMinTail(dd, m16 VecVirtual, xp []Register, sumi, acc []VecVirtual) {
 //
 //	acc += x.d*d * sum_s sc_s*(q.x)_s - x.d*dmin * sum_s m_s*(bsums[2s]+bsums[2s+1])
 func q45KRow(qs, qh int) kRowFunc {
-	return func(pre string, w Register, xp []Register, acc []VecVirtual) {
-		q45KRowBody(qs, qh, w, xp, acc)
+	return func(k *vecConsts, w Register, xp []Register, acc []VecVirtual) {
+		q45KRowBody(k, qs, qh, w, xp, acc)
 	}
 }
 
-func q45KRowBody(qs, qh int, w Register, xp []Register, acc []VecVirtual) {
+func q45KRowBody(k *vecConsts, qs, qh int, w Register, xp []Register, acc []VecVirtual) {
 	// The 12 scale bytes as three words a, b, c:
 	//	sc0..3 = a & 63, m0..3 = b & 63,
 	//	sc4..7 = c&15 | (a>>6)<<4, m4..7 = c>>4 | (b>>6)<<4 (per byte).
@@ -291,10 +305,10 @@ func q45KRowBody(qs, qh int, w Register, xp []Register, acc []VecVirtual) {
 			s := 2*chunk + half
 			q := YMM()
 			if half == 0 {
-				VPAND(splat32("nibbles", 0x0f0f0f0f), raw, q)
+				VPAND(k.get("nibbles", 0x0f0f0f0f), raw, q)
 			} else {
 				VPSRLW(U8(4), raw, q)
-				VPAND(splat32("nibbles", 0x0f0f0f0f), q, q)
+				VPAND(k.get("nibbles", 0x0f0f0f0f), q, q)
 			}
 			if qh >= 0 {
 				// bit s of each qh byte to bit 4 (word shifts: what
@@ -302,7 +316,7 @@ func q45KRowBody(qs, qh int, w Register, xp []Register, acc []VecVirtual) {
 				hb := YMM()
 				VMOVDQU(Mem{Base: w, Disp: qh}, hb)
 				shiftBit(hb, s, 4)
-				VPAND(splat32("bit4", 0x10101010), hb, hb)
+				VPAND(k.get("bit4", 0x10101010), hb, hb)
 				VPOR(hb, q, q)
 			}
 			sc := YMM()
@@ -349,7 +363,7 @@ func q45KRowBody(qs, qh int, w Register, xp []Register, acc []VecVirtual) {
 // minus 32, in sub-block 8h + 2g + l/16 of int8 scale sc.
 //
 //	acc += x.d*d * (sum_s sc_s*(q.x)_s - 32 * sum_s sc_s*bsums[s])
-func q6KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
+func q6KRow(k *vecConsts, w Register, xp []Register, acc []VecVirtual) {
 	scales := XMM()
 	VMOVDQU(Mem{Base: w, Disp: q6KScales}, scales)
 	sumi := zeros(len(xp))
@@ -360,7 +374,7 @@ func q6KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 			if g >= 2 {
 				VPSRLW(U8(4), q, q)
 			}
-			VPAND(splat32("nibbles", 0x0f0f0f0f), q, q)
+			VPAND(k.get("nibbles", 0x0f0f0f0f), q, q)
 			hb := YMM()
 			VMOVDQU(Mem{Base: w, Disp: q6KQh + 32*h}, hb)
 			// bits 2g, 2g+1 of each qh byte to bits 4, 5 (word shifts:
@@ -371,7 +385,7 @@ func q6KRow(_ string, w Register, xp []Register, acc []VecVirtual) {
 			case shift < 0:
 				VPSRLW(U8(-shift), hb, hb)
 			}
-			VPAND(splat32("q6k_hi", 0x30303030), hb, hb)
+			VPAND(k.get("q6k_hi", 0x30303030), hb, hb)
 			VPOR(hb, q, q)
 			// sub-block scales: bytes 0..7 <- sc[8h+2g], 8..15 <- sc[8h+2g+1]
 			sc8 := XMM()

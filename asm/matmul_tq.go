@@ -37,31 +37,7 @@ func matmulTQKernels() {
 // of digits to use (c = 0..7, in order) as soon as it is ready, so that
 // no more than a few are live at a time. k holds the constants it keeps
 // in registers for the whole tile path.
-type digitsFunc func(k *tqConsts, w Register, use func(c int, t VecVirtual))
-
-// tqConsts are the constant vectors the unpacking reads per block, loaded
-// into registers once per tile path where registers allow (the GEMV
-// path; the two-column one keeps eight accumulators and reads them from
-// memory).
-type tqConsts struct {
-	regs bool
-	m    map[string]Op
-}
-
-// get returns the constant named name (a splat32 of bits).
-func (k *tqConsts) get(name string, bits uint32) Op {
-	if op, ok := k.m[name]; ok {
-		return op
-	}
-	m := splat32(name, bits)
-	if !k.regs {
-		return m
-	}
-	v := YMM()
-	VMOVDQU(m, v)
-	k.m[name] = v
-	return v
-}
+type digitsFunc func(k *vecConsts, w Register, use func(c int, t VecVirtual))
 
 func tqTile(name string, wBlock, offD int, digits digitsFunc) {
 	var locals *Mem // [col] 4 float32 scales, then [col] 8 int32 sums of x
@@ -76,7 +52,7 @@ func tqTile(name string, wBlock, offD int, digits digitsFunc) {
 		for i := range acc {
 			acc[i] = zeros(nr)
 		}
-		consts := &tqConsts{regs: nr == 1, m: map[string]Op{}}
+		consts := &vecConsts{regs: nr == 1, m: map[string]Op{}}
 		digits(consts, nil, nil) // load the constants before the loop
 		blockLoop(pre, 256, wBlock, q8KBytes, wp, xp, acc, func() {
 			tqBlockScales(wp, xp, offD, scales)
@@ -135,7 +111,7 @@ func tqBlockScales(wp, xp []Register, offD int, scales Mem) {
 }
 
 // tq2Digits: value 128h + 32g + l is bits 2g, 2g+1 of qs[32h+l].
-func tq2Digits(k *tqConsts, w Register, use func(c int, t VecVirtual)) {
+func tq2Digits(k *vecConsts, w Register, use func(c int, t VecVirtual)) {
 	mask := k.get("bytes3", 0x03030303)
 	if w == nil {
 		return
@@ -171,7 +147,7 @@ func tq2Digits(k *tqConsts, w Register, use func(c int, t VecVirtual)) {
 // trit n of qh[j] at 240 + 4n + j: the 16 bytes in both lanes times
 // 1|3, 9|27 and 81|(a lane of qh bytes times 1, 3, 9, 27 by dword) make
 // vectors 5..7.
-func tq1Digits(k *tqConsts, w Register, use func(c int, t VecVirtual)) {
+func tq1Digits(k *vecConsts, w Register, use func(c int, t VecVirtual)) {
 	flip := k.get("bytes80", 0x80808080)
 	k.get("bytesD5", 0xd5d5d5d5)
 	k.get("bytes2A", 0x2a2a2a2a)
@@ -222,7 +198,7 @@ func tq1Digits(k *tqConsts, w Register, use func(c int, t VecVirtual)) {
 
 // times9 returns 9m mod 256 per byte: (m << 3) with each byte's low three
 // bits (which came from the byte below) cleared, plus m.
-func times9(k *tqConsts, m VecVirtual) VecVirtual {
+func times9(k *vecConsts, m VecVirtual) VecVirtual {
 	t := YMM()
 	VPSLLW(U8(3), m, t)
 	VPAND(k.get("bytesF8", 0xf8f8f8f8), t, t)
@@ -231,7 +207,7 @@ func times9(k *tqConsts, m VecVirtual) VecVirtual {
 }
 
 // topTrit returns (m*3) >> 8 per byte of m = m' ^ 0x80.
-func topTrit(k *tqConsts, m VecVirtual) VecVirtual {
+func topTrit(k *vecConsts, m VecVirtual) VecVirtual {
 	c1, c2 := YMM(), YMM()
 	VPCMPGTB(k.get("bytesD5", 0xd5d5d5d5), m, c1)
 	VPCMPGTB(k.get("bytes2A", 0x2a2a2a2a), m, c2)
