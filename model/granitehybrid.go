@@ -24,7 +24,7 @@ func loadGraniteHybrid(l *loader) (architecture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	a, err := loadLlama(l, llamaVariant{hybrid: true})
+	a, err := loadLlama(l, llamaVariant{hybrid: true, sharedExpert: true})
 	if err != nil {
 		return nil, err
 	}
