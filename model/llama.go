@@ -293,7 +293,7 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 	}
 	hp.moe.normW = true
 	if v.sharedExpert && hp.moe.experts > 0 {
-		if hp.moe.sharedFF, err = l.countOr(keyExpertSharedFF, 0, maxWidth); err != nil {
+		if hp.moe.sharedFF, err = sharedExpertWidth(l); err != nil {
 			return hp, err
 		}
 	}

@@ -20,6 +20,15 @@ type sharedExpert struct {
 // and (ffn_gate_inp_shexp) of the gated kind lcrun does not run.
 var sharedExpertTensors = []string{"ffn_gate_shexp.weight", "ffn_up_shexp.weight", "ffn_down_shexp.weight", "ffn_gate_inp_shexp.weight"}
 
+// sharedExpertWidth reads expert_shared_feed_forward_length: absent or 0
+// is no shared expert, as llama.cpp reads it.
+func sharedExpertWidth(l *loader) (int, error) {
+	if n, err := l.f.Count(l.key(keyExpertSharedFF)); err == nil && n == 0 {
+		return 0, nil
+	}
+	return l.countOr(keyExpertSharedFF, 0, maxWidth)
+}
+
 // loadSharedExpert loads layer i's shared expert of width ff.
 func loadSharedExpert(l *loader, i, dim, ff int) (*sharedExpert, error) {
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
