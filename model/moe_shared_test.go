@@ -255,3 +255,23 @@ func plainMatVec(t *testing.T, w lc.Matrix, x []float64) []float64 {
 	}
 	return out
 }
+
+// A hybrid's file may hold no tensor its model does not read: each
+// family refuses one it would leave out, naming it.
+func TestHybridRefusesUnreadTensors(t *testing.T) {
+	const arch = goldenDir + "/models/arch/"
+	for _, c := range []struct{ model, arch, tensor string }{
+		{"granitehybrid", "granitehybrid", "blk.0.ffn_up.bias"},
+		{"jamba", "jamba", "blk.2.ssm_norm.weight"},
+		{"falcon-h1", "falcon-h1", "blk.0.attn_q_norm.weight"},
+		{"nemotron-h", "nemotron_h", "blk.0.ffn_norm.weight"},
+		{"lfm2", "lfm2", "blk.1.shortconv.conv.bias"},
+	} {
+		t.Run(c.model, func(t *testing.T) {
+			b := rewrite(t, arch+c.model+".gguf", edit{add: map[string][]float32{c.tensor: make([]float32, 32)}})
+			_, err := OpenBytes(b, "edited")
+			require.Error(t, err)
+			assert.Equal(t, "model: tensor "+c.tensor+" is not part of a "+c.arch+" model as lcrun runs it (refused rather than left out)", err.Error())
+		})
+	}
+}
