@@ -54,6 +54,7 @@ func TestSharedExpertZeroDownIsNoSharedExpert(t *testing.T) {
 	shared := openBytesT(t, with)
 	assert.Contains(t, zeroed.Graph(), "shared expert (width 24)")
 	assert.NotContains(t, without.Graph(), "shared expert (width 24)")
+	assert.InDelta(t, 2*2*3*32*graniteMoEShared, shared.Cost().Dense-without.Cost().Dense, 1e-6, "each token runs both layers' shared experts")
 
 	tokens := randomTokens(10, 300, 5)
 	for _, batch := range []int{10, 1} {
@@ -274,4 +275,24 @@ func TestHybridRefusesUnreadTensors(t *testing.T) {
 			assert.Equal(t, "model: tensor "+c.tensor+" is not part of a "+c.arch+" model as lcrun runs it (refused rather than left out)", err.Error())
 		})
 	}
+}
+
+// Decoding with a shared expert allocates nothing in steady state (its
+// scratch is the state's).
+func TestSharedExpertDecodeNoAllocs(t *testing.T) {
+	m := openBytesT(t, graniteMoE(t, graniteMoEShared))
+	s := newTestSession(t, m, SessionOptions{Ctx: 256, Threads: 1})
+	// Past one attention block of keys (64), as TestDecodeNoAllocs.
+	for i := range 80 {
+		_, err := s.Decode(int32(3 + i))
+		require.NoError(t, err)
+	}
+	tok := int32(100)
+	allocs := testing.AllocsPerRun(50, func() {
+		if _, err := s.Decode(tok); err != nil {
+			t.Fatal(err)
+		}
+		tok = (tok*31+7)%290 + 3
+	})
+	assert.Zero(t, allocs)
 }
