@@ -45,11 +45,54 @@ func TestArchLoadRejects(t *testing.T) {
 		{"gpt-oss expert biases too narrow", "gpt-oss", edit{replace: map[string]tensorEdit{"blk.0.ffn_up_exps.bias": {typ: lc.F32, dims: []uint64{16, 4}}}},
 			"blk.0.ffn_up_exps.bias has shape [16 4], want [32 4]"},
 		{"gemma3 NaN final soft-cap", "gemma3", edit{set: map[string]any{"gemma3.final_logit_softcapping": nan32()}}, "not a finite number"},
+		// The hybrids (issue 15): their mixers' tensors and per-layer keys.
+		{"granitehybrid without ssm_in", "granitehybrid", edit{drop: []string{"blk.0.ssm_in.weight"}}, "blk.0.ssm_in.weight is missing"},
+		{"granitehybrid head_count_kv too short", "granitehybrid", edit{set: map[string]any{"granitehybrid.attention.head_count_kv": []uint32{0, 1}}},
+			"granitehybrid.attention.head_count_kv has 2 values for 3 layers"},
+		{"granitehybrid no attention layer", "granitehybrid", edit{set: map[string]any{"granitehybrid.attention.head_count_kv": []uint32{0, 0, 0}}},
+			"granitehybrid.attention.head_count_kv: 0 in every layer"},
+		{"granitehybrid conv kernel too short", "granitehybrid", edit{replace: map[string]tensorEdit{"blk.2.ssm_conv1d.weight": {typ: lc.F32, dims: []uint64{3, 96}}}},
+			"blk.2.ssm_conv1d.weight has shape [3 96], want [4 96]"},
+		{"granitehybrid conv kernel 0", "granitehybrid", edit{set: map[string]any{"granitehybrid.ssm.conv_kernel": uint32(0)}}, "granitehybrid.ssm.conv_kernel = 0 is out of range"},
+		{"granitehybrid ssm_norm per group", "granitehybrid", edit{replace: map[string]tensorEdit{"blk.0.ssm_norm.weight": {typ: lc.F32, dims: []uint64{32}}}},
+			"blk.0.ssm_norm.weight has shape [32], want [64 1]"},
+		{"granitehybrid NaN residual scale", "granitehybrid", edit{set: map[string]any{"granitehybrid.residual_scale": nan32()}}, "granitehybrid.residual_scale = NaN is not a finite number"},
+		{"granitehybrid rope switch as text", "granitehybrid", edit{set: map[string]any{"granitehybrid.rope.scaling.finetuned": "yes"}}, "granitehybrid.rope.scaling.finetuned: is string, want bool"},
+		{"jamba without dt norm", "jamba", edit{drop: []string{"blk.0.ssm_dt_norm.weight"}}, "blk.0.ssm_dt_norm.weight is missing"},
+		{"jamba head_count_kv too short", "jamba", edit{set: map[string]any{"jamba.attention.head_count_kv": []uint32{0, 0, 1}}}, "jamba.attention.head_count_kv has 3 values for 4 layers"},
+		{"jamba conv kernel too short", "jamba", edit{replace: map[string]tensorEdit{"blk.0.ssm_conv1d.weight": {typ: lc.F32, dims: []uint64{3, 64}}}},
+			"blk.0.ssm_conv1d.weight has shape [3 64], want [4 64]"},
+		{"jamba experts too few", "jamba", edit{replace: map[string]tensorEdit{"blk.1.ffn_gate_exps.weight": {typ: lc.F32, dims: []uint64{32, 64, 3}}}},
+			"blk.1.ffn_gate_exps.weight has shape [32 64 3], want [32 64 4]"},
+		{"jamba A too narrow", "jamba", edit{replace: map[string]tensorEdit{"blk.0.ssm_a": {typ: lc.F32, dims: []uint64{16, 32}}}}, "blk.0.ssm_a has shape [16 32], want [16 64]"},
+		{"falcon-h1 without ssm_out", "falcon-h1", edit{drop: []string{"blk.1.ssm_out.weight"}}, "blk.1.ssm_out.weight is missing"},
+		{"falcon-h1 conv kernel too long", "falcon-h1", edit{replace: map[string]tensorEdit{"blk.0.ssm_conv1d.weight": {typ: lc.F32, dims: []uint64{5, 80}}}},
+			"blk.0.ssm_conv1d.weight has shape [5 80], want [4 80]"},
+		{"falcon-h1 without ffn norm", "falcon-h1", edit{drop: []string{"blk.0.ffn_norm"}}, "blk.0.ffn_norm is missing"},
+		{"falcon-h1 head_count_kv too short", "falcon-h1", edit{set: map[string]any{"falcon-h1.attention.head_count_kv": []uint32{1}}}, "falcon-h1.attention.head_count_kv has 1 values for 2 layers"},
+		{"falcon-h1 inner size not in heads", "falcon-h1", edit{set: map[string]any{"falcon-h1.ssm.inner_size": uint32(50)}}, "inner size 50 in 3 heads of 1 groups does not divide evenly"},
+		{"nemotron_h feed_forward_length too short", "nemotron-h", edit{set: map[string]any{"nemotron_h.feed_forward_length": []uint32{0, 64, 0}}},
+			"nemotron_h.feed_forward_length has 3 values for 5 layers"},
+		{"nemotron_h attention and mlp in one layer", "nemotron-h", edit{set: map[string]any{"nemotron_h.feed_forward_length": []uint32{0, 64, 0, 64, 64}}},
+			"layer 3 has both attention and a feed-forward block"},
+		{"nemotron_h without mlp up", "nemotron-h", edit{drop: []string{"blk.1.ffn_up.weight"}}, "blk.1.ffn_up.weight is missing"},
+		{"nemotron_h ssm_norm of one group", "nemotron-h", edit{replace: map[string]tensorEdit{"blk.0.ssm_norm.weight": {typ: lc.F32, dims: []uint64{64, 1}}}},
+			"blk.0.ssm_norm.weight has shape [64 1], want [32 2]"},
+		{"nemotron_h groups not dividing", "nemotron-h", edit{set: map[string]any{"nemotron_h.ssm.group_count": uint32(3)}}, "inner size 64 in 4 heads of 3 groups does not divide evenly"},
+		{"lfm2 without conv", "lfm2", edit{drop: []string{"blk.0.shortconv.conv.weight"}}, "blk.0.shortconv.conv.weight is missing"},
+		{"lfm2 conv kernel too long", "lfm2", edit{replace: map[string]tensorEdit{"blk.0.shortconv.conv.weight": {typ: lc.F32, dims: []uint64{4, 32}}}},
+			"blk.0.shortconv.conv.weight has shape [4 32], want [3 32]"},
+		{"lfm2 conv length 0", "lfm2", edit{set: map[string]any{"lfm2.shortconv.l_cache": uint32(0)}}, "lfm2.shortconv.l_cache = 0 is out of range"},
+		{"lfm2 absurd conv length", "lfm2", edit{set: map[string]any{"lfm2.shortconv.l_cache": uint32(1 << 30)}}, "lfm2.shortconv.l_cache = 1073741824 is out of range"},
+		{"lfm2 head_count_kv too short", "lfm2", edit{set: map[string]any{"lfm2.attention.head_count_kv": []uint32{0, 1}}}, "lfm2.attention.head_count_kv has 2 values for 4 layers"},
+		{"lfm2 in_proj not tripled", "lfm2", edit{replace: map[string]tensorEdit{"blk.1.shortconv.in_proj.weight": {typ: lc.F32, dims: []uint64{32, 64}}}},
+			"blk.1.shortconv.in_proj.weight has shape [32 64], want [32 96]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := OpenBytes(rewrite(t, arch+c.model+".gguf", c.e), "edited")
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), "\n", "one line")
 		})
 	}
 }

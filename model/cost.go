@@ -39,7 +39,7 @@ func (m *llama) cost() Cost {
 	// experts per token: time follows the active parameters.
 	ffn := 3 * dim * ff
 	if e := hp.moe; e.experts > 0 {
-		ffn = float64(e.used)*ffn + dim*float64(e.experts)
+		ffn = float64(e.used)*ffn + dim*float64(e.experts) + 3*dim*float64(e.sharedFF)
 	}
 	perLayer := dim*qDim + 2*dim*kvDim + qDim*dim + ffn
 	// A layer pattern's local layers attend to at most their window

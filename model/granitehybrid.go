@@ -5,7 +5,9 @@ import "fmt"
 // IBM Granite 4.0-H (GGUF granitehybrid): Mamba-2 layers with an
 // attention layer now and then (attention.head_count_kv per layer, 0 for
 // Mamba-2). Every layer is x += s*mixer(attn_norm(x)), then
-// x += s*SwiGLU(ffn_norm(x)), with s the file's residual_scale;
+// x += s*SwiGLU(ffn_norm(x)), with s the file's residual_scale (in
+// Tiny and Small the FFN is a mixture of experts plus a shared expert,
+// both on the normed input, their sum scaled by s; moe_shared.go);
 // embeddings are multiplied by embedding_scale, attention scores by
 // attention.scale, and the logits divided by logit_scale. Attention is
 // NoPE unless rope.scaling.finetuned says it rotates.
@@ -24,7 +26,7 @@ func loadGraniteHybrid(l *loader) (architecture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	a, err := loadLlama(l, llamaVariant{hybrid: true})
+	a, err := loadLlama(l, llamaVariant{hybrid: true, sharedExpert: true})
 	if err != nil {
 		return nil, err
 	}

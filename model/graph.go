@@ -73,6 +73,9 @@ func (m *llama) graph() []string {
 	}
 	if e := hp.moe; e.experts > 0 {
 		add("%d experts, %d used (width %d)", e.experts, e.used, hp.ff)
+		if e.sharedFF > 0 {
+			add("shared expert (width %d)", e.sharedFF)
+		}
 	}
 	if m.nLocal > 0 {
 		var local, global []int

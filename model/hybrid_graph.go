@@ -87,8 +87,8 @@ func (h *hybridModel) cost() Cost {
 			weights += attnW
 		}
 		switch ly := &h.attn.layers[l]; {
-		case ly.moe != nil: // the experts a token uses and the router
-			weights += float64(hp.moe.used)*ffnW + dim*float64(hp.moe.experts)
+		case ly.moe != nil: // the experts a token uses, the router, the shared expert
+			weights += float64(hp.moe.used)*ffnW + dim*float64(hp.moe.experts) + 3*dim*float64(hp.moe.sharedFF)
 		case !ly.noFFN:
 			weights += ffnW
 		}

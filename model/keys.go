@@ -43,4 +43,6 @@ const (
 	keyExpertCount = "expert_count"
 	keyExpertUsed  = "expert_used_count"
 	keyExpertFF    = "expert_feed_forward_length"
+	// keyExpertSharedFF is the shared expert's width (0: none).
+	keyExpertSharedFF = "expert_shared_feed_forward_length"
 )

@@ -54,6 +54,9 @@ type llamaVariant struct {
 	// feed_forward_length per layer, 0 elsewhere), normed by attn_norm,
 	// ungated, with ReLU squared.
 	mlpLayers bool
+	// sharedExpert: a mixture of experts may have a SwiGLU shared expert
+	// (expert_shared_feed_forward_length, Granite 4.0-H; moe_shared.go).
+	sharedExpert bool
 	// parallel: every layer runs attention and a mixer side by side on
 	// the same normed input (Falcon-H1).
 	parallel bool
@@ -289,6 +292,11 @@ func llamaHyper(l *loader, v llamaVariant) (hp llamaHParams, err error) {
 		}
 	}
 	hp.moe.normW = true
+	if v.sharedExpert && hp.moe.experts > 0 {
+		if hp.moe.sharedFF, err = sharedExpertWidth(l); err != nil {
+			return hp, err
+		}
+	}
 	t, ok := l.f.Tensor("token_embd.weight")
 	if !ok {
 		return hp, fmt.Errorf("model: tensor token_embd.weight is missing")
@@ -373,6 +381,11 @@ func (m *llama) loadLayer(l *loader, i int) error {
 	}
 	if hp.moe.experts > 0 && ffn && m.moeLayer(l, i) {
 		if ly.moe, err = m.loadMoE(l, i); err != nil {
+			return err
+		}
+	}
+	if ly.moe == nil || ly.moe.shared == nil {
+		if err := m.noStraySharedExpert(l, i); err != nil {
 			return err
 		}
 	}

@@ -202,7 +202,17 @@ func (s *llamaState) feedForward(l, n int) {
 		lc.RMSNorm(xb[i*dim:(i+1)*dim], x[i*dim:(i+1)*dim], ly.ffnNorm, hp.eps)
 	}
 	if ly.moe != nil {
+		var shared []float32
+		if ly.moe.shared != nil { // before moeForward overwrites xb
+			shared = s.sharedExpertForward(ly.moe.shared, xb, n)
+		}
 		s.moeForward(ly.moe, xb, n)
+		if shared != nil {
+			lc.Add(xb, xb, shared)
+		}
+		if hp.resScale != 0 {
+			lc.Scale(hp.resScale, xb)
+		}
 		lc.Add(x, x, xb)
 		return
 	}

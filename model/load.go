@@ -14,6 +14,8 @@ import (
 type loader struct {
 	f    *gguf.File
 	arch string // general.architecture: the prefix of the hyperparameter keys
+	// read holds the tensors the architecture looked at (unreadTensor).
+	read map[string]bool
 }
 
 // Limits on hyperparameters: far above any real model, low enough that
@@ -72,6 +74,7 @@ func (l *loader) tensorInfo(name string, dims ...int) (*gguf.TensorInfo, error) 
 	if !ok {
 		return nil, fmt.Errorf("model: tensor %s is missing", name)
 	}
+	l.markRead(name)
 	if t.Err != nil {
 		return nil, fmt.Errorf("model: %w", t.Err)
 	}
@@ -161,6 +164,7 @@ func (l *loader) f32Tensor(name string) ([]float32, bool) {
 	if !ok || t.Err != nil || t.Elements() > maxWidth {
 		return nil, false
 	}
+	l.markRead(name)
 	data, err := l.f.TensorData(name)
 	if err != nil {
 		return nil, false

@@ -42,6 +42,19 @@ func rewrite(t *testing.T, src string, e edit) []byte {
 	f, err := gguf.Open(src)
 	require.NoError(t, err)
 	defer f.Close()
+	return rewriteFile(t, f, e)
+}
+
+// rewriteBytes is rewrite of a file in memory.
+func rewriteBytes(t *testing.T, src []byte, e edit) []byte {
+	t.Helper()
+	f, err := gguf.OpenBytes(src)
+	require.NoError(t, err)
+	return rewriteFile(t, f, e)
+}
+
+func rewriteFile(t *testing.T, f *gguf.File, e edit) []byte {
+	t.Helper()
 	w := gguf.NewWriter()
 	for _, kv := range f.KV {
 		require.NoError(t, w.Set(kv.Key, kv.Value))
@@ -78,7 +91,7 @@ func rewrite(t *testing.T, src string, e edit) []byte {
 		require.NoError(t, w.AddTensor(name, lc.F32, []uint64{uint64(len(v))}, f32Bytes(v)))
 	}
 	var buf bytes.Buffer
-	_, err = w.WriteTo(&buf)
+	_, err := w.WriteTo(&buf)
 	require.NoError(t, err)
 	return buf.Bytes()
 }

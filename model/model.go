@@ -100,7 +100,11 @@ func newModel(f *gguf.File, name string) (*Model, error) {
 	}
 	m := &Model{file: f, name: name, archID: archID}
 	var err error
-	if m.arch, err = load(&loader{f: f, arch: archID}); err != nil {
+	l := &loader{f: f, arch: archID}
+	if m.arch, err = load(l); err != nil {
+		return nil, err
+	}
+	if err := l.checkAllRead(); err != nil {
 		return nil, err
 	}
 	m.tok, m.tokErr = tokenizer.FromGGUF(f)

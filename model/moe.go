@@ -25,6 +25,8 @@ type moeHParams struct {
 	normW bool
 	// oai: gpt-oss's clamped SwiGLU (swigluOAI) instead of SwiGLU.
 	oai bool
+	// sharedFF > 0: every MoE layer also runs a shared expert this wide.
+	sharedFF int
 }
 
 // moeFFN is one layer's experts; the biases are [experts][width] and nil
@@ -34,6 +36,7 @@ type moeFFN struct {
 	routerBias        []float32
 	gate, up, down    []lc.Matrix
 	gateB, upB, downB []float32
+	shared            *sharedExpert // nil without
 }
 
 // moeHyper reads the expert counts; required says the architecture has
@@ -126,6 +129,11 @@ func (m *llama) loadMoE(l *loader, i int) (*moeFFN, error) {
 			return nil, err
 		}
 	}
+	if hp.moe.sharedFF > 0 {
+		if f.shared, err = loadSharedExpert(l, i, dim, hp.moe.sharedFF); err != nil {
+			return nil, err
+		}
+	}
 	return f, nil
 }
 
@@ -145,6 +153,9 @@ type moeScratch struct {
 	wts  []float32
 	dst  [][]float32
 	ws   []lc.Matrix
+	// The shared expert's gate and up ([batch][sharedFF]) and output
+	// ([batch][dim]); nil without one.
+	shGate, shUp, shOut []float32
 }
 
 // newMoEScratch makes the routing lists for micro-batches of batch tokens.
@@ -163,10 +174,14 @@ func (s *llamaState) moeScratchBufs() []scratchBuf {
 		return nil
 	}
 	ms := &s.moe
-	return []scratchBuf{
+	bufs := []scratchBuf{
 		{&ms.logits, e}, {&ms.xg, hp.dim}, {&ms.gate, k * hp.ff}, {&ms.up, k * hp.ff},
 		{&ms.y, k * hp.dim}, {&ms.acc, hp.dim}, {&ms.choice, k}, {&ms.weight, k},
 	}
+	if sf := hp.moe.sharedFF; sf > 0 {
+		bufs = append(bufs, scratchBuf{&ms.shGate, sf}, scratchBuf{&ms.shUp, sf}, scratchBuf{&ms.shOut, hp.dim})
+	}
+	return bufs
 }
 
 // route fills each token's k chosen experts (highest router logit first)

@@ -10,6 +10,10 @@ type HybridShape struct {
 	Embd, Layers, AttnEvery, Heads, KVHeads, FF, Vocab, Ctx int
 	DState, DConv, SSMHeads, Groups, Expand                 int
 	Tied                                                    bool
+	// Experts > 0: every FFN is a mixture of that many experts of FF
+	// width, ExpertsUsed per token (Granite 4.0-H Tiny/Small); SharedFF
+	// > 0 adds a SwiGLU shared expert of that width to each.
+	Experts, ExpertsUsed, SharedFF int
 }
 
 // attention reports whether layer l is an attention layer.
@@ -23,6 +27,9 @@ func (s *HybridShape) model(name string) (*model, error) {
 	inner := s.Expand * s.Embd
 	if s.Embd%s.Heads != 0 || s.Heads%s.KVHeads != 0 || inner%s.SSMHeads != 0 || s.SSMHeads%s.Groups != 0 || s.AttnEvery > s.Layers {
 		return nil, fmt.Errorf("synth: %s: need embd divisible by heads, heads by kv heads, d_inner by SSM heads, SSM heads by groups, and an attention layer", name)
+	}
+	if s.Experts < 0 || s.SharedFF < 0 || (s.Experts > 0 && (s.ExpertsUsed <= 0 || s.ExpertsUsed > s.Experts)) || (s.SharedFF > 0 && s.Experts == 0) {
+		return nil, fmt.Errorf("synth: %s: need 1..%d experts used of %d, and experts for a shared expert", name, s.Experts, s.Experts)
 	}
 	if s.Vocab < minVocab {
 		return nil, fmt.Errorf("synth: %s: vocab %d is below %d (special and byte tokens)", name, s.Vocab, minVocab)
@@ -60,6 +67,13 @@ func (s *HybridShape) model(name string) (*model, error) {
 	m.set(key("logit_scale"), float32(6))
 	m.set(key("attention.scale"), float32(0.0078125))
 	m.set(key("vocab_size"), uint32(s.Vocab))
+	if s.Experts > 0 {
+		m.set(key("expert_count"), uint32(s.Experts))
+		m.set(key("expert_used_count"), uint32(s.ExpertsUsed))
+	}
+	if s.SharedFF > 0 {
+		m.set(key("expert_shared_feed_forward_length"), uint32(s.SharedFF))
+	}
 	addVocab(m, s.Vocab)
 
 	m.add("token_embd.weight", initEmbed, s.Embd, s.Vocab)
@@ -86,9 +100,21 @@ func (s *HybridShape) model(name string) (*model, error) {
 			m.add(p+"ssm_out.weight", initMatrix, inner, s.Embd)
 		}
 		m.add(p+"ffn_norm.weight", initNorm, s.Embd)
-		m.add(p+"ffn_gate.weight", initMatrix, s.Embd, s.FF)
-		m.add(p+"ffn_up.weight", initMatrix, s.Embd, s.FF)
-		m.add(p+"ffn_down.weight", initMatrix, s.FF, s.Embd)
+		if s.Experts == 0 {
+			m.add(p+"ffn_gate.weight", initMatrix, s.Embd, s.FF)
+			m.add(p+"ffn_up.weight", initMatrix, s.Embd, s.FF)
+			m.add(p+"ffn_down.weight", initMatrix, s.FF, s.Embd)
+			continue
+		}
+		m.add(p+"ffn_gate_inp.weight", initSmallMat, s.Embd, s.Experts)
+		m.add(p+"ffn_gate_exps.weight", initMatrix, s.Embd, s.FF, s.Experts)
+		m.add(p+"ffn_up_exps.weight", initMatrix, s.Embd, s.FF, s.Experts)
+		m.add(p+"ffn_down_exps.weight", initMatrix, s.FF, s.Embd, s.Experts)
+		if s.SharedFF > 0 {
+			m.add(p+"ffn_gate_shexp.weight", initMatrix, s.Embd, s.SharedFF)
+			m.add(p+"ffn_up_shexp.weight", initMatrix, s.Embd, s.SharedFF)
+			m.add(p+"ffn_down_shexp.weight", initMatrix, s.SharedFF, s.Embd)
+		}
 	}
 	return m, nil
 }

@@ -264,3 +264,40 @@ func TestMoETypes(t *testing.T) {
 		assert.Equal(t, want, ti.Type, name)
 	}
 }
+
+// A hybrid shape with experts has Granite 4.0-H Tiny's FFN: a router,
+// expert stacks and, with SharedFF, a shared expert and its width key;
+// no dense FFN.
+func TestHybridMoEShape(t *testing.T) {
+	shape := HybridShape{Embd: 64, Layers: 2, AttnEvery: 2, Heads: 4, KVHeads: 2, FF: 32, Vocab: 300, Ctx: 64,
+		DState: 8, DConv: 4, SSMHeads: 4, Groups: 1, Expand: 2, Experts: 4, ExpertsUsed: 2, SharedFF: 48}
+	f, err := gguf.OpenBytes(write(t, Spec{Name: "t", WType: lcrun.Q8_0, Seed: 7, Hybrid: &shape}))
+	require.NoError(t, err)
+	defer f.Close()
+	for name, dims := range map[string][]uint64{
+		"blk.1.ffn_gate_inp.weight":   {64, 4},
+		"blk.1.ffn_up_exps.weight":    {64, 32, 4},
+		"blk.0.ffn_gate_shexp.weight": {64, 48},
+		"blk.0.ffn_up_shexp.weight":   {64, 48},
+		"blk.1.ffn_down_shexp.weight": {48, 64},
+	} {
+		ti, ok := f.Tensor(name)
+		require.True(t, ok, name)
+		assert.Equal(t, dims, ti.Dims, name)
+	}
+	_, ok := f.Tensor("blk.0.ffn_up.weight")
+	assert.False(t, ok, "no dense FFN")
+	for k, want := range map[string]uint64{"granitehybrid.expert_count": 4, "granitehybrid.expert_used_count": 2, "granitehybrid.expert_shared_feed_forward_length": 48} {
+		got, err := f.Uint(k)
+		require.NoError(t, err, k)
+		assert.Equal(t, want, got, k)
+	}
+	for _, bad := range []HybridShape{
+		{Experts: 4, ExpertsUsed: 5}, {Experts: 4}, {SharedFF: 8}, {Experts: -1}, {Experts: 4, ExpertsUsed: 2, SharedFF: -1},
+	} {
+		s := shape
+		s.Experts, s.ExpertsUsed, s.SharedFF = bad.Experts, bad.ExpertsUsed, bad.SharedFF
+		_, err := Spec{Name: "x", WType: lcrun.F32, Hybrid: &s}.WriteTo(&bytes.Buffer{})
+		assert.ErrorContains(t, err, "experts used", "%+v", bad)
+	}
+}
