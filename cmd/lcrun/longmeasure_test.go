@@ -21,7 +21,7 @@ import (
 )
 
 // The long runs of issues 14 and 15: a built lcrun binary over texts of
-// 64K to 1M tokens, timed with /usr/bin/time -v for its peak RSS. They
+// 20K to 1M tokens, timed with /usr/bin/time -v for its peak RSS. They
 // take minutes to hours, so they run only when asked:
 //
 //	LCRUN_LONG=1 go test -run TestLongMeasure -timeout 0 -v ./cmd/lcrun
