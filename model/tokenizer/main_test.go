@@ -1,0 +1,14 @@
+package tokenizer
+
+import (
+	"os"
+	"testing"
+
+	"github.com/lcrun/lcrun/internal/fuzzmin"
+)
+
+// TestMain bounds the fuzzer's minimisation of new inputs (see fuzzmin).
+func TestMain(m *testing.M) {
+	fuzzmin.Bound()
+	os.Exit(m.Run())
+}
