@@ -1,14 +1,10 @@
 package lcrun
 
 import (
-	"os"
 	"testing"
 
 	"github.com/lcrun/lcrun/internal/fuzzmin"
 )
 
 // TestMain bounds the fuzzer's minimisation of new inputs (see fuzzmin).
-func TestMain(m *testing.M) {
-	fuzzmin.Bound()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { fuzzmin.Main(m) }

@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"testing"
 )
 
 // Default is the minimisation bound when the command line sets none.
@@ -38,4 +39,11 @@ func Bound() {
 		fmt.Fprintln(os.Stderr, "fuzzmin:", err) // the testing package renamed its flag
 		os.Exit(2)
 	}
+}
+
+// Main is the whole TestMain of a package that needs nothing else: it
+// bounds the minimisation and runs the tests.
+func Main(m *testing.M) {
+	Bound()
+	os.Exit(m.Run())
 }
