@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -103,6 +104,22 @@ func contains(xs []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// layerTensors names the tensors of layer l in the file at src, for an
+// edit that removes the layer along with block_count.
+func layerTensors(t *testing.T, src string, l int) []string {
+	t.Helper()
+	f, err := gguf.Open(src)
+	require.NoError(t, err)
+	defer f.Close()
+	var names []string
+	for _, ti := range f.Tensors {
+		if strings.HasPrefix(ti.Name, fmt.Sprintf("blk.%d.", l)) {
+			names = append(names, ti.Name)
+		}
+	}
+	return names
 }
 
 // Inconsistent files: one clear error each, never a panic.

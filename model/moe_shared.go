@@ -49,21 +49,19 @@ func loadSharedExpert(l *loader, i, dim, ff int) (*sharedExpert, error) {
 	return e, nil
 }
 
-// noStraySharedExpert refuses a layer i holding shared-expert tensors
-// that the model would not run (no expert_shared_feed_forward_length, no
-// experts, or an architecture without them): leaving them out would give
-// wrong logits quietly. llama.cpp refuses such a file too (it counts the
-// tensors it did not load).
+// noStraySharedExpert names the missing key when layer i holds
+// shared-expert tensors but the file gives no shared expert width: the
+// generic refusal of unread tensors (checkAllRead) would say only that
+// the tensors are not part of the model.
 func (m *llama) noStraySharedExpert(l *loader, i int) error {
+	if !m.variant.sharedExpert || m.hp.moe.experts == 0 || m.hp.moe.sharedFF != 0 {
+		return nil
+	}
 	for _, s := range sharedExpertTensors {
 		n := fmt.Sprintf("blk.%d.%s", i, s)
-		if _, ok := l.f.Tensor(n); !ok {
-			continue
-		}
-		if m.variant.sharedExpert && m.hp.moe.experts > 0 && m.hp.moe.sharedFF == 0 {
+		if _, ok := l.f.Tensor(n); ok {
 			return fmt.Errorf("model: tensor %s is in the file but %s is not (a shared expert needs its width)", n, l.key(keyExpertSharedFF))
 		}
-		return fmt.Errorf("model: tensor %s: this model has no shared expert to run it in", n)
 	}
 	return nil
 }
