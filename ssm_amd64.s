@@ -372,7 +372,7 @@ DATA tailmask<>+60(SB)/4, $0x00000000
 GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 
 // func scanChannelAsm(y []float32, x []float32, dtp []float32, ld int, ldp int, h []float32, a []float32, B []float32, C []float32, T int, dState int, dcoef float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·scanChannelAsm(SB), NOSPLIT, $0-204
 	MOVQ    T+184(FP), AX
 	TESTQ   AX, AX
@@ -388,7 +388,7 @@ TEXT ·scanChannelAsm(SB), NOSPLIT, $0-204
 	MOVQ    C_base+160(FP), R9
 	VMOVUPS exp_lo<>+0(SB), Y0
 	VMOVUPS exp_hi<>+0(SB), Y1
-	MOVSS   dcoef+200(FP), X2
+	VMOVSS  dcoef+200(FP), X2
 
 token:
 	VMOVSS       (BX), X3
@@ -457,7 +457,7 @@ done:
 	RET
 
 // func scan2HeadAsm(y []float32, x []float32, h []float32, B []float32, C []float32, headDim int, dState int, da float32, dt float32, dcoef float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·scan2HeadAsm(SB), NOSPLIT, $0-148
 	MOVQ         headDim+120(FP), AX
 	TESTQ        AX, AX
@@ -465,10 +465,10 @@ TEXT ·scan2HeadAsm(SB), NOSPLIT, $0-148
 	MOVQ         y_base+0(FP), CX
 	MOVQ         x_base+24(FP), DX
 	MOVQ         h_base+48(FP), BX
-	MOVSS        da+136(FP), X0
+	VMOVSS       da+136(FP), X0
 	VBROADCASTSS X0, Y0
-	MOVSS        dt+140(FP), X1
-	MOVSS        dcoef+144(FP), X2
+	VMOVSS       dt+140(FP), X1
+	VMOVSS       dcoef+144(FP), X2
 
 row:
 	VMOVSS       (DX), X3

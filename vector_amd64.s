@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func dotAVX2(x []float32, y []float32) float32
-// Requires: AVX, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·dotAVX2(SB), NOSPLIT, $0-52
 	MOVQ   x_len+8(FP), AX
 	MOVQ   x_base+0(FP), CX
@@ -61,7 +61,7 @@ dot_done:
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
-	MOVSS        X0, ret+48(FP)
+	VMOVSS       X0, ret+48(FP)
 	VZEROUPPER
 	RET
 
@@ -84,9 +84,9 @@ DATA tailmask<>+60(SB)/4, $0x00000000
 GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 
 // func axpyAVX2(a float32, x []float32, y []float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·axpyAVX2(SB), NOSPLIT, $0-56
-	MOVSS        a+0(FP), X0
+	VMOVSS       a+0(FP), X0
 	VBROADCASTSS X0, Y0
 	MOVQ         x_len+16(FP), AX
 	MOVQ         x_base+8(FP), CX
@@ -139,9 +139,9 @@ axpy_done:
 	RET
 
 // func scaleAVX2(a float32, x []float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX, AVX2
 TEXT ·scaleAVX2(SB), NOSPLIT, $0-32
-	MOVSS        a+0(FP), X0
+	VMOVSS       a+0(FP), X0
 	VBROADCASTSS X0, Y0
 	MOVQ         x_len+16(FP), AX
 	MOVQ         x_base+8(FP), CX
@@ -297,7 +297,7 @@ op_done:
 	RET
 
 // func maxAVX2(x []float32) float32
-// Requires: AVX, SSE
+// Requires: AVX
 TEXT ·maxAVX2(SB), NOSPLIT, $0-28
 	MOVQ    x_len+8(FP), AX
 	MOVQ    x_base+0(FP), CX
@@ -351,7 +351,7 @@ max_done:
 	VMAXPS     Y1, Y0, Y0
 	VPERMILPS  $0xb1, Y0, Y1
 	VMAXPS     Y1, Y0, Y0
-	MOVSS      X0, ret+24(FP)
+	VMOVSS     X0, ret+24(FP)
 	VZEROUPPER
 	RET
 
@@ -366,9 +366,9 @@ DATA neg_inf<>+28(SB)/4, $0xff800000
 GLOBL neg_inf<>(SB), RODATA|NOPTR, $32
 
 // func expSumAVX2(x []float32, m float32) float32
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·expSumAVX2(SB), NOSPLIT, $0-36
-	MOVSS        m+24(FP), X0
+	VMOVSS       m+24(FP), X0
 	VBROADCASTSS X0, Y0
 	MOVQ         x_len+8(FP), AX
 	MOVQ         x_base+0(FP), CX
@@ -515,7 +515,7 @@ exp_done:
 	VADDPS       X0, X3, X3
 	VMOVSHDUP    X3, X0
 	VADDSS       X0, X3, X3
-	MOVSS        X3, ret+32(FP)
+	VMOVSS       X3, ret+32(FP)
 	VZEROUPPER
 	RET
 
@@ -640,7 +640,7 @@ DATA exp_bias<>+28(SB)/4, $0x0000007f
 GLOBL exp_bias<>(SB), RODATA|NOPTR, $32
 
 // func rmsNormAVX2(dst []float32, x []float32, w []float32, eps float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX, AVX2
 TEXT ·rmsNormAVX2(SB), NOSPLIT, $0-76
 	MOVQ   x_len+32(FP), AX
 	MOVQ   x_base+24(FP), CX
@@ -738,7 +738,7 @@ sum_done:
 	VCVTSI2SDQ   AX, X1, X1
 	VDIVSD       X1, X0, X0
 	VCVTSD2SS    X0, X10, X10
-	MOVSS        eps+72(FP), X0
+	VMOVSS       eps+72(FP), X0
 	VADDSS       X0, X10, X10
 	VSQRTSS      X10, X10, X10
 	VMOVSS       one<>+0(SB), X0

@@ -87,7 +87,7 @@ func scanChannel() {
 	cp := Load(Param("C").Base(), GP64())
 	c := loadExpConsts()
 	dcoef := XMM()
-	Load(Param("dcoef"), dcoef)
+	loadF32("dcoef", dcoef)
 
 	Label("token")
 	dtv, xv := XMM(), XMM()
@@ -150,8 +150,8 @@ func scan2Head() {
 	hp := Load(Param("h").Base(), GP64())
 	da := broadcastParam("da")
 	dtv, dcoef := XMM(), XMM()
-	Load(Param("dt"), dtv)
-	Load(Param("dcoef"), dcoef)
+	loadF32("dt", dtv)
+	loadF32("dcoef", dcoef)
 
 	Label("row")
 	xv, xdtv := XMM(), XMM()

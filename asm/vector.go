@@ -41,7 +41,7 @@ func dot() {
 	VADDPS(acc[1], acc[0], acc[0])
 	VADDPS(acc[3], acc[2], acc[2])
 	VADDPS(acc[2], acc[0], acc[0])
-	Store(hsum(acc[0]), ReturnIndex(0))
+	storeF32(hsum(acc[0]))
 	ret()
 }
 
@@ -112,7 +112,7 @@ func maximum() {
 	VMAXPS(t, m, m)
 	VPERMILPS(U8(0xb1), m, t) // swap neighbours
 	VMAXPS(t, m, m)
-	Store(m.AsX(), ReturnIndex(0))
+	storeF32(m.AsX())
 	ret()
 }
 
@@ -134,7 +134,7 @@ func expSum() {
 		VADDPS(e, acc[i], acc[i])
 	})
 	VADDPS(acc[1], acc[0], acc[0])
-	Store(hsum(acc[0]), ReturnIndex(0))
+	storeF32(hsum(acc[0]))
 	ret()
 }
 
@@ -184,7 +184,7 @@ func rmsNorm() {
 	mean := XMM()
 	VCVTSD2SS(sum, mean, mean)
 	eps := XMM()
-	Load(Param("eps"), eps)
+	loadF32("eps", eps)
 	VADDSS(eps, mean, mean)
 	VSQRTSS(mean, mean, mean)
 	one := XMM()
