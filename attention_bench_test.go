@@ -24,6 +24,7 @@ func BenchmarkAttention(b *testing.B) {
 		{"decode4096", 1, 4096, 32, 8, 2},
 		{"decode4096mha", 1, 4096, 12, 12, 1}, // llama 110M: no grouped heads
 		{"decode4096gqa8", 1, 4096, 32, 4, 1}, // 8 query heads per KV head
+		{"decode32768", 1, 32768, 12, 4, 2},   // llama-110m and granite-h-150m deep in a document
 	} {
 		for _, kv := range []DType{F32, F16, Q8_0} {
 			c := attnCase{nq: sh.nq, nk: sh.nk, heads: sh.heads, kvHeads: sh.kvHeads, d: 64, kvType: kv}
